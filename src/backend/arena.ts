@@ -1,0 +1,91 @@
+/**
+ * The allocator over a backend's heap: first fit over a sorted free list,
+ * neighbours coalesced on free. TypeScript owns all bookkeeping; the
+ * kernels only ever see pointers. Blocks are 64-byte aligned (one cache
+ * line, and enough for f32x4).
+ *
+ * The heap grows only when no free block fits: while shapes stay the
+ * same, a predict loop frees and re-takes nothing, so memory stays put.
+ */
+import type { Heap } from './kernels.js';
+
+const ALIGN = 64;
+
+interface Block {
+  start: number;
+  size: number;
+}
+
+export class Arena {
+  private free: Block[] = [];
+  private used = new Map<number, number>();
+  private end: number; // first byte past everything handed out or free
+  private view: Float32Array;
+
+  constructor(readonly heap: Heap) {
+    this.end = align(heap.base);
+    this.view = new Float32Array(heap.buffer);
+  }
+
+  /** A float view of the whole heap, re-made when the buffer changed. */
+  f32(): Float32Array {
+    if (this.view.buffer !== this.heap.buffer) this.view = new Float32Array(this.heap.buffer);
+    return this.view;
+  }
+
+  /** Bytes of heap memory in use, free or taken (what grew). */
+  get byteLength(): number {
+    return this.heap.buffer.byteLength;
+  }
+
+  /** Live allocations: for leak tests. */
+  get liveBlocks(): number {
+    return this.used.size;
+  }
+
+  /** Allocate `floats` float32 values, zero-filled. Returns a byte pointer. */
+  allocFloats(floats: number): number {
+    const size = align(Math.max(1, floats) * 4);
+    let ptr = -1;
+    for (let i = 0; i < this.free.length; i++) {
+      const b = this.free[i];
+      if (b.size < size) continue;
+      ptr = b.start;
+      if (b.size === size) this.free.splice(i, 1);
+      else { b.start += size; b.size -= size; }
+      break;
+    }
+    if (ptr < 0) {
+      ptr = this.end;
+      const need = ptr + size - this.heap.buffer.byteLength;
+      if (need > 0) this.heap.grow(need);
+      this.end += size;
+    }
+    this.used.set(ptr, size);
+    this.f32().fill(0, ptr >> 2, (ptr + size) >> 2);
+    return ptr;
+  }
+
+  /** Give a block back. Freeing 0 is a no-op; freeing twice throws. */
+  release(ptr: number): void {
+    if (ptr === 0) return;
+    const size = this.used.get(ptr);
+    if (size === undefined) throw new Error(`lstm-wasm: internal error: pointer ${ptr} freed twice or never allocated`);
+    this.used.delete(ptr);
+    let i = 0;
+    while (i < this.free.length && this.free[i].start < ptr) i++;
+    this.free.splice(i, 0, { start: ptr, size });
+    // coalesce with the right, then the left neighbour
+    const right = this.free[i + 1];
+    if (right && ptr + size === right.start) { this.free[i].size += right.size; this.free.splice(i + 1, 1); }
+    const left = this.free[i - 1];
+    if (left && left.start + left.size === ptr) { left.size += this.free[i].size; this.free.splice(i, 1); }
+    // a free block at the top folds back into the unused tail
+    const last = this.free[this.free.length - 1];
+    if (last && last.start + last.size === this.end) { this.end = last.start; this.free.pop(); }
+  }
+}
+
+function align(n: number): number {
+  return Math.ceil(n / ALIGN) * ALIGN;
+}

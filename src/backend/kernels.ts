@@ -1,0 +1,123 @@
+/**
+ * The one interface every backend implements: wasm-simd, wasm (scalar) and js.
+ *
+ * Layers never see which backend runs. They hold byte offsets ("pointers")
+ * into the backend's heap and call these kernels with them, once per
+ * sequence batch: no call crosses into wasm per time step.
+ *
+ * Conventions shared by all kernels
+ * - Every pointer is a byte offset into `Heap.buffer`, 16-byte aligned
+ *   unless a comment says otherwise. `0` means "absent" where allowed.
+ * - All data is float32, row-major.
+ * - H is the number of units, Hp = roundUp4(H) its padded width.
+ *
+ * Packed ("panel") weight layout — the kernels' own layout, not the user's.
+ * A layer with G gates per unit (LSTM 4: i,f,g,o; GRU 3: r,z,n; RNN 1;
+ * Dense 1) and H units over K inputs stores its weights as Hp/4 panels,
+ * panel p holding units 4p..4p+3, K rows each, every row the G gates of
+ * those 4 units side by side:
+ *
+ *     w[p][k][g][lane]  =  W_torch[g*H + 4p + lane][k]     (0 where 4p+lane ≥ H)
+ *
+ * so a panel is a contiguous K × (4G) matrix and one pass over k yields
+ * every gate of 4 units in G f32x4 accumulators. Biases use the same
+ * column order: b[p][g][lane]. A row of pre-activations z produced by
+ * `project` is likewise [p][g][lane] (4·G·Hp/4 = G·Hp floats).
+ */
+
+export type BackendName = 'wasm-simd' | 'wasm' | 'js';
+
+/** Activation codes for `activate` (Dense). */
+export const Act = { linear: 0, relu: 1, sigmoid: 2, tanh: 3, softmax: 4 } as const;
+export type ActivationName = keyof typeof Act;
+
+/** Where the kernels' data lives: wasm linear memory, or an ArrayBuffer for js. */
+export interface Heap {
+  /** The current buffer. A new object after `grow` (wasm memory.grow detaches the old one). */
+  readonly buffer: ArrayBuffer;
+  /** First byte the allocator may hand out (past the module's static data). */
+  readonly base: number;
+  /** Grow by at least `bytes`. */
+  grow(bytes: number): void;
+}
+
+export interface Kernels {
+  readonly name: BackendName;
+  readonly heap: Heap;
+
+  /**
+   * Input projection for all rows at once (a GEMM):
+   *   out[r][p][c] = bias[p][c] + Σ_k x[r*K + k] · w[p][k][c]
+   * x: [rows, K] (any alignment, row stride K); w: panels [panels][K][pw];
+   * bias: [panels][pw] or 0; out: [rows][panels*pw]. pw is 4·G (4, 12 or 16).
+   */
+  project(x: number, rows: number, K: number, w: number, panels: number, pw: number, bias: number, out: number): void;
+
+  /**
+   * LSTM recurrence over T steps for B sequences, given the projected inputs.
+   *   z: [B][T][4Hp] packed pre-activations (x_t·W_xᵀ + b), from `project` over x [B,T,I]
+   *   u: recurrent panels [Hp/4][H][16]
+   *   per step t (t = 0..T-1, or T-1..0 when reverse = 1):
+   *     [i f g o] = z_t + h·Uᵀ ; i,f,o = σ(.), g = tanh(.)
+   *     c = f⊙c + i⊙g ;  h = o⊙tanh(c)
+   *   h0, c0: [B][H] initial state, or 0 for zeros.
+   *   out: if not 0, h_t is written to out + 4*((b*T + t)*outStride) for j < H
+   *        (outStride ≥ H lets Bidirectional interleave both directions; any alignment).
+   *   hT, cT: [B][H] final state (after the last processed step); always written.
+   *        hT may be the same buffer as h0 and cT as c0 (streaming carries state in place),
+   *        so read all of h0/c0 before writing any of hT/cT.
+   *   work: 3·B·Hp floats of scratch.
+   *   rec: 0, or T·B·6·Hp floats that receive, in time order t (also when reverse):
+   *        gates  rec            [T][B][Hp/4][4][4]  activated i,f,g,o (packed order)
+   *        cells  rec + 4·T·B·4Hp   [T][B][Hp]          c_t
+   *        hidden rec + 4·T·B·5Hp   [T][B][Hp]          h_t
+   */
+  lstmRecur(z: number, B: number, T: number, H: number, u: number, h0: number, c0: number,
+    out: number, outStride: number, hT: number, cT: number, reverse: number, work: number, rec: number): void;
+
+  /**
+   * GRU recurrence (PyTorch semantics = Keras reset_after=True).
+   *   z: [B][T][3Hp] packed x_t·W_xᵀ + b_x (gates r, z, n); u: panels [Hp/4][H][12];
+   *   bh: recurrent bias [Hp/4][3][4];
+   *     a = h·Uᵀ + b_h
+   *     r = σ(z_r + a_r), u = σ(z_z + a_z), n = tanh(z_n + r⊙a_n), h = (1−u)⊙n + u⊙h
+   *   h0, out, outStride, hT, reverse, work as for LSTM (work: 3·B·Hp floats).
+   *   rec: 0, or T·B·5·Hp floats:
+   *        gates rec [T][B][Hp/4][3][4] activated r, z, n;
+   *        an    rec + 4·T·B·3Hp  [T][B][Hp]  a_n (= U_n·h + b_hn, before the reset gate)
+   *        hidden rec + 4·T·B·4Hp [T][B][Hp]  h_t
+   */
+  gruRecur(z: number, B: number, T: number, H: number, u: number, bh: number, h0: number,
+    out: number, outStride: number, hT: number, reverse: number, work: number, rec: number): void;
+
+  /**
+   * Simple RNN recurrence: h = act(z_t + h·Uᵀ), act = tanh (relu = 0) or relu (relu = 1).
+   *   z: [B][T][Hp]; u: panels [Hp/4][H][4]; others as for LSTM (work: 3·B·Hp floats).
+   *   rec: 0, or T·B·Hp floats: hidden [T][B][Hp] h_t.
+   */
+  rnnRecur(z: number, B: number, T: number, H: number, u: number, h0: number,
+    out: number, outStride: number, hT: number, reverse: number, relu: number, work: number, rec: number): void;
+
+  /** In place on rows of `cols` valid values, row stride `stride` floats: Act code `kind`. Softmax is per row. */
+  activate(p: number, rows: number, cols: number, stride: number, kind: number): void;
+
+  /** y[i] = σ(x[i]) and y[i] = tanh(x[i]) for i < n (any n): the hot-loop approximations, exposed for tests. */
+  vsigmoid(x: number, y: number, n: number): void;
+  vtanh(x: number, y: number, n: number): void;
+}
+
+/** Padded width: the next multiple of 4. */
+export function roundUp4(n: number): number {
+  return (n + 3) & ~3;
+}
+
+/** Scratch floats the recurrent kernels need for B sequences of H units. */
+export function recurWorkFloats(B: number, H: number): number {
+  return 3 * B * roundUp4(H);
+}
+
+/** Floats of the training record per cell type (see the kernels above). */
+export function recordFloats(cell: 'lstm' | 'gru' | 'rnn', B: number, T: number, H: number): number {
+  const perStep = cell === 'lstm' ? 6 : cell === 'gru' ? 5 : 1;
+  return perStep * T * B * roundUp4(H);
+}

@@ -1,0 +1,106 @@
+/**
+ * Choosing and loading a backend: `init()` picks the best one the runtime
+ * supports (SIMD wasm, then scalar wasm, then js) or the one the user
+ * names. Layers bind to the backend that is active when they first
+ * allocate memory.
+ */
+import { fail } from '../errors.js';
+import { Arena } from './arena.js';
+import { createJsKernels } from './js.js';
+import type { BackendName, Kernels } from './kernels.js';
+import { createWasmKernels } from './wasm.js';
+
+/** A backend with the allocator over its heap. */
+export interface Backend {
+  readonly kernels: Kernels;
+  readonly arena: Arena;
+}
+
+export interface InitOptions {
+  /** Force a backend instead of picking the best supported one. */
+  backend?: BackendName;
+  /** The wasm build for the chosen backend (SIMD build for 'wasm-simd', scalar for 'wasm'), if not loaded from the package. */
+  wasm?: WebAssembly.Module | BufferSource | URL | string;
+}
+
+const loaded = new Map<BackendName, Backend>();
+let active: Backend | undefined;
+
+/**
+ * A 1-function module whose body is `v128.const 0`: it validates exactly
+ * where SIMD128 is supported.
+ */
+const SIMD_PROBE = new Uint8Array([
+  0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, // magic, version
+  0x01, 0x05, 0x01, 0x60, 0x00, 0x01, 0x7b, // type: () -> v128
+  0x03, 0x02, 0x01, 0x00, // one function of type 0
+  0x0a, 0x16, 0x01, 0x14, 0x00, 0xfd, 0x0c, ...new Array(16).fill(0), 0x0b, // body: v128.const 0
+]);
+
+export function simdSupported(): boolean {
+  return typeof WebAssembly === 'object' && WebAssembly.validate(SIMD_PROBE);
+}
+
+export function wasmSupported(): boolean {
+  return typeof WebAssembly === 'object' && typeof WebAssembly.instantiate === 'function';
+}
+
+/** Load (once) and activate a backend. Safe to call again: an already loaded backend is reused. */
+export async function init(options: InitOptions = {}): Promise<BackendName> {
+  const name = options.backend ?? (simdSupported() ? 'wasm-simd' : wasmSupported() ? 'wasm' : 'js');
+  if (name !== 'wasm-simd' && name !== 'wasm' && name !== 'js') {
+    fail(`init: unknown backend ${JSON.stringify(name)}; use 'wasm-simd', 'wasm' or 'js'`);
+  }
+  if (name === 'wasm-simd' && !simdSupported()) fail(`init: this runtime does not support WebAssembly SIMD; use backend 'wasm' or 'js'`);
+  if (name === 'wasm' && !wasmSupported()) fail(`init: this runtime has no WebAssembly; use backend 'js'`);
+  let b = loaded.get(name);
+  if (!b) {
+    const kernels = name === 'js'
+      ? createJsKernels()
+      : await createWasmKernels(name, await compileModule(options.wasm ?? defaultWasmUrl(name)));
+    b = { kernels, arena: new Arena(kernels.heap) };
+    loaded.set(name, b);
+  }
+  active = b;
+  return name;
+}
+
+/** The name of the active backend. */
+export function backend(): BackendName {
+  return activeBackend().kernels.name;
+}
+
+/** The active backend; throws if `init()` has not run. */
+export function activeBackend(): Backend {
+  if (!active) fail('no backend: call `await init()` before predict, forward, setWeights or fit');
+  return active;
+}
+
+/** Memory of the active backend: heap bytes and live allocations (for leak checks and reports). */
+export function memoryInfo(): { backend: BackendName; heapBytes: number; liveBlocks: number } {
+  const b = activeBackend();
+  return { backend: b.kernels.name, heapBytes: b.arena.byteLength, liveBlocks: b.arena.liveBlocks };
+}
+
+function defaultWasmUrl(name: 'wasm-simd' | 'wasm'): URL {
+  return new URL(name === 'wasm-simd' ? '../../build/simd.wasm' : '../../build/scalar.wasm', import.meta.url);
+}
+
+async function compileModule(src: WebAssembly.Module | BufferSource | URL | string): Promise<WebAssembly.Module> {
+  if (src instanceof WebAssembly.Module) return src;
+  if (typeof src === 'string' || src instanceof URL) {
+    const url = typeof src === 'string' ? new URL(src, import.meta.url) : src;
+    if (url.protocol === 'file:') {
+      const { readFile } = await import('node:fs/promises');
+      return WebAssembly.compile(await readFile(url));
+    }
+    const res = await fetch(url);
+    if (!res.ok) fail(`init: could not fetch ${url}: HTTP ${res.status}`);
+    return WebAssembly.compile(await res.arrayBuffer());
+  }
+  try {
+    return await WebAssembly.compile(src);
+  } catch (e) {
+    fail(`init: the wasm bytes given do not compile: ${(e as Error).message}`);
+  }
+}

@@ -1,0 +1,19 @@
+/**
+ * lstm-wasm: LSTM, GRU and simple RNN layers with fused SIMD WebAssembly
+ * kernels, a plain-JS reference backend, and PyTorch/Keras weight I/O.
+ */
+export { init, backend, memoryInfo, simdSupported, type InitOptions } from './backend/registry.js';
+export type { BackendName, ActivationName } from './backend/kernels.js';
+export { LstmWasmError } from './errors.js';
+export type { Tensor, TensorLike } from './tensor.js';
+export { Layer, type WeightFormat, type Weights } from './layers/layer.js';
+export { RecurrentLayer, type RecurrentOptions, type RecurrentState, type RecurrentOutput } from './layers/recurrent.js';
+export { LSTM } from './layers/lstm.js';
+export { GRU } from './layers/gru.js';
+export { SimpleRNN, type SimpleRNNOptions } from './layers/simple-rnn.js';
+export { Dense, type DenseOptions } from './layers/dense.js';
+export { Bidirectional, type BidirectionalOptions } from './layers/bidirectional.js';
+export { Sequential } from './model/sequential.js';
+export { SequenceStream } from './model/stream.js';
+export { readSafetensors, readSafetensorsWithMetadata, writeSafetensors } from './io/safetensors.js';
+export { loadStateDict, stateDict } from './io/state-dict.js';

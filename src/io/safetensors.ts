@@ -1,0 +1,114 @@
+/**
+ * The safetensors format: an 8-byte little-endian header length N, N bytes
+ * of JSON ({ name: { dtype, shape, data_offsets: [begin, end] }, and an
+ * optional "__metadata__" of strings }), then the raw little-endian tensor
+ * bytes. Offsets are relative to the end of the header.
+ *
+ * Reading checks everything a truncated or corrupt file could get wrong
+ * and names it; tensors come back as float32 (F16, BF16 and F64 are
+ * converted).
+ */
+import { fail } from '../errors.js';
+import { sizeOf, type Tensor } from '../tensor.js';
+
+const ITEM_BYTES: Record<string, number> = { F32: 4, F16: 2, BF16: 2, F64: 8 };
+const MAX_HEADER = 100 * 1024 * 1024;
+
+export function readSafetensors(bytes: Uint8Array | ArrayBuffer): Record<string, Tensor> {
+  return readSafetensorsWithMetadata(bytes).tensors;
+}
+
+export function readSafetensorsWithMetadata(bytes: Uint8Array | ArrayBuffer): { tensors: Record<string, Tensor>; metadata: Record<string, string> } {
+  const u8 = bytes instanceof Uint8Array ? bytes : bytes instanceof ArrayBuffer ? new Uint8Array(bytes) : fail('readSafetensors: expects a Uint8Array or ArrayBuffer');
+  if (u8.length < 8) fail(`safetensors: file is ${u8.length} bytes, too short for the 8-byte header length (truncated?)`);
+  const dv = new DataView(u8.buffer, u8.byteOffset, u8.byteLength);
+  const n = Number(dv.getBigUint64(0, true));
+  if (n > MAX_HEADER || 8 + n > u8.length) fail(`safetensors: header length ${n} runs past the end of the ${u8.length}-byte file (truncated or not a safetensors file)`);
+  let header: Record<string, unknown>;
+  try {
+    header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(u8.subarray(8, 8 + n)));
+  } catch {
+    fail('safetensors: header is not valid UTF-8 JSON (corrupt or not a safetensors file)');
+  }
+  if (typeof header !== 'object' || header === null || Array.isArray(header)) fail('safetensors: header must be a JSON object');
+  const data = u8.subarray(8 + n);
+  const tensors: Record<string, Tensor> = {};
+  let metadata: Record<string, string> = {};
+  const spans: [number, number, string][] = [];
+  for (const [name, info] of Object.entries(header)) {
+    if (name === '__metadata__') {
+      metadata = (info ?? {}) as Record<string, string>;
+      continue;
+    }
+    const { dtype, shape, data_offsets: off } = (info ?? {}) as { dtype?: unknown; shape?: unknown; data_offsets?: unknown };
+    const item = ITEM_BYTES[dtype as string];
+    if (!item) fail(`safetensors: tensor ${JSON.stringify(name)} has dtype ${JSON.stringify(dtype)}; supported: ${Object.keys(ITEM_BYTES).join(', ')}`);
+    if (!Array.isArray(shape) || shape.some((d) => !Number.isInteger(d) || d < 0)) fail(`safetensors: tensor ${JSON.stringify(name)} has a bad shape ${JSON.stringify(shape)}`);
+    if (!Array.isArray(off) || off.length !== 2 || !off.every((o) => Number.isInteger(o) && o >= 0) || off[0] > off[1]) {
+      fail(`safetensors: tensor ${JSON.stringify(name)} has bad data_offsets ${JSON.stringify(off)}`);
+    }
+    const [begin, end] = off as [number, number];
+    const count = sizeOf(shape as number[]);
+    if (end - begin !== count * item) fail(`safetensors: tensor ${JSON.stringify(name)} spans ${end - begin} bytes but shape [${shape}] of ${dtype} needs ${count * item}`);
+    if (end > data.length) fail(`safetensors: tensor ${JSON.stringify(name)} ends at byte ${end} but the data has only ${data.length} bytes (truncated file)`);
+    spans.push([begin, end, name]);
+    tensors[name] = { shape: shape as number[], data: decode(data.subarray(begin, end), dtype as string, count) };
+  }
+  spans.sort((a, b) => a[0] - b[0]);
+  for (let i = 1; i < spans.length; i++) {
+    if (spans[i][0] < spans[i - 1][1]) fail(`safetensors: tensors ${JSON.stringify(spans[i - 1][2])} and ${JSON.stringify(spans[i][2])} overlap (corrupt file)`);
+  }
+  const covered = spans.length ? spans[spans.length - 1][1] : 0;
+  if (covered !== data.length) fail(`safetensors: ${data.length - covered} bytes after the last tensor belong to none (corrupt file)`);
+  return { tensors, metadata };
+}
+
+function decode(bytes: Uint8Array, dtype: string, count: number): Float32Array {
+  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const out = new Float32Array(count);
+  for (let i = 0; i < count; i++) {
+    out[i] = dtype === 'F32' ? dv.getFloat32(4 * i, true)
+      : dtype === 'F64' ? dv.getFloat64(8 * i, true)
+      : dtype === 'BF16' ? bf16(dv.getUint16(2 * i, true))
+      : f16(dv.getUint16(2 * i, true));
+  }
+  return out;
+}
+
+const scratch = new DataView(new ArrayBuffer(4));
+function bf16(bits: number): number {
+  scratch.setUint32(0, bits << 16);
+  return scratch.getFloat32(0);
+}
+
+function f16(bits: number): number {
+  const sign = bits & 0x8000 ? -1 : 1, exp = (bits >> 10) & 0x1f, frac = bits & 0x3ff;
+  if (exp === 0) return sign * frac * 2 ** -24;
+  if (exp === 31) return frac ? NaN : sign * Infinity;
+  return sign * (1 + frac / 1024) * 2 ** (exp - 15);
+}
+
+/** Serialize float32 tensors (in insertion order) with optional string metadata. */
+export function writeSafetensors(tensors: Record<string, Tensor>, metadata?: Record<string, string>): Uint8Array {
+  const header: Record<string, unknown> = {};
+  if (metadata) header.__metadata__ = Object.fromEntries(Object.entries(metadata).map(([k, v]) => [k, String(v)]));
+  let offset = 0;
+  for (const [name, t] of Object.entries(tensors)) {
+    if (t.data.length !== sizeOf(t.shape)) fail(`writeSafetensors: tensor ${JSON.stringify(name)} has ${t.data.length} values for shape [${t.shape}]`);
+    header[name] = { dtype: 'F32', shape: t.shape, data_offsets: [offset, offset + 4 * t.data.length] };
+    offset += 4 * t.data.length;
+  }
+  let json = new TextEncoder().encode(JSON.stringify(header));
+  const pad = (8 - (json.length % 8)) % 8; // keep the data 8-byte aligned, padding with spaces as the format allows
+  if (pad) json = new TextEncoder().encode(JSON.stringify(header) + ' '.repeat(pad));
+  const out = new Uint8Array(8 + json.length + offset);
+  const dv = new DataView(out.buffer);
+  dv.setBigUint64(0, BigInt(json.length), true);
+  out.set(json, 8);
+  let at = 8 + json.length;
+  for (const t of Object.values(tensors)) {
+    for (let i = 0; i < t.data.length; i++) dv.setFloat32(at + 4 * i, t.data[i], true);
+    at += 4 * t.data.length;
+  }
+  return out;
+}

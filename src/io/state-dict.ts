@@ -1,0 +1,82 @@
+/**
+ * A whole PyTorch state_dict into a matching Sequential in one call, and
+ * back out. PyTorch groups parameters by module:
+ *   <m>.weight_ih_l{k}[_reverse], …  an nn.LSTM/GRU/RNN; each k is one of our
+ *                                     layers, and _reverse means Bidirectional
+ *   <m>.weight, <m>.bias              an nn.Linear → Dense
+ * The groups, in the order they appear, map onto the model's layers.
+ */
+import { fail } from '../errors.js';
+import { Bidirectional } from '../layers/bidirectional.js';
+import { Dense } from '../layers/dense.js';
+import type { Weights } from '../layers/layer.js';
+import { RecurrentLayer } from '../layers/recurrent.js';
+import type { Sequential } from '../model/sequential.js';
+import type { Tensor } from '../tensor.js';
+import { readSafetensors } from './safetensors.js';
+
+interface TorchLayer {
+  kind: 'rnn' | 'linear';
+  label: string;
+  reverse: boolean;
+  weights: Weights;
+}
+
+const RNN_KEY = /^(?:(.*)\.)?(weight_ih|weight_hh|bias_ih|bias_hh)_l(\d+)(_reverse)?$/;
+const LINEAR_KEY = /^(?:(.*)\.)?(weight|bias)$/;
+
+/** Split a state_dict into PyTorch layers in order: one per RNN layer index k, one per Linear. */
+function torchLayers(sd: Record<string, Tensor>): TorchLayer[] {
+  const byLabel = new Map<string, TorchLayer>();
+  for (const [key, t] of Object.entries(sd)) {
+    const r = RNN_KEY.exec(key);
+    if (r) {
+      const [, prefix = '', param, k, rev] = r;
+      const label = `${prefix ? prefix + '.' : ''}layer ${k}`;
+      const layer = byLabel.get(label) ?? { kind: 'rnn', label, reverse: false, weights: {} };
+      layer.reverse ||= !!rev;
+      layer.weights[`${param}_l0${rev ?? ''}`] = t;
+      byLabel.set(label, layer);
+      continue;
+    }
+    const l = LINEAR_KEY.exec(key);
+    if (l) {
+      const [, prefix = '', param] = l;
+      const label = prefix || '(root)';
+      const layer = byLabel.get(label) ?? { kind: 'linear', label, reverse: false, weights: {} };
+      if (layer.kind !== 'linear') fail(`state_dict: ${JSON.stringify(key)} mixes Linear and RNN names in one module`);
+      layer.weights[param] = t;
+      byLabel.set(label, layer);
+      continue;
+    }
+    fail(`state_dict: key ${JSON.stringify(key)} is neither an LSTM/GRU/RNN parameter (weight_ih_l0, …) nor a Linear one (weight, bias)`);
+  }
+  return [...byLabel.values()];
+}
+
+export function loadStateDict(model: Sequential, source: Record<string, Tensor> | Uint8Array | ArrayBuffer): void {
+  model.assertLive();
+  const sd = source instanceof Uint8Array || source instanceof ArrayBuffer ? readSafetensors(source) : source;
+  const groups = torchLayers(sd);
+  if (groups.length !== model.layers.length) {
+    fail(`loadStateDict: the state_dict holds ${groups.length} layer(s) (${groups.map((g) => g.label).join(', ')}) but the model has ${model.layers.length}`);
+  }
+  groups.forEach((g, i) => {
+    const layer = model.layers[i];
+    const expect = g.kind === 'linear' ? 'Dense' : g.reverse ? 'Bidirectional' : 'LSTM, GRU or SimpleRNN';
+    const fits = g.kind === 'linear' ? layer instanceof Dense : g.reverse ? layer instanceof Bidirectional : layer instanceof RecurrentLayer;
+    if (!fits) fail(`loadStateDict: state_dict ${g.label} is a PyTorch ${g.kind === 'linear' ? 'Linear' : 'RNN'} layer${g.reverse ? ' (bidirectional)' : ''}, so model layer ${i} should be ${expect}, not ${layer.className}`);
+    layer.setWeights(g.weights, { from: 'torch' });
+    if (i + 1 < model.layers.length) model.layers[i + 1].setInputSize(layer.outputSize);
+  });
+}
+
+/** The model's weights under PyTorch names, one module per layer: <layer name>.weight_ih_l0, <layer name>.weight, … */
+export function stateDict(model: Sequential): Record<string, Tensor> {
+  model.assertLive();
+  const out: Record<string, Tensor> = {};
+  for (const layer of model.layers) {
+    for (const [k, t] of Object.entries(layer.getWeights({ to: 'torch' }))) out[`${layer.name}.${k}`] = t;
+  }
+  return out;
+}

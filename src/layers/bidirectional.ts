@@ -1,0 +1,177 @@
+/**
+ * Bidirectional(layer): the layer reads the sequence forwards, a twin with
+ * its own weights reads it backwards, and their outputs are concatenated
+ * per step: [B, T, 2H] (or [B, 2H] of the two final states). Both
+ * directions write straight into the shared output with a row stride of
+ * 2H; nothing is reversed or copied.
+ */
+import { fail } from '../errors.js';
+import type { Random } from '../init/random.js';
+import type { Backend } from '../backend/registry.js';
+import { toTensor, tensorFrom, type Tensor, type TensorLike } from '../tensor.js';
+import { Layer, type HeapBatch, type WeightFormat, type Weights } from './layer.js';
+import type { RecurrentLayer } from './recurrent.js';
+import { Workspace } from './workspace.js';
+
+export interface BidirectionalOptions {
+  merge?: 'concat';
+  name?: string;
+}
+
+export class Bidirectional extends Layer {
+  readonly className = 'Bidirectional';
+  readonly forwardLayer: RecurrentLayer;
+  readonly backwardLayer: RecurrentLayer;
+  readonly merge = 'concat';
+  private ws: Workspace | undefined;
+
+  constructor(layer: RecurrentLayer, options: BidirectionalOptions = {}) {
+    if (!layer || typeof (layer as RecurrentLayer).run !== 'function') fail('Bidirectional: wraps an LSTM, GRU or SimpleRNN layer');
+    super({ inputSize: layer.inputSize, name: options.name ?? `bidirectional_${layer.name}` }, 'bidirectional');
+    if (options.merge !== undefined && options.merge !== 'concat') fail(`Bidirectional: merge ${JSON.stringify(options.merge)} is not supported; use 'concat'`);
+    this.forwardLayer = layer;
+    const Ctor = layer.constructor as new (o: Record<string, unknown>) => RecurrentLayer;
+    this.backwardLayer = new Ctor({ ...layer.config(), name: `${layer.name}_reverse`, seed: this.seed });
+  }
+
+  get outputSize(): number {
+    return 2 * this.forwardLayer.units;
+  }
+
+  keepsTime(): boolean {
+    return this.forwardLayer.returnSequences;
+  }
+
+  override setInputSize(n: number): void {
+    super.setInputSize(n);
+    this.forwardLayer.setInputSize(n);
+    this.backwardLayer.setInputSize(n);
+  }
+
+  countParams(): number {
+    return this.forwardLayer.countParams() + this.backwardLayer.countParams();
+  }
+
+  paramFloats(): number {
+    return this.forwardLayer.paramFloats() + this.backwardLayer.paramFloats();
+  }
+
+  protected initParams(_view: Float32Array, _rng: Random): void {
+    // each direction initializes itself (ensureParams / adoptParams below)
+  }
+
+  override ensureParams(): void {
+    this.assertLive();
+    this.syncInputSize();
+    this.forwardLayer.ensureParams();
+    this.backwardLayer.ensureParams();
+  }
+
+  override adoptParams(backend: Backend, ptr: number): void {
+    this.syncInputSize();
+    this.backendRef = backend;
+    this.forwardLayer.adoptParams(backend, ptr);
+    this.backwardLayer.adoptParams(backend, ptr + 4 * this.forwardLayer.paramFloats());
+  }
+
+  private syncInputSize(): void {
+    const n = this.inputSize ?? this.forwardLayer.inputSize;
+    if (n !== undefined) this.setInputSize(n);
+  }
+
+  /** PyTorch: the nn.LSTM names with _l0 and _l0_reverse. Keras: forward/… and backward/…. */
+  getWeights(options: { to?: WeightFormat } = {}): Record<string, Tensor> {
+    if ((options.to ?? 'torch') === 'torch') {
+      return { ...this.forwardLayer.getWeights({ to: 'torch', suffix: '_l0' }), ...this.backwardLayer.getWeights({ to: 'torch', suffix: '_l0_reverse' }) };
+    }
+    return { ...prefixed('forward/', this.forwardLayer.getWeights({ to: 'keras' })), ...prefixed('backward/', this.backwardLayer.getWeights({ to: 'keras' })) };
+  }
+
+  setWeights(weights: Weights, options: { from?: WeightFormat } = {}): void {
+    this.assertLive();
+    const from = options.from ?? 'torch';
+    const fwd: Weights = {}, bwd: Weights = {};
+    for (const [k, v] of Object.entries(weights ?? {})) {
+      if (from === 'torch') (k.endsWith('_reverse') ? bwd : fwd)[k.replace(/_reverse$/, '')] = v;
+      else if (k.startsWith('forward/')) fwd[k.slice(8)] = v;
+      else if (k.startsWith('backward/')) bwd[k.slice(9)] = v;
+      else fail(`${this.name}.setWeights: unexpected weight ${JSON.stringify(k)}; Keras names here start with forward/ or backward/`);
+    }
+    this.forwardLayer.setWeights(fwd, { from, suffix: from === 'torch' ? '_l0' : undefined });
+    this.backwardLayer.setWeights(bwd, { from, suffix: from === 'torch' ? '_l0' : undefined });
+    this.syncInputSize();
+  }
+
+  /** Output [B, T, 2H] (or [B, 2H]); h (and c) as PyTorch's h_n: [2, B, H], forward then backward. */
+  forward(x: TensorLike): { output: Tensor; h: Tensor; c?: Tensor } {
+    const t = toTensor(x, `${this.name}: input`);
+    if (t.shape.length !== 3) fail(`${this.name}: input must be 3-D [batch, time, features], got shape [${t.shape}]`);
+    const [B, T, F] = t.shape;
+    if (B < 1 || T < 1) fail(`${this.name}: input needs at least one sequence and one step, got shape [${t.shape}]`);
+    this.setInputSize(F);
+    this.ensureParams();
+    const xPtr = this.workspace().get('input', t.data.length);
+    this.backend.arena.f32().set(t.data, xPtr >> 2);
+    const y = this.forwardHeap({ ptr: xPtr, B, T, seq: true, F });
+    const m = this.backend.arena.f32();
+    const H = this.forwardLayer.units;
+    const both = (f: number, b: number): Tensor => {
+      const data = new Float32Array(2 * B * H);
+      data.set(m.subarray(f >> 2, (f >> 2) + B * H), 0);
+      data.set(m.subarray(b >> 2, (b >> 2) + B * H), B * H);
+      return { shape: [2, B, H], data };
+    };
+    const out: { output: Tensor; h: Tensor; c?: Tensor } = {
+      output: tensorFrom(m, y.ptr >> 2, y.seq ? [B, T, 2 * H] : [B, 2 * H]),
+      h: both(this.forwardLayer.finalH(B), this.backwardLayer.finalH(B)),
+    };
+    if (this.forwardLayer.hasCellState) out.c = both(this.forwardLayer.finalC(B), this.backwardLayer.finalC(B));
+    return out;
+  }
+
+  forwardHeap(x: HeapBatch): HeapBatch {
+    if (!x.seq) fail(`${this.name}: needs 3-D input [batch, time, features]; the layer before returns 2-D (set returnSequences: true on it)`);
+    this.ensureParams();
+    const { B, T } = x, H = this.forwardLayer.units, seq = this.forwardLayer.returnSequences;
+    const f = this.forwardLayer, b = this.backwardLayer;
+    const fState = { h0: 0, c0: 0, hT: f.finalH(B), cT: f.finalC(B) };
+    const bState = { h0: 0, c0: 0, hT: b.finalH(B), cT: b.finalC(B) };
+    const out = this.workspace().get('output', seq ? B * T * 2 * H : B * 2 * H);
+    f.run(x, seq ? out : 0, 2 * H, false, fState);
+    b.run(x, seq ? out + 4 * H : 0, 2 * H, true, bState);
+    if (!seq) {
+      // last outputs of both directions: forward's at t = T−1, backward's at t = 0
+      const m = this.backend.arena.f32(), o = out >> 2;
+      for (let r = 0; r < B; r++) {
+        m.copyWithin(o + r * 2 * H, (fState.hT >> 2) + r * H, (fState.hT >> 2) + (r + 1) * H);
+        m.copyWithin(o + r * 2 * H + H, (bState.hT >> 2) + r * H, (bState.hT >> 2) + (r + 1) * H);
+      }
+    }
+    return seq ? { ptr: out, B, T, seq: true, F: 2 * H } : { ptr: out, B, T: 1, seq: false, F: 2 * H };
+  }
+
+  private workspace(): Workspace {
+    if (!this.ws) this.ws = new Workspace(this.backend.arena);
+    return this.ws;
+  }
+
+  protected freeWorkspace(): void {
+    this.ws?.free();
+    this.ws = undefined;
+  }
+
+  override dispose(): void {
+    if (this.isDisposed) return;
+    super.dispose();
+    this.forwardLayer.dispose();
+    this.backwardLayer.dispose();
+  }
+
+  config(): Record<string, unknown> {
+    return { name: this.name, merge: this.merge, layer: { className: this.forwardLayer.className, ...this.forwardLayer.config() } };
+  }
+}
+
+function prefixed(prefix: string, w: Record<string, Tensor>): Record<string, Tensor> {
+  return Object.fromEntries(Object.entries(w).map(([k, v]) => [prefix + k, v]));
+}

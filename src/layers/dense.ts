@@ -1,0 +1,144 @@
+/**
+ * A fully connected layer: y = act(x·Wᵀ + b), on the last axis, so on
+ * [B, K] or on every step of [B, T, K].
+ *
+ * Packed parameter block: w [Np/4][K][4] (panels of 4 outputs), b [Np].
+ */
+import { Act, roundUp4, type ActivationName } from '../backend/kernels.js';
+import { fail } from '../errors.js';
+import { glorotUniform } from '../init/initializers.js';
+import type { Random } from '../init/random.js';
+import { toTensor, tensorFrom, type Tensor, type TensorLike } from '../tensor.js';
+import { packBias, packPanels, transpose, unpackBias, unpackPanels } from '../weights/packing.js';
+import { rejectUnknown, takeWeight } from '../weights/take.js';
+import { Layer, checkPositiveInt, type HeapBatch, type WeightFormat, type Weights } from './layer.js';
+import { Workspace } from './workspace.js';
+
+export interface DenseOptions {
+  inputSize?: number;
+  units: number;
+  activation?: ActivationName;
+  name?: string;
+  seed?: number;
+}
+
+export class Dense extends Layer {
+  readonly className = 'Dense';
+  readonly units: number;
+  readonly activation: ActivationName;
+  private ws: Workspace | undefined;
+
+  constructor(options: DenseOptions) {
+    super(options ?? ({} as DenseOptions), 'dense');
+    checkPositiveInt(options?.units, 'Dense: units');
+    this.units = options.units;
+    this.activation = options.activation ?? 'linear';
+    if (!(this.activation in Act)) fail(`Dense: unknown activation ${JSON.stringify(options.activation)}; use ${Object.keys(Act).join(', ')}`);
+  }
+
+  get outputSize(): number {
+    return this.units;
+  }
+
+  keepsTime(inputHasTime: boolean): boolean {
+    return inputHasTime;
+  }
+
+  countParams(): number {
+    return this.units * (this.requireInputSize() + 1);
+  }
+
+  paramFloats(): number {
+    return roundUp4(this.units) * (this.requireInputSize() + 1);
+  }
+
+  protected initParams(view: Float32Array, rng: Random): void {
+    const K = this.requireInputSize(), N = this.units;
+    this.write(view, glorotUniform(rng, N, K, K, N), new Float32Array(N));
+  }
+
+  private write(view: Float32Array, w: Float32Array, b: Float32Array): void {
+    const K = this.requireInputSize(), N = this.units;
+    view.set(packPanels(w, 1, N, K), 0);
+    view.set(packBias(b, 1, N), roundUp4(N) * K);
+  }
+
+  /** PyTorch nn.Linear names (weight [N, K], bias [N]) or Keras's (kernel [K, N], bias [N]). */
+  getWeights(options: { to?: WeightFormat } = {}): Record<string, Tensor> {
+    const K = this.requireInputSize(), N = this.units;
+    const view = this.paramView();
+    const w = unpackPanels(view.subarray(0, roundUp4(N) * K), 1, N, K);
+    const bias = { shape: [N], data: unpackBias(view.subarray(roundUp4(N) * K), 1, N) };
+    const to = options.to ?? 'torch';
+    if (to === 'torch') return { weight: { shape: [N, K], data: w }, bias };
+    if (to === 'keras') return { kernel: { shape: [K, N], data: transpose(w, N, K) }, bias };
+    fail(`${this.name}: getWeights: unknown format ${JSON.stringify(to)}; use 'torch' or 'keras'`);
+  }
+
+  setWeights(weights: Weights, options: { from?: WeightFormat } = {}): void {
+    this.assertLive();
+    const from = options.from ?? 'torch', owner = `${this.name}.setWeights`, N = this.units;
+    if (from !== 'torch' && from !== 'keras') fail(`${owner}: unknown format ${JSON.stringify(from)}; use 'torch' or 'keras'`);
+    const key = from === 'torch' ? 'weight' : 'kernel';
+    const shape = weights?.[key]?.shape;
+    if (this.inputSize === undefined && shape?.length === 2) this.setInputSize(from === 'torch' ? shape[1] : shape[0]);
+    const K = this.requireInputSize();
+    rejectUnknown(weights, [key, 'bias'], owner);
+    const w = from === 'torch'
+      ? takeWeight(weights, ['weight'], [N, K], owner)!
+      : transpose(takeWeight(weights, ['kernel'], [K, N], owner)!, K, N);
+    const b = takeWeight(weights, ['bias'], [N], owner, true) ?? new Float32Array(N);
+    this.write(this.paramView(), w, b);
+  }
+
+  /** y for x of shape [B, K] or [B, T, K]. */
+  forward(x: TensorLike): Tensor {
+    const t = toTensor(x, `${this.name}: input`);
+    if (t.shape.length !== 2 && t.shape.length !== 3) fail(`${this.name}: input must be [batch, features] or [batch, time, features], got [${t.shape}]`);
+    const F = t.shape[t.shape.length - 1];
+    if (this.inputSize === undefined) this.setInputSize(F);
+    if (F !== this.inputSize) fail(`${this.name}: input has ${F} features but the layer expects ${this.inputSize}`);
+    this.ensureParams();
+    const seq = t.shape.length === 3;
+    const B = t.shape[0], T = seq ? t.shape[1] : 1;
+    const xPtr = this.workspace().get('input', t.data.length);
+    this.backend.arena.f32().set(t.data, xPtr >> 2);
+    const y = this.forwardHeap({ ptr: xPtr, B, T, seq, F });
+    return tensorFrom(this.backend.arena.f32(), y.ptr >> 2, seq ? [B, T, this.units] : [B, this.units]);
+  }
+
+  forwardHeap(x: HeapBatch): HeapBatch {
+    this.ensureParams();
+    if (x.F !== this.inputSize) fail(`${this.name}: input has ${x.F} features but the layer expects ${this.inputSize}`);
+    const rows = x.B * x.T, N = this.units, Np = roundUp4(N), K = x.F;
+    const out = this.workspace().get('output', rows * Np);
+    const k = this.backend.kernels, p = this.params;
+    k.project(x.ptr, rows, K, p, Np / 4, 4, p + 4 * Np * K, out);
+    k.activate(out, rows, N, Np, Act[this.activation]);
+    if (Np !== N) {
+      // rows were computed Np wide (whole panels); close the gaps so the output is [rows, N]
+      const m = this.backend.arena.f32(), o = out >> 2;
+      for (let r = 1; r < rows; r++) m.copyWithin(o + r * N, o + r * Np, o + r * Np + N);
+    }
+    return { ptr: out, B: x.B, T: x.T, seq: x.seq, F: N };
+  }
+
+  private workspace(): Workspace {
+    if (!this.ws) this.ws = new Workspace(this.backend.arena);
+    return this.ws;
+  }
+
+  protected freeWorkspace(): void {
+    this.ws?.free();
+    this.ws = undefined;
+  }
+
+  requireInputSize(): number {
+    if (this.inputSize === undefined) fail(`${this.name}: input size unknown; give inputSize, or put the layer in a Sequential after a layer that fixes it`);
+    return this.inputSize;
+  }
+
+  config(): Record<string, unknown> {
+    return { name: this.name, inputSize: this.inputSize, units: this.units, activation: this.activation };
+  }
+}

@@ -1,0 +1,153 @@
+/**
+ * What every layer shares: lazy building, its parameter block in the
+ * backend's heap, disposal, and the heap-level `forwardHeap` that
+ * Sequential chains without copying between layers.
+ */
+import { activeBackend, type Backend } from '../backend/registry.js';
+import { fail } from '../errors.js';
+import { Random, defaultSeed } from '../init/random.js';
+import type { Tensor } from '../tensor.js';
+
+export type WeightFormat = 'torch' | 'keras';
+export type Weights = Record<string, Tensor | { shape: number[]; data: ArrayLike<number> }>;
+
+/** A batch of B rows, with a time axis of T steps when `seq`, F features each, at `ptr` in the heap. */
+export interface HeapBatch {
+  ptr: number;
+  B: number;
+  T: number;
+  seq: boolean;
+  F: number;
+}
+
+const disposeSymbol: typeof Symbol.dispose = Symbol.dispose ?? Symbol.for('Symbol.dispose');
+
+export abstract class Layer {
+  /** 'LSTM', 'GRU', 'SimpleRNN', 'Dense', 'Bidirectional'. */
+  abstract readonly className: string;
+  name: string;
+  inputSize: number | undefined;
+  protected readonly seed: number;
+  protected backendRef: Backend | undefined;
+  /** Byte pointer of this layer's parameters (packed), 0 until allocated. */
+  protected params = 0;
+  private ownsParams = false;
+  private disposed = false;
+
+  constructor(options: { inputSize?: number; name?: string; seed?: number }, defaultName: string) {
+    if (options.inputSize !== undefined) checkPositiveInt(options.inputSize, `${defaultName}: inputSize`);
+    this.inputSize = options.inputSize;
+    this.name = options.name ?? uniqueName(defaultName);
+    this.seed = options.seed ?? defaultSeed();
+  }
+
+  /** Features per step of the output. */
+  abstract get outputSize(): number;
+  /** Whether the output keeps the time axis, given whether the input has one. */
+  abstract keepsTime(inputHasTime: boolean): boolean;
+  /** Parameters as Keras counts them. */
+  abstract countParams(): number;
+  /** Floats of the packed parameter block (with padding). */
+  abstract paramFloats(): number;
+  /** Write initial parameters into `view` (the layer's packed block). */
+  protected abstract initParams(view: Float32Array, rng: Random): void;
+  /** Run on a batch already in the heap; returns the output batch (owned by this layer's workspace). */
+  abstract forwardHeap(x: HeapBatch): HeapBatch;
+  abstract getWeights(options?: { to?: WeightFormat }): Record<string, Tensor>;
+  abstract setWeights(weights: Weights, options?: { from?: WeightFormat }): void;
+  /** Free workspaces (not parameters). */
+  protected abstract freeWorkspace(): void;
+  /** The layer's constructor options, for summaries and saving. */
+  abstract config(): Record<string, unknown>;
+
+  /** Fix the input size (from the layer before, or from data), checking it against what was given. */
+  setInputSize(n: number): void {
+    this.assertLive();
+    if (this.inputSize !== undefined && this.inputSize !== n) {
+      fail(`${this.name}: expects ${this.inputSize} input features but is given ${n}`);
+    }
+    this.inputSize = n;
+  }
+
+  /** The backend this layer's memory lives on (bound on first use). */
+  protected get backend(): Backend {
+    this.assertLive();
+    if (!this.backendRef) this.backendRef = activeBackend();
+    return this.backendRef;
+  }
+
+  /** The heap as floats, after making sure the parameters exist. */
+  protected paramView(): Float32Array {
+    this.ensureParams();
+    return this.backend.arena.f32().subarray(this.params >> 2, (this.params >> 2) + this.paramFloats());
+  }
+
+  /** Allocate and initialize the parameters if not done yet. */
+  ensureParams(): void {
+    this.assertLive();
+    if (this.params) return;
+    if (this.inputSize === undefined) {
+      fail(`${this.name}: input size unknown; give inputSize, put the layer in a Sequential after one that has it, or call it on data`);
+    }
+    this.params = this.backend.arena.allocFloats(this.paramFloats());
+    this.ownsParams = true;
+    this.initParams(this.backend.arena.f32().subarray(this.params >> 2, (this.params >> 2) + this.paramFloats()), new Random(this.seed));
+  }
+
+  /**
+   * Move the parameters into a block owned by someone else (a Sequential
+   * keeps all of a model's parameters in one contiguous buffer).
+   */
+  adoptParams(backend: Backend, ptr: number): void {
+    this.assertLive();
+    if (this.backendRef && this.backendRef !== backend) fail(`${this.name}: layers of one model must live on one backend`);
+    this.backendRef = backend;
+    const n = this.paramFloats();
+    if (this.params) {
+      const m = backend.arena.f32();
+      m.copyWithin(ptr >> 2, this.params >> 2, (this.params >> 2) + n);
+      if (this.ownsParams) backend.arena.release(this.params);
+    } else {
+      this.initParams(backend.arena.f32().subarray(ptr >> 2, (ptr >> 2) + n), new Random(this.seed));
+    }
+    this.params = ptr;
+    this.ownsParams = false;
+  }
+
+  get isDisposed(): boolean {
+    return this.disposed;
+  }
+
+  /** Free everything this layer owns in the heap. Using it afterwards throws. Safe to call twice. */
+  dispose(): void {
+    if (this.disposed) return;
+    if (this.backendRef) {
+      this.freeWorkspace();
+      if (this.ownsParams && this.params) this.backendRef.arena.release(this.params);
+    }
+    this.params = 0;
+    this.disposed = true;
+  }
+
+  [disposeSymbol](): void {
+    this.dispose();
+  }
+
+  protected assertLive(): void {
+    if (this.disposed) fail(`${this.name} (${this.className}) was disposed; create a new one`);
+  }
+}
+
+/** Keras-style default names: lstm, lstm_1, lstm_2, … */
+const nameCounts = new Map<string, number>();
+function uniqueName(base: string): string {
+  const n = nameCounts.get(base) ?? 0;
+  nameCounts.set(base, n + 1);
+  return n === 0 ? base : `${base}_${n}`;
+}
+
+export function checkPositiveInt(n: unknown, what: string): void {
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 1) fail(`${what} must be a positive integer, got ${String(n)}`);
+}
+
+export { disposeSymbol };

@@ -1,0 +1,21 @@
+/**
+ * Long short-term memory. Per step, for each unit:
+ *   i = σ(W_i·x + U_i·h + b_i)     input gate: how much of the new candidate to write
+ *   f = σ(W_f·x + U_f·h + b_f)     forget gate: how much of the old cell to keep
+ *   g = tanh(W_g·x + U_g·h + b_g)  candidate
+ *   o = σ(W_o·x + U_o·h + b_o)     output gate
+ *   c = f⊙c + i⊙g                  the cell state runs along the sequence like a conveyor belt
+ *   h = o⊙tanh(c)
+ */
+import { RecurrentLayer, type CellSpec, type RecurrentOptions } from './recurrent.js';
+
+const LSTM_CELL: CellSpec = { kind: 'lstm', gates: 4, kerasOrder: [0, 1, 2, 3], recurrentBias: false };
+
+export class LSTM extends RecurrentLayer {
+  readonly className = 'LSTM';
+  protected readonly cell = LSTM_CELL;
+
+  constructor(options: RecurrentOptions) {
+    super(options, 'lstm');
+  }
+}

@@ -1,0 +1,339 @@
+/**
+ * LSTM, GRU and SimpleRNN share everything but their cell: the hoisted
+ * input projection (one GEMM over all B·T rows), the recurrence kernel,
+ * weight import/export and workspaces. A `CellSpec` says what differs.
+ *
+ * Packed parameter block (see backend/kernels.ts for the panel layout):
+ *   wx  [Hp/4][I][4G]   input weights
+ *   wh  [Hp/4][H][4G]   recurrent weights
+ *   b   [Hp/4][G][4]    bias (LSTM, RNN: bias_ih + bias_hh; GRU: input bias)
+ *   bh  [Hp/4][G][4]    GRU only: recurrent bias (applied before the reset gate)
+ */
+import { roundUp4, recurWorkFloats } from '../backend/kernels.js';
+import { fail } from '../errors.js';
+import { glorotUniform, orthogonal } from '../init/initializers.js';
+import type { Random } from '../init/random.js';
+import { toTensor, tensorFrom, type Tensor, type TensorLike } from '../tensor.js';
+import { add, packBias, packPanels, reorderGates, transpose, unpackBias, unpackPanels } from '../weights/packing.js';
+import { rejectUnknown, takeWeight } from '../weights/take.js';
+import { Workspace } from './workspace.js';
+import { Layer, checkPositiveInt, type HeapBatch, type WeightFormat, type Weights } from './layer.js';
+
+export interface CellSpec {
+  kind: 'lstm' | 'gru' | 'rnn';
+  /** Gates per unit, in PyTorch's order: LSTM i,f,g,o; GRU r,z,n; RNN one. */
+  gates: number;
+  /** Keras's gate blocks, as indices into PyTorch's order. */
+  kerasOrder: readonly number[];
+  /** GRU keeps its recurrent bias apart (it sits inside the reset gate). */
+  recurrentBias: boolean;
+}
+
+export interface RecurrentOptions {
+  inputSize?: number;
+  units: number;
+  /** Output every step [B, T, units] (true) or only the last [B, units] (false, Keras's default). */
+  returnSequences?: boolean;
+  name?: string;
+  /** Seed of the initial weights. */
+  seed?: number;
+}
+
+/** Initial or carried state: h (and c for LSTM), each [B, units]. */
+export interface RecurrentState {
+  h?: TensorLike;
+  c?: TensorLike;
+}
+
+export interface RecurrentOutput {
+  /** [B, T, units] with returnSequences, else [B, units]. */
+  output: Tensor;
+  /** Final hidden state [B, units]. */
+  h: Tensor;
+  /** Final cell state [B, units] (LSTM only). */
+  c?: Tensor;
+}
+
+/** Heap pointers of a state to start from and to leave the final one in (they may be the same). */
+export interface HeapState {
+  h0: number;
+  c0: number;
+  hT: number;
+  cT: number;
+}
+
+export abstract class RecurrentLayer extends Layer {
+  readonly units: number;
+  readonly returnSequences: boolean;
+  protected abstract readonly cell: CellSpec;
+  private ws: Workspace | undefined;
+
+  constructor(options: RecurrentOptions, defaultName: string) {
+    super(options, defaultName);
+    if (!options || typeof options !== 'object') fail(`${defaultName}: options { units } are required`);
+    checkPositiveInt(options.units, `${defaultName}: units`);
+    this.units = options.units;
+    this.returnSequences = options.returnSequences ?? false;
+  }
+
+  get outputSize(): number {
+    return this.units;
+  }
+
+  keepsTime(): boolean {
+    return this.returnSequences;
+  }
+
+  get hasCellState(): boolean {
+    return this.cell.kind === 'lstm';
+  }
+
+  countParams(): number {
+    const { gates: G, recurrentBias } = this.cell;
+    const H = this.units, I = this.requireInputSize();
+    return G * H * (I + H + 1) + (recurrentBias ? G * H : 0);
+  }
+
+  paramFloats(): number {
+    const G = this.cell.gates, Hp = roundUp4(this.units), I = this.requireInputSize();
+    return Hp * G * (I + this.units + 1 + (this.cell.recurrentBias ? 1 : 0));
+  }
+
+  /** Float offsets of wx, wh, b, bh inside the parameter block. */
+  private offsets() {
+    const G = this.cell.gates, Hp = roundUp4(this.units), I = this.requireInputSize();
+    const wx = 0, wh = wx + Hp * G * I, b = wh + Hp * G * this.units, bh = b + Hp * G;
+    return { wx, wh, b, bh };
+  }
+
+  protected initParams(view: Float32Array, rng: Random): void {
+    const G = this.cell.gates, H = this.units, I = this.requireInputSize();
+    const bias = new Float32Array(G * H);
+    if (this.cell.kind === 'lstm') bias.fill(1, H, 2 * H); // unit forget bias: start with the conveyor belt open
+    this.writeTorchForm(view, {
+      wx: glorotUniform(rng, G * H, I, I, G * H),
+      wh: orthogonal(rng, G * H, H),
+      b: bias,
+      bh: new Float32Array(G * H),
+    });
+  }
+
+  /** Pack PyTorch-form (gate-major) matrices into the parameter block. */
+  private writeTorchForm(view: Float32Array, w: { wx: Float32Array; wh: Float32Array; b: Float32Array; bh: Float32Array }): void {
+    const G = this.cell.gates, H = this.units, I = this.requireInputSize();
+    const o = this.offsets();
+    view.set(packPanels(w.wx, G, H, I), o.wx);
+    view.set(packPanels(w.wh, G, H, H), o.wh);
+    view.set(packBias(w.b, G, H), o.b);
+    if (this.cell.recurrentBias) view.set(packBias(w.bh, G, H), o.bh);
+  }
+
+  private readTorchForm() {
+    const G = this.cell.gates, H = this.units, I = this.requireInputSize(), Hp = roundUp4(H);
+    const view = this.paramView();
+    const o = this.offsets();
+    return {
+      wx: unpackPanels(view.subarray(o.wx, o.wh), G, H, I),
+      wh: unpackPanels(view.subarray(o.wh, o.b), G, H, H),
+      b: unpackBias(view.subarray(o.b, o.b + Hp * G), G, H),
+      bh: this.cell.recurrentBias ? unpackBias(view.subarray(o.bh, o.bh + Hp * G), G, H) : new Float32Array(G * H),
+    };
+  }
+
+  /**
+   * Weights in PyTorch's names (nn.LSTM/GRU/RNN state_dict: weight_ih_l0,
+   * weight_hh_l0, bias_ih_l0, bias_hh_l0) or Keras's (kernel,
+   * recurrentKernel, bias). LSTM and SimpleRNN keep one bias, so PyTorch
+   * export puts it all in bias_ih_l0 and zeros in bias_hh_l0 (their sum is
+   * what counts).
+   */
+  getWeights(options: { to?: WeightFormat; suffix?: string } = {}): Record<string, Tensor> {
+    const G = this.cell.gates, H = this.units, I = this.requireInputSize();
+    const w = this.readTorchForm();
+    if ((options.to ?? 'torch') === 'torch') {
+      const s = options.suffix ?? '_l0';
+      return {
+        [`weight_ih${s}`]: { shape: [G * H, I], data: w.wx },
+        [`weight_hh${s}`]: { shape: [G * H, H], data: w.wh },
+        [`bias_ih${s}`]: { shape: [G * H], data: w.b },
+        [`bias_hh${s}`]: { shape: [G * H], data: w.bh },
+      };
+    }
+    if (options.to !== 'keras') fail(`${this.name}: getWeights: unknown format ${JSON.stringify(options.to)}; use 'torch' or 'keras'`);
+    const order = this.cell.kerasOrder;
+    const kernel = transpose(reorderGates(w.wx, order, H, I), G * H, I);
+    const recurrentKernel = transpose(reorderGates(w.wh, order, H, H), G * H, H);
+    const b = reorderGates(w.b, order, H, 1);
+    if (this.cell.recurrentBias) {
+      const bias = new Float32Array(2 * G * H);
+      bias.set(b);
+      bias.set(reorderGates(w.bh, order, H, 1), G * H);
+      return { kernel: { shape: [I, G * H], data: kernel }, recurrentKernel: { shape: [H, G * H], data: recurrentKernel }, bias: { shape: [2, G * H], data: bias } };
+    }
+    return { kernel: { shape: [I, G * H], data: kernel }, recurrentKernel: { shape: [H, G * H], data: recurrentKernel }, bias: { shape: [G * H], data: b } };
+  }
+
+  /** Load weights from PyTorch's or Keras's layout (see getWeights). Shapes are checked; a layer without inputSize takes it from the weights. */
+  setWeights(weights: Weights, options: { from?: WeightFormat; suffix?: string } = {}): void {
+    this.assertLive();
+    if (!weights || typeof weights !== 'object') fail(`${this.name}: setWeights needs a record of named tensors`);
+    const G = this.cell.gates, H = this.units, from = options.from ?? 'torch', owner = `${this.name}.setWeights`;
+    let w: { wx: Float32Array; wh: Float32Array; b: Float32Array; bh: Float32Array };
+    if (from === 'torch') {
+      const s = options.suffix ?? '_l0';
+      const names = (base: string) => (s ? [`${base}${s}`, base] : [base]);
+      const ih = weights[`weight_ih${s}`] ?? weights.weight_ih;
+      if (this.inputSize === undefined && ih?.shape?.length === 2) this.setInputSize(ih.shape[1]);
+      const I = this.requireInputSize();
+      const known = ['weight_ih', 'weight_hh', 'bias_ih', 'bias_hh'].flatMap(names);
+      rejectUnknown(weights, known, owner);
+      const bih = takeWeight(weights, names('bias_ih'), [G * H], owner, true) ?? new Float32Array(G * H);
+      const bhh = takeWeight(weights, names('bias_hh'), [G * H], owner, true) ?? new Float32Array(G * H);
+      w = {
+        wx: takeWeight(weights, names('weight_ih'), [G * H, I], owner)!,
+        wh: takeWeight(weights, names('weight_hh'), [G * H, H], owner)!,
+        b: this.cell.recurrentBias ? bih : add(bih, bhh),
+        bh: bhh,
+      };
+    } else if (from === 'keras') {
+      const k = weights.kernel;
+      if (this.inputSize === undefined && k?.shape?.length === 2) this.setInputSize(k.shape[0]);
+      const I = this.requireInputSize();
+      rejectUnknown(weights, ['kernel', 'recurrentKernel', 'recurrent_kernel', 'bias'], owner);
+      const order = this.cell.kerasOrder;
+      const back = inverse(order);
+      const kernel = takeWeight(weights, ['kernel'], [I, G * H], owner)!;
+      const recurrent = takeWeight(weights, ['recurrentKernel', 'recurrent_kernel'], [H, G * H], owner)!;
+      let b: Float32Array = new Float32Array(G * H), bh: Float32Array = new Float32Array(G * H);
+      if (this.cell.recurrentBias) {
+        const flatBias = weights.bias && weights.bias.shape.length === 1;
+        if (flatBias) fail(`${owner}: GRU bias of shape [${weights.bias!.shape}] means Keras reset_after=False, which PyTorch and lstm-wasm do not compute; export with reset_after=True (bias [2, ${G * H}])`);
+        const both = takeWeight(weights, ['bias'], [2, G * H], owner, true);
+        if (both) { b = both.slice(0, G * H); bh = both.slice(G * H); }
+      } else {
+        b = takeWeight(weights, ['bias'], [G * H], owner, true) ?? b;
+      }
+      w = {
+        wx: reorderGates(transpose(kernel, I, G * H), back, H, I),
+        wh: reorderGates(transpose(recurrent, H, G * H), back, H, H),
+        b: reorderGates(b, back, H, 1),
+        bh: reorderGates(bh, back, H, 1),
+      };
+    } else {
+      fail(`${owner}: unknown format ${JSON.stringify(from)}; use 'torch' or 'keras'`);
+    }
+    this.writeTorchForm(this.paramView(), w);
+  }
+
+  /**
+   * Run the layer on `x` [B, T, inputSize] from an initial state (zeros
+   * when not given). Returns the output and the final state.
+   */
+  forward(x: TensorLike, state: RecurrentState = {}): RecurrentOutput {
+    const t = toTensor(x, `${this.name}: input`);
+    if (t.shape.length !== 3) fail(`${this.name}: input must be 3-D [batch, time, features], got shape [${t.shape}]`);
+    const [B, T, F] = t.shape;
+    if (B < 1 || T < 1) fail(`${this.name}: input needs at least one sequence and one step, got shape [${t.shape}]`);
+    if (this.inputSize === undefined) this.setInputSize(F);
+    if (F !== this.inputSize) fail(`${this.name}: input has ${F} features but the layer expects ${this.inputSize}`);
+    this.ensureParams();
+    const ws = this.workspace();
+    const H = this.units;
+    const xPtr = ws.get('input', B * T * F);
+    const h0 = state.h === undefined ? 0 : ws.get('h0', B * H);
+    const c0 = state.c === undefined ? 0 : ws.get('c0', B * H);
+    if (state.c !== undefined && !this.hasCellState) fail(`${this.name}: a ${this.className} has no cell state c`);
+    const m = this.backend.arena.f32();
+    m.set(t.data, xPtr >> 2);
+    if (h0) m.set(stateData(state.h!, B, H, `${this.name}: initial h`), h0 >> 2);
+    if (c0) m.set(stateData(state.c!, B, H, `${this.name}: initial c`), c0 >> 2);
+    const out = this.forwardHeap({ ptr: xPtr, B, T, seq: true, F }, { h0, c0, hT: this.finalH(B), cT: this.finalC(B) });
+    const view = this.backend.arena.f32();
+    const result: RecurrentOutput = {
+      output: tensorFrom(view, out.ptr >> 2, out.seq ? [B, T, H] : [B, H]),
+      h: tensorFrom(view, this.finalH(B) >> 2, [B, H]),
+    };
+    if (this.hasCellState) result.c = tensorFrom(view, this.finalC(B) >> 2, [B, H]);
+    return result;
+  }
+
+  /** Heap forward for Sequential: from `state` (default zeros, final state in this layer's buffers). */
+  forwardHeap(x: HeapBatch, state?: HeapState): HeapBatch {
+    if (!x.seq) fail(`${this.name}: needs 3-D input [batch, time, features]; the layer before returns 2-D (set returnSequences: true on it)`);
+    const { B, T } = x;
+    const out = this.returnSequences ? this.workspace().get('sequence', B * T * this.units) : 0;
+    const st = state ?? { h0: 0, c0: 0, hT: this.finalH(B), cT: this.finalC(B) };
+    this.run(x, out, this.units, false, st);
+    return this.returnSequences
+      ? { ptr: out, B, T, seq: true, F: this.units }
+      : { ptr: st.hT, B, T: 1, seq: false, F: this.units };
+  }
+
+  /**
+   * The two kernel calls of a recurrent layer: project all B·T input rows
+   * at once, then run the recurrence. `out` (0 for none) receives h_t with
+   * row stride `outStride`; `reverse` walks time backwards (Bidirectional).
+   */
+  run(x: HeapBatch, out: number, outStride: number, reverse: boolean, st: HeapState, rec = 0): void {
+    this.ensureParams();
+    const { B, T } = x;
+    const G = this.cell.gates, H = this.units, Hp = roundUp4(H);
+    const ws = this.workspace();
+    const z = ws.get('z', B * T * G * Hp);
+    const work = ws.get('work', recurWorkFloats(B, H));
+    const k = this.backend.kernels;
+    const p = this.params, o = this.offsets();
+    const wx = p + 4 * o.wx, wh = p + 4 * o.wh, b = p + 4 * o.b;
+    k.project(x.ptr, B * T, x.F, wx, Hp / 4, 4 * G, b, z);
+    const rev = reverse ? 1 : 0;
+    if (this.cell.kind === 'lstm') k.lstmRecur(z, B, T, H, wh, st.h0, st.c0, out, outStride, st.hT, st.cT, rev, work, rec);
+    else if (this.cell.kind === 'gru') k.gruRecur(z, B, T, H, wh, p + 4 * o.bh, st.h0, out, outStride, st.hT, rev, work, rec);
+    else k.rnnRecur(z, B, T, H, wh, st.h0, out, outStride, st.hT, rev, this.reluFlag(), work, rec);
+  }
+
+  /** SimpleRNN overrides: 1 for relu. */
+  protected reluFlag(): number {
+    return 0;
+  }
+
+  /** This layer's final-state buffers for batch B. */
+  finalH(B: number): number {
+    return this.workspace().get('hT', B * this.units);
+  }
+  finalC(B: number): number {
+    return this.workspace().get('cT', B * this.units);
+  }
+
+  protected workspace(): Workspace {
+    if (!this.ws) this.ws = new Workspace(this.backend.arena);
+    return this.ws;
+  }
+
+  protected freeWorkspace(): void {
+    this.ws?.free();
+    this.ws = undefined;
+  }
+
+  requireInputSize(): number {
+    if (this.inputSize === undefined) fail(`${this.name}: input size unknown; give inputSize, or put the layer in a Sequential after a layer that fixes it`);
+    return this.inputSize;
+  }
+
+  config(): Record<string, unknown> {
+    return { name: this.name, inputSize: this.inputSize, units: this.units, returnSequences: this.returnSequences };
+  }
+}
+
+/** An initial state as [B, H] (or PyTorch's [1, B, H]) floats. */
+function stateData(s: TensorLike, B: number, H: number, what: string): Float32Array {
+  const t = toTensor(s, what);
+  const ok = (t.shape.length === 2 && t.shape[0] === B && t.shape[1] === H) || (t.shape.length === 3 && t.shape[0] === 1 && t.shape[1] === B && t.shape[2] === H);
+  if (!ok) fail(`${what} must have shape [${B}, ${H}] (batch, units), got [${t.shape}]`);
+  return t.data;
+}
+
+function inverse(order: readonly number[]): number[] {
+  const inv: number[] = [];
+  order.forEach((src, g) => (inv[src] = g));
+  return inv;
+}

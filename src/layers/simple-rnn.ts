@@ -1,0 +1,31 @@
+/** The plain recurrent layer: h = act(W·x + U·h + b), act = tanh or relu. */
+import { fail } from '../errors.js';
+import { RecurrentLayer, type CellSpec, type RecurrentOptions } from './recurrent.js';
+
+const RNN_CELL: CellSpec = { kind: 'rnn', gates: 1, kerasOrder: [0], recurrentBias: false };
+
+export interface SimpleRNNOptions extends RecurrentOptions {
+  activation?: 'tanh' | 'relu';
+}
+
+export class SimpleRNN extends RecurrentLayer {
+  readonly className = 'SimpleRNN';
+  protected readonly cell = RNN_CELL;
+  readonly activation: 'tanh' | 'relu';
+
+  constructor(options: SimpleRNNOptions) {
+    super(options, 'simple_rnn');
+    this.activation = options.activation ?? 'tanh';
+    if (this.activation !== 'tanh' && this.activation !== 'relu') {
+      fail(`SimpleRNN: activation must be 'tanh' or 'relu', got ${JSON.stringify(options.activation)}`);
+    }
+  }
+
+  protected override reluFlag(): number {
+    return this.activation === 'relu' ? 1 : 0;
+  }
+
+  override config(): Record<string, unknown> {
+    return { ...super.config(), activation: this.activation };
+  }
+}

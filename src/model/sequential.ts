@@ -1,0 +1,176 @@
+/**
+ * A stack of layers run one after another. All parameters of the model
+ * live in one contiguous block of the heap (so a training step can update
+ * them in one fused call); activations pass from layer to layer as heap
+ * pointers, so a predict copies in once and out once.
+ */
+import { activeBackend, type Backend } from '../backend/registry.js';
+import { fail } from '../errors.js';
+import { disposeSymbol, Layer, type HeapBatch } from '../layers/layer.js';
+import { RecurrentLayer } from '../layers/recurrent.js';
+import { toTensor, tensorFrom, type Tensor, type TensorLike } from '../tensor.js';
+import { Workspace } from '../layers/workspace.js';
+import { SequenceStream } from './stream.js';
+import { loadStateDict, stateDict } from '../io/state-dict.js';
+
+export class Sequential {
+  readonly layers: readonly Layer[];
+  name: string;
+  private backendRef: Backend | undefined;
+  private params = 0;
+  private ws: Workspace | undefined;
+  private disposed = false;
+
+  constructor(layers: Layer[], options: { name?: string } = {}) {
+    if (!Array.isArray(layers) || layers.length === 0) fail('Sequential: needs a non-empty array of layers');
+    layers.forEach((l, i) => {
+      if (!(l instanceof Layer)) fail(`Sequential: item ${i} is not a layer (LSTM, GRU, SimpleRNN, Dense, Bidirectional)`);
+      if (l.isDisposed) fail(`Sequential: layer ${l.name} was disposed`);
+    });
+    if (new Set(layers).size !== layers.length) fail('Sequential: the same layer object appears twice; create a new layer for each position');
+    this.layers = layers;
+    this.name = options.name ?? 'sequential';
+    // each layer's input size is the one before's output size
+    for (let i = 1; i < layers.length; i++) layers[i].setInputSize(layers[i - 1].outputSize);
+  }
+
+  /** Output features per step. */
+  get outputSize(): number {
+    return this.layers[this.layers.length - 1].outputSize;
+  }
+
+  get inputSize(): number | undefined {
+    return this.layers[0].inputSize;
+  }
+
+  /** Parameters of the whole model, Keras's count. */
+  countParams(): number {
+    this.requireBuilt('countParams');
+    return this.layers.reduce((n, l) => n + l.countParams(), 0);
+  }
+
+  /**
+   * Run the model on x: [B, T, F] for a recurrent first layer ([B, F] for
+   * a Dense one). Returns a new tensor; the heap is not touched beyond the
+   * model's reused workspaces.
+   */
+  predict(x: TensorLike): Tensor {
+    this.assertLive();
+    const t = toTensor(x, `${this.name}.predict: input`);
+    const first = this.layers[0];
+    const recurrentFirst = !(first.className === 'Dense');
+    if (recurrentFirst && t.shape.length !== 3) {
+      fail(`${this.name}.predict: input must be 3-D [batch, time, features], got shape [${t.shape}]` + (t.shape.length === 2 ? ' (for one sequence, wrap it: [x])' : ''));
+    }
+    if (!recurrentFirst && t.shape.length !== 2 && t.shape.length !== 3) fail(`${this.name}.predict: input must be [batch, features] or [batch, time, features], got [${t.shape}]`);
+    const seq = t.shape.length === 3;
+    const B = t.shape[0], T = seq ? t.shape[1] : 1, F = t.shape[t.shape.length - 1];
+    if (B < 1 || T < 1) fail(`${this.name}.predict: input needs at least one sequence and one step, got shape [${t.shape}]`);
+    if (first.inputSize !== undefined && first.inputSize !== F) {
+      fail(`${this.name}.predict: input has ${F} features but the model expects ${first.inputSize}`);
+    }
+    this.build(F);
+    const xPtr = this.workspace().get('input', t.data.length);
+    this.backend.arena.f32().set(t.data, xPtr >> 2);
+    let h: HeapBatch = { ptr: xPtr, B, T, seq, F };
+    for (const layer of this.layers) h = layer.forwardHeap(h);
+    return tensorFrom(this.backend.arena.f32(), h.ptr >> 2, h.seq ? [h.B, h.T, h.F] : [h.B, h.F]);
+  }
+
+  /**
+   * A stream over live data: feed one step (or a chunk of steps) at a
+   * time; each recurrent layer's state is carried between calls in the
+   * heap. `batch` sequences run side by side.
+   */
+  stream(options: { batch?: number } = {}): SequenceStream {
+    this.assertLive();
+    for (const l of this.layers) {
+      if (!(l instanceof RecurrentLayer) && l.className !== 'Dense') fail(`${this.name}.stream: a ${l.className} layer needs the whole sequence (it reads it backwards); streaming works with LSTM, GRU, SimpleRNN and Dense`);
+    }
+    this.requireBuilt('stream');
+    this.build(this.layers[0].inputSize!);
+    return new SequenceStream(this, this.backend, options.batch ?? 1);
+  }
+
+  /** Allocate the contiguous parameter block (once) and move every layer's parameters into it. */
+  build(inputSize: number): void {
+    this.assertLive();
+    if (this.params) return;
+    this.layers[0].setInputSize(inputSize);
+    const b = this.backend;
+    const sizes = this.layers.map((l) => l.paramFloats());
+    this.params = b.arena.allocFloats(sizes.reduce((a, n) => a + n, 0));
+    let at = this.params;
+    this.layers.forEach((l, i) => {
+      l.adoptParams(b, at);
+      at += 4 * sizes[i];
+    });
+  }
+
+  /**
+   * Load a whole PyTorch state_dict (a record of tensors, or safetensors
+   * bytes): stacked _l{k} groups map to successive layers, _reverse to
+   * Bidirectional, Linear to Dense. Shapes are checked layer by layer.
+   */
+  loadStateDict(source: Record<string, Tensor> | Uint8Array | ArrayBuffer): void {
+    loadStateDict(this, source);
+    if (this.layers[0].inputSize !== undefined) this.build(this.layers[0].inputSize);
+  }
+
+  /** The weights under PyTorch names, `<layer name>.<param>` (write them with writeSafetensors). */
+  stateDict(): Record<string, Tensor> {
+    return stateDict(this);
+  }
+
+  /** A table of layers, output shapes and parameter counts (Keras's counts). */
+  summary(): string {
+    this.assertLive();
+    this.requireBuilt('summary');
+    const rows: string[][] = [['Layer (type)', 'Output shape', 'Params']];
+    let seq = true;
+    for (const l of this.layers) {
+      seq = l.keepsTime(seq);
+      rows.push([`${l.name} (${l.className})`, seq ? `[batch, time, ${l.outputSize}]` : `[batch, ${l.outputSize}]`, String(l.countParams())]);
+    }
+    const widths = [0, 1, 2].map((c) => Math.max(...rows.map((r) => r[c].length)));
+    const line = (r: string[]) => `${r[0].padEnd(widths[0])}  ${r[1].padEnd(widths[1])}  ${r[2].padStart(widths[2])}`;
+    const rule = '─'.repeat(widths[0] + widths[1] + widths[2] + 4);
+    return [`Model: ${this.name}`, rule, line(rows[0]), rule, ...rows.slice(1).map(line), rule, `Total params: ${this.countParams()}`].join('\n');
+  }
+
+  /** Free the model's heap memory: parameters, workspaces, and every layer's. Safe to call twice. */
+  dispose(): void {
+    if (this.disposed) return;
+    this.ws?.free();
+    for (const l of this.layers) l.dispose();
+    if (this.params && this.backendRef) this.backendRef.arena.release(this.params);
+    this.params = 0;
+    this.disposed = true;
+  }
+
+  [disposeSymbol](): void {
+    this.dispose();
+  }
+
+  get isDisposed(): boolean {
+    return this.disposed;
+  }
+
+  get backend(): Backend {
+    if (!this.backendRef) this.backendRef = activeBackend();
+    return this.backendRef;
+  }
+
+  private workspace(): Workspace {
+    if (!this.ws) this.ws = new Workspace(this.backend.arena);
+    return this.ws;
+  }
+
+  private requireBuilt(what: string): void {
+    if (this.layers[0].inputSize === undefined) fail(`${this.name}.${what}: input size unknown; give the first layer inputSize`);
+  }
+
+  assertLive(): void {
+    if (this.disposed) fail(`${this.name} was disposed; create a new model`);
+  }
+}

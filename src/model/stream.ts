@@ -1,0 +1,103 @@
+/**
+ * Streaming inference: feed a model one time step (or a chunk of steps)
+ * at a time, with every recurrent layer's h (and c) carried in the heap
+ * between calls. The kernels read the state and write the new one in
+ * place, so a steady `step` loop allocates nothing, on the wasm side or
+ * (with an `out` array and Float32Array input) on the JS side.
+ */
+import type { Backend } from '../backend/registry.js';
+import { fail } from '../errors.js';
+import { disposeSymbol, type HeapBatch } from '../layers/layer.js';
+import { RecurrentLayer, type HeapState } from '../layers/recurrent.js';
+import { checkFinite, toTensor, type TensorLike } from '../tensor.js';
+import { Workspace } from '../layers/workspace.js';
+import type { Sequential } from './sequential.js';
+
+export class SequenceStream {
+  /** Steps fed since the start or the last reset. */
+  steps = 0;
+  private readonly ws: Workspace;
+  private readonly states: (HeapState | undefined)[];
+  private output: Float32Array | undefined;
+  private disposed = false;
+
+  constructor(private readonly model: Sequential, private readonly backend: Backend, readonly batch: number) {
+    if (!Number.isInteger(batch) || batch < 1) fail(`stream: batch must be a positive integer, got ${batch}`);
+    this.ws = new Workspace(backend.arena);
+    this.states = model.layers.map((l, i) => {
+      if (!(l instanceof RecurrentLayer)) return undefined;
+      const h = this.ws.get(`h${i}`, batch * l.units);
+      const c = this.ws.get(`c${i}`, batch * l.units);
+      return { h0: h, c0: c, hT: h, cT: c };
+    });
+  }
+
+  /**
+   * Feed x — one step [batch, features], or a chunk [batch, steps, features],
+   * or a flat Float32Array of batch·steps·features values — and get the
+   * model's output for it: [batch, units] of the last step when the model
+   * ends without a time axis, else [batch, steps, units], flat. Written into
+   * `out` when given (and returned), else into an array the stream reuses.
+   */
+  step(x: Float32Array | TensorLike, out?: Float32Array): Float32Array {
+    this.assertLive();
+    this.model.assertLive();
+    const F = this.model.inputSize!, B = this.batch;
+    let data: Float32Array;
+    if (x instanceof Float32Array) {
+      data = x;
+      checkFinite(data, 'stream.step: input');
+    } else {
+      const t = toTensor(x, 'stream.step: input');
+      const okShape = t.shape[0] === B && t.shape[t.shape.length - 1] === F && (t.shape.length === 2 || t.shape.length === 3);
+      if (!okShape) fail(`stream.step: input must be [${B}, ${F}] (one step) or [${B}, steps, ${F}], got [${t.shape}]`);
+      data = t.data;
+    }
+    if (data.length === 0 || data.length % (B * F) !== 0) {
+      fail(`stream.step: input has ${data.length} values; expected a multiple of batch·features = ${B}·${F}`);
+    }
+    const T = data.length / (B * F);
+    const xPtr = this.ws.get('input', data.length);
+    this.backend.arena.f32().set(data, xPtr >> 2);
+    let h: HeapBatch = { ptr: xPtr, B, T, seq: true, F };
+    this.model.layers.forEach((layer, i) => {
+      const st = this.states[i];
+      h = st && layer instanceof RecurrentLayer ? layer.forwardHeap(h, st) : layer.forwardHeap(h);
+    });
+    this.steps += T;
+    const n = h.B * (h.seq ? h.T : 1) * h.F;
+    const dst = out ?? (this.output && this.output.length === n ? this.output : (this.output = new Float32Array(n)));
+    if (dst.length !== n) fail(`stream.step: out has ${dst.length} values but the output needs ${n}`);
+    const m = this.backend.arena.f32();
+    dst.set(m.subarray(h.ptr >> 2, (h.ptr >> 2) + n));
+    return dst;
+  }
+
+  /** Back to the zero state. */
+  reset(): void {
+    this.assertLive();
+    const m = this.backend.arena.f32();
+    this.model.layers.forEach((l, i) => {
+      const st = this.states[i];
+      if (st && l instanceof RecurrentLayer) {
+        m.fill(0, st.h0 >> 2, (st.h0 >> 2) + this.batch * l.units);
+        m.fill(0, st.c0 >> 2, (st.c0 >> 2) + this.batch * l.units);
+      }
+    });
+    this.steps = 0;
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.ws.free();
+    this.disposed = true;
+  }
+
+  [disposeSymbol](): void {
+    this.dispose();
+  }
+
+  private assertLive(): void {
+    if (this.disposed) fail('stream was disposed; create a new one with model.stream()');
+  }
+}

@@ -1,0 +1,179 @@
+/**
+ * Every golden case of ../shared/golden (PyTorch 1.13, float32) through the
+ * public API, on every backend: forward outputs to 1e-5 absolute (1e-4 on
+ * the 1000-step case), loaded through PyTorch's layout, Keras's layout
+ * (converted here by hand, independently of the library), and safetensors.
+ */
+import { describe, expect, it } from 'vitest';
+import { Bidirectional, Dense, GRU, init, LSTM, readSafetensors, Sequential, SimpleRNN, type Tensor } from '../src/index.js';
+import { BACKENDS, expectClose, f32, golden, goldenBytes, torchWeights, type GoldenCase } from './helpers.js';
+
+const TOL = 1e-5;
+const TOL_LONG = 1e-4;
+
+/** PyTorch [G·H, K] → Keras [K, G·H] with Keras's gate order (given as PyTorch gate indices). */
+function toKerasKernel(w: Tensor, G: number, order: number[]): Tensor {
+  const [rows, K] = w.shape, H = rows / G;
+  const data = new Float32Array(rows * K);
+  order.forEach((src, g) => {
+    for (let u = 0; u < H; u++) for (let k = 0; k < K; k++) data[k * rows + g * H + u] = w.data[(src * H + u) * K + k];
+  });
+  return { shape: [K, rows], data };
+}
+
+function reorder(b: Float32Array, G: number, order: number[]): Float32Array {
+  const H = b.length / G, out = new Float32Array(b.length);
+  order.forEach((src, g) => out.set(b.subarray(src * H, (src + 1) * H), g * H));
+  return out;
+}
+
+/** [1, B, H] → [B, H] */
+const layer0 = (t: Tensor): Tensor => ({ shape: t.shape.slice(1), data: t.data });
+
+function sliceLayer(t: GoldenCase['expected'][string], k: number): Tensor {
+  const [, B, H] = t.shape;
+  return { shape: [B, H], data: Float32Array.from(t.data.slice(k * B * H, (k + 1) * B * H)) };
+}
+
+describe.each(BACKENDS)('golden cases on %s', (name) => {
+  it('lstm_small: LSTM(3→4) with initial state, PyTorch layout', async () => {
+    await init({ backend: name });
+    const c = golden('lstm_small');
+    const lstm = new LSTM({ inputSize: 3, units: 4, returnSequences: true });
+    lstm.setWeights(torchWeights(c), { from: 'torch' });
+    const r = lstm.forward(f32(c.inputs.input), { h: f32(c.inputs.h0), c: f32(c.inputs.c0) });
+    expectClose(r.output, c.expected.output, TOL, 'output');
+    expectClose(r.h, layer0(f32(c.expected.h_n)), TOL, 'h_n');
+    expectClose(r.c!, layer0(f32(c.expected.c_n)), TOL, 'c_n');
+    lstm.dispose();
+  });
+
+  it('lstm_small: the same weights through the Keras layout', async () => {
+    await init({ backend: name });
+    const c = golden('lstm_small');
+    const w = torchWeights(c);
+    const lstm = new LSTM({ inputSize: 3, units: 4, returnSequences: true });
+    const bias = w.bias_ih_l0.data.map((v, i) => v + w.bias_hh_l0.data[i]);
+    lstm.setWeights({
+      kernel: toKerasKernel(w.weight_ih_l0, 4, [0, 1, 2, 3]),
+      recurrentKernel: toKerasKernel(w.weight_hh_l0, 4, [0, 1, 2, 3]),
+      bias: { shape: [16], data: bias },
+    }, { from: 'keras' });
+    const r = lstm.forward(f32(c.inputs.input), { h: f32(c.inputs.h0), c: f32(c.inputs.c0) });
+    expectClose(r.output, c.expected.output, TOL, 'output');
+    lstm.dispose();
+  });
+
+  it('lstm_small: weights from the safetensors file equal the JSON ones bit for bit', async () => {
+    const c = golden('lstm_small');
+    const st = readSafetensors(goldenBytes('lstm_small'));
+    expect(Object.keys(st).sort()).toEqual(Object.keys(c.state_dict).sort());
+    for (const [k, v] of Object.entries(c.state_dict)) {
+      expect(st[k].shape).toEqual(v.shape);
+      expect(Array.from(st[k].data)).toEqual(Array.from(Float32Array.from(v.data)));
+    }
+  });
+
+  it('lstm_stack: 2-layer PyTorch LSTM loaded as a Sequential from safetensors', async () => {
+    await init({ backend: name });
+    const c = golden('lstm_stack');
+    const model = new Sequential([new LSTM({ inputSize: 8, units: 16, returnSequences: true }), new LSTM({ units: 16, returnSequences: true })]);
+    model.loadStateDict(goldenBytes('lstm_stack'));
+    expectClose(model.predict(f32(c.inputs.input)), c.expected.output, TOL, 'output');
+    // final states layer by layer
+    const [l0, l1] = model.layers as LSTM[];
+    const r0 = l0.forward(f32(c.inputs.input));
+    const r1 = l1.forward(r0.output);
+    expectClose(r0.h, sliceLayer(c.expected.h_n, 0), TOL, 'h_n[0]');
+    expectClose(r0.c!, sliceLayer(c.expected.c_n, 0), TOL, 'c_n[0]');
+    expectClose(r1.h, sliceLayer(c.expected.h_n, 1), TOL, 'h_n[1]');
+    expectClose(r1.c!, sliceLayer(c.expected.c_n, 1), TOL, 'c_n[1]');
+    model.dispose();
+  });
+
+  it('lstm_bidir: bidirectional LSTM(5→6)', async () => {
+    await init({ backend: name });
+    const c = golden('lstm_bidir');
+    const bi = new Bidirectional(new LSTM({ inputSize: 5, units: 6, returnSequences: true }));
+    bi.setWeights(torchWeights(c), { from: 'torch' });
+    const r = bi.forward(f32(c.inputs.input));
+    expectClose(r.output, c.expected.output, TOL, 'output');
+    expectClose(r.h, c.expected.h_n, TOL, 'h_n');
+    expectClose(r.c!, c.expected.c_n, TOL, 'c_n');
+    // and as a model from the state_dict, last step only: forward final ‖ backward final
+    const model = new Sequential([new Bidirectional(new LSTM({ inputSize: 5, units: 6 }))]);
+    model.loadStateDict(torchWeights(c));
+    const y = model.predict(f32(c.inputs.input));
+    const [hf, hb] = [sliceLayer(c.expected.h_n, 0), sliceLayer(c.expected.h_n, 1)];
+    const want = new Float32Array(2 * 12);
+    for (let b = 0; b < 2; b++) {
+      want.set(hf.data.subarray(b * 6, b * 6 + 6), b * 12);
+      want.set(hb.data.subarray(b * 6, b * 6 + 6), b * 12 + 6);
+    }
+    expectClose(y, { shape: [2, 12], data: want }, TOL, 'last-step output');
+    bi.dispose();
+    model.dispose();
+  });
+
+  it('gru_small: GRU(3→4) with h0, PyTorch and Keras (reset_after) layouts', async () => {
+    await init({ backend: name });
+    const c = golden('gru_small');
+    const w = torchWeights(c);
+    const gru = new GRU({ inputSize: 3, units: 4, returnSequences: true });
+    gru.setWeights(w, { from: 'torch' });
+    const r = gru.forward(f32(c.inputs.input), { h: f32(c.inputs.h0) });
+    expectClose(r.output, c.expected.output, TOL, 'output');
+    expectClose(r.h, layer0(f32(c.expected.h_n)), TOL, 'h_n');
+
+    const kerasOrder = [1, 0, 2]; // Keras z, r, h ← PyTorch r, z, n
+    const bias = new Float32Array(24);
+    bias.set(reorder(w.bias_ih_l0.data, 3, kerasOrder), 0);
+    bias.set(reorder(w.bias_hh_l0.data, 3, kerasOrder), 12);
+    const k = new GRU({ inputSize: 3, units: 4, returnSequences: true });
+    k.setWeights({
+      kernel: toKerasKernel(w.weight_ih_l0, 3, kerasOrder),
+      recurrentKernel: toKerasKernel(w.weight_hh_l0, 3, kerasOrder),
+      bias: { shape: [2, 12], data: bias },
+    }, { from: 'keras' });
+    expectClose(k.forward(f32(c.inputs.input), { h: f32(c.inputs.h0) }).output, c.expected.output, TOL, 'keras output');
+    gru.dispose();
+    k.dispose();
+  });
+
+  it('rnn_small: SimpleRNN(3→4), tanh', async () => {
+    await init({ backend: name });
+    const c = golden('rnn_small');
+    const rnn = new SimpleRNN({ inputSize: 3, units: 4, returnSequences: true });
+    rnn.setWeights(torchWeights(c), { from: 'torch' });
+    const r = rnn.forward(f32(c.inputs.input));
+    expectClose(r.output, c.expected.output, TOL, 'output');
+    expectClose(r.h, layer0(f32(c.expected.h_n)), TOL, 'h_n');
+    rnn.dispose();
+  });
+
+  it('lstm_long: 1000 steps of LSTM(16→32) stay within 1e-4', async () => {
+    await init({ backend: name });
+    const c = golden('lstm_long');
+    const lstm = new LSTM({ inputSize: 16, units: 32, returnSequences: true });
+    lstm.setWeights(readSafetensors(goldenBytes('lstm_long')), { from: 'torch' });
+    // PyTorch's input is [seq=1000, batch=1, 16]: with batch 1 the same floats are our [1, 1000, 16]
+    const x = f32(c.inputs.input);
+    const r = lstm.forward({ shape: [1, 1000, 16], data: x.data });
+    for (const t of [0, 499, 999]) {
+      const got = { shape: [1, 32], data: r.output.data.slice(t * 32, (t + 1) * 32) };
+      expectClose(got, c.expected[`output_t${t}`], TOL_LONG, `output at t=${t}`);
+    }
+    expectClose(r.h, layer0(f32(c.expected.h_n)), TOL_LONG, 'h_n');
+    expectClose(r.c!, layer0(f32(c.expected.c_n)), TOL_LONG, 'c_n');
+    lstm.dispose();
+  });
+
+  it('lstm_grad: LSTM(3→4) → Dense(1) on the last step predicts as PyTorch', async () => {
+    await init({ backend: name });
+    const c = golden('lstm_grad');
+    const model = new Sequential([new LSTM({ inputSize: 3, units: 4 }), new Dense({ units: 1 })]);
+    model.loadStateDict(goldenBytes('lstm_grad'));
+    expectClose(model.predict(f32(c.inputs.input)), c.expected.prediction, TOL, 'prediction');
+    model.dispose();
+  });
+});
