@@ -27,6 +27,19 @@ function reorder(b: Float32Array, G: number, order: number[]): Float32Array {
   return out;
 }
 
+/** A PyTorch RNN layer's weights (names ending in `suffix`) in Keras's names and layout. */
+function kerasFromTorch(w: Record<string, Tensor>, G: number, order: number[], suffix = '_l0', gru = false): Record<string, Tensor> {
+  const bih = w[`bias_ih${suffix}`].data, bhh = w[`bias_hh${suffix}`].data;
+  const bias = gru
+    ? { shape: [2, bih.length], data: Float32Array.from([...reorder(bih, G, order), ...reorder(bhh, G, order)]) }
+    : { shape: [bih.length], data: reorder(bih.map((v, i) => v + bhh[i]), G, order) };
+  return {
+    kernel: toKerasKernel(w[`weight_ih${suffix}`], G, order),
+    recurrentKernel: toKerasKernel(w[`weight_hh${suffix}`], G, order),
+    bias,
+  };
+}
+
 /** [1, B, H] → [B, H] */
 const layer0 = (t: Tensor): Tensor => ({ shape: t.shape.slice(1), data: t.data });
 
@@ -53,12 +66,7 @@ describe.each(BACKENDS)('golden cases on %s', (name) => {
     const c = golden('lstm_small');
     const w = torchWeights(c);
     const lstm = new LSTM({ inputSize: 3, units: 4, returnSequences: true });
-    const bias = w.bias_ih_l0.data.map((v, i) => v + w.bias_hh_l0.data[i]);
-    lstm.setWeights({
-      kernel: toKerasKernel(w.weight_ih_l0, 4, [0, 1, 2, 3]),
-      recurrentKernel: toKerasKernel(w.weight_hh_l0, 4, [0, 1, 2, 3]),
-      bias: { shape: [16], data: bias },
-    }, { from: 'keras' });
+    lstm.setWeights(kerasFromTorch(w, 4, [0, 1, 2, 3]), { from: 'keras' });
     const r = lstm.forward(f32(c.inputs.input), { h: f32(c.inputs.h0), c: f32(c.inputs.c0) });
     expectClose(r.output, c.expected.output, TOL, 'output');
     lstm.dispose();
@@ -100,6 +108,13 @@ describe.each(BACKENDS)('golden cases on %s', (name) => {
     expectClose(r.output, c.expected.output, TOL, 'output');
     expectClose(r.h, c.expected.h_n, TOL, 'h_n');
     expectClose(r.c!, c.expected.c_n, TOL, 'c_n');
+    // the same through Keras's layout (forward/… and backward/… of a Keras Bidirectional)
+    const keras = new Bidirectional(new LSTM({ inputSize: 5, units: 6, returnSequences: true }));
+    const w = torchWeights(c);
+    const prefix = (p: string, o: Record<string, Tensor>) => Object.fromEntries(Object.entries(o).map(([k, v]) => [p + k, v]));
+    keras.setWeights({ ...prefix('forward/', kerasFromTorch(w, 4, [0, 1, 2, 3])), ...prefix('backward/', kerasFromTorch(w, 4, [0, 1, 2, 3], '_l0_reverse')) }, { from: 'keras' });
+    expectClose(keras.forward(f32(c.inputs.input)).output, c.expected.output, TOL, 'keras output');
+    keras.dispose();
     // and as a model from the state_dict, last step only: forward final ‖ backward final
     const model = new Sequential([new Bidirectional(new LSTM({ inputSize: 5, units: 6 }))]);
     model.loadStateDict(torchWeights(c));
@@ -125,16 +140,8 @@ describe.each(BACKENDS)('golden cases on %s', (name) => {
     expectClose(r.output, c.expected.output, TOL, 'output');
     expectClose(r.h, layer0(f32(c.expected.h_n)), TOL, 'h_n');
 
-    const kerasOrder = [1, 0, 2]; // Keras z, r, h ← PyTorch r, z, n
-    const bias = new Float32Array(24);
-    bias.set(reorder(w.bias_ih_l0.data, 3, kerasOrder), 0);
-    bias.set(reorder(w.bias_hh_l0.data, 3, kerasOrder), 12);
     const k = new GRU({ inputSize: 3, units: 4, returnSequences: true });
-    k.setWeights({
-      kernel: toKerasKernel(w.weight_ih_l0, 3, kerasOrder),
-      recurrentKernel: toKerasKernel(w.weight_hh_l0, 3, kerasOrder),
-      bias: { shape: [2, 12], data: bias },
-    }, { from: 'keras' });
+    k.setWeights(kerasFromTorch(w, 3, [1, 0, 2], '_l0', true), { from: 'keras' }); // Keras z, r, h ← PyTorch r, z, n
     expectClose(k.forward(f32(c.inputs.input), { h: f32(c.inputs.h0) }).output, c.expected.output, TOL, 'keras output');
     gru.dispose();
     k.dispose();
@@ -148,7 +155,11 @@ describe.each(BACKENDS)('golden cases on %s', (name) => {
     const r = rnn.forward(f32(c.inputs.input));
     expectClose(r.output, c.expected.output, TOL, 'output');
     expectClose(r.h, layer0(f32(c.expected.h_n)), TOL, 'h_n');
+    const keras = new SimpleRNN({ inputSize: 3, units: 4, returnSequences: true });
+    keras.setWeights(kerasFromTorch(torchWeights(c), 1, [0]), { from: 'keras' });
+    expectClose(keras.forward(f32(c.inputs.input)).output, c.expected.output, TOL, 'keras output');
     rnn.dispose();
+    keras.dispose();
   });
 
   it('lstm_long: 1000 steps of LSTM(16→32) stay within 1e-4', async () => {
@@ -165,7 +176,11 @@ describe.each(BACKENDS)('golden cases on %s', (name) => {
     }
     expectClose(r.h, layer0(f32(c.expected.h_n)), TOL_LONG, 'h_n');
     expectClose(r.c!, layer0(f32(c.expected.c_n)), TOL_LONG, 'c_n');
+    const keras = new LSTM({ inputSize: 16, units: 32 });
+    keras.setWeights(kerasFromTorch(torchWeights(c), 4, [0, 1, 2, 3]), { from: 'keras' });
+    expectClose(keras.forward({ shape: [1, 1000, 16], data: x.data }).output, layer0(f32(c.expected.h_n)), TOL_LONG, 'keras h_n');
     lstm.dispose();
+    keras.dispose();
   });
 
   it('lstm_grad: LSTM(3→4) → Dense(1) on the last step predicts as PyTorch', async () => {

@@ -92,7 +92,8 @@ async function compileModule(src: WebAssembly.Module | BufferSource | URL | stri
     const url = typeof src === 'string' ? new URL(src, import.meta.url) : src;
     if (url.protocol === 'file:') {
       const { readFile } = await import('node:fs/promises');
-      return WebAssembly.compile(await readFile(url));
+      const bytes = await readFile(url).catch((e: Error) => fail(`init: could not read the wasm build ${url.pathname}: ${e.message} (build it with \`npm run build\`)`));
+      return WebAssembly.compile(bytes);
     }
     const res = await fetch(url);
     if (!res.ok) fail(`init: could not fetch ${url}: HTTP ${res.status}`);
