@@ -74,6 +74,7 @@ function fromNested(x: NestedArray, what: string): Tensor {
 
 function describe(v: unknown): string {
   if (Array.isArray(v)) return `an array of ${v.length}`;
+  if (ArrayBuffer.isView(v)) return `a ${v.constructor.name} (pass typed data as a Tensor { shape, data })`;
   return v === null ? 'null' : typeof v === 'string' ? `the string ${JSON.stringify(v)}` : typeof v;
 }
 

@@ -7,6 +7,7 @@
  * The heap grows only when no free block fits: while shapes stay the
  * same, a predict loop frees and re-takes nothing, so memory stays put.
  */
+import { fail } from '../errors.js';
 import type { Heap } from './kernels.js';
 
 const ALIGN = 64;
@@ -57,8 +58,15 @@ export class Arena {
     }
     if (ptr < 0) {
       ptr = this.end;
-      const need = ptr + size - this.heap.buffer.byteLength;
-      if (need > 0) this.heap.grow(need);
+      const have = this.heap.buffer.byteLength, need = ptr + size - have;
+      if (need > 0) {
+        try {
+          this.heap.grow(need);
+        } catch (e) {
+          // nothing is taken yet: the arena stays as it was and the caller can go on with smaller inputs
+          fail(`out of memory: ${mib(size)} more were needed on a heap of ${mib(have)} (${(e as Error).message}); use smaller batches or shorter sequences`);
+        }
+      }
       this.end += size;
     }
     this.used.set(ptr, size);
@@ -84,6 +92,10 @@ export class Arena {
     const last = this.free[this.free.length - 1];
     if (last && last.start + last.size === this.end) { this.end = last.start; this.free.pop(); }
   }
+}
+
+function mib(bytes: number): string {
+  return `${(bytes / 2 ** 20).toFixed(1)} MiB`;
 }
 
 function align(n: number): number {

@@ -21,18 +21,23 @@ export function glorotUniform(rng: Random, rows: number, cols: number, fanIn: nu
  * signs fixed so that diag(R) > 0.
  */
 export function orthogonal(rng: Random, rows: number, cols: number): Float32Array {
+  // columns stored contiguously (col[j] = a[j*rows .. j*rows+rows)) so each dot product streams memory
   const a = new Float64Array(rows * cols);
   for (let i = 0; i < a.length; i++) a[i] = rng.normal();
   for (let j = 0; j < cols; j++) {
+    const cj = j * rows;
     for (let k = 0; k < j; k++) {
+      const ck = k * rows;
       let dot = 0;
-      for (let i = 0; i < rows; i++) dot += a[i * cols + j] * a[i * cols + k];
-      for (let i = 0; i < rows; i++) a[i * cols + j] -= dot * a[i * cols + k];
+      for (let i = 0; i < rows; i++) dot += a[cj + i] * a[ck + i];
+      for (let i = 0; i < rows; i++) a[cj + i] -= dot * a[ck + i];
     }
     let norm = 0;
-    for (let i = 0; i < rows; i++) norm += a[i * cols + j] ** 2;
+    for (let i = 0; i < rows; i++) norm += a[cj + i] * a[cj + i];
     norm = Math.sqrt(norm) || 1;
-    for (let i = 0; i < rows; i++) a[i * cols + j] /= norm;
+    for (let i = 0; i < rows; i++) a[cj + i] /= norm;
   }
-  return Float32Array.from(a);
+  const out = new Float32Array(rows * cols);
+  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) out[i * cols + j] = a[j * rows + i];
+  return out;
 }

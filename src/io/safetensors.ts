@@ -32,16 +32,20 @@ export function readSafetensorsWithMetadata(bytes: Uint8Array | ArrayBuffer): { 
   }
   if (typeof header !== 'object' || header === null || Array.isArray(header)) fail('safetensors: header must be a JSON object');
   const data = u8.subarray(8 + n);
-  const tensors: Record<string, Tensor> = {};
+  // entries, not assignments: a tensor may be named "__proto__" (assigning would set the prototype)
+  const tensors: [string, Tensor][] = [];
   let metadata: Record<string, string> = {};
   const spans: [number, number, string][] = [];
   for (const [name, info] of Object.entries(header)) {
     if (name === '__metadata__') {
-      metadata = (info ?? {}) as Record<string, string>;
+      const ok = typeof info === 'object' && info !== null && !Array.isArray(info) && Object.values(info).every((v) => typeof v === 'string');
+      if (!ok) fail(`safetensors: __metadata__ must be an object of strings, got ${JSON.stringify(info)}`);
+      metadata = info as Record<string, string>;
       continue;
     }
-    const { dtype, shape, data_offsets: off } = (info ?? {}) as { dtype?: unknown; shape?: unknown; data_offsets?: unknown };
-    const item = ITEM_BYTES[dtype as string];
+    if (typeof info !== 'object' || info === null) fail(`safetensors: tensor ${JSON.stringify(name)} must be described by an object { dtype, shape, data_offsets }, got ${JSON.stringify(info)}`);
+    const { dtype, shape, data_offsets: off } = info as { dtype?: unknown; shape?: unknown; data_offsets?: unknown };
+    const item = typeof dtype === 'string' && Object.hasOwn(ITEM_BYTES, dtype) ? ITEM_BYTES[dtype] : 0;
     if (!item) fail(`safetensors: tensor ${JSON.stringify(name)} has dtype ${JSON.stringify(dtype)}; supported: ${Object.keys(ITEM_BYTES).join(', ')}`);
     if (!Array.isArray(shape) || shape.some((d) => !Number.isInteger(d) || d < 0)) fail(`safetensors: tensor ${JSON.stringify(name)} has a bad shape ${JSON.stringify(shape)}`);
     if (!Array.isArray(off) || off.length !== 2 || !off.every((o) => Number.isInteger(o) && o >= 0) || off[0] > off[1]) {
@@ -52,15 +56,19 @@ export function readSafetensorsWithMetadata(bytes: Uint8Array | ArrayBuffer): { 
     if (end - begin !== count * item) fail(`safetensors: tensor ${JSON.stringify(name)} spans ${end - begin} bytes but shape [${shape}] of ${dtype} needs ${count * item}`);
     if (end > data.length) fail(`safetensors: tensor ${JSON.stringify(name)} ends at byte ${end} but the data has only ${data.length} bytes (truncated file)`);
     spans.push([begin, end, name]);
-    tensors[name] = { shape: shape as number[], data: decode(data.subarray(begin, end), dtype as string, count) };
+    tensors.push([name, { shape: shape as number[], data: decode(data.subarray(begin, end), dtype as string, count) }]);
   }
-  spans.sort((a, b) => a[0] - b[0]);
-  for (let i = 1; i < spans.length; i++) {
-    if (spans[i][0] < spans[i - 1][1]) fail(`safetensors: tensors ${JSON.stringify(spans[i - 1][2])} and ${JSON.stringify(spans[i][2])} overlap (corrupt file)`);
+  // the tensors must tile the data exactly, as the reference implementation requires
+  spans.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  let covered = 0;
+  for (let i = 0; i < spans.length; i++) {
+    const [begin, end, name] = spans[i];
+    if (begin < covered) fail(`safetensors: tensors ${JSON.stringify(spans[i - 1][2])} and ${JSON.stringify(name)} overlap (corrupt file)`);
+    if (begin > covered) fail(`safetensors: data bytes ${covered} to ${begin} belong to no tensor (corrupt file)`);
+    covered = end;
   }
-  const covered = spans.length ? spans[spans.length - 1][1] : 0;
   if (covered !== data.length) fail(`safetensors: ${data.length - covered} bytes after the last tensor belong to none (corrupt file)`);
-  return { tensors, metadata };
+  return { tensors: Object.fromEntries(tensors), metadata };
 }
 
 function decode(bytes: Uint8Array, dtype: string, count: number): Float32Array {
@@ -90,14 +98,17 @@ function f16(bits: number): number {
 
 /** Serialize float32 tensors (in insertion order) with optional string metadata. */
 export function writeSafetensors(tensors: Record<string, Tensor>, metadata?: Record<string, string>): Uint8Array {
-  const header: Record<string, unknown> = {};
-  if (metadata) header.__metadata__ = Object.fromEntries(Object.entries(metadata).map(([k, v]) => [k, String(v)]));
+  // built from entries so that any tensor name, "__proto__" included, becomes a key
+  const entries: [string, unknown][] = [];
+  if (metadata) entries.push(['__metadata__', Object.fromEntries(Object.entries(metadata).map(([k, v]) => [k, String(v)]))]);
   let offset = 0;
   for (const [name, t] of Object.entries(tensors)) {
+    if (name === '__metadata__') fail('writeSafetensors: "__metadata__" is reserved for metadata and cannot name a tensor');
     if (t.data.length !== sizeOf(t.shape)) fail(`writeSafetensors: tensor ${JSON.stringify(name)} has ${t.data.length} values for shape [${t.shape}]`);
-    header[name] = { dtype: 'F32', shape: t.shape, data_offsets: [offset, offset + 4 * t.data.length] };
+    entries.push([name, { dtype: 'F32', shape: t.shape, data_offsets: [offset, offset + 4 * t.data.length] }]);
     offset += 4 * t.data.length;
   }
+  const header = Object.fromEntries(entries);
   let json = new TextEncoder().encode(JSON.stringify(header));
   const pad = (8 - (json.length % 8)) % 8; // keep the data 8-byte aligned, padding with spaces as the format allows
   if (pad) json = new TextEncoder().encode(JSON.stringify(header) + ' '.repeat(pad));

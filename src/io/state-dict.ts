@@ -61,14 +61,16 @@ export function loadStateDict(model: Sequential, source: Record<string, Tensor> 
   if (groups.length !== model.layers.length) {
     fail(`loadStateDict: the state_dict holds ${groups.length} layer(s) (${groups.map((g) => g.label).join(', ')}) but the model has ${model.layers.length}`);
   }
-  groups.forEach((g, i) => {
+  // check every layer's tensors before writing any, so a bad file leaves the model as it was
+  // (the input sizes of all but the first layer were fixed when the Sequential was made)
+  const prepared = groups.map((g, i) => {
     const layer = model.layers[i];
     const expect = g.kind === 'linear' ? 'Dense' : g.reverse ? 'Bidirectional' : 'LSTM, GRU or SimpleRNN';
     const fits = g.kind === 'linear' ? layer instanceof Dense : g.reverse ? layer instanceof Bidirectional : layer instanceof RecurrentLayer;
     if (!fits) fail(`loadStateDict: state_dict ${g.label} is a PyTorch ${g.kind === 'linear' ? 'Linear' : 'RNN'} layer${g.reverse ? ' (bidirectional)' : ''}, so model layer ${i} should be ${expect}, not ${layer.className}`);
-    layer.setWeights(g.weights, { from: 'torch' });
-    if (i + 1 < model.layers.length) model.layers[i + 1].setInputSize(layer.outputSize);
+    return layer.prepareWeights(g.weights, { from: 'torch' });
   });
+  for (const p of prepared) p.write();
 }
 
 /** The model's weights under PyTorch names, one module per layer: <layer name>.weight_ih_l0, <layer name>.weight, … */

@@ -9,7 +9,8 @@ import { fail } from '../errors.js';
 import type { Random } from '../init/random.js';
 import type { Backend } from '../backend/registry.js';
 import { toTensor, tensorFrom, type Tensor, type TensorLike } from '../tensor.js';
-import { Layer, type HeapBatch, type WeightFormat, type Weights } from './layer.js';
+import { Layer, type HeapBatch, type PreparedWeights, type WeightFormat, type Weights } from './layer.js';
+import { checkWeightRecord } from '../weights/take.js';
 import type { RecurrentLayer } from './recurrent.js';
 import { Workspace } from './workspace.js';
 
@@ -27,7 +28,9 @@ export class Bidirectional extends Layer {
 
   constructor(layer: RecurrentLayer, options: BidirectionalOptions = {}) {
     if (!layer || typeof (layer as RecurrentLayer).run !== 'function') fail('Bidirectional: wraps an LSTM, GRU or SimpleRNN layer');
-    super({ inputSize: layer.inputSize, name: options.name ?? `bidirectional_${layer.name}` }, 'bidirectional');
+    // the backward twin's seed follows from the wrapped layer's (not from the process-wide
+    // counter), so a seeded layer gives the same Bidirectional on every backend and run
+    super({ inputSize: layer.inputSize, name: options.name ?? `bidirectional_${layer.name}`, seed: (layer.seed ^ 0x5bd1e995) >>> 0 }, 'bidirectional');
     if (options.merge !== undefined && options.merge !== 'concat') fail(`Bidirectional: merge ${JSON.stringify(options.merge)} is not supported; use 'concat'`);
     this.forwardLayer = layer;
     const Ctor = layer.constructor as new (o: Record<string, unknown>) => RecurrentLayer;
@@ -81,25 +84,40 @@ export class Bidirectional extends Layer {
 
   /** PyTorch: the nn.LSTM names with _l0 and _l0_reverse. Keras: forward/… and backward/…. */
   getWeights(options: { to?: WeightFormat } = {}): Record<string, Tensor> {
-    if ((options.to ?? 'torch') === 'torch') {
+    this.assertLive();
+    const to = options.to ?? 'torch';
+    if (to === 'torch') {
       return { ...this.forwardLayer.getWeights({ to: 'torch', suffix: '_l0' }), ...this.backwardLayer.getWeights({ to: 'torch', suffix: '_l0_reverse' }) };
     }
+    if (to !== 'keras') fail(`${this.name}: getWeights: unknown format ${JSON.stringify(to)}; use 'torch' or 'keras'`);
     return { ...prefixed('forward/', this.forwardLayer.getWeights({ to: 'keras' })), ...prefixed('backward/', this.backwardLayer.getWeights({ to: 'keras' })) };
   }
 
-  setWeights(weights: Weights, options: { from?: WeightFormat } = {}): void {
+  /** Both directions are checked before either is written. */
+  prepareWeights(weights: Weights, options: { from?: WeightFormat } = {}): PreparedWeights {
     this.assertLive();
-    const from = options.from ?? 'torch';
+    const from = options.from ?? 'torch', owner = `${this.name}.setWeights`;
+    if (from !== 'torch' && from !== 'keras') fail(`${owner}: unknown format ${JSON.stringify(from)}; use 'torch' or 'keras'`);
+    checkWeightRecord(weights, owner);
     const fwd: Weights = {}, bwd: Weights = {};
-    for (const [k, v] of Object.entries(weights ?? {})) {
+    for (const [k, v] of Object.entries(weights)) {
       if (from === 'torch') (k.endsWith('_reverse') ? bwd : fwd)[k.replace(/_reverse$/, '')] = v;
       else if (k.startsWith('forward/')) fwd[k.slice(8)] = v;
       else if (k.startsWith('backward/')) bwd[k.slice(9)] = v;
-      else fail(`${this.name}.setWeights: unexpected weight ${JSON.stringify(k)}; Keras names here start with forward/ or backward/`);
+      else fail(`${owner}: unexpected weight ${JSON.stringify(k)}; Keras names here start with forward/ or backward/`);
     }
-    this.forwardLayer.setWeights(fwd, { from, suffix: from === 'torch' ? '_l0' : undefined });
-    this.backwardLayer.setWeights(bwd, { from, suffix: from === 'torch' ? '_l0' : undefined });
-    this.syncInputSize();
+    const suffix = from === 'torch' ? '_l0' : undefined;
+    const f = this.forwardLayer.prepareWeights(fwd, { from, suffix });
+    const b = this.backwardLayer.prepareWeights(bwd, { from, suffix });
+    if (f.inputSize !== b.inputSize) fail(`${owner}: the forward weights take ${f.inputSize} input features but the backward ones ${b.inputSize}`);
+    return {
+      inputSize: f.inputSize,
+      write: () => {
+        f.write();
+        b.write();
+        this.syncInputSize();
+      },
+    };
   }
 
   /** Output [B, T, 2H] (or [B, 2H]); h (and c) as PyTorch's h_n: [2, B, H], forward then backward. */
@@ -108,6 +126,7 @@ export class Bidirectional extends Layer {
     if (t.shape.length !== 3) fail(`${this.name}: input must be 3-D [batch, time, features], got shape [${t.shape}]`);
     const [B, T, F] = t.shape;
     if (B < 1 || T < 1) fail(`${this.name}: input needs at least one sequence and one step, got shape [${t.shape}]`);
+    if (this.inputSize !== undefined && F !== this.inputSize) fail(`${this.name}: input has ${F} features but the layer expects ${this.inputSize}`);
     this.setInputSize(F);
     this.ensureParams();
     const xPtr = this.workspace().get('input', t.data.length);

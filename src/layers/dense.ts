@@ -10,8 +10,8 @@ import { glorotUniform } from '../init/initializers.js';
 import type { Random } from '../init/random.js';
 import { toTensor, tensorFrom, type Tensor, type TensorLike } from '../tensor.js';
 import { packBias, packPanels, transpose, unpackBias, unpackPanels } from '../weights/packing.js';
-import { rejectUnknown, takeWeight } from '../weights/take.js';
-import { Layer, checkPositiveInt, type HeapBatch, type WeightFormat, type Weights } from './layer.js';
+import { checkWeightRecord, rejectUnknown, takeWeight } from '../weights/take.js';
+import { Layer, checkPositiveInt, type HeapBatch, type PreparedWeights, type WeightFormat, type Weights } from './layer.js';
 import { Workspace } from './workspace.js';
 
 export interface DenseOptions {
@@ -75,20 +75,27 @@ export class Dense extends Layer {
     fail(`${this.name}: getWeights: unknown format ${JSON.stringify(to)}; use 'torch' or 'keras'`);
   }
 
-  setWeights(weights: Weights, options: { from?: WeightFormat } = {}): void {
+  prepareWeights(weights: Weights, options: { from?: WeightFormat } = {}): PreparedWeights {
     this.assertLive();
     const from = options.from ?? 'torch', owner = `${this.name}.setWeights`, N = this.units;
     if (from !== 'torch' && from !== 'keras') fail(`${owner}: unknown format ${JSON.stringify(from)}; use 'torch' or 'keras'`);
+    checkWeightRecord(weights, owner);
     const key = from === 'torch' ? 'weight' : 'kernel';
-    const shape = weights?.[key]?.shape;
-    if (this.inputSize === undefined && shape?.length === 2) this.setInputSize(from === 'torch' ? shape[1] : shape[0]);
-    const K = this.requireInputSize();
+    const shape = weights[key]?.shape;
+    const K = this.inputSize ?? (shape?.length === 2 ? (from === 'torch' ? shape[1] : shape[0]) : this.requireInputSize());
+    checkPositiveInt(K, `${owner}: input features`);
     rejectUnknown(weights, [key, 'bias'], owner);
     const w = from === 'torch'
       ? takeWeight(weights, ['weight'], [N, K], owner)!
       : transpose(takeWeight(weights, ['kernel'], [K, N], owner)!, K, N);
     const b = takeWeight(weights, ['bias'], [N], owner, true) ?? new Float32Array(N);
-    this.write(this.paramView(), w, b);
+    return {
+      inputSize: K,
+      write: () => {
+        if (this.inputSize === undefined) this.setInputSize(K);
+        this.write(this.paramView(), w, b);
+      },
+    };
   }
 
   /** y for x of shape [B, K] or [B, T, K]. */
@@ -96,11 +103,12 @@ export class Dense extends Layer {
     const t = toTensor(x, `${this.name}: input`);
     if (t.shape.length !== 2 && t.shape.length !== 3) fail(`${this.name}: input must be [batch, features] or [batch, time, features], got [${t.shape}]`);
     const F = t.shape[t.shape.length - 1];
-    if (this.inputSize === undefined) this.setInputSize(F);
-    if (F !== this.inputSize) fail(`${this.name}: input has ${F} features but the layer expects ${this.inputSize}`);
-    this.ensureParams();
+    if (this.inputSize !== undefined && F !== this.inputSize) fail(`${this.name}: input has ${F} features but the layer expects ${this.inputSize}`);
     const seq = t.shape.length === 3;
     const B = t.shape[0], T = seq ? t.shape[1] : 1;
+    if (B < 1 || T < 1) fail(`${this.name}: input needs at least one row${seq ? ' and one step' : ''}, got shape [${t.shape}]`);
+    if (this.inputSize === undefined) this.setInputSize(F);
+    this.ensureParams();
     const xPtr = this.workspace().get('input', t.data.length);
     this.backend.arena.f32().set(t.data, xPtr >> 2);
     const y = this.forwardHeap({ ptr: xPtr, B, T, seq, F });

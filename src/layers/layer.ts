@@ -20,6 +20,12 @@ export interface HeapBatch {
   F: number;
 }
 
+/** Weights checked and converted by prepareWeights; `write()` stores them and fixes the input size they imply. */
+export interface PreparedWeights {
+  inputSize: number;
+  write(): void;
+}
+
 const disposeSymbol: typeof Symbol.dispose = Symbol.dispose ?? Symbol.for('Symbol.dispose');
 
 export abstract class Layer {
@@ -27,7 +33,8 @@ export abstract class Layer {
   abstract readonly className: string;
   name: string;
   inputSize: number | undefined;
-  protected readonly seed: number;
+  /** Seed of the initial weights: the one given, else a fresh one per layer. */
+  readonly seed: number;
   protected backendRef: Backend | undefined;
   /** Byte pointer of this layer's parameters (packed), 0 until allocated. */
   protected params = 0;
@@ -35,6 +42,7 @@ export abstract class Layer {
   private disposed = false;
 
   constructor(options: { inputSize?: number; name?: string; seed?: number }, defaultName: string) {
+    options ??= {}; // a missing options object is reported by the subclass as a missing `units`
     if (options.inputSize !== undefined) checkPositiveInt(options.inputSize, `${defaultName}: inputSize`);
     this.inputSize = options.inputSize;
     this.name = options.name ?? uniqueName(defaultName);
@@ -54,15 +62,27 @@ export abstract class Layer {
   /** Run on a batch already in the heap; returns the output batch (owned by this layer's workspace). */
   abstract forwardHeap(x: HeapBatch): HeapBatch;
   abstract getWeights(options?: { to?: WeightFormat }): Record<string, Tensor>;
-  abstract setWeights(weights: Weights, options?: { from?: WeightFormat }): void;
+  /**
+   * Check `weights` and convert them to the packed layout without writing
+   * anything. setWeights writes at once; Bidirectional and loadStateDict
+   * prepare every part first, so that a bad tensor anywhere leaves all
+   * weights as they were.
+   */
+  abstract prepareWeights(weights: Weights, options?: { from?: WeightFormat }): PreparedWeights;
   /** Free workspaces (not parameters). */
   protected abstract freeWorkspace(): void;
   /** The layer's constructor options, for summaries and saving. */
   abstract config(): Record<string, unknown>;
 
+  /** Load weights in PyTorch's (default) or Keras's layout; shapes and values are checked first. */
+  setWeights(weights: Weights, options: { from?: WeightFormat } = {}): void {
+    this.prepareWeights(weights, options).write();
+  }
+
   /** Fix the input size (from the layer before, or from data), checking it against what was given. */
   setInputSize(n: number): void {
     this.assertLive();
+    checkPositiveInt(n, `${this.name}: input features`);
     if (this.inputSize !== undefined && this.inputSize !== n) {
       fail(`${this.name}: expects ${this.inputSize} input features but is given ${n}`);
     }
@@ -73,6 +93,11 @@ export abstract class Layer {
   protected get backend(): Backend {
     this.assertLive();
     if (!this.backendRef) this.backendRef = activeBackend();
+    return this.backendRef;
+  }
+
+  /** The backend this layer is bound to, if it has allocated anything yet. */
+  get boundBackend(): Backend | undefined {
     return this.backendRef;
   }
 

@@ -15,9 +15,9 @@ import { glorotUniform, orthogonal } from '../init/initializers.js';
 import type { Random } from '../init/random.js';
 import { toTensor, tensorFrom, type Tensor, type TensorLike } from '../tensor.js';
 import { add, packBias, packPanels, reorderGates, transpose, unpackBias, unpackPanels } from '../weights/packing.js';
-import { rejectUnknown, takeWeight } from '../weights/take.js';
+import { checkWeightRecord, rejectUnknown, takeWeight } from '../weights/take.js';
 import { Workspace } from './workspace.js';
-import { Layer, checkPositiveInt, type HeapBatch, type WeightFormat, type Weights } from './layer.js';
+import { Layer, checkPositiveInt, type HeapBatch, type PreparedWeights, type WeightFormat, type Weights } from './layer.js';
 
 export interface CellSpec {
   kind: 'lstm' | 'gru' | 'rnn';
@@ -174,17 +174,17 @@ export abstract class RecurrentLayer extends Layer {
   }
 
   /** Load weights from PyTorch's or Keras's layout (see getWeights). Shapes are checked; a layer without inputSize takes it from the weights. */
-  setWeights(weights: Weights, options: { from?: WeightFormat; suffix?: string } = {}): void {
+  prepareWeights(weights: Weights, options: { from?: WeightFormat; suffix?: string } = {}): PreparedWeights {
     this.assertLive();
-    if (!weights || typeof weights !== 'object') fail(`${this.name}: setWeights needs a record of named tensors`);
     const G = this.cell.gates, H = this.units, from = options.from ?? 'torch', owner = `${this.name}.setWeights`;
+    checkWeightRecord(weights, owner);
+    let I: number;
     let w: { wx: Float32Array; wh: Float32Array; b: Float32Array; bh: Float32Array };
     if (from === 'torch') {
       const s = options.suffix ?? '_l0';
       const names = (base: string) => (s ? [`${base}${s}`, base] : [base]);
       const ih = weights[`weight_ih${s}`] ?? weights.weight_ih;
-      if (this.inputSize === undefined && ih?.shape?.length === 2) this.setInputSize(ih.shape[1]);
-      const I = this.requireInputSize();
+      I = this.inputSize ?? (ih?.shape?.length === 2 ? ih.shape[1] : this.requireInputSize());
       const known = ['weight_ih', 'weight_hh', 'bias_ih', 'bias_hh'].flatMap(names);
       rejectUnknown(weights, known, owner);
       const bih = takeWeight(weights, names('bias_ih'), [G * H], owner, true) ?? new Float32Array(G * H);
@@ -197,8 +197,7 @@ export abstract class RecurrentLayer extends Layer {
       };
     } else if (from === 'keras') {
       const k = weights.kernel;
-      if (this.inputSize === undefined && k?.shape?.length === 2) this.setInputSize(k.shape[0]);
-      const I = this.requireInputSize();
+      I = this.inputSize ?? (k?.shape?.length === 2 ? k.shape[0] : this.requireInputSize());
       rejectUnknown(weights, ['kernel', 'recurrentKernel', 'recurrent_kernel', 'bias'], owner);
       const order = this.cell.kerasOrder;
       const back = inverse(order);
@@ -206,8 +205,7 @@ export abstract class RecurrentLayer extends Layer {
       const recurrent = takeWeight(weights, ['recurrentKernel', 'recurrent_kernel'], [H, G * H], owner)!;
       let b: Float32Array = new Float32Array(G * H), bh: Float32Array = new Float32Array(G * H);
       if (this.cell.recurrentBias) {
-        const flatBias = weights.bias && weights.bias.shape.length === 1;
-        if (flatBias) fail(`${owner}: GRU bias of shape [${weights.bias!.shape}] means Keras reset_after=False, which PyTorch and lstm-wasm do not compute; export with reset_after=True (bias [2, ${G * H}])`);
+        if (weights.bias?.shape?.length === 1) fail(`${owner}: GRU bias of shape [${weights.bias.shape}] means Keras reset_after=False, which PyTorch and lstm-wasm do not compute; export with reset_after=True (bias [2, ${G * H}])`);
         const both = takeWeight(weights, ['bias'], [2, G * H], owner, true);
         if (both) { b = both.slice(0, G * H); bh = both.slice(G * H); }
       } else {
@@ -222,7 +220,14 @@ export abstract class RecurrentLayer extends Layer {
     } else {
       fail(`${owner}: unknown format ${JSON.stringify(from)}; use 'torch' or 'keras'`);
     }
-    this.writeTorchForm(this.paramView(), w);
+    checkPositiveInt(I, `${owner}: input features`);
+    return {
+      inputSize: I,
+      write: () => {
+        if (this.inputSize === undefined) this.setInputSize(I);
+        this.writeTorchForm(this.paramView(), w);
+      },
+    };
   }
 
   /**
@@ -234,19 +239,22 @@ export abstract class RecurrentLayer extends Layer {
     if (t.shape.length !== 3) fail(`${this.name}: input must be 3-D [batch, time, features], got shape [${t.shape}]`);
     const [B, T, F] = t.shape;
     if (B < 1 || T < 1) fail(`${this.name}: input needs at least one sequence and one step, got shape [${t.shape}]`);
+    if (this.inputSize !== undefined && F !== this.inputSize) fail(`${this.name}: input has ${F} features but the layer expects ${this.inputSize}`);
+    const H = this.units;
+    // check the states before changing or allocating anything: a failed call leaves nothing behind
+    if (state.c !== undefined && !this.hasCellState) fail(`${this.name}: a ${this.className} has no cell state c`);
+    const hData = state.h === undefined ? undefined : stateData(state.h, B, H, `${this.name}: initial h`);
+    const cData = state.c === undefined ? undefined : stateData(state.c, B, H, `${this.name}: initial c`);
     if (this.inputSize === undefined) this.setInputSize(F);
-    if (F !== this.inputSize) fail(`${this.name}: input has ${F} features but the layer expects ${this.inputSize}`);
     this.ensureParams();
     const ws = this.workspace();
-    const H = this.units;
     const xPtr = ws.get('input', B * T * F);
-    const h0 = state.h === undefined ? 0 : ws.get('h0', B * H);
-    const c0 = state.c === undefined ? 0 : ws.get('c0', B * H);
-    if (state.c !== undefined && !this.hasCellState) fail(`${this.name}: a ${this.className} has no cell state c`);
+    const h0 = hData ? ws.get('h0', B * H) : 0;
+    const c0 = cData ? ws.get('c0', B * H) : 0;
     const m = this.backend.arena.f32();
     m.set(t.data, xPtr >> 2);
-    if (h0) m.set(stateData(state.h!, B, H, `${this.name}: initial h`), h0 >> 2);
-    if (c0) m.set(stateData(state.c!, B, H, `${this.name}: initial c`), c0 >> 2);
+    if (hData) m.set(hData, h0 >> 2);
+    if (cData) m.set(cData, c0 >> 2);
     const out = this.forwardHeap({ ptr: xPtr, B, T, seq: true, F }, { h0, c0, hT: this.finalH(B), cT: this.finalC(B) });
     const view = this.backend.arena.f32();
     const result: RecurrentOutput = {

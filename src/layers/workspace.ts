@@ -14,7 +14,10 @@ export class Workspace {
   get(name: string, floats: number): number {
     const b = this.buffers.get(name);
     if (b && b.floats >= floats) return b.ptr;
-    if (b) this.arena.release(b.ptr);
+    if (b) {
+      this.arena.release(b.ptr);
+      this.buffers.delete(name); // before allocating: if that fails, no entry may point at the freed block
+    }
     const ptr = this.arena.allocFloats(floats);
     this.buffers.set(name, { ptr, floats });
     return ptr;

@@ -19,6 +19,7 @@ export class Sequential {
   private backendRef: Backend | undefined;
   private params = 0;
   private ws: Workspace | undefined;
+  private readonly streams = new Set<SequenceStream>();
   private disposed = false;
 
   constructor(layers: Layer[], options: { name?: string } = {}) {
@@ -30,8 +31,28 @@ export class Sequential {
     if (new Set(layers).size !== layers.length) fail('Sequential: the same layer object appears twice; create a new layer for each position');
     this.layers = layers;
     this.name = options.name ?? 'sequential';
+    this.checkTimeAxis(true, 'Sequential');
     // each layer's input size is the one before's output size
     for (let i = 1; i < layers.length; i++) layers[i].setInputSize(layers[i - 1].outputSize);
+  }
+
+  /**
+   * Fail if a layer that reads sequences (all but Dense) would be given
+   * 2-D data: the input has no time axis, or a layer before drops it.
+   * Checked up front, before any memory is taken.
+   */
+  private checkTimeAxis(inputHasTime: boolean, where: string): void {
+    let seq = inputHasTime;
+    let dropper: Layer | undefined;
+    for (const l of this.layers) {
+      if (!seq && l.className !== 'Dense') {
+        fail(dropper
+          ? `${where}: ${l.name} (${l.className}) needs a time axis, but ${dropper.name} (${dropper.className}) before it returns only its last step; set returnSequences: true on ${dropper.name}`
+          : `${where}: ${l.name} (${l.className}) needs a time axis; give input of shape [batch, time, features]`);
+      }
+      if (seq && !l.keepsTime(seq)) dropper = l;
+      seq = l.keepsTime(seq);
+    }
   }
 
   /** Output features per step. */
@@ -69,6 +90,7 @@ export class Sequential {
     if (first.inputSize !== undefined && first.inputSize !== F) {
       fail(`${this.name}.predict: input has ${F} features but the model expects ${first.inputSize}`);
     }
+    if (!seq) this.checkTimeAxis(false, `${this.name}.predict`);
     this.build(F);
     const xPtr = this.workspace().get('input', t.data.length);
     this.backend.arena.f32().set(t.data, xPtr >> 2);
@@ -87,17 +109,25 @@ export class Sequential {
     for (const l of this.layers) {
       if (!(l instanceof RecurrentLayer) && l.className !== 'Dense') fail(`${this.name}.stream: a ${l.className} layer needs the whole sequence (it reads it backwards); streaming works with LSTM, GRU, SimpleRNN and Dense`);
     }
+    const batch = options.batch ?? 1;
+    if (!Number.isInteger(batch) || batch < 1) fail(`${this.name}.stream: batch must be a positive integer, got ${batch}`);
     this.requireBuilt('stream');
     this.build(this.layers[0].inputSize!);
-    return new SequenceStream(this, this.backend, options.batch ?? 1);
+    // the model frees its open streams when it is disposed; a stream disposed first unregisters
+    const s: SequenceStream = new SequenceStream(this, this.backend, batch, () => this.streams.delete(s));
+    this.streams.add(s);
+    return s;
   }
 
   /** Allocate the contiguous parameter block (once) and move every layer's parameters into it. */
   build(inputSize: number): void {
     this.assertLive();
     if (this.params) return;
-    this.layers[0].setInputSize(inputSize);
     const b = this.backend;
+    // checked before allocating: a layer left on another heap would run its kernels on foreign pointers
+    const stray = this.layers.find((l) => l.boundBackend && l.boundBackend !== b);
+    if (stray) fail(`${this.name}: layer ${stray.name} holds memory on the '${stray.boundBackend!.kernels.name}' backend but the model runs on '${b.kernels.name}'; make all of a model's layers with one backend active`);
+    this.layers[0].setInputSize(inputSize);
     const sizes = this.layers.map((l) => l.paramFloats());
     this.params = b.arena.allocFloats(sizes.reduce((a, n) => a + n, 0));
     let at = this.params;
@@ -141,6 +171,7 @@ export class Sequential {
   /** Free the model's heap memory: parameters, workspaces, and every layer's. Safe to call twice. */
   dispose(): void {
     if (this.disposed) return;
+    for (const s of [...this.streams]) s.dispose();
     this.ws?.free();
     for (const l of this.layers) l.dispose();
     if (this.params && this.backendRef) this.backendRef.arena.release(this.params);
@@ -156,8 +187,9 @@ export class Sequential {
     return this.disposed;
   }
 
+  /** The backend the model runs on: its layers' if they already hold memory, else the active one. */
   get backend(): Backend {
-    if (!this.backendRef) this.backendRef = activeBackend();
+    if (!this.backendRef) this.backendRef = this.layers.find((l) => l.boundBackend)?.boundBackend ?? activeBackend();
     return this.backendRef;
   }
 

@@ -19,10 +19,13 @@ export class SequenceStream {
   private readonly ws: Workspace;
   private readonly states: (HeapState | undefined)[];
   private output: Float32Array | undefined;
+  /** Whether the model's output keeps the time axis (then a chunk of T steps gives T outputs). */
+  private readonly keepsTime: boolean;
   private disposed = false;
 
-  constructor(private readonly model: Sequential, private readonly backend: Backend, readonly batch: number) {
-    if (!Number.isInteger(batch) || batch < 1) fail(`stream: batch must be a positive integer, got ${batch}`);
+  /** Made by `model.stream()`, which checks `batch`; `onDispose` tells the model the stream is gone. */
+  constructor(private readonly model: Sequential, private readonly backend: Backend, readonly batch: number, private readonly onDispose?: () => void) {
+    this.keepsTime = model.layers.reduce((seq, l) => l.keepsTime(seq), true);
     this.ws = new Workspace(backend.arena);
     this.states = model.layers.map((l, i) => {
       if (!(l instanceof RecurrentLayer)) return undefined;
@@ -57,6 +60,9 @@ export class SequenceStream {
       fail(`stream.step: input has ${data.length} values; expected a multiple of batch·features = ${B}·${F}`);
     }
     const T = data.length / (B * F);
+    // check `out` before running: a failed call must not move the state on
+    const n = B * (this.keepsTime ? T : 1) * this.model.outputSize;
+    if (out && out.length !== n) fail(`stream.step: out has ${out.length} values but the output needs ${n}`);
     const xPtr = this.ws.get('input', data.length);
     this.backend.arena.f32().set(data, xPtr >> 2);
     let h: HeapBatch = { ptr: xPtr, B, T, seq: true, F };
@@ -65,9 +71,7 @@ export class SequenceStream {
       h = st && layer instanceof RecurrentLayer ? layer.forwardHeap(h, st) : layer.forwardHeap(h);
     });
     this.steps += T;
-    const n = h.B * (h.seq ? h.T : 1) * h.F;
     const dst = out ?? (this.output && this.output.length === n ? this.output : (this.output = new Float32Array(n)));
-    if (dst.length !== n) fail(`stream.step: out has ${dst.length} values but the output needs ${n}`);
     const m = this.backend.arena.f32();
     dst.set(m.subarray(h.ptr >> 2, (h.ptr >> 2) + n));
     return dst;
@@ -91,6 +95,7 @@ export class SequenceStream {
     if (this.disposed) return;
     this.ws.free();
     this.disposed = true;
+    this.onDispose?.();
   }
 
   [disposeSymbol](): void {

@@ -29,3 +29,8 @@ export function rejectUnknown(w: Weights, known: readonly string[], owner: strin
   const extra = Object.keys(w).filter((k) => !known.includes(k));
   if (extra.length) fail(`${owner}: unexpected weight(s) ${extra.map((k) => JSON.stringify(k)).join(', ')}; expected ${known.map((k) => JSON.stringify(k)).join(', ')}`);
 }
+
+/** Throw unless `w` is a record (of named tensors) at all. */
+export function checkWeightRecord(w: unknown, owner: string): asserts w is Weights {
+  if (!w || typeof w !== 'object' || Array.isArray(w)) fail(`${owner} needs a record of named tensors { name: { shape, data } }, got ${w === null ? 'null' : Array.isArray(w) ? 'an array' : typeof w}`);
+}

@@ -1,0 +1,224 @@
+/**
+ * `project`: the hoisted input projection, one GEMM for all rows (B·T):
+ *
+ *     out[r][p][c] = bias[p][c] + Σ_k x[r][k] · w[p][k][c]
+ *
+ * x: [rows][K] (any alignment), w: [panels][K][pw], bias: [panels][pw] or 0,
+ * out: [rows][panels·pw]. pw = 4·G columns per panel (4, 12 or 16).
+ *
+ * Register tiling: a micro-kernel "RxC" keeps an R-row × C-column block of
+ * out in R·C/4 f32x4 accumulators through the whole k loop. Per k it loads
+ * C/4 weight vectors (shared by the R rows) and splats R inputs (shared by
+ * the C columns): 2x16 does 8 multiply-adds for 6 loads. x64 V8 has 15
+ * usable xmm registers, which caps the tile at about 8–9 accumulators
+ * plus the operands. Panels are the outer loop, so the panel being used
+ * (K·pw floats) stays in L1 while all rows stream past it.
+ */
+
+export function project(x: usize, rows: i32, K: i32, w: usize, panels: i32, pw: i32, bias: usize, out: usize): void {
+  const xRow = <usize>K << 2;                    // bytes per x row
+  const oRow = (<usize>panels * pw) << 2;        // bytes per out row
+  const wPanel = (<usize>K * pw) << 2;           // bytes per panel
+  const pwBytes = <usize>pw << 2;
+  // Rows go in chunks, each a separate call: V8 runs a fresh module in its
+  // baseline compiler (Liftoff, many times slower here) and swaps in the
+  // optimized code only at the next call of a function, so a first big
+  // project() must not be one long call.
+  for (let r0 = 0; r0 < rows; r0 += ROW_CHUNK) {
+    const n = min(ROW_CHUNK, rows - r0);
+    const xr = x + <usize>r0 * xRow, or = out + <usize>r0 * oRow;
+    let p = 0;
+    if (ASC_FEATURE_SIMD) {
+      if (pw == 16) {
+        // one panel = 16 columns: its four vectors sit side by side in each row k
+        for (; p < panels; p++) {
+          const o = <usize>p * 64;
+          gemmRows2x16(xr, n, xRow, K, w + <usize>p * wPanel, 16, 64, bias != 0 ? bias + o : 0, or + o, oRow);
+        }
+      } else if (pw == 12) {
+        for (; p < panels; p++) {
+          const o = <usize>p * 48;
+          gemmRows2x12(xr, n, xRow, K, w + <usize>p * wPanel, bias != 0 ? bias + o : 0, or + o, oRow);
+        }
+      } else if (pw == 4) {
+        // four adjacent panels = 16 adjacent columns of out (and of bias): the
+        // same 2x16 tile, its four weight vectors taken from the four panels
+        for (; p + 4 <= panels; p += 4) {
+          const o = <usize>p * 16;
+          gemmRows2x16(xr, n, xRow, K, w + <usize>p * wPanel, wPanel, 16, bias != 0 ? bias + o : 0, or + o, oRow);
+        }
+      }
+    }
+    // the rest (pw = 4 leftovers, other multiples of 4, the scalar build): groups of 4 columns
+    for (; p < panels; p++) {
+      for (let cg: usize = 0; cg < pwBytes; cg += 16) {
+        const o = <usize>p * pwBytes + cg;
+        gemmRows4x4(xr, n, xRow, K, w + <usize>p * wPanel + cg, pwBytes, bias != 0 ? bias + o : 0, or + o, oRow);
+      }
+    }
+  }
+}
+
+/** Rows per call of a gemmRows kernel. */
+const ROW_CHUNK = 64;
+
+/**
+ * All rows × one block of 16 columns: 2x16 tiles, then a 1x16 for an odd
+ * last row. The block's four weight vectors of row k are at
+ * w + k·rowStep + j·colStep (j = 0..3); bias: [16] or 0; out: [rows][·]
+ * with row stride oRow bytes, the block's 16 columns at out.
+ */
+function gemmRows2x16(
+  x: usize, rows: i32, xRow: usize, K: i32, w: usize, colStep: usize, rowStep: usize, bias: usize, out: usize, oRow: usize,
+): void {
+  let r = 0;
+  for (; r + 2 <= rows; r += 2) gemm2x16(x + <usize>r * xRow, xRow, K, w, colStep, rowStep, bias, out + <usize>r * oRow, oRow);
+  if (r < rows) gemm1x16(x + <usize>r * xRow, K, w, colStep, rowStep, bias, out + <usize>r * oRow);
+}
+
+/** All rows × one panel of 12 columns (w: [K][12], bias: [12] or 0): 2x12 tiles, then 1x12. */
+function gemmRows2x12(x: usize, rows: i32, xRow: usize, K: i32, w: usize, bias: usize, out: usize, oRow: usize): void {
+  let r = 0;
+  for (; r + 2 <= rows; r += 2) gemm2x12(x + <usize>r * xRow, xRow, K, w, bias, out + <usize>r * oRow, oRow);
+  if (r < rows) gemm1x12(x + <usize>r * xRow, K, w, bias, out + <usize>r * oRow);
+}
+
+/** All rows × 4 columns (w: row stride wRow bytes, bias: [4] or 0): 4x4 tiles, then 1x4; scalar build: 1x4 in f32. */
+function gemmRows4x4(x: usize, rows: i32, xRow: usize, K: i32, w: usize, wRow: usize, bias: usize, out: usize, oRow: usize): void {
+  let r = 0;
+  if (ASC_FEATURE_SIMD) {
+    for (; r + 4 <= rows; r += 4) gemm4x4(x + <usize>r * xRow, xRow, K, w, wRow, bias, out + <usize>r * oRow, oRow);
+    for (; r < rows; r++) gemm1x4(x + <usize>r * xRow, K, w, wRow, bias, out + <usize>r * oRow);
+  } else {
+    for (; r < rows; r++) gemm1x4F32(x + <usize>r * xRow, K, w, wRow, bias, out + <usize>r * oRow);
+  }
+}
+
+/** Bias lanes, or zeros without a bias. */
+// @ts-ignore: decorator
+@inline function biasOr0(b: usize, offset: usize): v128 {
+  return b != 0 ? v128.load(b + offset) : f32x4.splat(0);
+}
+
+/** Rows x, x + xRow (each [K]) × 16 columns of weights (see gemmRows2x16) → out, out + oRow ([16] each). */
+// @ts-ignore: decorator
+@inline function gemm2x16(
+  x: usize, xRow: usize, K: i32, w: usize, colStep: usize, rowStep: usize, bias: usize, out: usize, oRow: usize,
+): void {
+  let a0 = biasOr0(bias, 0), a1 = biasOr0(bias, 16), a2 = biasOr0(bias, 32), a3 = biasOr0(bias, 48);
+  let b0 = a0, b1 = a1, b2 = a2, b3 = a3;
+  let w0 = w, w1 = w + colStep, w2 = w1 + colStep, w3 = w2 + colStep;
+  const end = x + (<usize>K << 2);
+  let xk = x, yk = x + xRow;
+  while (xk < end) {
+    const xa = v128.load32_splat(xk), xb = v128.load32_splat(yk);
+    const v0 = v128.load(w0), v1 = v128.load(w1), v2 = v128.load(w2), v3 = v128.load(w3);
+    a0 = f32x4.add(a0, f32x4.mul(xa, v0)); b0 = f32x4.add(b0, f32x4.mul(xb, v0));
+    a1 = f32x4.add(a1, f32x4.mul(xa, v1)); b1 = f32x4.add(b1, f32x4.mul(xb, v1));
+    a2 = f32x4.add(a2, f32x4.mul(xa, v2)); b2 = f32x4.add(b2, f32x4.mul(xb, v2));
+    a3 = f32x4.add(a3, f32x4.mul(xa, v3)); b3 = f32x4.add(b3, f32x4.mul(xb, v3));
+    xk += 4; yk += 4; w0 += rowStep; w1 += rowStep; w2 += rowStep; w3 += rowStep;
+  }
+  v128.store(out, a0); v128.store(out, a1, 16); v128.store(out, a2, 32); v128.store(out, a3, 48);
+  const o = out + oRow;
+  v128.store(o, b0); v128.store(o, b1, 16); v128.store(o, b2, 32); v128.store(o, b3, 48);
+}
+
+/** Row x [K] × 16 columns of weights (see gemmRows2x16) → out [16]. */
+// @ts-ignore: decorator
+@inline function gemm1x16(x: usize, K: i32, w: usize, colStep: usize, rowStep: usize, bias: usize, out: usize): void {
+  let a0 = biasOr0(bias, 0), a1 = biasOr0(bias, 16), a2 = biasOr0(bias, 32), a3 = biasOr0(bias, 48);
+  let w0 = w, w1 = w + colStep, w2 = w1 + colStep, w3 = w2 + colStep;
+  const end = x + (<usize>K << 2);
+  while (x < end) {
+    const xa = v128.load32_splat(x);
+    a0 = f32x4.add(a0, f32x4.mul(xa, v128.load(w0)));
+    a1 = f32x4.add(a1, f32x4.mul(xa, v128.load(w1)));
+    a2 = f32x4.add(a2, f32x4.mul(xa, v128.load(w2)));
+    a3 = f32x4.add(a3, f32x4.mul(xa, v128.load(w3)));
+    x += 4; w0 += rowStep; w1 += rowStep; w2 += rowStep; w3 += rowStep;
+  }
+  v128.store(out, a0); v128.store(out, a1, 16); v128.store(out, a2, 32); v128.store(out, a3, 48);
+}
+
+/** Rows x, x + xRow × panel w [K][12] → two out rows of [12]. */
+// @ts-ignore: decorator
+@inline function gemm2x12(x: usize, xRow: usize, K: i32, w: usize, bias: usize, out: usize, oRow: usize): void {
+  let a0 = biasOr0(bias, 0), a1 = biasOr0(bias, 16), a2 = biasOr0(bias, 32);
+  let b0 = a0, b1 = a1, b2 = a2;
+  const end = x + (<usize>K << 2);
+  let xk = x, yk = x + xRow;
+  while (xk < end) {
+    const xa = v128.load32_splat(xk), xb = v128.load32_splat(yk);
+    const w0 = v128.load(w), w1 = v128.load(w, 16), w2 = v128.load(w, 32);
+    a0 = f32x4.add(a0, f32x4.mul(xa, w0)); b0 = f32x4.add(b0, f32x4.mul(xb, w0));
+    a1 = f32x4.add(a1, f32x4.mul(xa, w1)); b1 = f32x4.add(b1, f32x4.mul(xb, w1));
+    a2 = f32x4.add(a2, f32x4.mul(xa, w2)); b2 = f32x4.add(b2, f32x4.mul(xb, w2));
+    xk += 4; yk += 4; w += 48;
+  }
+  v128.store(out, a0); v128.store(out, a1, 16); v128.store(out, a2, 32);
+  const o = out + oRow;
+  v128.store(o, b0); v128.store(o, b1, 16); v128.store(o, b2, 32);
+}
+
+/** Row x [K] × panel w [K][12] → out [12]. */
+// @ts-ignore: decorator
+@inline function gemm1x12(x: usize, K: i32, w: usize, bias: usize, out: usize): void {
+  let a0 = biasOr0(bias, 0), a1 = biasOr0(bias, 16), a2 = biasOr0(bias, 32);
+  const end = x + (<usize>K << 2);
+  while (x < end) {
+    const xa = v128.load32_splat(x);
+    a0 = f32x4.add(a0, f32x4.mul(xa, v128.load(w)));
+    a1 = f32x4.add(a1, f32x4.mul(xa, v128.load(w, 16)));
+    a2 = f32x4.add(a2, f32x4.mul(xa, v128.load(w, 32)));
+    x += 4; w += 48;
+  }
+  v128.store(out, a0); v128.store(out, a1, 16); v128.store(out, a2, 32);
+}
+
+/** Four rows (stride xRow) × 4 columns of a panel (w [K][·], row stride wRow bytes) → four out rows of [4]. */
+// @ts-ignore: decorator
+@inline function gemm4x4(x: usize, xRow: usize, K: i32, w: usize, wRow: usize, bias: usize, out: usize, oRow: usize): void {
+  let a = biasOr0(bias, 0);
+  let b = a, c = a, d = a;
+  const end = x + (<usize>K << 2);
+  const x1 = xRow, x2 = xRow << 1, x3 = xRow * 3;
+  while (x < end) {
+    const wk = v128.load(w);
+    a = f32x4.add(a, f32x4.mul(v128.load32_splat(x), wk));
+    b = f32x4.add(b, f32x4.mul(v128.load32_splat(x + x1), wk));
+    c = f32x4.add(c, f32x4.mul(v128.load32_splat(x + x2), wk));
+    d = f32x4.add(d, f32x4.mul(v128.load32_splat(x + x3), wk));
+    x += 4; w += wRow;
+  }
+  v128.store(out, a);
+  v128.store(out + oRow, b);
+  v128.store(out + 2 * oRow, c);
+  v128.store(out + 3 * oRow, d);
+}
+
+/** Row x [K] × 4 columns of a panel (row stride wRow bytes) → out [4]. */
+// @ts-ignore: decorator
+@inline function gemm1x4(x: usize, K: i32, w: usize, wRow: usize, bias: usize, out: usize): void {
+  let a = biasOr0(bias, 0);
+  const end = x + (<usize>K << 2);
+  while (x < end) {
+    a = f32x4.add(a, f32x4.mul(v128.load32_splat(x), v128.load(w)));
+    x += 4; w += wRow;
+  }
+  v128.store(out, a);
+}
+
+/** Scalar build: row x [K] × 4 columns (row stride wRow bytes) → out [4], four f32 accumulators. */
+// @ts-ignore: decorator
+@inline function gemm1x4F32(x: usize, K: i32, w: usize, wRow: usize, bias: usize, out: usize): void {
+  let a0: f32 = 0, a1: f32 = 0, a2: f32 = 0, a3: f32 = 0;
+  if (bias != 0) { a0 = load<f32>(bias); a1 = load<f32>(bias, 4); a2 = load<f32>(bias, 8); a3 = load<f32>(bias, 12); }
+  const end = x + (<usize>K << 2);
+  while (x < end) {
+    const xk = load<f32>(x);
+    a0 += xk * load<f32>(w); a1 += xk * load<f32>(w, 4); a2 += xk * load<f32>(w, 8); a3 += xk * load<f32>(w, 12);
+    x += 4; w += wRow;
+  }
+  store<f32>(out, a0); store<f32>(out, a1, 4); store<f32>(out, a2, 8); store<f32>(out, a3, 12);
+}

@@ -1,0 +1,292 @@
+/**
+ * LSTM recurrence, one fused pass per step (see src/backend/kernels.ts for
+ * the contract, src/backend/js.ts for the reference):
+ *
+ *     [i f g o] = z_t + h_{t−1}·Uᵀ          (z_t = x_t·Wᵀ + b, from `project`)
+ *     i = σ(i)  f = σ(f)  g = tanh(g)  o = σ(o)
+ *     c = f⊙c + i⊙g
+ *     h = o⊙tanh(c)
+ *
+ * U is packed in panels of 4 units: panel p is [H][16], row k holding
+ * U_i, U_f, U_g, U_o of units 4p..4p+3 at input k. One pass over k with
+ * four f32x4 accumulators per batch row yields all four gates of 4 units,
+ * and the cell update happens right there in registers. With B ≥ 2 two
+ * rows share each weight load ("2x16" tile: 8 accumulators); the panel
+ * (H·64 bytes, 32 KiB at H = 512) stays in L1 while every row pair passes
+ * over it. A lone row (B = 1, or the last of an odd B) is a GEMV that
+ * streams U once per step: "1x32" runs two panels and then both their
+ * cell updates, so two of the long σ → c → tanh(c) chains are in flight
+ * at once ("1x16" takes a last odd panel).
+ *
+ * work: h_{t−1}, h_t, c, each [B][Hp]; h is double-buffered because every
+ * panel reads all of h_{t−1} while others already write h_t.
+ */
+import { sigmoidRr2P5, tanhExpm1Rr2P6, sigmoidRr2P5F32, tanhExpm1Rr2P6F32 } from './activations';
+import { laneMask, loadState, storeRows } from './state';
+
+export function lstmRecur(
+  z: usize,       // [B][T][4Hp] packed pre-activations x_t·Wᵀ + b
+  B: i32, T: i32, H: i32,
+  u: usize,       // [Hp/4][H][16] recurrent panels
+  h0: usize,      // [B][H] or 0
+  c0: usize,      // [B][H] or 0
+  out: usize,     // h_t at out + 4·((b·T + t)·outStride), or 0
+  outStride: i32,
+  hT: usize,      // [B][H] final h
+  cT: usize,      // [B][H] final c
+  reverse: i32,
+  work: usize,    // 3·[B][Hp] scratch
+  rec: usize,     // [T][B][Hp/4][4][4] gates ‖ [T][B][Hp] c ‖ [T][B][Hp] h, or 0
+): void {
+  const Hp = (H + 3) & ~3;
+  const block = (<usize>B * Hp) << 2;        // bytes of one [B][Hp] block
+  let h = work;
+  let hNext = work + block;
+  const c = work + 2 * block;
+  loadState(h, h0, B, H);
+  loadState(c, c0, B, H);
+  const zRow = (<usize>T * Hp) << 4;         // bytes from row b to b+1 of z
+  const recCells = rec + 4 * <usize>T * block;
+  const recHidden = rec + 5 * <usize>T * block;
+  for (let s = 0; s < T; s++) {
+    const t = reverse ? T - 1 - s : s;
+    const zt = z + ((<usize>t * Hp) << 4);   // z[0][t]
+    const rt = <usize>t * block;             // step t in a [T][B][Hp] record
+    if (ASC_FEATURE_SIMD) lstmStep(zt, zRow, B, H, u, h, hNext, c, rec, rt, recCells, recHidden);
+    else lstmStepF32(zt, zRow, B, H, u, h, hNext, c, rec, rt, recCells, recHidden);
+    const tmp = h; h = hNext; hNext = tmp;
+    if (out != 0) storeRows(out + ((<usize>t * outStride) << 2), T * outStride, h, Hp, B, H);
+  }
+  storeRows(hT, H, h, Hp, B, H);
+  storeRows(cT, H, c, Hp, B, H);
+}
+
+/**
+ * One time step for all rows, SIMD. Row pairs: panels outer (each panel
+ * stays in L1 while the pairs pass over it). A last odd row: panel pairs,
+ * so that two cell updates are in flight at once (see lstm1x32).
+ */
+function lstmStep(
+  zt: usize, zRow: usize, B: i32, H: i32, u: usize,
+  h: usize,      // [B][Hp] h_{t−1}
+  hNext: usize,  // [B][Hp] h_t
+  c: usize,      // [B][Hp]
+  rec: usize, rt: usize, recCells: usize, recHidden: usize,
+): void {
+  const Hp = (H + 3) & ~3;
+  const P = Hp >> 2;
+  const hRow = <usize>Hp << 2;
+  const wPanel = <usize>H << 6;             // bytes per panel [H][16]
+  const pairs = B & ~1;
+  if (pairs > 0) {
+    for (let p = 0; p < P; p++) {
+      const w = u + <usize>p * wPanel;
+      const mask = laneMask(H - 4 * p);
+      const zp = zt + (<usize>p << 6);      // this panel's 16 columns in z[0][t]
+      const sp = <usize>p << 4;             // this panel's 4 units in a state row
+      for (let b = 0; b < pairs; b += 2) {
+        const rowA = <usize>b * hRow, rowB = rowA + hRow;
+        lstm2x16(zp + <usize>b * zRow, zp + <usize>(b + 1) * zRow, h + rowA, h + rowB, w, H,
+          c + rowA + sp, c + rowB + sp, hNext + rowA + sp, hNext + rowB + sp, mask,
+          rec, rt + rowA + sp, rt + rowB + sp, recCells, recHidden);
+      }
+    }
+  }
+  if (B & 1) {
+    const row = <usize>pairs * hRow;
+    const zb = zt + <usize>pairs * zRow;
+    let p = 0;
+    for (; p + 2 <= P; p += 2) {
+      const sp = <usize>p << 4;
+      lstm1x32(zb + (<usize>p << 6), h + row, u + <usize>p * wPanel, wPanel, H, c + row + sp, hNext + row + sp,
+        laneMask(H - 4 * (p + 1)), rec, rt + row + sp, recCells, recHidden);
+    }
+    if (p < P) {
+      const sp = <usize>p << 4;
+      lstm1x16(zb + (<usize>p << 6), h + row, u + <usize>p * wPanel, H, c + row + sp, hNext + row + sp,
+        laneMask(H - 4 * p), rec, rt + row + sp, recCells, recHidden);
+    }
+  }
+}
+
+/**
+ * Two rows × one panel. zA, zB: [16] z of the panel; hA, hB: [K] h_{t−1};
+ * w: [K][16]; cA, cB, hnA, hnB: [4] (c in place, h_t out).
+ */
+// @ts-ignore: decorator
+@inline function lstm2x16(
+  zA: usize, zB: usize, hA: usize, hB: usize, w: usize, K: i32,
+  cA: usize, cB: usize, hnA: usize, hnB: usize, mask: v128,
+  rec: usize, qA: usize, qB: usize, recCells: usize, recHidden: usize,
+): void {
+  let iA = v128.load(zA), fA = v128.load(zA, 16), gA = v128.load(zA, 32), oA = v128.load(zA, 48);
+  let iB = v128.load(zB), fB = v128.load(zB, 16), gB = v128.load(zB, 32), oB = v128.load(zB, 48);
+  const end = w + (<usize>K << 6);
+  while (w < end) {
+    const xa = v128.load32_splat(hA), xb = v128.load32_splat(hB);
+    const wi = v128.load(w), wf = v128.load(w, 16), wg = v128.load(w, 32), wo = v128.load(w, 48);
+    iA = f32x4.add(iA, f32x4.mul(xa, wi)); iB = f32x4.add(iB, f32x4.mul(xb, wi));
+    fA = f32x4.add(fA, f32x4.mul(xa, wf)); fB = f32x4.add(fB, f32x4.mul(xb, wf));
+    gA = f32x4.add(gA, f32x4.mul(xa, wg)); gB = f32x4.add(gB, f32x4.mul(xb, wg));
+    oA = f32x4.add(oA, f32x4.mul(xa, wo)); oB = f32x4.add(oB, f32x4.mul(xb, wo));
+    hA += 4; hB += 4; w += 64;
+  }
+  lstmCell(iA, fA, gA, oA, cA, hnA, mask, rec, qA, recCells, recHidden);
+  lstmCell(iB, fB, gB, oB, cB, hnB, mask, rec, qB, recCells, recHidden);
+}
+
+/**
+ * One row × one panel. Two k per iteration, their products summed before
+ * they meet the accumulator: each accumulator's add chain gets half as
+ * long, and the four accumulators plus operands fit in registers (eight
+ * separate accumulators would not: V8 spills them, and a spilled
+ * accumulator puts a store-load round trip on the critical path).
+ * z: [16], h: [K], w: [K][16], c, hn: [4]; record as lstm2x16.
+ */
+// @ts-ignore: decorator
+@inline function lstm1x16(
+  z: usize, h: usize, w: usize, K: i32, c: usize, hn: usize, mask: v128,
+  rec: usize, q: usize, recCells: usize, recHidden: usize,
+): void {
+  let i = v128.load(z), f = v128.load(z, 16), g = v128.load(z, 32), o = v128.load(z, 48);
+  const end = w + (<usize>(K & ~1) << 6);
+  while (w < end) {
+    const x0 = v128.load32_splat(h), x1 = v128.load32_splat(h, 4);
+    i = f32x4.add(i, f32x4.add(f32x4.mul(x0, v128.load(w)), f32x4.mul(x1, v128.load(w, 64))));
+    f = f32x4.add(f, f32x4.add(f32x4.mul(x0, v128.load(w, 16)), f32x4.mul(x1, v128.load(w, 80))));
+    g = f32x4.add(g, f32x4.add(f32x4.mul(x0, v128.load(w, 32)), f32x4.mul(x1, v128.load(w, 96))));
+    o = f32x4.add(o, f32x4.add(f32x4.mul(x0, v128.load(w, 48)), f32x4.mul(x1, v128.load(w, 112))));
+    h += 8; w += 128;
+  }
+  if (K & 1) {
+    const x0 = v128.load32_splat(h);
+    i = f32x4.add(i, f32x4.mul(x0, v128.load(w)));
+    f = f32x4.add(f, f32x4.mul(x0, v128.load(w, 16)));
+    g = f32x4.add(g, f32x4.mul(x0, v128.load(w, 32)));
+    o = f32x4.add(o, f32x4.mul(x0, v128.load(w, 48)));
+  }
+  lstmCell(i, f, g, o, c, hn, mask, rec, q, recCells, recHidden);
+}
+
+/**
+ * One row × two adjacent panels (8 units): the 1x16 loop once per panel,
+ * then both cell updates. A cell update is a long dependent chain (σ, then
+ * c, then tanh c: ~150 cycles) of little work; two independent ones
+ * overlap in the out-of-order core, where one alone would leave it idle.
+ * z: [32], h: [K], w: two panels [K][16], wPanel bytes apart; c, hn: [8];
+ * mask1: lanes of the second panel (the first is full).
+ */
+// @ts-ignore: decorator
+@inline function lstm1x32(
+  z: usize, h: usize, w: usize, wPanel: usize, K: i32, c: usize, hn: usize, mask1: v128,
+  rec: usize, q: usize, recCells: usize, recHidden: usize,
+): void {
+  const end = w + (<usize>(K & ~1) << 6);
+  let i = v128.load(z), f = v128.load(z, 16), g = v128.load(z, 32), o = v128.load(z, 48);
+  let hk = h, wk = w;
+  while (wk < end) {
+    const x0 = v128.load32_splat(hk), x1 = v128.load32_splat(hk, 4);
+    i = f32x4.add(i, f32x4.add(f32x4.mul(x0, v128.load(wk)), f32x4.mul(x1, v128.load(wk, 64))));
+    f = f32x4.add(f, f32x4.add(f32x4.mul(x0, v128.load(wk, 16)), f32x4.mul(x1, v128.load(wk, 80))));
+    g = f32x4.add(g, f32x4.add(f32x4.mul(x0, v128.load(wk, 32)), f32x4.mul(x1, v128.load(wk, 96))));
+    o = f32x4.add(o, f32x4.add(f32x4.mul(x0, v128.load(wk, 48)), f32x4.mul(x1, v128.load(wk, 112))));
+    hk += 8; wk += 128;
+  }
+  if (K & 1) {
+    const x0 = v128.load32_splat(hk);
+    i = f32x4.add(i, f32x4.mul(x0, v128.load(wk)));
+    f = f32x4.add(f, f32x4.mul(x0, v128.load(wk, 16)));
+    g = f32x4.add(g, f32x4.mul(x0, v128.load(wk, 32)));
+    o = f32x4.add(o, f32x4.mul(x0, v128.load(wk, 48)));
+  }
+  let i1 = v128.load(z, 64), f1 = v128.load(z, 80), g1 = v128.load(z, 96), o1 = v128.load(z, 112);
+  hk = h; wk = w + wPanel;
+  const end1 = end + wPanel;
+  while (wk < end1) {
+    const x0 = v128.load32_splat(hk), x1 = v128.load32_splat(hk, 4);
+    i1 = f32x4.add(i1, f32x4.add(f32x4.mul(x0, v128.load(wk)), f32x4.mul(x1, v128.load(wk, 64))));
+    f1 = f32x4.add(f1, f32x4.add(f32x4.mul(x0, v128.load(wk, 16)), f32x4.mul(x1, v128.load(wk, 80))));
+    g1 = f32x4.add(g1, f32x4.add(f32x4.mul(x0, v128.load(wk, 32)), f32x4.mul(x1, v128.load(wk, 96))));
+    o1 = f32x4.add(o1, f32x4.add(f32x4.mul(x0, v128.load(wk, 48)), f32x4.mul(x1, v128.load(wk, 112))));
+    hk += 8; wk += 128;
+  }
+  if (K & 1) {
+    const x0 = v128.load32_splat(hk);
+    i1 = f32x4.add(i1, f32x4.mul(x0, v128.load(wk)));
+    f1 = f32x4.add(f1, f32x4.mul(x0, v128.load(wk, 16)));
+    g1 = f32x4.add(g1, f32x4.mul(x0, v128.load(wk, 32)));
+    o1 = f32x4.add(o1, f32x4.mul(x0, v128.load(wk, 48)));
+  }
+  lstmCell(i, f, g, o, c, hn, i32x4.splat(-1), rec, q, recCells, recHidden);
+  lstmCell(i1, f1, g1, o1, c + 16, hn + 16, mask1, rec, q + 16, recCells, recHidden);
+}
+
+/**
+ * The cell update of 4 units from their gate pre-activations, all in registers.
+ * c: [4] in place; hn: [4] ← h_t. Lanes past H are forced to 0.
+ * With a record, q is the byte offset of these units in a [T][B][Hp] block:
+ * gates go to rec + 4q ([4][4]), c to recCells + q, h to recHidden + q.
+ * A call, not inlined: it runs once per panel and row (the k loop before it
+ * is ~H times longer), and inlining its ~200 instructions into every tile
+ * made the module half again as big for no measurable speed.
+ */
+function lstmCell(
+  zi: v128, zf: v128, zg: v128, zo: v128, c: usize, hn: usize, mask: v128,
+  rec: usize, q: usize, recCells: usize, recHidden: usize,
+): void {
+  const i = v128.and(sigmoidRr2P5(zi), mask);
+  const f = v128.and(sigmoidRr2P5(zf), mask);
+  const g = v128.and(tanhExpm1Rr2P6(zg), mask);
+  const o = v128.and(sigmoidRr2P5(zo), mask);
+  const cn = f32x4.add(f32x4.mul(f, v128.load(c)), f32x4.mul(i, g));   // c = f⊙c + i⊙g
+  const hv = f32x4.mul(o, tanhExpm1Rr2P6(cn));                          // h = o⊙tanh(c)
+  v128.store(c, cn);
+  v128.store(hn, hv);
+  if (rec != 0) {
+    const r = rec + (q << 2);
+    v128.store(r, i); v128.store(r, f, 16); v128.store(r, g, 32); v128.store(r, o, 48);
+    v128.store(recCells + q, cn);
+    v128.store(recHidden + q, hv);
+  }
+}
+
+// ── scalar build: the same pass, one unit at a time ───────────────────────
+
+function lstmStepF32(
+  zt: usize, zRow: usize, B: i32, H: i32, u: usize,
+  h: usize, hNext: usize, c: usize,
+  rec: usize, rt: usize, recCells: usize, recHidden: usize,
+): void {
+  const Hp = (H + 3) & ~3;
+  const hRow = <usize>Hp << 2;
+  for (let b = 0; b < B; b++) {
+    const zb = zt + <usize>b * zRow;
+    const hb = h + <usize>b * hRow;
+    for (let j = 0; j < Hp; j++) {
+      const sj = <usize>b * hRow + (<usize>j << 2);    // unit j of row b in a [B][Hp] block
+      const col = (<usize>(j >> 2) << 6) + (<usize>(j & 3) << 2);   // [p][g=0][lane]
+      let i: f32 = 0, f: f32 = 0, g: f32 = 0, o: f32 = 0, cn: f32 = 0, hv: f32 = 0;
+      if (j < H) {
+        let ai = load<f32>(zb + col), af = load<f32>(zb + col, 16), ag = load<f32>(zb + col, 32), ao = load<f32>(zb + col, 48);
+        let w = u + ((<usize>(j >> 2) * H) << 6) + (<usize>(j & 3) << 2);
+        for (let k = 0; k < H; k++) {
+          const x = load<f32>(hb + (<usize>k << 2));
+          ai += x * load<f32>(w); af += x * load<f32>(w, 16); ag += x * load<f32>(w, 32); ao += x * load<f32>(w, 48);
+          w += 64;
+        }
+        i = sigmoidRr2P5F32(ai); f = sigmoidRr2P5F32(af); g = tanhExpm1Rr2P6F32(ag); o = sigmoidRr2P5F32(ao);
+        cn = f * load<f32>(c + sj) + i * g;
+        hv = o * tanhExpm1Rr2P6F32(cn);
+      }
+      store<f32>(c + sj, cn);
+      store<f32>(hNext + sj, hv);
+      if (rec != 0) {
+        const q = rt + sj;
+        const r = rec + ((rt + <usize>b * hRow) << 2) + col;  // gates [t][b][p][g][lane], g = 0
+        store<f32>(r, i); store<f32>(r, f, 16); store<f32>(r, g, 32); store<f32>(r, o, 48);
+        store<f32>(recCells + q, cn);
+        store<f32>(recHidden + q, hv);
+      }
+    }
+  }
+}
