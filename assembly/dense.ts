@@ -12,8 +12,7 @@ import {
 } from './activations';
 
 const RELU = 1;
-const SIGMOID = 2;
-const TANH = 3;
+const SIGMOID = 2;   // 3 is tanh
 const SOFTMAX = 4;
 
 export function activate(p: usize, rows: i32, cols: i32, stride: i32, kind: i32): void {
@@ -25,7 +24,7 @@ export function activate(p: usize, rows: i32, cols: i32, stride: i32, kind: i32)
   }
 }
 
-/** x: [n] ← act(x) for relu, sigmoid, tanh. */
+/** x: [n] ← act(x) for relu, sigmoid, tanh (any other kind in 1..3). */
 function activateRow(x: usize, n: i32, kind: i32): void {
   let i = 0;
   if (ASC_FEATURE_SIMD) {

@@ -12,7 +12,11 @@
  * the C columns): 2x16 does 8 multiply-adds for 6 loads. x64 V8 has 15
  * usable xmm registers, which caps the tile at about 8–9 accumulators
  * plus the operands. Panels are the outer loop, so the panel being used
- * (K·pw floats) stays in L1 while all rows stream past it.
+ * (K·pw floats) stays in L1 while a chunk of rows streams past it.
+ *
+ * Tiles: pw 16 → 2x16; pw 12 → 2x12; pw 4 → four adjacent panels form one
+ * 16-column block, 2x16 again; leftovers 4x4. The scalar build runs the
+ * same loops as 1x4 blocks in four f32 accumulators.
  */
 
 export function project(x: usize, rows: i32, K: i32, w: usize, panels: i32, pw: i32, bias: usize, out: usize): void {
