@@ -12,7 +12,8 @@ import {
 } from './activations';
 
 const RELU = 1;
-const SIGMOID = 2;   // 3 is tanh
+const SIGMOID = 2;
+const TANH = 3;
 const SOFTMAX = 4;
 
 export function activate(p: usize, rows: i32, cols: i32, stride: i32, kind: i32): void {
@@ -89,4 +90,70 @@ function softmaxRow(x: usize, n: i32): void {
     const q = x + (<usize>i << 2);
     store<f32>(q, load<f32>(q) / sum);
   }
+}
+
+/**
+ * `activateBackward`: ∂L/∂(pre-activation) of a Dense layer from its
+ * activated output y and ∂L/∂y (contract: src/backend/kernels.ts):
+ *
+ *     dz = dy⊙act'(y):  linear dy;  relu dy⊙[y > 0];  sigmoid dy⊙y(1−y);
+ *                       tanh dy⊙(1−y²);  softmax y⊙(dy − Σ dy⊙y) per row
+ *
+ * y, dy: [rows][cols] (any alignment); dz row r at dz + 4·r·dzStride, its
+ * columns past cols untouched. dz may be dy itself (same stride): softmax
+ * takes its sum before it writes.
+ */
+export function activateBackward(y: usize, dy: usize, rows: i32, cols: i32, dz: usize, dzStride: i32, kind: i32): void {
+  const row = <usize>cols << 2;
+  for (let r = 0; r < rows; r++) {
+    const yr = y + <usize>r * row, gr = dy + <usize>r * row, zr = dz + ((<usize>r * dzStride) << 2);
+    const dot: f32 = kind == SOFTMAX ? dotRow(yr, gr, cols) : 0;
+    // whole quads, one loop per kind (not a select of all five per element)
+    const quads = ASC_FEATURE_SIMD ? cols & ~3 : 0;
+    if (ASC_FEATURE_SIMD) {
+      const one = f32x4.splat(1), dv = f32x4.splat(dot);
+      const end = <usize>quads << 2;
+      if (kind == RELU) {
+        for (let q: usize = 0; q < end; q += 16) v128.store(zr + q, v128.and(v128.load(gr + q), f32x4.gt(v128.load(yr + q), f32x4.splat(0))));
+      } else if (kind == SIGMOID) {
+        for (let q: usize = 0; q < end; q += 16) {
+          const v = v128.load(yr + q);
+          v128.store(zr + q, f32x4.mul(f32x4.mul(v128.load(gr + q), v), f32x4.sub(one, v)));
+        }
+      } else if (kind == TANH) {
+        for (let q: usize = 0; q < end; q += 16) {
+          const v = v128.load(yr + q);
+          v128.store(zr + q, f32x4.mul(v128.load(gr + q), f32x4.sub(one, f32x4.mul(v, v))));
+        }
+      } else if (kind == SOFTMAX) {
+        for (let q: usize = 0; q < end; q += 16) v128.store(zr + q, f32x4.mul(v128.load(yr + q), f32x4.sub(v128.load(gr + q), dv)));
+      } else {
+        for (let q: usize = 0; q < end; q += 16) v128.store(zr + q, v128.load(gr + q));
+      }
+    }
+    let j = quads;
+    for (; j < cols; j++) {
+      const q = <usize>j << 2;
+      const v = load<f32>(yr + q), g = load<f32>(gr + q);
+      store<f32>(zr + q,
+        kind == RELU ? (v > 0 ? g : 0)
+        : kind == SIGMOID ? g * v * (1 - v)
+        : kind == TANH ? g * (1 - v * v)
+        : kind == SOFTMAX ? v * (g - dot)
+        : g);
+    }
+  }
+}
+
+/** Σ y[j]·dy[j], j < n (f32, four lanes then the tail). */
+function dotRow(y: usize, dy: usize, n: i32): f32 {
+  let s: f32 = 0;
+  let j = 0;
+  if (ASC_FEATURE_SIMD) {
+    let sv = f32x4.splat(0);
+    for (; j + 4 <= n; j += 4) sv = f32x4.add(sv, f32x4.mul(v128.load(y + (<usize>j << 2)), v128.load(dy + (<usize>j << 2))));
+    s = (f32x4.extract_lane(sv, 0) + f32x4.extract_lane(sv, 1)) + (f32x4.extract_lane(sv, 2) + f32x4.extract_lane(sv, 3));
+  }
+  for (; j < n; j++) s += load<f32>(y + (<usize>j << 2)) * load<f32>(dy + (<usize>j << 2));
+  return s;
 }

@@ -14,7 +14,8 @@
  * takes k two at a time. work: h_{t−1}, h_t, unused, each [B][Hp].
  */
 import { sigmoidRr2P5, tanhExpm1Rr2P6, sigmoidRr2P5F32, tanhExpm1Rr2P6F32 } from './activations';
-import { laneMask, loadState, storeRows } from './state';
+import { dotRow1, dotRows2 } from './gemm-grad';
+import { laneMask, loadPart, loadState, storeRows, zeroRows } from './state';
 
 export function gruRecur(
   z: usize,       // [B][T][3Hp] packed x_t·W_xᵀ + b_x
@@ -196,6 +197,143 @@ function gruStepF32(
         store<f32>(recAn + q, an);
         store<f32>(recHidden + q, hv);
       }
+    }
+  }
+}
+
+// ── backward through time ─────────────────────────────────────────────────
+
+/**
+ * GRU backward (contract: gruBackward in src/backend/kernels.ts; reference:
+ * src/backend/js-train.ts). Steps in the reverse of the forward's order;
+ * per step, from the recorded gates r, u (update), n and a_n:
+ *
+ *     dh    = dh_next + dout_t
+ *     dn    = dh⊙(1−u)⊙(1−n²)                 (∂L/∂ of n's pre-activation)
+ *     dz_u  = dh⊙(h_{t−1} − n)⊙u(1−u)
+ *     dz_r  = dn⊙a_n⊙r(1−r)
+ *     dzx   = [dz_r, dz_u, dn]                 (the input part x·W_xᵀ + b_x)
+ *     dza   = [dz_r, dz_u, dn⊙r]               (a = h·Uᵀ + b_h: the reset gate scales a_n)
+ *     dh_next ← dh⊙u + dza·U
+ *
+ * As in lstm.ts: the gate part per row (gruGatesBack), then dza·U for two
+ * rows at a time (dotRows2, gemm-grad.ts), added onto the direct path
+ * dh⊙u that the gate part leaves in dh_next.
+ * work: dh, dh_next, h0 (padded), unused; each [B][Hp].
+ */
+export function gruBackward(
+  rec: usize,        // [T][B][Hp/4][3][4] gates ‖ [T][B][Hp] a_n ‖ [T][B][Hp] h, from gruRecur
+  B: i32, T: i32, H: i32,
+  u: usize,          // [Hp/4][H][12] recurrent panels
+  h0: usize,         // [B][H] or 0: the forward's initial state
+  dout: usize,       // ∂L/∂h_t at dout + 4·((b·T + t)·doutStride), or 0
+  doutStride: i32,
+  dhT: usize,        // [B][H] or 0
+  reverse: i32,
+  dzx: usize,        // out [B][T][3Hp]
+  dza: usize,        // out [B][T][3Hp]
+  hprev: usize,      // out [B][T][H]
+  dh0: usize,        // out [B][H] or 0
+  work: usize,       // 4·[B][Hp] scratch
+): void {
+  const Hp = (H + 3) & ~3;
+  const block = (<usize>B * Hp) << 2;        // bytes of one [B][Hp] block
+  let dh = work;
+  let dhNext = work + block;
+  const hInit = work + 2 * block;
+  loadState(dh, dhT, B, H);
+  loadState(hInit, h0, B, H);
+  const recAn = rec + 3 * <usize>T * block;
+  const recHidden = rec + 4 * <usize>T * block;
+  const dzRow = <usize>T * Hp * 12;          // bytes from row b to b+1 of dzx, dza
+  for (let s = T - 1; s >= 0; s--) {
+    const t = reverse ? T - 1 - s : s;
+    const tPrev = reverse ? t + 1 : t - 1;
+    const rt = <usize>t * block;
+    const hPrev = s == 0 ? hInit : recHidden + <usize>tPrev * block;
+    const doutT = dout != 0 ? dout + ((<usize>t * doutStride) << 2) : 0;
+    const o = <usize>t * Hp * 12;            // step t in row 0 of dzx, dza
+    gruBackStep(rec + 3 * rt, recAn + rt, hPrev, B, H, u, doutT, T * doutStride, dh, dhNext, dzx + o, dza + o, dzRow);
+    const tmp = dh; dh = dhNext; dhNext = tmp;
+    const hp = hprev + ((<usize>t * H) << 2);
+    if (s > 0) storeRows(hp, T * H, hPrev, Hp, B, H);
+    else if (h0 != 0) storeRows(hp, T * H, h0, H, B, H);
+    else zeroRows(hp, T * H, B, H);
+  }
+  if (dh0 != 0) storeRows(dh0, H, dh, Hp, B, H);
+}
+
+/** One step back for all rows (see lstmBackStep): gates [B][Hp/4][3][4]; an, hPrev [B][Hp]. */
+function gruBackStep(
+  gates: usize, an: usize, hPrev: usize, B: i32, H: i32, u: usize, dout: usize, doutRow: i32,
+  dh: usize, dhNext: usize, dzx: usize, dza: usize, dzRow: usize,
+): void {
+  const Hp = (H + 3) & ~3;
+  const P = Hp >> 2;
+  const hRow = <usize>Hp << 2;
+  const lastValid = H - 4 * (P - 1);
+  const dRow = <usize>doutRow << 2;
+  let b = 0;
+  for (; b + 2 <= B; b += 2) {
+    const sa = <usize>b * hRow, sb = sa + hRow;
+    const xA = dzx + <usize>b * dzRow, aA = dza + <usize>b * dzRow;
+    gruGatesBack(gates + 3 * sa, an + sa, hPrev + sa, dout != 0 ? dout + <usize>b * dRow : 0, H, dh + sa, dhNext + sa, xA, aA);
+    gruGatesBack(gates + 3 * sb, an + sb, hPrev + sb, dout != 0 ? dout + <usize>(b + 1) * dRow : 0, H, dh + sb, dhNext + sb,
+      xA + dzRow, aA + dzRow);
+    dotRows2(aA, aA + dzRow, u, H, P, 48, lastValid, dhNext + sa, dhNext + sb);
+  }
+  if (b < B) {
+    const sa = <usize>b * hRow;
+    const aA = dza + <usize>b * dzRow;
+    gruGatesBack(gates + 3 * sa, an + sa, hPrev + sa, dout != 0 ? dout + <usize>b * dRow : 0, H, dh + sa, dhNext + sa,
+      dzx + <usize>b * dzRow, aA);
+    dotRow1(aA, u, H, P, 48, lastValid, dhNext + sa);
+  }
+}
+
+/**
+ * The gate derivatives of one row (see gruBackward): gates [Hp/4][3][4];
+ * an, hp, dh: [Hp]; dout: [H] (any alignment) or 0. Writes dzx, dza [3Hp]
+ * (0 in padded lanes) and dhNext [Hp] ← dh⊙u, the direct path.
+ */
+function gruGatesBack(
+  gates: usize, an: usize, hp: usize, dout: usize, H: i32, dh: usize, dhNext: usize, dzx: usize, dza: usize,
+): void {
+  const Hp = (H + 3) & ~3;
+  if (ASC_FEATURE_SIMD) {
+    const one = f32x4.splat(1);
+    for (let j = 0; j < Hp; j += 4) {
+      const q = <usize>j << 2, gq = q * 3;
+      const mask = laneMask(H - j);
+      const r = v128.load(gates + gq), z = v128.load(gates + gq, 16), n = v128.load(gates + gq, 32);
+      let dhv = v128.load(dh + q);
+      if (dout != 0) dhv = f32x4.add(dhv, loadPart(dout + q, H - j));
+      dhv = v128.and(dhv, mask);
+      const dn = v128.and(f32x4.mul(f32x4.mul(dhv, f32x4.sub(one, z)), f32x4.sub(one, f32x4.mul(n, n))), mask);
+      const dzz = v128.and(f32x4.mul(f32x4.mul(dhv, f32x4.sub(v128.load(hp + q), n)), f32x4.mul(z, f32x4.sub(one, z))), mask);
+      const dzr = v128.and(f32x4.mul(f32x4.mul(dn, v128.load(an + q)), f32x4.mul(r, f32x4.sub(one, r))), mask);
+      v128.store(dzx + gq, dzr); v128.store(dzx + gq, dzz, 16); v128.store(dzx + gq, dn, 32);
+      v128.store(dza + gq, dzr); v128.store(dza + gq, dzz, 16); v128.store(dza + gq, v128.and(f32x4.mul(dn, r), mask), 32);
+      v128.store(dhNext + q, v128.and(f32x4.mul(dhv, z), mask));
+    }
+  } else {
+    for (let j = 0; j < Hp; j++) {
+      const q = <usize>j << 2;
+      const gq = <usize>(j >> 2) * 48 + (<usize>(j & 3) << 2);   // [p][g=0][lane]
+      let dzr: f32 = 0, dzz: f32 = 0, dn: f32 = 0, dnr: f32 = 0, direct: f32 = 0;
+      if (j < H) {
+        const r = load<f32>(gates + gq), z = load<f32>(gates + gq, 16), n = load<f32>(gates + gq, 32);
+        let dhv = load<f32>(dh + q);
+        if (dout != 0) dhv += load<f32>(dout + q);
+        dn = dhv * (1 - z) * (1 - n * n);
+        dzz = dhv * (load<f32>(hp + q) - n) * (z * (1 - z));
+        dzr = dn * load<f32>(an + q) * (r * (1 - r));
+        dnr = dn * r;
+        direct = dhv * z;
+      }
+      store<f32>(dzx + gq, dzr); store<f32>(dzx + gq, dzz, 16); store<f32>(dzx + gq, dn, 32);
+      store<f32>(dza + gq, dzr); store<f32>(dza + gq, dzz, 16); store<f32>(dza + gq, dnr, 32);
+      store<f32>(dhNext + q, direct);
     }
   }
 }

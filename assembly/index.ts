@@ -10,11 +10,14 @@
  * here allocates (runtime: stub); the kernels only load and store.
  */
 export { project } from './gemm';
-export { lstmRecur } from './lstm';
-export { gruRecur } from './gru';
-export { rnnRecur } from './rnn';
-export { activate } from './dense';
+export { lstmRecur, lstmBackward } from './lstm';
+export { gruRecur, gruBackward } from './gru';
+export { rnnRecur, rnnBackward } from './rnn';
+export { activate, activateBackward } from './dense';
 export { vsigmoid, vtanh } from './activations';
+// training: the gradients of project, and the optimizer updates
+export { gradWeights, gradInput } from './gemm-grad';
+export { sumSquares, scaleClip, sgdUpdate, rmspropUpdate, adamUpdate } from './optimizers';
 
 /** First byte past the module's static data: the arena starts here. */
 export function heapBase(): usize {

@@ -22,7 +22,8 @@
  * panel reads all of h_{t−1} while others already write h_t.
  */
 import { sigmoidRr2P5, tanhExpm1Rr2P6, sigmoidRr2P5F32, tanhExpm1Rr2P6F32 } from './activations';
-import { laneMask, loadState, storeRows } from './state';
+import { dotRow1, dotRows2 } from './gemm-grad';
+import { laneMask, loadPart, loadState, storeRows, zeroRows } from './state';
 
 export function lstmRecur(
   z: usize,       // [B][T][4Hp] packed pre-activations x_t·Wᵀ + b
@@ -287,6 +288,163 @@ function lstmStepF32(
         store<f32>(recCells + q, cn);
         store<f32>(recHidden + q, hv);
       }
+    }
+  }
+}
+
+// ── backward through time ─────────────────────────────────────────────────
+
+/**
+ * LSTM backward (contract: lstmBackward in src/backend/kernels.ts; reference:
+ * src/backend/js-train.ts). Steps in the reverse of the forward's order;
+ * per step, from the recorded gates i, f, g, o and cells c:
+ *
+ *     dh   = dh_next + dout_t                   (∂L/∂h_t: from the later step and the output)
+ *     dc   = dc_next + dh⊙o⊙(1 − tanh²c)
+ *     dz_i = dc⊙g⊙i(1−i)    dz_f = dc⊙c_{t−1}⊙f(1−f)
+ *     dz_g = dc⊙i⊙(1−g²)    dz_o = dh⊙tanh c⊙o(1−o)
+ *     dc_next ← dc⊙f
+ *     dh_next ← dz·U        (the forward's h·Uᵀ, transposed)
+ *
+ * The gate part is elementwise (lstmGatesBack, one row, f32x4 over 4
+ * units). dh_next is one dot product per unit k, along row k of every
+ * panel of U (dotRows2 in gemm-grad.ts), two batch rows per weight load,
+ * right after those two rows' dz is made (still in L1). The weight
+ * gradients are not here: gradWeights does them for all steps at once.
+ * tanh c is recomputed (one tanh per 4 units) rather than recorded.
+ *
+ * work: dh, dh_next, dc, c0, each [B][Hp]; padded units stay 0 in all.
+ */
+export function lstmBackward(
+  rec: usize,        // [T][B][Hp/4][4][4] gates ‖ [T][B][Hp] c ‖ [T][B][Hp] h, from lstmRecur
+  B: i32, T: i32, H: i32,
+  u: usize,          // [Hp/4][H][16] recurrent panels
+  h0: usize,         // [B][H] or 0: the forward's initial state
+  c0: usize,         // [B][H] or 0
+  dout: usize,       // ∂L/∂h_t at dout + 4·((b·T + t)·doutStride), or 0
+  doutStride: i32,
+  dhT: usize,        // [B][H] or 0: ∂L/∂ final h
+  dcT: usize,        // [B][H] or 0: ∂L/∂ final c
+  reverse: i32,
+  dz: usize,         // out [B][T][4Hp]: ∂L/∂ pre-activations, 0 in padded lanes
+  hprev: usize,      // out [B][T][H]: h_{t−1} of every step
+  dh0: usize,        // out [B][H] or 0
+  dc0: usize,        // out [B][H] or 0
+  work: usize,       // 4·[B][Hp] scratch
+): void {
+  const Hp = (H + 3) & ~3;
+  const block = (<usize>B * Hp) << 2;        // bytes of one [B][Hp] block
+  let dh = work;
+  let dhNext = work + block;
+  const dc = work + 2 * block;
+  const cInit = work + 3 * block;
+  loadState(dh, dhT, B, H);
+  loadState(dc, dcT, B, H);
+  loadState(cInit, c0, B, H);
+  const recCells = rec + 4 * <usize>T * block;
+  const recHidden = rec + 5 * <usize>T * block;
+  const dzRow = (<usize>T * Hp) << 4;         // bytes from row b to b+1 of dz
+  for (let s = T - 1; s >= 0; s--) {
+    const t = reverse ? T - 1 - s : s;
+    const tPrev = reverse ? t + 1 : t - 1;   // the step processed just before t
+    const rt = <usize>t * block;
+    const cPrev = s == 0 ? cInit : recCells + <usize>tPrev * block;
+    const doutT = dout != 0 ? dout + ((<usize>t * doutStride) << 2) : 0;
+    lstmBackStep(rec + 4 * rt, recCells + rt, cPrev, B, H, u, doutT, T * doutStride,
+      dh, dhNext, dc, dz + ((<usize>t * Hp) << 4), dzRow);
+    const tmp = dh; dh = dhNext; dhNext = tmp;
+    // h_{t−1} of every row, for ∂L/∂U
+    const hp = hprev + ((<usize>t * H) << 2);
+    if (s > 0) storeRows(hp, T * H, recHidden + <usize>tPrev * block, Hp, B, H);
+    else if (h0 != 0) storeRows(hp, T * H, h0, H, B, H);
+    else zeroRows(hp, T * H, B, H);
+  }
+  if (dh0 != 0) storeRows(dh0, H, dh, Hp, B, H);
+  if (dc0 != 0) storeRows(dc0, H, dc, Hp, B, H);
+}
+
+/**
+ * One step back for all rows: two rows' gate derivatives, then their dh_next.
+ * gates: [B][Hp/4][4][4], cells, cPrev: [B][Hp] of step t and the one before;
+ * dout: row 0 of ∂L/∂h_t or 0, rows doutRow floats apart; dh, dhNext, dc:
+ * [B][Hp]; dz: row 0 of step t, rows dzRow bytes apart.
+ */
+function lstmBackStep(
+  gates: usize, cells: usize, cPrev: usize, B: i32, H: i32, u: usize, dout: usize, doutRow: i32,
+  dh: usize, dhNext: usize, dc: usize, dz: usize, dzRow: usize,
+): void {
+  const Hp = (H + 3) & ~3;
+  const P = Hp >> 2;
+  const hRow = <usize>Hp << 2;
+  const lastValid = H - 4 * (P - 1);
+  const dRow = <usize>doutRow << 2;
+  let b = 0;
+  for (; b + 2 <= B; b += 2) {
+    const sa = <usize>b * hRow, sb = sa + hRow;
+    const dzA = dz + <usize>b * dzRow, dzB = dzA + dzRow;
+    lstmGatesBack(gates + 4 * sa, cells + sa, cPrev + sa, dout != 0 ? dout + <usize>b * dRow : 0, H, dh + sa, dhNext + sa, dc + sa, dzA);
+    lstmGatesBack(gates + 4 * sb, cells + sb, cPrev + sb, dout != 0 ? dout + <usize>(b + 1) * dRow : 0, H, dh + sb, dhNext + sb, dc + sb, dzB);
+    dotRows2(dzA, dzB, u, H, P, 64, lastValid, dhNext + sa, dhNext + sb);
+  }
+  if (b < B) {
+    const sa = <usize>b * hRow;
+    const dzA = dz + <usize>b * dzRow;
+    lstmGatesBack(gates + 4 * sa, cells + sa, cPrev + sa, dout != 0 ? dout + <usize>b * dRow : 0, H, dh + sa, dhNext + sa, dc + sa, dzA);
+    dotRow1(dzA, u, H, P, 64, lastValid, dhNext + sa);
+  }
+}
+
+/**
+ * The gate derivatives of one row (see lstmBackward): gates [Hp/4][4][4],
+ * c, cPrev, dh, dc: [Hp]; dout: [H] (any alignment) or 0. Writes dz [4Hp]
+ * (0 in padded lanes), dc ← dc⊙f, and zeroes dhNext [Hp] for the dot
+ * products to add into.
+ */
+function lstmGatesBack(
+  gates: usize, c: usize, cPrev: usize, dout: usize, H: i32, dh: usize, dhNext: usize, dc: usize, dz: usize,
+): void {
+  const Hp = (H + 3) & ~3;
+  if (ASC_FEATURE_SIMD) {
+    const one = f32x4.splat(1);
+    for (let j = 0; j < Hp; j += 4) {
+      const q = <usize>j << 2, gq = q << 2;
+      const mask = laneMask(H - j);
+      const i = v128.load(gates + gq), f = v128.load(gates + gq, 16), g = v128.load(gates + gq, 32), o = v128.load(gates + gq, 48);
+      const tc = tanhExpm1Rr2P6(v128.load(c + q));
+      let dhv = v128.load(dh + q);
+      if (dout != 0) dhv = f32x4.add(dhv, loadPart(dout + q, H - j));
+      const dcv = f32x4.add(v128.load(dc + q), f32x4.mul(f32x4.mul(dhv, o), f32x4.sub(one, f32x4.mul(tc, tc))));
+      const dzi = f32x4.mul(f32x4.mul(dcv, g), f32x4.mul(i, f32x4.sub(one, i)));
+      const dzf = f32x4.mul(f32x4.mul(dcv, v128.load(cPrev + q)), f32x4.mul(f, f32x4.sub(one, f)));
+      const dzg = f32x4.mul(f32x4.mul(dcv, i), f32x4.sub(one, f32x4.mul(g, g)));
+      const dzo = f32x4.mul(f32x4.mul(dhv, tc), f32x4.mul(o, f32x4.sub(one, o)));
+      v128.store(dz + gq, v128.and(dzi, mask));
+      v128.store(dz + gq, v128.and(dzf, mask), 16);
+      v128.store(dz + gq, v128.and(dzg, mask), 32);
+      v128.store(dz + gq, v128.and(dzo, mask), 48);
+      v128.store(dc + q, v128.and(f32x4.mul(dcv, f), mask));
+      v128.store(dhNext + q, f32x4.splat(0));
+    }
+  } else {
+    for (let j = 0; j < Hp; j++) {
+      const q = <usize>j << 2;
+      const gq = (<usize>(j >> 2) << 6) + (<usize>(j & 3) << 2);   // [p][g=0][lane]
+      let dzi: f32 = 0, dzf: f32 = 0, dzg: f32 = 0, dzo: f32 = 0, dcn: f32 = 0;
+      if (j < H) {
+        const i = load<f32>(gates + gq), f = load<f32>(gates + gq, 16), g = load<f32>(gates + gq, 32), o = load<f32>(gates + gq, 48);
+        const tc = tanhExpm1Rr2P6F32(load<f32>(c + q));
+        let dhv = load<f32>(dh + q);
+        if (dout != 0) dhv += load<f32>(dout + q);
+        const dcv = load<f32>(dc + q) + dhv * o * (1 - tc * tc);
+        dzi = dcv * g * (i * (1 - i));
+        dzf = dcv * load<f32>(cPrev + q) * (f * (1 - f));
+        dzg = dcv * i * (1 - g * g);
+        dzo = dhv * tc * (o * (1 - o));
+        dcn = dcv * f;
+      }
+      store<f32>(dz + gq, dzi); store<f32>(dz + gq, dzf, 16); store<f32>(dz + gq, dzg, 32); store<f32>(dz + gq, dzo, 48);
+      store<f32>(dc + q, dcn);
+      store<f32>(dhNext + q, 0);
     }
   }
 }

@@ -11,7 +11,8 @@
  * work: h_{t−1}, h_t, unused, each [B][Hp].
  */
 import { tanhExpm1Rr2P6, tanhExpm1Rr2P6F32 } from './activations';
-import { laneMask, loadState, storeRows } from './state';
+import { dotRow1, dotRows2 } from './gemm-grad';
+import { laneMask, loadPart, loadState, storeRows, zeroRows } from './state';
 
 export function rnnRecur(
   z: usize,       // [B][T][Hp] packed x_t·Wᵀ + b
@@ -192,4 +193,108 @@ function rnnStepF32(
 // @ts-ignore: decorator
 @inline function rnnActF32(a: f32, relu: i32): f32 {
   return relu ? max<f32>(a, 0) : tanhExpm1Rr2P6F32(a);
+}
+
+// ── backward through time ─────────────────────────────────────────────────
+
+/**
+ * Simple RNN backward (contract: rnnBackward in src/backend/kernels.ts;
+ * reference: src/backend/js-train.ts), from the recorded h_t alone:
+ *
+ *     dz = (dh_next + dout_t) ⊙ act'(h_t)      act' = 1 − h² (tanh), [h > 0] (relu)
+ *     dh_next ← dz·U
+ *
+ * dz·U as in lstm.ts (dotRows2, two rows per weight load).
+ * work: dh, dh_next, h0 (padded), unused; each [B][Hp].
+ */
+export function rnnBackward(
+  rec: usize,        // [T][B][Hp] h, from rnnRecur
+  B: i32, T: i32, H: i32,
+  u: usize,          // [Hp/4][H][4] recurrent panels
+  h0: usize,         // [B][H] or 0: the forward's initial state
+  dout: usize,       // ∂L/∂h_t at dout + 4·((b·T + t)·doutStride), or 0
+  doutStride: i32,
+  dhT: usize,        // [B][H] or 0
+  reverse: i32,
+  relu: i32,         // 0: tanh, 1: relu
+  dz: usize,         // out [B][T][Hp]
+  hprev: usize,      // out [B][T][H]
+  dh0: usize,        // out [B][H] or 0
+  work: usize,       // 4·[B][Hp] scratch
+): void {
+  const Hp = (H + 3) & ~3;
+  const block = (<usize>B * Hp) << 2;        // bytes of one [B][Hp] block
+  let dh = work;
+  let dhNext = work + block;
+  loadState(dh, dhT, B, H);
+  const dzRow = (<usize>T * Hp) << 2;        // bytes from row b to b+1 of dz
+  for (let s = T - 1; s >= 0; s--) {
+    const t = reverse ? T - 1 - s : s;
+    const tPrev = reverse ? t + 1 : t - 1;
+    const doutT = dout != 0 ? dout + ((<usize>t * doutStride) << 2) : 0;
+    rnnBackStep(rec + <usize>t * block, B, H, u, doutT, T * doutStride, relu, dh, dhNext, dz + ((<usize>t * Hp) << 2), dzRow);
+    const tmp = dh; dh = dhNext; dhNext = tmp;
+    const hp = hprev + ((<usize>t * H) << 2);
+    if (s > 0) storeRows(hp, T * H, rec + <usize>tPrev * block, Hp, B, H);
+    else if (h0 != 0) storeRows(hp, T * H, h0, H, B, H);
+    else zeroRows(hp, T * H, B, H);
+  }
+  if (dh0 != 0) storeRows(dh0, H, dh, Hp, B, H);
+}
+
+/** One step back for all rows (see lstmBackStep): h: [B][Hp] h_t. */
+function rnnBackStep(
+  h: usize, B: i32, H: i32, u: usize, dout: usize, doutRow: i32, relu: i32,
+  dh: usize, dhNext: usize, dz: usize, dzRow: usize,
+): void {
+  const Hp = (H + 3) & ~3;
+  const P = Hp >> 2;
+  const hRow = <usize>Hp << 2;
+  const lastValid = H - 4 * (P - 1);
+  const dRow = <usize>doutRow << 2;
+  let b = 0;
+  for (; b + 2 <= B; b += 2) {
+    const sa = <usize>b * hRow, sb = sa + hRow;
+    const dzA = dz + <usize>b * dzRow, dzB = dzA + dzRow;
+    rnnGatesBack(h + sa, dout != 0 ? dout + <usize>b * dRow : 0, H, relu, dh + sa, dhNext + sa, dzA);
+    rnnGatesBack(h + sb, dout != 0 ? dout + <usize>(b + 1) * dRow : 0, H, relu, dh + sb, dhNext + sb, dzB);
+    dotRows2(dzA, dzB, u, H, P, 16, lastValid, dhNext + sa, dhNext + sb);
+  }
+  if (b < B) {
+    const sa = <usize>b * hRow;
+    const dzA = dz + <usize>b * dzRow;
+    rnnGatesBack(h + sa, dout != 0 ? dout + <usize>b * dRow : 0, H, relu, dh + sa, dhNext + sa, dzA);
+    dotRow1(dzA, u, H, P, 16, lastValid, dhNext + sa);
+  }
+}
+
+/** One row: dz [Hp] = (dh + dout)⊙act'(h) (0 in padded lanes); zeroes dhNext [Hp]. h, dh: [Hp]; dout: [H] or 0. */
+function rnnGatesBack(h: usize, dout: usize, H: i32, relu: i32, dh: usize, dhNext: usize, dz: usize): void {
+  const Hp = (H + 3) & ~3;
+  if (ASC_FEATURE_SIMD) {
+    for (let j = 0; j < Hp; j += 4) {
+      const q = <usize>j << 2;
+      const hv = v128.load(h + q);
+      let dhv = v128.load(dh + q);
+      if (dout != 0) dhv = f32x4.add(dhv, loadPart(dout + q, H - j));
+      const d = relu
+        ? v128.and(dhv, f32x4.gt(hv, f32x4.splat(0)))
+        : f32x4.mul(dhv, f32x4.sub(f32x4.splat(1), f32x4.mul(hv, hv)));
+      v128.store(dz + q, v128.and(d, laneMask(H - j)));
+      v128.store(dhNext + q, f32x4.splat(0));
+    }
+  } else {
+    for (let j = 0; j < Hp; j++) {
+      const q = <usize>j << 2;
+      let d: f32 = 0;
+      if (j < H) {
+        const hv = load<f32>(h + q);
+        let dhv = load<f32>(dh + q);
+        if (dout != 0) dhv += load<f32>(dout + q);
+        d = relu ? (hv > 0 ? dhv : 0) : dhv * (1 - hv * hv);
+      }
+      store<f32>(dz + q, d);
+      store<f32>(dhNext + q, 0);
+    }
+  }
 }

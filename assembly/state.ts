@@ -44,3 +44,42 @@ export function storeRows(dst: usize, dstStride: i32, src: usize, srcStride: i32
 @inline export function laneMask(valid: i32): v128 {
   return i32x4.gt_s(i32x4.splat(valid), i32x4(0, 1, 2, 3));
 }
+
+/** dst rows (row r at dst + 4·r·dstStride, any alignment) ← H zeros each. */
+export function zeroRows(dst: usize, dstStride: i32, rows: i32, H: i32): void {
+  for (let b = 0; b < rows; b++) {
+    const d = dst + ((<usize>b * dstStride) << 2);
+    let j = 0;
+    if (ASC_FEATURE_SIMD) {
+      for (; j + 4 <= H; j += 4) v128.store(d + (<usize>j << 2), f32x4.splat(0));
+    }
+    for (; j < H; j++) store<f32>(d + (<usize>j << 2), 0);
+  }
+}
+
+/**
+ * The first n (≤ 4) floats at p (any alignment), zeros in the other lanes:
+ * the last quad of a [H] row without reading past it (which could trap at
+ * the end of memory, and would read another row's values).
+ */
+// @ts-ignore: decorator
+@inline export function loadPart(p: usize, n: i32): v128 {
+  if (n >= 4) return v128.load(p);
+  let v = f32x4.splat(0);
+  if (n > 0) v = f32x4.replace_lane(v, 0, load<f32>(p));
+  if (n > 1) v = f32x4.replace_lane(v, 1, load<f32>(p, 4));
+  if (n > 2) v = f32x4.replace_lane(v, 2, load<f32>(p, 8));
+  return v;
+}
+
+/** Lanes l < n (≤ 4) of v added into the floats at p (any alignment); nothing past them is touched. */
+// @ts-ignore: decorator
+@inline export function addPart(p: usize, v: v128, n: i32): void {
+  if (n >= 4) {
+    v128.store(p, f32x4.add(v128.load(p), v));
+    return;
+  }
+  if (n > 0) store<f32>(p, load<f32>(p) + f32x4.extract_lane(v, 0));
+  if (n > 1) store<f32>(p, load<f32>(p, 4) + f32x4.extract_lane(v, 1), 4);
+  if (n > 2) store<f32>(p, load<f32>(p, 8) + f32x4.extract_lane(v, 2), 8);
+}

@@ -8,6 +8,7 @@
  * with Math.exp in float64 before rounding to float32.
  */
 import { Act, roundUp4, type Heap, type Kernels } from './kernels.js';
+import { createJsTrainingKernels } from './js-train.js';
 
 /** A growable ArrayBuffer heap. Growing copies into a new buffer (no detach). */
 class JsHeap implements Heap {
@@ -38,6 +39,7 @@ export function createJsKernels(initialBytes = 1 << 20): Kernels {
   return {
     name: 'js',
     heap,
+    ...createJsTrainingKernels(f32),
 
     project(x, rows, K, w, panels, pw, bias, out) {
       const m = f32();

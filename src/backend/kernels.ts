@@ -41,7 +41,7 @@ export interface Heap {
   grow(bytes: number): void;
 }
 
-export interface Kernels {
+export interface Kernels extends TrainingKernels {
   readonly name: BackendName;
   readonly heap: Heap;
 
@@ -106,6 +106,82 @@ export interface Kernels {
   vtanh(x: number, y: number, n: number): void;
 }
 
+/**
+ * Training: backpropagation through time and the optimizer updates.
+ *
+ * A training step runs the forward kernels with `rec` set, then, layer by
+ * layer in reverse: the cell's backward recurrence (reverse time) turns
+ * ∂L/∂outputs into ∂L/∂pre-activations `dz` for every step; the weight
+ * gradients over all steps are then GEMMs (`gradWeights`), hoisted out of
+ * the recurrence like the forward projection, and ∂L/∂inputs is one more
+ * (`gradInput`). All gradients accumulate (+=): callers zero them first.
+ */
+export interface TrainingKernels {
+  /**
+   * LSTM backward through time, from a forward run that filled `rec`.
+   *   h0, c0: the initial state of that run ([B][H], or 0 for zeros)
+   *   dout: 0, or ∂L/∂h_t for every step, at dout + 4*((b*T + t)*doutStride) (returnSequences)
+   *   dhT, dcT: 0, or ∂L/∂ of the final h and c, [B][H]
+   *   reverse: as in the forward run
+   *   dz: out, [B][T][4Hp] ∂L/∂(pre-activations i,f,g,o) packed, row b*T+t, 0 in padded lanes
+   *   hprev: out, [B][T][H] the h_{t−1} each step started from, row b*T+t (for ∂L/∂U)
+   *   dh0, dc0: 0, or out [B][H] ∂L/∂ of the initial state
+   *   work: 4·B·Hp floats of scratch
+   */
+  lstmBackward(rec: number, B: number, T: number, H: number, u: number, h0: number, c0: number,
+    dout: number, doutStride: number, dhT: number, dcT: number, reverse: number,
+    dz: number, hprev: number, dh0: number, dc0: number, work: number): void;
+
+  /**
+   * GRU backward through time. Outputs two pre-activation gradients, since
+   * the reset gate sits between the recurrent product and n:
+   *   dzx: [B][T][3Hp] ∂L/∂(x_t·W_xᵀ + b_x) for r, z, n   (→ W_x, b_x, inputs)
+   *   dza: [B][T][3Hp] ∂L/∂(a = h·Uᵀ + b_h) for r, z, n   (→ U, b_h, h_{t−1})
+   * (0 in padded lanes). Other arguments as lstmBackward (no cell state).
+   */
+  gruBackward(rec: number, B: number, T: number, H: number, u: number, h0: number,
+    dout: number, doutStride: number, dhT: number, reverse: number,
+    dzx: number, dza: number, hprev: number, dh0: number, work: number): void;
+
+  /** Simple RNN backward: dz [B][T][Hp] = ∂L/∂(pre-activation); relu as in the forward run. */
+  rnnBackward(rec: number, B: number, T: number, H: number, u: number, h0: number,
+    dout: number, doutStride: number, dhT: number, reverse: number, relu: number,
+    dz: number, hprev: number, dh0: number, work: number): void;
+
+  /**
+   * Weight gradient of `project`, over all rows at once:
+   *   dw[p][k][c] += Σ_r x[r*K + k] · dz[r][p][c];  db[p][c] += Σ_r dz[r][p][c] (db may be 0)
+   * x: [rows, K] (any alignment); dz: [rows][panels*pw]; dw: panels [panels][K][pw].
+   */
+  gradWeights(x: number, rows: number, K: number, dz: number, panels: number, pw: number, dw: number, db: number): void;
+
+  /** Input gradient of `project`: dx[r*K + k] += Σ_{p,c} dz[r][p][c] · w[p][k][c]. dx any alignment. */
+  gradInput(dz: number, rows: number, K: number, w: number, panels: number, pw: number, dx: number): void;
+
+  /**
+   * Dense activation derivative from the activated output y:
+   *   dz[r*dzStride + j] = dy[r*cols + j] · act'(y)   (softmax: y ⊙ (dy − Σ dy⊙y))
+   * y, dy: [rows, cols] (any alignment). dz's lanes past cols are left as they are.
+   */
+  activateBackward(y: number, dy: number, rows: number, cols: number, dz: number, dzStride: number, kind: number): void;
+
+  /** Σ p[i]² for i < n (the global gradient norm, squared). */
+  sumSquares(p: number, n: number): number;
+  /** p[i] = clamp(p[i]·scale, −clip, clip) (clip may be Infinity). */
+  scaleClip(p: number, n: number, scale: number, clip: number): void;
+
+  /** Keras SGD: v = momentum·v − lr·g;  p += v, or with nesterov p += momentum·v − lr·g. */
+  sgdUpdate(p: number, g: number, v: number, n: number, lr: number, momentum: number, nesterov: number): void;
+  /** Keras RMSprop: ms = ρ·ms + (1−ρ)·g²;  p −= lr·g / √(ms + ε)  (ε inside the root, as Keras and TF.js; PyTorch puts it outside). */
+  rmspropUpdate(p: number, g: number, ms: number, n: number, lr: number, rho: number, eps: number): void;
+  /**
+   * Keras Adam/AdamW: p −= decay·p (decay = lr·weightDecay, 0 for Adam);
+   * m = β1·m + (1−β1)·g;  v = β2·v + (1−β2)·g²;  p −= lrT·m / (√v + ε),
+   * lrT = lr·√(1−β2ᵗ)/(1−β1ᵗ) computed by the caller.
+   */
+  adamUpdate(p: number, g: number, m: number, v: number, n: number, lrT: number, beta1: number, beta2: number, eps: number, decay: number): void;
+}
+
 /** Padded width: the next multiple of 4. */
 export function roundUp4(n: number): number {
   return (n + 3) & ~3;
@@ -114,6 +190,11 @@ export function roundUp4(n: number): number {
 /** Scratch floats the recurrent kernels need for B sequences of H units. */
 export function recurWorkFloats(B: number, H: number): number {
   return 3 * B * roundUp4(H);
+}
+
+/** Scratch floats of the backward recurrences. */
+export function backWorkFloats(B: number, H: number): number {
+  return 4 * B * roundUp4(H);
 }
 
 /** Floats of the training record per cell type (see the kernels above). */

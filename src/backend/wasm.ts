@@ -33,16 +33,7 @@ export async function createWasmKernels(name: Exclude<BackendName, 'js'>, module
       },
     },
   });
-  const k = instance.exports as unknown as KernelExports & Omit<Kernels, 'name' | 'heap'>;
-  return {
-    name,
-    heap: new WasmHeap(k.memory, k.heapBase()),
-    project: k.project,
-    lstmRecur: k.lstmRecur,
-    gruRecur: k.gruRecur,
-    rnnRecur: k.rnnRecur,
-    activate: k.activate,
-    vsigmoid: k.vsigmoid,
-    vtanh: k.vtanh,
-  };
+  // every other export is a kernel with exactly its Kernels signature
+  const { memory, heapBase, ...kernels } = instance.exports as unknown as KernelExports & Omit<Kernels, 'name' | 'heap'>;
+  return { name, heap: new WasmHeap(memory, heapBase()), ...kernels };
 }

@@ -25,6 +25,7 @@ export class Bidirectional extends Layer {
   readonly backwardLayer: RecurrentLayer;
   readonly merge = 'concat';
   private ws: Workspace | undefined;
+  private saved: { x: HeapBatch; recF: number; recB: number } | undefined;
 
   constructor(layer: RecurrentLayer, options: BidirectionalOptions = {}) {
     if (!layer || typeof (layer as RecurrentLayer).run !== 'function') fail('Bidirectional: wraps an LSTM, GRU or SimpleRNN layer');
@@ -150,14 +151,19 @@ export class Bidirectional extends Layer {
 
   forwardHeap(x: HeapBatch): HeapBatch {
     if (!x.seq) fail(`${this.name}: needs 3-D input [batch, time, features]; the layer before returns 2-D (set returnSequences: true on it)`);
+    return this.runBoth(x, 0, 0);
+  }
+
+  /** Both directions into one output (rec pointers 0 outside training). */
+  private runBoth(x: HeapBatch, recF: number, recB: number): HeapBatch {
     this.ensureParams();
     const { B, T } = x, H = this.forwardLayer.units, seq = this.forwardLayer.returnSequences;
     const f = this.forwardLayer, b = this.backwardLayer;
     const fState = { h0: 0, c0: 0, hT: f.finalH(B), cT: f.finalC(B) };
     const bState = { h0: 0, c0: 0, hT: b.finalH(B), cT: b.finalC(B) };
     const out = this.workspace().get('output', seq ? B * T * 2 * H : B * 2 * H);
-    f.run(x, seq ? out : 0, 2 * H, false, fState);
-    b.run(x, seq ? out + 4 * H : 0, 2 * H, true, bState);
+    f.run(x, seq ? out : 0, 2 * H, false, fState, recF);
+    b.run(x, seq ? out + 4 * H : 0, 2 * H, true, bState, recB);
     if (!seq) {
       // last outputs of both directions: forward's at t = T−1, backward's at t = 0
       const m = this.backend.arena.f32(), o = out >> 2;
@@ -167,6 +173,43 @@ export class Bidirectional extends Layer {
       }
     }
     return seq ? { ptr: out, B, T, seq: true, F: 2 * H } : { ptr: out, B, T: 1, seq: false, F: 2 * H };
+  }
+
+  forwardTrain(x: HeapBatch): HeapBatch {
+    if (!x.seq) fail(`${this.name}: needs 3-D input [batch, time, features]; the layer before returns 2-D (set returnSequences: true on it)`);
+    this.saved = { x, recF: this.forwardLayer.record(x.B, x.T), recB: this.backwardLayer.record(x.B, x.T) };
+    return this.runBoth(x, this.saved.recF, this.saved.recB);
+  }
+
+  backwardHeap(dy: number, needInputGrad: boolean): number {
+    const s = this.saved ?? fail(`${this.name}: backward without a training forward`);
+    const f = this.forwardLayer, b = this.backwardLayer, H = f.units, { B } = s.x;
+    const dx = needInputGrad ? f.inputGrad(s.x) : 0;
+    if (f.returnSequences) {
+      // ∂L/∂output [B, T, 2H]: forward's half at offset 0, backward's at H, both with stride 2H
+      f.backRun(s.x, s.recF, dy, 2 * H, 0, false, dx);
+      b.backRun(s.x, s.recB, dy + 4 * H, 2 * H, 0, true, dx);
+    } else {
+      // ∂L/∂[h_fwd ‖ h_bwd] [B, 2H] split into the two final-state gradients [B, H]
+      const ws = this.workspace(), dhF = ws.get('dhF', B * H), dhB = ws.get('dhB', B * H);
+      const m = this.backend.arena.f32(), d = dy >> 2;
+      for (let r = 0; r < B; r++) {
+        m.copyWithin((dhF >> 2) + r * H, d + r * 2 * H, d + r * 2 * H + H);
+        m.copyWithin((dhB >> 2) + r * H, d + r * 2 * H + H, d + (r + 1) * 2 * H);
+      }
+      f.backRun(s.x, s.recF, 0, 0, dhF, false, dx);
+      b.backRun(s.x, s.recB, 0, 0, dhB, true, dx);
+    }
+    return dx;
+  }
+
+  getGradients(): Record<string, Tensor> {
+    return { ...this.forwardLayer.getGradients('_l0'), ...this.backwardLayer.getGradients('_l0_reverse') };
+  }
+
+  override adoptGrads(ptr: number): void {
+    this.forwardLayer.adoptGrads(ptr);
+    this.backwardLayer.adoptGrads(ptr + 4 * this.forwardLayer.paramFloats());
   }
 
   private workspace(): Workspace {

@@ -27,6 +27,7 @@ export class Dense extends Layer {
   readonly units: number;
   readonly activation: ActivationName;
   private ws: Workspace | undefined;
+  private saved: { x: HeapBatch; y: HeapBatch } | undefined;
 
   constructor(options: DenseOptions) {
     super(options ?? ({} as DenseOptions), 'dense');
@@ -129,6 +130,44 @@ export class Dense extends Layer {
       for (let r = 1; r < rows; r++) m.copyWithin(o + r * N, o + r * Np, o + r * Np + N);
     }
     return { ptr: out, B: x.B, T: x.T, seq: x.seq, F: N };
+  }
+
+  /** Forward in training mode: the input and output are kept for backward. */
+  forwardTrain(x: HeapBatch): HeapBatch {
+    const y = this.forwardHeap(x);
+    this.saved = { x, y };
+    return y;
+  }
+
+  /**
+   * dz = dy ⊙ act'(y), then ∂W += xᵀ·dz, ∂b += Σ dz and ∂x = dz·W. With
+   * `dyIsPreActivation` (crossentropy fused with its sigmoid/softmax) dy
+   * already is ∂L/∂z.
+   */
+  backwardHeap(dy: number, needInputGrad: boolean, dyIsPreActivation = false): number {
+    const s = this.saved ?? fail(`${this.name}: backward without a training forward`);
+    const g = this.grads ?? fail(`${this.name}: no gradient buffer (compile the model first)`);
+    const rows = s.x.B * s.x.T, N = this.units, Np = roundUp4(N), K = s.x.F;
+    const ws = this.workspace(), k = this.backend.kernels, p = this.params;
+    const dz = ws.get('dz', rows * Np);
+    this.backend.arena.f32().fill(0, dz >> 2, (dz >> 2) + rows * Np); // the padded columns carry no gradient
+    k.activateBackward(s.y.ptr, dy, rows, N, dz, Np, dyIsPreActivation ? Act.linear : Act[this.activation]);
+    k.gradWeights(s.x.ptr, rows, K, dz, Np / 4, 4, g, g + 4 * Np * K);
+    if (!needInputGrad) return 0;
+    const dx = ws.get('dx', rows * K);
+    this.backend.arena.f32().fill(0, dx >> 2, (dx >> 2) + rows * K);
+    k.gradInput(dz, rows, K, p, Np / 4, 4, dx);
+    return dx;
+  }
+
+  /** ∂L/∂weight [N, K] and ∂L/∂bias [N] of the last backward pass. */
+  getGradients(): Record<string, Tensor> {
+    const K = this.requireInputSize(), N = this.units, Np = roundUp4(N);
+    const g = this.gradView();
+    return {
+      weight: { shape: [N, K], data: unpackPanels(g.subarray(0, Np * K), 1, N, K) },
+      bias: { shape: [N], data: unpackBias(g.subarray(Np * K), 1, N) },
+    };
   }
 
   private workspace(): Workspace {

@@ -38,6 +38,8 @@ export abstract class Layer {
   protected backendRef: Backend | undefined;
   /** Byte pointer of this layer's parameters (packed), 0 until allocated. */
   protected params = 0;
+  /** Byte pointer of the gradients (same layout as the parameters), set when a model is compiled. */
+  protected grads: number | undefined;
   private ownsParams = false;
   private disposed = false;
 
@@ -69,6 +71,16 @@ export abstract class Layer {
    * weights as they were.
    */
   abstract prepareWeights(weights: Weights, options?: { from?: WeightFormat }): PreparedWeights;
+  /** Forward in training mode: remembers what backwardHeap needs. */
+  abstract forwardTrain(x: HeapBatch): HeapBatch;
+  /**
+   * Backward of the last forwardTrain: `dy` is ∂L/∂output (in the output's
+   * layout); adds ∂L/∂parameters into the gradient block; returns a
+   * pointer to ∂L/∂input, or 0 when not asked for.
+   */
+  abstract backwardHeap(dy: number, needInputGrad: boolean): number;
+  /** ∂L/∂parameters of the last backward pass, under PyTorch's names. */
+  abstract getGradients(): Record<string, Tensor>;
   /** Free workspaces (not parameters). */
   protected abstract freeWorkspace(): void;
   /** The layer's constructor options, for summaries and saving. */
@@ -137,6 +149,17 @@ export abstract class Layer {
     }
     this.params = ptr;
     this.ownsParams = false;
+  }
+
+  /** Use the gradient block at `ptr` (laid out like the parameters). */
+  adoptGrads(ptr: number): void {
+    this.grads = ptr;
+  }
+
+  /** The gradient block as floats. */
+  protected gradView(): Float32Array {
+    const g = this.grads ?? fail(`${this.name}: no gradients yet (compile the model and train a batch first)`);
+    return this.backend.arena.f32().subarray(g >> 2, (g >> 2) + this.paramFloats());
   }
 
   get isDisposed(): boolean {

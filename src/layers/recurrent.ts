@@ -9,7 +9,7 @@
  *   b   [Hp/4][G][4]    bias (LSTM, RNN: bias_ih + bias_hh; GRU: input bias)
  *   bh  [Hp/4][G][4]    GRU only: recurrent bias (applied before the reset gate)
  */
-import { roundUp4, recurWorkFloats } from '../backend/kernels.js';
+import { backWorkFloats, recordFloats, roundUp4, recurWorkFloats } from '../backend/kernels.js';
 import { fail } from '../errors.js';
 import { glorotUniform, orthogonal } from '../init/initializers.js';
 import type { Random } from '../init/random.js';
@@ -37,6 +37,8 @@ export interface RecurrentOptions {
   name?: string;
   /** Seed of the initial weights. */
   seed?: number;
+  /** LSTM: start the forget gate's bias at 1 so the cell keeps its memory early in training (Keras's default, true). */
+  unitForgetBias?: boolean;
 }
 
 /** Initial or carried state: h (and c for LSTM), each [B, units]. */
@@ -65,8 +67,11 @@ export interface HeapState {
 export abstract class RecurrentLayer extends Layer {
   readonly units: number;
   readonly returnSequences: boolean;
+  readonly unitForgetBias: boolean;
   protected abstract readonly cell: CellSpec;
   private ws: Workspace | undefined;
+  /** What the last training forward left for backward. */
+  private saved: { x: HeapBatch; rec: number } | undefined;
 
   constructor(options: RecurrentOptions, defaultName: string) {
     super(options, defaultName);
@@ -74,6 +79,7 @@ export abstract class RecurrentLayer extends Layer {
     checkPositiveInt(options.units, `${defaultName}: units`);
     this.units = options.units;
     this.returnSequences = options.returnSequences ?? false;
+    this.unitForgetBias = options.unitForgetBias ?? true;
   }
 
   get outputSize(): number {
@@ -109,7 +115,7 @@ export abstract class RecurrentLayer extends Layer {
   protected initParams(view: Float32Array, rng: Random): void {
     const G = this.cell.gates, H = this.units, I = this.requireInputSize();
     const bias = new Float32Array(G * H);
-    if (this.cell.kind === 'lstm') bias.fill(1, H, 2 * H); // unit forget bias: start with the conveyor belt open
+    if (this.cell.kind === 'lstm' && this.unitForgetBias) bias.fill(1, H, 2 * H); // unit forget bias: start with the conveyor belt open
     this.writeTorchForm(view, {
       wx: glorotUniform(rng, G * H, I, I, G * H),
       wh: orthogonal(rng, G * H, H),
@@ -128,9 +134,9 @@ export abstract class RecurrentLayer extends Layer {
     if (this.cell.recurrentBias) view.set(packBias(w.bh, G, H), o.bh);
   }
 
-  private readTorchForm() {
+  /** The parameter block (or the gradient block, which has the same layout) in PyTorch form. */
+  private readTorchForm(view: Float32Array = this.paramView()) {
     const G = this.cell.gates, H = this.units, I = this.requireInputSize(), Hp = roundUp4(H);
-    const view = this.paramView();
     const o = this.offsets();
     return {
       wx: unpackPanels(view.subarray(o.wx, o.wh), G, H, I),
@@ -263,6 +269,79 @@ export abstract class RecurrentLayer extends Layer {
     };
     if (this.hasCellState) result.c = tensorFrom(view, this.finalC(B) >> 2, [B, H]);
     return result;
+  }
+
+  /**
+   * ∂L/∂weights of the last backward pass under PyTorch's names. With one
+   * bias kept for PyTorch's two, both get its gradient (∂L/∂b_ih = ∂L/∂b_hh).
+   */
+  getGradients(suffix = '_l0'): Record<string, Tensor> {
+    const G = this.cell.gates, H = this.units, I = this.requireInputSize();
+    const g = this.readTorchForm(this.gradView());
+    return {
+      [`weight_ih${suffix}`]: { shape: [G * H, I], data: g.wx },
+      [`weight_hh${suffix}`]: { shape: [G * H, H], data: g.wh },
+      [`bias_ih${suffix}`]: { shape: [G * H], data: g.b },
+      [`bias_hh${suffix}`]: { shape: [G * H], data: this.cell.recurrentBias ? g.bh : g.b.slice() },
+    };
+  }
+
+  /** Forward in training mode: the recurrence records what backward needs; the input is remembered. */
+  forwardTrain(x: HeapBatch): HeapBatch {
+    if (!x.seq) fail(`${this.name}: needs 3-D input [batch, time, features]; the layer before returns 2-D (set returnSequences: true on it)`);
+    const { B, T } = x;
+    const out = this.returnSequences ? this.workspace().get('sequence', B * T * this.units) : 0;
+    const st = { h0: 0, c0: 0, hT: this.finalH(B), cT: this.finalC(B) };
+    this.saved = { x, rec: this.record(B, T) };
+    this.run(x, out, this.units, false, st, this.saved.rec);
+    return this.returnSequences ? { ptr: out, B, T, seq: true, F: this.units } : { ptr: st.hT, B, T: 1, seq: false, F: this.units };
+  }
+
+  /** Backward of forwardTrain: dy is ∂L/∂output; accumulates weight gradients; returns ∂L/∂input (or 0). */
+  backwardHeap(dy: number, needInputGrad: boolean): number {
+    const s = this.saved ?? fail(`${this.name}: backward without a training forward`);
+    const dx = needInputGrad ? this.inputGrad(s.x) : 0;
+    if (this.returnSequences) this.backRun(s.x, s.rec, dy, this.units, 0, false, dx);
+    else this.backRun(s.x, s.rec, 0, 0, dy, false, dx);
+    return dx;
+  }
+
+  /** A zeroed ∂L/∂input buffer for x. */
+  inputGrad(x: HeapBatch): number {
+    const n = x.B * x.T * x.F;
+    const dx = this.workspace().get('dx', n);
+    this.backend.arena.f32().fill(0, dx >> 2, (dx >> 2) + n);
+    return dx;
+  }
+
+  /** The training record of this layer for B sequences of T steps. */
+  record(B: number, T: number): number {
+    return this.workspace().get('rec', recordFloats(this.cell.kind, B, T, this.units));
+  }
+
+  /**
+   * Backward through time from a recorded forward `run`, then the weight
+   * gradients over all steps as GEMMs and, if dx ≠ 0, ∂L/∂x added into dx.
+   * dout (stride doutStride) is ∂L/∂h_t per step, dhT ∂L/∂(final h); either may be 0.
+   */
+  backRun(x: HeapBatch, rec: number, dout: number, doutStride: number, dhT: number, reverse: boolean, dx: number): void {
+    const { B, T } = x, rows = B * T;
+    const G = this.cell.gates, H = this.units, Hp = roundUp4(H), pw = 4 * G, panels = Hp / 4;
+    const ws = this.workspace(), k = this.backend.kernels;
+    const dz = ws.get('dz', rows * G * Hp);
+    const hprev = ws.get('hprev', rows * H);
+    const work = ws.get('backWork', backWorkFloats(B, H));
+    const o = this.offsets(), p = this.params, g = this.grads ?? fail(`${this.name}: no gradient buffer (compile the model first)`);
+    const rev = reverse ? 1 : 0;
+    let dzh = dz; // the gradient that reaches U (and b_h): the same as dz except for GRU
+    if (this.cell.kind === 'lstm') k.lstmBackward(rec, B, T, H, p + 4 * o.wh, 0, 0, dout, doutStride, dhT, 0, rev, dz, hprev, 0, 0, work);
+    else if (this.cell.kind === 'gru') {
+      dzh = ws.get('dza', rows * G * Hp);
+      k.gruBackward(rec, B, T, H, p + 4 * o.wh, 0, dout, doutStride, dhT, rev, dz, dzh, hprev, 0, work);
+    } else k.rnnBackward(rec, B, T, H, p + 4 * o.wh, 0, dout, doutStride, dhT, rev, this.reluFlag(), dz, hprev, 0, work);
+    k.gradWeights(x.ptr, rows, x.F, dz, panels, pw, g + 4 * o.wx, g + 4 * o.b);
+    k.gradWeights(hprev, rows, H, dzh, panels, pw, g + 4 * o.wh, this.cell.recurrentBias ? g + 4 * o.bh : 0);
+    if (dx) k.gradInput(dz, rows, x.F, p + 4 * o.wx, panels, pw, dx);
   }
 
   /** Heap forward for Sequential: from `state` (default zeros, final state in this layer's buffers). */

@@ -12,12 +12,18 @@ import { toTensor, tensorFrom, type Tensor, type TensorLike } from '../tensor.js
 import { Workspace } from '../layers/workspace.js';
 import { SequenceStream } from './stream.js';
 import { loadStateDict, stateDict } from '../io/state-dict.js';
+import { Trainer, type CompileOptions, type FitOptions, type History } from '../train/trainer.js';
+import type { Logs } from '../train/callbacks.js';
+import { loadModel, saveModel, type ModelJSON, type SavedModel } from '../io/model-file.js';
 
 export class Sequential {
   readonly layers: readonly Layer[];
   name: string;
   private backendRef: Backend | undefined;
   private params = 0;
+  private trainer: Trainer | undefined;
+  /** Set by a callback to end fit() after the current batch. */
+  stopTraining = false;
   private ws: Workspace | undefined;
   private readonly streams = new Set<SequenceStream>();
   private disposed = false;
@@ -168,9 +174,96 @@ export class Sequential {
     return [`Model: ${this.name}`, rule, line(rows[0]), rule, ...rows.slice(1).map(line), rule, `Total params: ${this.countParams()}`].join('\n');
   }
 
+  /**
+   * Prepare for training (Keras's compile): optimizer (instance or name,
+   * default 'rmsprop'), loss (default 'mse') and metrics. Compiling again
+   * starts a fresh optimizer state.
+   */
+  compile(options: CompileOptions = {}): void {
+    this.assertLive();
+    this.requireBuilt('compile');
+    this.build(this.layers[0].inputSize!);
+    const next = new Trainer(this, options);
+    this.trainer?.dispose();
+    this.trainer = next;
+  }
+
+  /** Train for `epochs` over x [samples, time, features] and y; resolves with the per-epoch history. */
+  async fit(x: TensorLike, y: TensorLike, options?: FitOptions): Promise<History> {
+    return this.compiled('fit').fit(x, y, options); // async: every failure, even "compile first", is a rejection
+  }
+
+  /** One optimizer step on one batch; returns the loss before the step. */
+  trainOnBatch(x: TensorLike, y: TensorLike): number {
+    return this.compiled('trainOnBatch').trainOnBatch(x, y);
+  }
+
+  /** Loss and metrics on x, y without training: { loss, …metrics }. */
+  evaluate(x: TensorLike, y: TensorLike, options?: { batchSize?: number }): Logs {
+    return this.compiled('evaluate').evaluate(x, y, options);
+  }
+
+  /** Loss and ∂loss/∂parameters on one batch under PyTorch names (as stateDict), without updating. */
+  computeGradients(x: TensorLike, y: TensorLike): { loss: number; grads: Record<string, Tensor> } {
+    return this.compiled('computeGradients').computeGradients(x, y);
+  }
+
+  /** The optimizer in use, once compiled. */
+  get optimizer() {
+    return this.trainer?.optimizer;
+  }
+
+  /** The compiled loss's name, once compiled. */
+  get lossName(): string | undefined {
+    return this.trainer?.loss.name;
+  }
+
+  get metricNames(): string[] {
+    return this.trainer?.metrics ?? [];
+  }
+
+  /** The architecture as JSON plus the weights (and, if asked, the optimizer state) as safetensors. */
+  save(options?: { includeOptimizer?: boolean }): SavedModel {
+    return saveModel(this, options);
+  }
+
+  /** A model from what save() wrote. */
+  static load(json: ModelJSON | string, weights: Uint8Array | ArrayBuffer): Sequential {
+    return loadModel(json, weights);
+  }
+
+  private compiled(what: string): Trainer {
+    this.assertLive();
+    return this.trainer ?? fail(`${this.name}.${what}: compile the model first, e.g. model.compile({ optimizer: 'adam', loss: 'mse' })`);
+  }
+
+  /** The contiguous parameter block: where it is, how many floats, on which backend. */
+  parameterBlock(): { backend: Backend; ptr: number; floats: number } {
+    this.assertLive();
+    this.requireBuilt('parameterBlock');
+    this.build(this.layers[0].inputSize!);
+    return { backend: this.backend, ptr: this.params, floats: this.layers.reduce((n, l) => n + l.paramFloats(), 0) };
+  }
+
+  /** A copy of all parameters (packed), e.g. for restoring the best epoch's weights. */
+  snapshotParams(into?: Float32Array): Float32Array {
+    const { backend, ptr, floats } = this.parameterBlock();
+    const out = into?.length === floats ? into : new Float32Array(floats);
+    out.set(backend.arena.f32().subarray(ptr >> 2, (ptr >> 2) + floats));
+    return out;
+  }
+
+  restoreParams(snapshot: Float32Array): void {
+    const { backend, ptr, floats } = this.parameterBlock();
+    if (snapshot.length !== floats) fail(`${this.name}.restoreParams: snapshot has ${snapshot.length} values, the model ${floats}`);
+    backend.arena.f32().set(snapshot, ptr >> 2);
+  }
+
   /** Free the model's heap memory: parameters, workspaces, and every layer's. Safe to call twice. */
   dispose(): void {
     if (this.disposed) return;
+    this.trainer?.dispose();
+    this.trainer = undefined;
     for (const s of [...this.streams]) s.dispose();
     this.ws?.free();
     for (const l of this.layers) l.dispose();

@@ -1,0 +1,83 @@
+/**
+ * Hooks into fit(), with Keras's names. Any hook may be async; fit awaits
+ * it. Setting `model.stopTraining = true` from a hook ends training after
+ * the current epoch (or batch).
+ */
+import type { Sequential } from '../model/sequential.js';
+
+export type Logs = Record<string, number>;
+
+export interface Callback {
+  /** Set by fit before training starts. */
+  model?: Sequential;
+  onTrainBegin?(logs: Logs): void | Promise<void>;
+  onTrainEnd?(logs: Logs): void | Promise<void>;
+  onEpochBegin?(epoch: number, logs: Logs): void | Promise<void>;
+  onEpochEnd?(epoch: number, logs: Logs): void | Promise<void>;
+  onBatchBegin?(batch: number, logs: Logs): void | Promise<void>;
+  onBatchEnd?(batch: number, logs: Logs): void | Promise<void>;
+}
+
+export interface EarlyStoppingOptions {
+  /** The log to watch: 'val_loss' (default; 'loss' when there is no validation data) or any metric. */
+  monitor?: string;
+  /** Smaller changes do not count as improvement. */
+  minDelta?: number;
+  /** Epochs without improvement before stopping. */
+  patience?: number;
+  /** 'min' (default for losses) or 'max' (for accuracy). */
+  mode?: 'min' | 'max';
+  /** On stopping, put back the weights of the best epoch. */
+  restoreBestWeights?: boolean;
+}
+
+/** Stop when the monitored value has not improved for `patience` epochs (Keras EarlyStopping). */
+export class EarlyStopping implements Callback {
+  model?: Sequential;
+  readonly monitor: string | undefined;
+  readonly minDelta: number;
+  readonly patience: number;
+  readonly mode: 'min' | 'max';
+  readonly restoreBestWeights: boolean;
+  /** Epoch of the best value seen, and the epoch training stopped at (−1 if it did not). */
+  bestEpoch = -1;
+  stoppedEpoch = -1;
+  best = Infinity;
+  private wait = 0;
+  private bestWeights: Float32Array | undefined;
+
+  constructor(options: EarlyStoppingOptions = {}) {
+    this.monitor = options.monitor;
+    this.minDelta = Math.abs(options.minDelta ?? 0);
+    this.patience = options.patience ?? 0;
+    this.mode = options.mode ?? (options.monitor?.includes('acc') ? 'max' : 'min');
+    this.restoreBestWeights = options.restoreBestWeights ?? false;
+  }
+
+  onTrainBegin(): void {
+    this.wait = 0;
+    this.best = this.mode === 'min' ? Infinity : -Infinity;
+    this.bestEpoch = this.stoppedEpoch = -1;
+    this.bestWeights = undefined;
+  }
+
+  onEpochEnd(epoch: number, logs: Logs): void {
+    const key = this.monitor ?? ('val_loss' in logs ? 'val_loss' : 'loss');
+    const value = logs[key];
+    if (value === undefined || Number.isNaN(value)) return;
+    const better = this.mode === 'min' ? value < this.best - this.minDelta : value > this.best + this.minDelta;
+    if (better) {
+      this.best = value;
+      this.bestEpoch = epoch;
+      this.wait = 0;
+      if (this.restoreBestWeights) this.bestWeights = this.model!.snapshotParams(this.bestWeights);
+      return;
+    }
+    this.wait++;
+    if (this.wait >= this.patience) {
+      this.stoppedEpoch = epoch;
+      this.model!.stopTraining = true;
+      if (this.restoreBestWeights && this.bestWeights) this.model!.restoreParams(this.bestWeights);
+    }
+  }
+}

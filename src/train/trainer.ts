@@ -1,0 +1,363 @@
+/**
+ * Training a Sequential: one step is a forward pass that records what
+ * backward needs, the loss and its gradient, backpropagation through every
+ * layer (in wasm, over whole sequences), clipping and one fused optimizer
+ * update over the model's contiguous parameter block. fit() runs epochs of
+ * such steps with Keras's options and yields to the event loop between
+ * batches.
+ */
+import { fail } from '../errors.js';
+import { Dense } from '../layers/dense.js';
+import type { HeapBatch } from '../layers/layer.js';
+import { Workspace } from '../layers/workspace.js';
+import type { Sequential } from '../model/sequential.js';
+import { Random } from '../init/random.js';
+import { toTensor, type Tensor, type TensorLike } from '../tensor.js';
+import type { Callback, Logs } from './callbacks.js';
+import { getLoss, type Loss, type LossName } from './losses.js';
+import { getOptimizer, type Optimizer, type OptimizerName } from './optimizers.js';
+
+export type MetricName = 'mse' | 'mae' | 'rmse' | 'accuracy';
+
+export interface CompileOptions {
+  /** An instance (new Adam({ learningRate })) or a name with default settings. Default 'rmsprop', as Keras. */
+  optimizer?: Optimizer | OptimizerName;
+  /** Default 'mse'. */
+  loss?: LossName | Loss;
+  metrics?: MetricName[];
+}
+
+export interface FitOptions {
+  epochs?: number;
+  batchSize?: number;
+  /** Shuffle the training samples every epoch (default true), reproducibly from `seed`. */
+  shuffle?: boolean;
+  seed?: number;
+  /** The last fraction of the samples (taken before shuffling) is held out for validation. */
+  validationSplit?: number;
+  validationData?: [TensorLike, TensorLike];
+  callbacks?: Callback | Callback[];
+  /** Aborting stops training after the current batch; fit resolves with the history so far. */
+  signal?: AbortSignal;
+}
+
+export interface History {
+  /** Epoch indices that ran. */
+  epoch: number[];
+  /** Per epoch: loss, metrics, and val_ versions when there is validation data. */
+  history: Record<string, number[]>;
+  /** Why training ended before `epochs`, if it did. */
+  stopped?: 'aborted' | 'stopTraining';
+}
+
+/** Samples of x [S, T, F] (or [S, F]) and y [S, …] checked against the model. */
+interface Dataset {
+  x: Tensor;
+  y: Tensor;
+  samples: number;
+}
+
+export class Trainer {
+  readonly optimizer: Optimizer;
+  readonly loss: Loss;
+  readonly metrics: MetricName[];
+  private readonly grads: number;
+  private readonly ws: Workspace;
+  private yBatch = new Float32Array(0);
+  /** The weights before the current update, put back if it made them non-finite. */
+  private lastGood = new Float32Array(0);
+  /** Σ w² right after the last update (to tell whether anything changed the weights since). */
+  private afterUpdate = Number.NaN;
+  private lastYield = 0;
+
+  constructor(private readonly model: Sequential, options: CompileOptions = {}) {
+    this.optimizer = getOptimizer(options.optimizer ?? 'rmsprop');
+    this.loss = getLoss(options.loss ?? 'mse');
+    this.metrics = (options.metrics ?? []).map((m) => {
+      if (!['mse', 'mae', 'rmse', 'accuracy'].includes(m)) fail(`compile: unknown metric ${JSON.stringify(m)}; use mse, mae, rmse or accuracy`);
+      return m;
+    });
+    const { backend, floats } = model.parameterBlock();
+    this.grads = backend.arena.allocFloats(floats);
+    let at = this.grads;
+    for (const l of model.layers) {
+      l.adoptGrads(at);
+      at += 4 * l.paramFloats();
+    }
+    this.ws = new Workspace(backend.arena);
+  }
+
+  /** One update on a batch; returns the loss before the update (Keras's trainOnBatch). */
+  trainOnBatch(x: TensorLike, y: TensorLike): number {
+    const d = this.dataset(x, y, 'trainOnBatch');
+    return this.step(d, identity(d.samples)).loss;
+  }
+
+  /** Loss and ∂loss/∂parameters (PyTorch names, as stateDict) on a batch, without updating. */
+  computeGradients(x: TensorLike, y: TensorLike): { loss: number; grads: Record<string, Tensor> } {
+    const d = this.dataset(x, y, 'computeGradients');
+    const loss = this.forwardBackward(d, identity(d.samples)).loss;
+    const grads: Record<string, Tensor> = {};
+    for (const l of this.model.layers) for (const [k, t] of Object.entries(l.getGradients())) grads[`${l.name}.${k}`] = t;
+    return { loss, grads };
+  }
+
+  /** Loss and metrics over all samples, in batches (no update). */
+  evaluate(x: TensorLike, y: TensorLike, options: { batchSize?: number } = {}): Logs {
+    return this.evaluateSet(this.dataset(x, y, 'evaluate'), options.batchSize ?? 32);
+  }
+
+  async fit(x: TensorLike, y: TensorLike, options: FitOptions = {}): Promise<History> {
+    const epochs = options.epochs ?? 1, batchSize = options.batchSize ?? 32;
+    if (!Number.isInteger(epochs) || epochs < 0) fail(`fit: epochs must be a non-negative integer, got ${epochs}`);
+    if (!Number.isInteger(batchSize) || batchSize < 1) fail(`fit: batchSize must be a positive integer, got ${batchSize}`);
+    let train = this.dataset(x, y, 'fit');
+    let val: Dataset | undefined;
+    if (options.validationData) {
+      val = this.dataset(options.validationData[0], options.validationData[1], 'fit: validationData');
+    } else if (options.validationSplit) {
+      const split = options.validationSplit;
+      if (!(split > 0 && split < 1)) fail(`fit: validationSplit must be in (0, 1), got ${split}`);
+      // Keras: train on the first ⌊S·(1 − split)⌋ samples, validate on the rest
+      const nVal = train.samples - Math.floor(train.samples * (1 - split));
+      if (nVal < 1 || nVal >= train.samples) fail(`fit: validationSplit ${split} of ${train.samples} samples leaves no training or no validation data`);
+      [train, val] = [slice(train, 0, train.samples - nVal), slice(train, train.samples - nVal, train.samples)];
+    }
+    const callbacks = options.callbacks === undefined ? [] : Array.isArray(options.callbacks) ? options.callbacks : [options.callbacks];
+    for (const c of callbacks) c.model = this.model;
+    const rng = new Random(options.seed ?? 1234);
+    const history: History = { epoch: [], history: {} };
+    this.model.stopTraining = false;
+    this.lastYield = now();
+    for (const c of callbacks) await c.onTrainBegin?.({});
+    const order = identity(train.samples);
+    for (let epoch = 0; epoch < epochs; epoch++) {
+      for (const c of callbacks) await c.onEpochBegin?.(epoch, {});
+      if (options.shuffle ?? true) shuffle(order, rng);
+      const sums: Logs = {};
+      let seen = 0, batch = 0;
+      for (let start = 0; start < train.samples; start += batchSize, batch++) {
+        if (options.signal?.aborted) history.stopped = 'aborted';
+        if (history.stopped || this.model.stopTraining) break;
+        for (const c of callbacks) await c.onBatchBegin?.(batch, {});
+        const idx = order.subarray(start, Math.min(start + batchSize, train.samples));
+        const logs = this.step(train, idx, epoch, batch);
+        for (const [k, v] of Object.entries(logs)) sums[k] = (sums[k] ?? 0) + v * idx.length;
+        seen += idx.length;
+        const batchLogs: Logs = { ...logs, size: idx.length };
+        delete batchLogs.mse_for_rmse;
+        for (const c of callbacks) await c.onBatchEnd?.(batch, batchLogs);
+        await this.maybeYield();
+      }
+      if (history.stopped && seen < train.samples) break; // an aborted epoch is not reported as complete
+      const logs: Logs = {};
+      for (const [k, v] of Object.entries(sums)) logs[k] = k === 'rmse' ? Math.sqrt(sums.mse_for_rmse / seen) : v / seen;
+      delete logs.mse_for_rmse;
+      if (val) for (const [k, v] of Object.entries(this.evaluateSet(val, batchSize))) logs[`val_${k}`] = v;
+      history.epoch.push(epoch);
+      for (const [k, v] of Object.entries(logs)) (history.history[k] ??= []).push(v);
+      for (const c of callbacks) await c.onEpochEnd?.(epoch, logs);
+      await yieldToEventLoop();
+      this.lastYield = now();
+      if (this.model.stopTraining) {
+        history.stopped = 'stopTraining';
+        break;
+      }
+    }
+    for (const c of callbacks) await c.onTrainEnd?.({});
+    return history;
+  }
+
+  /** Free the gradient block, the optimizer's state and the workspaces. */
+  dispose(): void {
+    this.ws.free();
+    this.optimizer.dispose();
+    this.model.parameterBlock().backend.arena.release(this.grads);
+  }
+
+  /** Forward + backward + update on the samples `idx`; throws, before updating, if anything went non-finite. */
+  private step(d: Dataset, idx: Uint32Array, epoch?: number, batch?: number): Logs {
+    const logs = this.forwardBackward(d, idx);
+    const where = epoch === undefined ? '' : ` at epoch ${epoch + 1}, batch ${batch! + 1}`;
+    const { backend, ptr, floats } = this.model.parameterBlock();
+    const advice = `lower the learning rate (now ${this.optimizer.learningRate}) or clip gradients (globalClipNorm)`;
+    if (!Number.isFinite(logs.loss)) {
+      // the weights overflow the model's outputs: the last update made them so. If nothing changed them
+      // since (same sum of squares as right after it), put back the ones from before it, which gave a finite loss.
+      const undo = this.lastGood.length === floats && backend.kernels.sumSquares(ptr, floats) === this.afterUpdate;
+      if (undo) backend.arena.f32().set(this.lastGood, ptr >> 2);
+      this.afterUpdate = Number.NaN;
+      fail(`training diverged${where}: the loss is ${logs.loss}. The weights were ${undo ? 'put back as before the last update' : 'left as before this batch'}; ${advice}`);
+    }
+    // a finite loss and gradient can still step to ±Infinity (a huge learning rate): keep the weights to put back
+    if (this.lastGood.length !== floats) this.lastGood = new Float32Array(floats);
+    this.lastGood.set(backend.arena.f32().subarray(ptr >> 2, (ptr >> 2) + floats));
+    const norm = this.optimizer.apply(backend, ptr, this.grads, floats);
+    if (!Number.isFinite(norm)) fail(`training diverged${where}: the gradient norm is ${norm}. The weights were left as before this batch; ${advice}`);
+    this.afterUpdate = backend.kernels.sumSquares(ptr, floats);
+    if (!Number.isFinite(this.afterUpdate)) {
+      backend.arena.f32().set(this.lastGood, ptr >> 2);
+      fail(`training diverged${where}: the update made some weights non-finite (gradient norm ${norm}). The weights were put back as before this batch; ${advice}`);
+    }
+    return logs;
+  }
+
+  /** Loss, metrics and gradients (in the gradient block) of a batch. */
+  private forwardBackward(d: Dataset, idx: Uint32Array): Logs {
+    const { backend, floats } = this.model.parameterBlock();
+    const layers = this.model.layers, last = layers[layers.length - 1];
+    const out = this.forwardBatch(d, idx, true);
+    const n = out.B * out.T * out.F;
+    const dy = this.ws.get('dy', n);
+    const y = this.targets(d, idx, n);
+    const m = backend.arena.f32();
+    const p = m.subarray(out.ptr >> 2, (out.ptr >> 2) + n), g = m.subarray(dy >> 2, (dy >> 2) + n);
+    const logs = this.scores(p, y, out.F);
+    const fused = this.loss.fusedActivation !== undefined && last instanceof Dense && last.activation === this.loss.fusedActivation;
+    if (fused) this.loss.gradLogits!(p, y, out.F, g);
+    else this.loss.grad(p, y, out.F, g);
+    m.fill(0, this.grads >> 2, (this.grads >> 2) + floats);
+    let grad = dy;
+    for (let i = layers.length - 1; i >= 0; i--) {
+      const layer = layers[i];
+      grad = fused && layer === last ? (layer as Dense).backwardHeap(grad, i > 0, true) : layer.backwardHeap(grad, i > 0);
+    }
+    return logs;
+  }
+
+  /** Copy the samples `idx` into the model's input and run it forward (recording when training). */
+  private forwardBatch(d: Dataset, idx: Uint32Array, train: boolean): HeapBatch {
+    const { backend } = this.model.parameterBlock();
+    const seq = d.x.shape.length === 3;
+    const T = seq ? d.x.shape[1] : 1, F = d.x.shape[d.x.shape.length - 1], row = T * F;
+    const xPtr = this.ws.get('x', idx.length * row);
+    const m = backend.arena.f32();
+    for (let i = 0; i < idx.length; i++) m.set(d.x.data.subarray(idx[i] * row, (idx[i] + 1) * row), (xPtr >> 2) + i * row);
+    let h: HeapBatch = { ptr: xPtr, B: idx.length, T, seq, F };
+    for (const layer of this.model.layers) h = train ? layer.forwardTrain(h) : layer.forwardHeap(h);
+    return h;
+  }
+
+  private targets(d: Dataset, idx: Uint32Array, n: number): Float32Array {
+    if (this.yBatch.length !== n) this.yBatch = new Float32Array(n);
+    const row = n / idx.length;
+    for (let i = 0; i < idx.length; i++) this.yBatch.set(d.y.data.subarray(idx[i] * row, (idx[i] + 1) * row), i * row);
+    return this.yBatch;
+  }
+
+  private scores(p: Float32Array, y: Float32Array, cols: number): Logs {
+    const logs: Logs = { loss: this.loss.value(p, y, cols) };
+    for (const metric of this.metrics) {
+      if (metric === 'mse' || metric === 'rmse') {
+        let s = 0;
+        for (let i = 0; i < p.length; i++) s += (p[i] - y[i]) ** 2;
+        if (metric === 'mse') logs.mse = s / p.length;
+        else { logs.mse_for_rmse = s / p.length; logs.rmse = Math.sqrt(s / p.length); }
+      } else if (metric === 'mae') {
+        let s = 0;
+        for (let i = 0; i < p.length; i++) s += Math.abs(p[i] - y[i]);
+        logs.mae = s / p.length;
+      } else {
+        logs.accuracy = accuracy(p, y, cols);
+      }
+    }
+    return logs;
+  }
+
+  private evaluateSet(d: Dataset, batchSize: number): Logs {
+    const sums: Logs = {};
+    for (let start = 0; start < d.samples; start += batchSize) {
+      const idx = identity(Math.min(batchSize, d.samples - start), start);
+      const out = this.forwardBatch(d, idx, false);
+      const n = out.B * out.T * out.F;
+      const y = this.targets(d, idx, n);
+      const m = this.model.parameterBlock().backend.arena.f32();
+      const logs = this.scores(m.subarray(out.ptr >> 2, (out.ptr >> 2) + n), y, out.F);
+      for (const [k, v] of Object.entries(logs)) sums[k] = (sums[k] ?? 0) + v * idx.length;
+    }
+    const logs: Logs = {};
+    for (const [k, v] of Object.entries(sums)) logs[k] = v / d.samples;
+    if ('rmse' in logs) logs.rmse = Math.sqrt(logs.mse_for_rmse);
+    delete logs.mse_for_rmse;
+    return logs;
+  }
+
+  /** x and y as tensors whose shapes fit the model and each other. */
+  private dataset(x: TensorLike, y: TensorLike, what: string): Dataset {
+    const xt = toTensor(x, `${what}: x`), yt = toTensor(y, `${what}: y`);
+    const model = this.model, first = model.layers[0];
+    const recurrentFirst = first.className !== 'Dense';
+    if (recurrentFirst ? xt.shape.length !== 3 : xt.shape.length < 2 || xt.shape.length > 3) {
+      fail(`${what}: x must be ${recurrentFirst ? '[samples, time, features]' : '[samples, features] or [samples, time, features]'}, got [${xt.shape}]`);
+    }
+    const S = xt.shape[0], F = xt.shape[xt.shape.length - 1];
+    if (S < 1) fail(`${what}: x has no samples`);
+    if (xt.shape.length === 3 && xt.shape[1] < 1) fail(`${what}: x has sequences of length 0`);
+    if (F !== first.inputSize) fail(`${what}: x has ${F} features but the model expects ${first.inputSize}`);
+    let seq = xt.shape.length === 3;
+    for (const l of model.layers) seq = l.keepsTime(seq);
+    const want = seq ? [S, xt.shape[1], model.outputSize] : [S, model.outputSize];
+    const same = yt.shape.length === want.length && yt.shape.every((d, i) => d === want[i]);
+    const vector = !seq && model.outputSize === 1 && yt.shape.length === 1 && yt.shape[0] === S; // Keras accepts y [S] for one output
+    if (!same && !vector) fail(`${what}: y has shape [${yt.shape}] but the model gives [${want}] for x of shape [${xt.shape}]`);
+    return { x: xt, y: yt, samples: S };
+  }
+
+  private async maybeYield(): Promise<void> {
+    if (now() - this.lastYield < 15) return;
+    await yieldToEventLoop();
+    this.lastYield = now();
+  }
+}
+
+function identity(n: number, from = 0): Uint32Array {
+  const a = new Uint32Array(n);
+  for (let i = 0; i < n; i++) a[i] = from + i;
+  return a;
+}
+
+/** Fisher–Yates with the seeded generator. */
+function shuffle(a: Uint32Array, rng: Random): void {
+  for (let i = a.length - 1; i > 0; i--) {
+    const j = Math.floor(rng.next() * (i + 1));
+    [a[i], a[j]] = [a[j], a[i]];
+  }
+}
+
+function slice(d: Dataset, from: number, to: number): Dataset {
+  const xRow = d.x.data.length / d.samples, yRow = d.y.data.length / d.samples;
+  return {
+    x: { shape: [to - from, ...d.x.shape.slice(1)], data: d.x.data.subarray(from * xRow, to * xRow) },
+    y: { shape: [to - from, ...d.y.shape.slice(1)], data: d.y.data.subarray(from * yRow, to * yRow) },
+    samples: to - from,
+  };
+}
+
+/** Binary accuracy (threshold 0.5) for one output, categorical (argmax) for several. */
+function accuracy(p: Float32Array, y: Float32Array, cols: number): number {
+  let hits = 0;
+  const rows = p.length / cols;
+  for (let r = 0; r < rows; r++) {
+    if (cols === 1) {
+      if ((p[r] > 0.5 ? 1 : 0) === (y[r] > 0.5 ? 1 : 0)) hits++;
+      continue;
+    }
+    let pi = 0, yi = 0;
+    for (let j = 1; j < cols; j++) {
+      if (p[r * cols + j] > p[r * cols + pi]) pi = j;
+      if (y[r * cols + j] > y[r * cols + yi]) yi = j;
+    }
+    if (pi === yi) hits++;
+  }
+  return hits / rows;
+}
+
+const now = (): number => (typeof performance !== 'undefined' ? performance.now() : Date.now());
+
+/** Let the event loop run (a page stays responsive): scheduler.yield, setImmediate or a zero timeout. */
+function yieldToEventLoop(): Promise<void> {
+  const g = globalThis as { scheduler?: { yield?: () => Promise<void> }; setImmediate?: (f: () => void) => unknown };
+  if (g.scheduler?.yield) return g.scheduler.yield();
+  if (g.setImmediate) return new Promise((r) => g.setImmediate!(r));
+  return new Promise((r) => setTimeout(r, 0));
+}
