@@ -45,7 +45,16 @@ export interface RecurrentOptions {
 export interface RecurrentState {
   h?: TensorLike;
   c?: TensorLike;
+  /** Also return every step's gate activations and states (see RecurrentOutput.record). */
+  record?: boolean;
 }
+
+/**
+ * What a recorded forward pass saw, each [B, T, units], in time order:
+ * LSTM input, forget, candidate, output gates and cell (c_t) and hidden
+ * (h_t) states; GRU reset, update, candidate and hidden; SimpleRNN hidden.
+ */
+export type GateRecord = Record<string, Tensor>;
 
 export interface RecurrentOutput {
   /** [B, T, units] with returnSequences, else [B, units]. */
@@ -54,6 +63,8 @@ export interface RecurrentOutput {
   h: Tensor;
   /** Final cell state [B, units] (LSTM only). */
   c?: Tensor;
+  /** With `record: true`: the gates and states of every step. */
+  record?: GateRecord;
 }
 
 /** Heap pointers of a state to start from and to leave the final one in (they may be the same). */
@@ -261,14 +272,41 @@ export abstract class RecurrentLayer extends Layer {
     m.set(t.data, xPtr >> 2);
     if (hData) m.set(hData, h0 >> 2);
     if (cData) m.set(cData, c0 >> 2);
-    const out = this.forwardHeap({ ptr: xPtr, B, T, seq: true, F }, { h0, c0, hT: this.finalH(B), cT: this.finalC(B) });
+    const rec = state.record ? this.record(B, T) : 0;
+    const out = this.forwardHeap({ ptr: xPtr, B, T, seq: true, F }, { h0, c0, hT: this.finalH(B), cT: this.finalC(B) }, rec);
     const view = this.backend.arena.f32();
     const result: RecurrentOutput = {
       output: tensorFrom(view, out.ptr >> 2, out.seq ? [B, T, H] : [B, H]),
       h: tensorFrom(view, this.finalH(B) >> 2, [B, H]),
     };
     if (this.hasCellState) result.c = tensorFrom(view, this.finalC(B) >> 2, [B, H]);
+    if (rec) result.record = this.readRecord(view, rec, B, T);
     return result;
+  }
+
+  /**
+   * Unpack a training record (layout in backend/kernels.ts: per step and
+   * sequence, the gates in panel order, then per-step state sections) into
+   * [B, T, H] tensors named for what they are.
+   */
+  private readRecord(m: Float32Array, rec: number, B: number, T: number): GateRecord {
+    const H = this.units, Hp = roundUp4(H), G = this.cell.gates, R = rec >> 2;
+    const names = this.cell.kind === 'lstm' ? ['input', 'forget', 'candidate', 'output'] : this.cell.kind === 'gru' ? ['reset', 'update', 'candidate'] : [];
+    // state sections after the gates: LSTM cell, hidden; GRU a_n (internal), hidden; RNN hidden
+    const sections = this.cell.kind === 'lstm' ? [['cell', 4], ['hidden', 5]] : this.cell.kind === 'gru' ? [['hidden', 4]] : [['hidden', 0]];
+    const out: GateRecord = {};
+    const gates = names.map(() => new Float32Array(B * T * H));
+    const states = sections.map(() => new Float32Array(B * T * H));
+    for (let t = 0; t < T; t++)
+      for (let b = 0; b < B; b++)
+        for (let j = 0; j < H; j++) {
+          const dst = (b * T + t) * H + j, row = t * B + b;
+          names.forEach((_, g) => (gates[g][dst] = m[R + row * G * Hp + (j >> 2) * 4 * G + g * 4 + (j & 3)]));
+          sections.forEach(([, at], s) => (states[s][dst] = m[R + (at as number) * T * B * Hp + row * Hp + j]));
+        }
+    names.forEach((n, g) => (out[n] = { shape: [B, T, H], data: gates[g] }));
+    sections.forEach(([n], s) => (out[n as string] = { shape: [B, T, H], data: states[s] }));
+    return out;
   }
 
   /**
@@ -345,12 +383,12 @@ export abstract class RecurrentLayer extends Layer {
   }
 
   /** Heap forward for Sequential: from `state` (default zeros, final state in this layer's buffers). */
-  forwardHeap(x: HeapBatch, state?: HeapState): HeapBatch {
+  forwardHeap(x: HeapBatch, state?: HeapState, rec = 0): HeapBatch {
     if (!x.seq) fail(`${this.name}: needs 3-D input [batch, time, features]; the layer before returns 2-D (set returnSequences: true on it)`);
     const { B, T } = x;
     const out = this.returnSequences ? this.workspace().get('sequence', B * T * this.units) : 0;
     const st = state ?? { h0: 0, c0: 0, hT: this.finalH(B), cT: this.finalC(B) };
-    this.run(x, out, this.units, false, st);
+    this.run(x, out, this.units, false, st, rec);
     return this.returnSequences
       ? { ptr: out, B, T, seq: true, F: this.units }
       : { ptr: st.hT, B, T: 1, seq: false, F: this.units };

@@ -1,0 +1,705 @@
+/**
+ * The SVG charts (src/plot): every document is well-formed XML (a strict
+ * checker below), shows every series, legend entry, axis label and title,
+ * puts y ticks on round 1-2-5 numbers, breaks lines at gaps, escapes text and
+ * never prints NaN/undefined. With librsvg's rsvg-convert installed, each
+ * chart is rendered to PNG and the pixels are checked where the data is; the
+ * airline example and a gate heatmap are written to out/ for a person to see.
+ *
+ * rsvg-convert comes from Debian's librsvg2-bin. Without it these rendering
+ * tests are skipped on a developer machine, but in CI (CI set) they run and
+ * fail, so a missing install is caught.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { inflateSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { heatmapPanels, lineChart, SERIES_COLORS } from '../src/plot/index.js';
+
+const OUT_DIR = fileURLToPath(new URL('../out/', import.meta.url));
+const AIRLINE_CSV = fileURLToPath(new URL('../../shared/data/international-airline-passengers.csv', import.meta.url));
+
+// ---------------------------------------------------------------------------
+// A strict little XML parser: well-formedness as the XML spec has it for the
+// subset SVG needs (no DTD, no CDATA), returning a tree to query.
+
+interface XmlElement {
+  name: string;
+  attrs: Record<string, string>;
+  children: XmlElement[];
+  /** Text directly inside this element, entities decoded. */
+  text: string;
+}
+
+const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
+
+function decode(raw: string, where: string): string {
+  return raw.replace(/&([^;&<]*);?/g, (m, name: string) => {
+    if (!m.endsWith(';') || !(name in ENTITIES)) throw new Error(`bad entity ${JSON.stringify(m)} in ${where}`);
+    return ENTITIES[name];
+  });
+}
+
+function parseXml(doc: string): XmlElement {
+  let i = 0;
+  const NAME = /[A-Za-z_][\w.:-]*/y;
+  const fail = (msg: string): never => { throw new Error(`${msg} at offset ${i}: ${JSON.stringify(doc.slice(i, i + 60))}`); };
+  const skipMisc = () => {
+    for (;;) {
+      const ws = /\s*/y; ws.lastIndex = i; ws.exec(doc); i = ws.lastIndex;
+      if (doc.startsWith('<!--', i)) {
+        const end = doc.indexOf('-->', i + 4);
+        if (end < 0) fail('unclosed comment');
+        if (doc.slice(i + 4, end).includes('--')) fail('"--" in comment');
+        i = end + 3;
+      } else return;
+    }
+  };
+  if (doc.startsWith('<?xml')) {
+    const end = doc.indexOf('?>');
+    if (!/^<\?xml version="1\.0"( encoding="UTF-8")?\s*\?>$/.test(doc.slice(0, end + 2))) fail('bad XML declaration');
+    i = end + 2;
+  } else if (/^\s*<\?xml/.test(doc)) fail('XML declaration not at the very start');
+  skipMisc();
+  if (doc.startsWith('<!', i)) fail('DOCTYPE/CDATA not allowed');
+
+  const element = (): XmlElement => {
+    if (doc[i] !== '<') fail('expected <');
+    i++;
+    NAME.lastIndex = i;
+    const m = NAME.exec(doc);
+    if (!m) fail('bad tag name');
+    const el: XmlElement = { name: m![0], attrs: {}, children: [], text: '' };
+    i = NAME.lastIndex;
+    for (;;) {
+      const ws = /\s*/y; ws.lastIndex = i; const sp = ws.exec(doc)![0]; i = ws.lastIndex;
+      if (doc.startsWith('/>', i)) { i += 2; return el; }
+      if (doc[i] === '>') { i++; break; }
+      if (!sp) fail('attributes need whitespace between them');
+      NAME.lastIndex = i;
+      const a = NAME.exec(doc);
+      if (!a) fail('bad attribute name');
+      i = NAME.lastIndex;
+      if (doc[i] !== '=') fail(`attribute ${a![0]} without ="…"`);
+      i++;
+      const q = doc[i];
+      if (q !== '"' && q !== "'") fail(`attribute ${a![0]} not quoted`);
+      const end = doc.indexOf(q, i + 1);
+      if (end < 0) fail('unclosed attribute value');
+      const raw = doc.slice(i + 1, end);
+      if (raw.includes('<')) fail('< in attribute value');
+      if (a![0] in el.attrs) fail(`duplicate attribute ${a![0]}`);
+      el.attrs[a![0]] = decode(raw, `attribute ${a![0]}`);
+      i = end + 1;
+    }
+    for (;;) {
+      const lt = doc.indexOf('<', i);
+      if (lt < 0) fail(`unclosed <${el.name}>`);
+      const text = doc.slice(i, lt);
+      if (text.includes(']]>')) fail(']]> in text');
+      el.text += decode(text, `<${el.name}> text`);
+      i = lt;
+      if (doc.startsWith('</', i)) {
+        const close = `</${el.name}`;
+        if (!doc.startsWith(close, i)) fail(`</…> does not close <${el.name}>`);
+        i += close.length;
+        const ws = /\s*>/y; ws.lastIndex = i;
+        if (!ws.exec(doc)) fail('bad closing tag');
+        i = ws.lastIndex;
+        return el;
+      }
+      if (doc.startsWith('<!--', i)) { skipMisc(); continue; }
+      if (doc.startsWith('<!', i) || doc.startsWith('<?', i)) fail('DTD/CDATA/PI not allowed');
+      el.children.push(element());
+    }
+  };
+  const root = element();
+  skipMisc();
+  if (i !== doc.length) fail('content after the root element');
+  return root;
+}
+
+function* walk(el: XmlElement): Generator<XmlElement> {
+  yield el;
+  for (const c of el.children) yield* walk(c);
+}
+const all = (root: XmlElement, pred: (e: XmlElement) => boolean) => [...walk(root)].filter(pred);
+const byClass = (root: XmlElement, cls: string) => all(root, (e) => (e.attrs.class ?? '').split(' ').includes(cls));
+/** All text inside an element, tspans included. */
+const textOf = (el: XmlElement): string => el.text + el.children.map(textOf).join('');
+
+/** Parses and checks the invariants every chart must keep; returns the tree. */
+function checkSvg(svg: string): XmlElement {
+  const root = parseXml(svg);
+  expect(root.name).toBe('svg');
+  expect(root.attrs.xmlns).toBe('http://www.w3.org/2000/svg');
+  expect(Number(root.attrs.width)).toBeGreaterThan(0);
+  expect(Number(root.attrs.height)).toBeGreaterThan(0);
+  expect(root.attrs.viewBox).toBe(`0 0 ${root.attrs.width} ${root.attrs.height}`);
+  expect(svg).not.toMatch(/NaN|undefined|Infinity|null|\[object/);
+  expect(svg).not.toMatch(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/); // not allowed in XML 1.0
+  // every numeric-looking attribute is a finite number list
+  for (const el of walk(root)) {
+    for (const k of ['x', 'y', 'x1', 'x2', 'y1', 'y2', 'width', 'height', 'cx', 'cy', 'r']) {
+      if (k in el.attrs && !el.attrs[k].endsWith('%')) expect(Number.isFinite(Number(el.attrs[k])), `${el.name} ${k}=${el.attrs[k]}`).toBe(true);
+    }
+  }
+  return root;
+}
+
+// ---------------------------------------------------------------------------
+// PNG: rsvg-convert writes 8-bit RGBA (or RGB), non-interlaced.
+
+interface Png { width: number; height: number; rgba(x: number, y: number): [number, number, number, number] }
+
+function decodePng(buf: Buffer): Png {
+  expect(buf.subarray(0, 8).equals(Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]))).toBe(true);
+  let off = 8;
+  let width = 0; let height = 0; let colorType = 0;
+  const idat: Buffer[] = [];
+  while (off < buf.length) {
+    const len = buf.readUInt32BE(off);
+    const type = buf.toString('latin1', off + 4, off + 8);
+    const data = buf.subarray(off + 8, off + 8 + len);
+    if (type === 'IHDR') {
+      width = data.readUInt32BE(0); height = data.readUInt32BE(4);
+      const bitDepth = data[8]; colorType = data[9];
+      expect(bitDepth).toBe(8);
+      expect([2, 6]).toContain(colorType);
+      expect(data[12]).toBe(0); // not interlaced
+    } else if (type === 'IDAT') idat.push(data);
+    else if (type === 'IEND') break;
+    off += 12 + len;
+  }
+  const ch = colorType === 6 ? 4 : 3;
+  const raw = inflateSync(Buffer.concat(idat));
+  const stride = width * ch;
+  const px = new Uint8Array(height * stride);
+  for (let y = 0; y < height; y++) {
+    const filter = raw[y * (stride + 1)];
+    const line = raw.subarray(y * (stride + 1) + 1, (y + 1) * (stride + 1));
+    for (let x = 0; x < stride; x++) {
+      const a = x >= ch ? px[y * stride + x - ch] : 0;
+      const b = y > 0 ? px[(y - 1) * stride + x] : 0;
+      const c = x >= ch && y > 0 ? px[(y - 1) * stride + x - ch] : 0;
+      let v = line[x];
+      if (filter === 1) v += a;
+      else if (filter === 2) v += b;
+      else if (filter === 3) v += (a + b) >> 1;
+      else if (filter === 4) {
+        const p = a + b - c; const pa = Math.abs(p - a); const pb = Math.abs(p - b); const pc = Math.abs(p - c);
+        v += pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
+      } else if (filter !== 0) throw new Error(`PNG filter ${filter}`);
+      px[y * stride + x] = v & 255;
+    }
+  }
+  return {
+    width, height,
+    rgba(x, y) {
+      const o = Math.round(y) * stride + Math.round(x) * ch;
+      return [px[o], px[o + 1], px[o + 2], ch === 4 ? px[o + 3] : 255];
+    },
+  };
+}
+
+const hasRsvg = spawnSync('rsvg-convert', ['--version']).status === 0;
+const skipRender = !hasRsvg && !process.env.CI;
+if (skipRender) {
+  console.warn('plot.test: rsvg-convert not found, PNG rendering checks skipped (apt-get install -y librsvg2-bin); in CI they run');
+}
+
+function render(svg: string): { png: Buffer; image: Png } {
+  const r = spawnSync('rsvg-convert', ['--format', 'png'], { input: svg, maxBuffer: 256 << 20 });
+  if (r.error || r.status !== 0) {
+    throw new Error(`rsvg-convert failed (${r.error?.message ?? r.stderr.toString()}); install it with: apt-get install -y librsvg2-bin`);
+  }
+  return { png: r.stdout, image: decodePng(r.stdout) };
+}
+
+const hexRgb = (c: string) => [1, 3, 5].map((k) => Number.parseInt(c.slice(k, k + 2), 16));
+const dist = (a: number[], b: number[]) => Math.max(...[0, 1, 2].map((k) => Math.abs(a[k] - b[k])));
+/** Whether some pixel within `r` of (x, y) is within `tol` of the colour. */
+function colourNear(img: Png, x: number, y: number, colour: string, r = 2, tol = 40): boolean {
+  const want = hexRgb(colour);
+  for (let dy = -r; dy <= r; dy++) for (let dx = -r; dx <= r; dx++) {
+    const xx = x + dx; const yy = y + dy;
+    if (xx < 0 || yy < 0 || xx >= img.width || yy >= img.height) continue;
+    if (dist(img.rgba(xx, yy), want) <= tol) return true;
+  }
+  return false;
+}
+function darkPixels(img: Png, x0: number, y0: number, x1: number, y1: number): number {
+  let n = 0;
+  for (let y = Math.max(0, y0); y < Math.min(img.height, y1); y++) for (let x = Math.max(0, x0); x < Math.min(img.width, x1); x++) {
+    const [r, g, b] = img.rgba(x, y);
+    if (r + g + b < 3 * 160) n++;
+  }
+  return n;
+}
+
+// ---------------------------------------------------------------------------
+// helpers on the chart's structure
+
+const points = (pl: XmlElement) => pl.attrs.points.trim().split(/\s+/).map((p) => p.split(',').map(Number));
+function seriesGroup(root: XmlElement, name: string): XmlElement {
+  const g = byClass(root, 'series').filter((e) => e.attrs['data-name'] === name);
+  expect(g, `series ${name}`).toHaveLength(1);
+  return g[0];
+}
+/** Runs of consecutive finite values: [start, length]. */
+function runs(values: (number | null)[]): [number, number][] {
+  const out: [number, number][] = [];
+  let start = -1;
+  values.forEach((v, i) => {
+    const ok = typeof v === 'number' && Number.isFinite(v);
+    if (ok && start < 0) start = i;
+    if (!ok && start >= 0) { out.push([start, i - start]); start = -1; }
+  });
+  if (start >= 0) out.push([start, values.length - start]);
+  return out;
+}
+const parseTick = (s: string) => Number(s.replace('−', '-').replace(/,/g, ''));
+/** y ticks: evenly spaced 1-2-5 × 10^k values whose labels read as those values. */
+function checkYTicks(root: XmlElement, dataMin: number, dataMax: number): number[] {
+  const ticks = byClass(byClass(root, 'y-ticks')[0], 'tick');
+  const values = ticks.map((t) => Number(t.attrs['data-value']));
+  expect(values.length).toBeGreaterThanOrEqual(3);
+  expect(values.length).toBeLessThanOrEqual(12);
+  const step = values[1] - values[0];
+  const mant = step / 10 ** Math.floor(Math.log10(step) + 1e-9);
+  expect([1, 2, 5].some((m) => Math.abs(mant - m) < 1e-6), `step ${step}`).toBe(true);
+  values.forEach((v, k) => {
+    expect(Math.abs(v - (values[0] + k * step))).toBeLessThanOrEqual(Math.abs(step) * 1e-9);
+    expect(Math.abs(v / step - Math.round(v / step))).toBeLessThan(1e-6); // a multiple of the step
+    const label = textOf(ticks[k]);
+    expect(Math.abs(parseTick(label) - v)).toBeLessThanOrEqual(Math.abs(step) * 1e-6 + Math.abs(v) * 1e-9);
+  });
+  // the ticks span the data (up to float noise like 0.1 + 0.2)
+  expect(values[0]).toBeLessThanOrEqual(dataMin + Math.abs(step) * 1e-6);
+  expect(values[values.length - 1]).toBeGreaterThanOrEqual(dataMax - Math.abs(step) * 1e-6);
+  // tick screen positions go up as values go up, evenly
+  const ys = ticks.map((t) => Number(t.attrs.y));
+  for (let k = 1; k < ys.length; k++) expect(ys[k]).toBeLessThan(ys[k - 1]);
+  return values;
+}
+
+function airline(): { labels: string[]; values: number[] } {
+  const lines = readFileSync(AIRLINE_CSV, 'utf8').trim().split(/\r?\n/).slice(1);
+  const labels: string[] = [];
+  const values: number[] = [];
+  for (const l of lines) {
+    const [t, v] = l.split(',');
+    labels.push(t.replace(/"/g, ''));
+    values.push(Number(v));
+  }
+  return { labels, values };
+}
+
+/** Month label n months after "YYYY-MM". */
+function addMonths(label: string, n: number): string {
+  const [y, m] = label.split('-').map(Number);
+  const o = y * 12 + m - 1 + n;
+  return `${Math.floor(o / 12)}-${String((o % 12) + 1).padStart(2, '0')}`;
+}
+
+/** The picture the CLI's forecast command draws: history, test predictions, forecast. */
+function airlineChart(): { svg: string; history: number[]; pred: (number | null)[]; forecast: (number | null)[]; x: string[] } {
+  const { labels, values } = airline();
+  expect(values).toHaveLength(144);
+  const nTest = 29;
+  const horizon = 12;
+  const x = [...labels, ...Array.from({ length: horizon }, (_, k) => addMonths(labels[labels.length - 1], k + 1))];
+  const pred: (number | null)[] = x.map((_, i) => (i >= 144 - nTest && i < 144 ? Math.round(values[i] * (1 + 0.06 * Math.sin(i * 1.7))) : null));
+  const forecast: (number | null)[] = x.map((_, i) => (i >= 144 ? Math.round(values[i - 12] * 1.07) : null));
+  const svg = lineChart({
+    title: 'International airline passengers: LSTM forecast vs truth',
+    xLabel: 'month',
+    yLabel: 'passengers (thousands)',
+    x,
+    series: [
+      { name: 'history (truth)', values },
+      { name: 'test prediction', values: pred },
+      { name: 'forecast (next 12 months)', values: forecast, dashed: true },
+    ],
+    markX: [{ at: 144 - nTest - 0.5, label: 'train | test' }, { at: 143.5, label: 'forecast →' }],
+  });
+  return { svg, history: values, pred, forecast, x };
+}
+
+/** Random gate activations like an LSTM's: sigmoids in (0, 1), tanh in (-1, 1), a cell state that drifts. */
+function fakeGates(units: number, steps: number, seed = 1) {
+  let s = seed >>> 0;
+  const rand = () => { s = (s * 1664525 + 1013904223) >>> 0; return s / 2 ** 32; };
+  const sig = (v: number) => 1 / (1 + Math.exp(-v));
+  const bias = Array.from({ length: units }, () => (rand() - 0.5) * 6);
+  const gate = (f: (v: number) => number, b: number) => Array.from({ length: units }, (_, u) => Array.from({ length: steps }, (_, t) => f(bias[u] * b + Math.sin(t / 3 + u) * 1.5 + (rand() - 0.5))));
+  const i = gate(sig, 1); const f = gate(sig, -0.7); const o = gate(sig, 0.4); const g = gate(Math.tanh, 0.5);
+  const c = Array.from({ length: units }, (_, u) => {
+    let cell = 0;
+    return Array.from({ length: steps }, (_, t) => (cell = f[u][t] * cell + i[u][t] * g[u][t]));
+  });
+  return { i, f, o, g, c };
+}
+
+function gateHeatmap(units: number, steps: number): string {
+  const { i, f, o, g, c } = fakeGates(units, steps);
+  return heatmapPanels({
+    title: 'LSTM gates over one window (layer 1)',
+    subtitle: `input window ending 1960-12 · ${units} units × ${steps} steps`,
+    xLabel: 'time step (0 = oldest)',
+    panels: [
+      { name: 'input gate i', rows: i, min: 0, max: 1, caption: 'how much of the new candidate each unit writes (1) or ignores (0)' },
+      { name: 'forget gate f', rows: f, min: 0, max: 1, caption: 'what the forget gate keeps (1) and drops (0)' },
+      { name: 'output gate o', rows: o, min: 0, max: 1, caption: 'how much of the cell state each unit shows as its output' },
+      { name: 'candidate g', rows: g, min: -1, max: 1, caption: 'the new content proposed at each step (tanh, −1 … 1)' },
+      { name: 'cell state c', rows: c, caption: 'the memory carried from step to step' },
+    ],
+  });
+}
+
+// ---------------------------------------------------------------------------
+
+describe('lineChart', () => {
+  it('draws every series, one polyline per run, with the legend, title and axis labels', () => {
+    const a = [1, 2, 3, null, 5, 6, Number.NaN, 8, Number.POSITIVE_INFINITY, 10, 11, 12];
+    const b = [null, null, 4, 4.5, 5, null, null, null, null, null, 7, 7.5];
+    const c = [null, null, null, null, null, null, null, null, 3, null, null, null]; // one lone point
+    const svg = lineChart({
+      title: 'T', xLabel: 'step', yLabel: 'value (m/s)', x: a.map((_, i) => i),
+      series: [{ name: 'alpha', values: a }, { name: 'beta', values: b, dashed: true, color: '#123456' }, { name: 'gamma', values: c }],
+    });
+    const root = checkSvg(svg);
+    for (const [name, values] of [['alpha', a], ['beta', b], ['gamma', c]] as const) {
+      const g = seriesGroup(root, name);
+      const lines = g.children.filter((e) => e.name === 'polyline');
+      const dots = g.children.filter((e) => e.name === 'circle');
+      const r = runs(values);
+      expect(lines.length + dots.length).toBe(r.length);
+      expect(lines.map((l) => points(l).length)).toEqual(r.filter(([, n]) => n > 1).map(([, n]) => n));
+      expect(lines.map((l) => Number(l.attrs['data-start']))).toEqual(r.filter(([, n]) => n > 1).map(([s]) => s));
+      expect(dots.length).toBe(r.filter(([, n]) => n === 1).length);
+      const total = lines.reduce((s, l) => s + points(l).length, 0) + dots.length;
+      expect(total).toBe(values.filter((v) => typeof v === 'number' && Number.isFinite(v)).length);
+    }
+    expect(seriesGroup(root, 'alpha').attrs.stroke).toBe(SERIES_COLORS[0]);
+    expect(seriesGroup(root, 'beta').attrs.stroke).toBe('#123456');
+    expect(seriesGroup(root, 'beta').attrs['stroke-dasharray']).toBeTruthy();
+    expect(seriesGroup(root, 'gamma').attrs['stroke-dasharray']).toBeUndefined();
+    // the same x position maps to the same pixel in every series, y grows downwards
+    const a0 = points(seriesGroup(root, 'alpha').children[0]);
+    const b0 = points(seriesGroup(root, 'beta').children[0]);
+    expect(b0[0][0]).toBeCloseTo(a0[2][0], 5);
+    expect(a0[1][1]).toBeLessThan(a0[0][1]);
+    const legend = byClass(root, 'legend-item').map(textOf);
+    expect(legend).toEqual(['alpha', 'beta', 'gamma']);
+    const legendLines = byClass(root, 'legend-item').map((e) => e.children.find((c) => c.name === 'line')!);
+    expect(legendLines[1].attrs['stroke-dasharray']).toBeTruthy();
+    expect(legendLines[1].attrs.stroke).toBe('#123456');
+    expect(textOf(byClass(root, 'title')[0])).toBe('T');
+    expect(textOf(byClass(root, 'x-label')[0])).toBe('step');
+    expect(textOf(byClass(root, 'y-label')[0])).toBe('value (m/s)');
+    checkYTicks(root, 1, 12);
+  });
+
+  it('puts y ticks on round numbers for any magnitude, negative and constant series too', () => {
+    const cases: [number, number][] = [
+      [104, 622], [0, 1], [-0.37, 0.81], [-5e12, 3e12], [1e-7, 3e-7], [-123456, -98765],
+      [42, 42], [0, 0], [-3, -3], [1e300, 1e308], [0.1, 0.30000000000000004],
+    ];
+    for (const [lo, hi] of cases) {
+      const values = [lo, (lo + hi) / 2, hi];
+      if (!Number.isFinite(values[1])) values[1] = lo / 2 + hi / 2;
+      const svg = lineChart({ title: `${lo}..${hi}`, xLabel: 'i', yLabel: 'v', x: [0, 1, 2], series: [{ name: 's', values }] });
+      const root = checkSvg(svg);
+      checkYTicks(root, lo, hi);
+      const pts = points(seriesGroup(root, 's').children[0]);
+      expect(pts).toHaveLength(3);
+      for (const [xx, yy] of pts) expect(Number.isFinite(xx) && Number.isFinite(yy)).toBe(true);
+      if (lo === hi) expect(new Set(pts.map((p) => p[1])).size).toBe(1); // flat line, inside the plot
+    }
+    // next to Number.MAX_VALUE a round end tick would overflow: it is left out, the rest still draws
+    for (const values of [[1e300, 1.7e308], [-1.7e308, 1.7e308]]) {
+      const root = checkSvg(lineChart({ title: 'huge', xLabel: 'i', yLabel: 'v', x: [0, 1], series: [{ name: 's', values }] }));
+      expect(points(seriesGroup(root, 's').children[0])).toHaveLength(2);
+      expect(byClass(root, 'tick').length).toBeGreaterThan(3);
+    }
+  });
+
+  it('shows a readable subset of date labels: every year, January, no overlap', () => {
+    const { svg, x } = airlineChart();
+    const root = checkSvg(svg);
+    const ticks = byClass(byClass(root, 'x-ticks')[0], 'tick');
+    const labels = ticks.map(textOf);
+    expect(labels.length).toBeGreaterThanOrEqual(6);
+    expect(labels.length).toBeLessThanOrEqual(20);
+    for (const l of labels) expect(x).toContain(l);
+    expect(labels.every((l) => l.endsWith('-01'))).toBe(true);
+    const xs = ticks.map((t) => Number(t.attrs.x));
+    const width = 7 * 11 * 0.62; // "1949-01" at 11 px
+    for (let k = 1; k < xs.length; k++) expect(xs[k] - xs[k - 1]).toBeGreaterThan(width);
+    // short numeric x: all labels fit, so all are shown
+    const small = checkSvg(lineChart({ title: 't', xLabel: 'x', yLabel: 'y', x: [1, 2, 3, 4, 5], series: [{ name: 's', values: [1, 2, 3, 4, 5] }] }));
+    expect(byClass(byClass(small, 'x-ticks')[0], 'tick').map(textOf)).toEqual(['1', '2', '3', '4', '5']);
+    // many integer steps: ticks on multiples of a 1-2-5 step
+    const many = checkSvg(lineChart({ title: 't', xLabel: 'x', yLabel: 'y', x: Array.from({ length: 1000 }, (_, i) => i + 1), series: [{ name: 's', values: Array.from({ length: 1000 }, Math.sqrt) }] }));
+    const manyLabels = byClass(byClass(many, 'x-ticks')[0], 'tick').map((t) => Number(textOf(t)));
+    const step = manyLabels[1] - manyLabels[0];
+    expect(manyLabels.every((v) => v % step === 0)).toBe(true);
+  });
+
+  it('covers partial series (test predictions, a forecast past the data) and labels the markers', () => {
+    const { svg, pred, forecast } = airlineChart();
+    const root = checkSvg(svg);
+    expect(points(seriesGroup(root, 'history (truth)').children[0])).toHaveLength(144);
+    const p = seriesGroup(root, 'test prediction').children.filter((e) => e.name === 'polyline');
+    expect(p).toHaveLength(1);
+    expect(points(p[0])).toHaveLength(pred.filter((v) => v !== null).length);
+    expect(p[0].attrs['data-start']).toBe('115');
+    const f = seriesGroup(root, 'forecast (next 12 months)').children.filter((e) => e.name === 'polyline');
+    expect(points(f[0])).toHaveLength(forecast.filter((v) => v !== null).length);
+    // the forecast lies right of the history, the prediction inside it
+    const hist = points(seriesGroup(root, 'history (truth)').children[0]);
+    expect(points(f[0])[0][0]).toBeGreaterThan(hist[143][0]);
+    expect(points(p[0])[0][0]).toBeCloseTo(hist[115][0], 5);
+    const marks = byClass(root, 'marker-label').map(textOf);
+    expect(marks).toEqual(['train | test', 'forecast →']);
+    const markLines = byClass(root, 'markers')[0].children.filter((e) => e.name === 'line');
+    const mx = Number(markLines[0].attrs.x1);
+    expect(mx).toBeGreaterThan(hist[114][0]);
+    expect(mx).toBeLessThan(hist[115][0]);
+    expect(svg.length).toBeLessThan(100_000);
+  });
+
+  it('escapes every text and keeps odd input out of the markup', () => {
+    const nasty = `<b>"Q&A"</b> it's & <script>&amp;`;
+    const svg = lineChart({
+      title: nasty, xLabel: `x < 1 & "y"`, yLabel: `'units' > 0`, x: ['<a>', '&', '"q"'],
+      series: [{ name: nasty, values: [1, 2, 3], color: '"/><script>alert(1)</script>' }],
+      markX: [{ at: 1, label: '<&>' }],
+    });
+    const root = checkSvg(svg);
+    expect(svg).not.toContain('<script');
+    // characters XML cannot carry are dropped, not passed through
+    const ctl = checkSvg(lineChart({ title: 'bell\u0007 here', xLabel: 'x', yLabel: 'y', x: [0], series: [] }));
+    expect(textOf(byClass(ctl, 'title')[0])).toBe('bell here');
+    expect(svg).not.toContain('<b>');
+    expect(textOf(byClass(root, 'title')[0])).toBe(nasty);
+    expect(textOf(byClass(root, 'x-label')[0])).toBe(`x < 1 & "y"`);
+    expect(textOf(byClass(root, 'y-label')[0])).toBe(`'units' > 0`);
+    expect(byClass(root, 'legend-item').map(textOf)).toEqual([nasty]);
+    expect(seriesGroup(root, nasty).attrs.stroke).toBe(SERIES_COLORS[0]); // a bad colour falls back
+    expect(byClass(root, 'marker-label').map(textOf)).toEqual(['<&>']);
+    expect(byClass(byClass(root, 'x-ticks')[0], 'tick').map(textOf)).toEqual(['<a>', '&', '"q"']);
+  });
+
+  it('survives empty, all-gap and degenerate input without NaN', () => {
+    const inputs = [
+      { title: '', xLabel: '', yLabel: '', x: [], series: [] },
+      { title: 'gaps', xLabel: 'x', yLabel: 'y', x: [1, 2, 3], series: [{ name: 'none', values: [null, Number.NaN, Number.NEGATIVE_INFINITY] }] },
+      { title: 'one', xLabel: 'x', yLabel: 'y', x: ['only'], series: [{ name: 'one', values: [5] }] },
+      { title: 'longer series than x', xLabel: 'x', yLabel: 'y', x: ['a'], series: [{ name: 's', values: [1, 2, 3, 4] }] },
+      { title: 'tiny', xLabel: 'x', yLabel: 'y', x: [0, 1], series: [{ name: 's', values: [0, 1] }], width: 10, height: Number.NaN },
+      { title: 'markers outside', xLabel: 'x', yLabel: 'y', x: [0, 1, 2], series: [{ name: 's', values: [0, 1, 2] }], markX: [{ at: -3, label: 'before' }, { at: 9, label: 'after' }, { at: Number.NaN, label: 'bad' }] },
+    ];
+    for (const opts of inputs) {
+      const root = checkSvg(lineChart(opts as Parameters<typeof lineChart>[0]));
+      expect(byClass(root, 'series')).toHaveLength(opts.series.length);
+    }
+    const none = checkSvg(lineChart(inputs[1] as Parameters<typeof lineChart>[0]));
+    expect(seriesGroup(none, 'none').children).toHaveLength(0);
+    expect(byClass(none, 'legend-item').map(textOf)).toEqual(['none']);
+  });
+
+  it('has distinct default colours, used in order', () => {
+    expect(new Set(SERIES_COLORS.map((c) => c.toLowerCase())).size).toBe(SERIES_COLORS.length);
+    const root = checkSvg(lineChart({ title: 't', xLabel: 'x', yLabel: 'y', x: [0, 1], series: SERIES_COLORS.map((_, i) => ({ name: `s${i}`, values: [i, i + 1] })) }));
+    expect(byClass(root, 'series').map((g) => g.attrs.stroke)).toEqual(SERIES_COLORS);
+  });
+});
+
+describe('heatmapPanels', () => {
+  it('draws every cell of every panel, with its own scale, ticks, labels and caption', () => {
+    const rows = [[0, 0.25, 0.5, 1], [1, 1, Number.NaN, 0], [0.1, 0.2, 0.3]]; // ragged, one NaN
+    const neg = [[-2, -1, 0, 1, 3], [0, 0, 0, 0, 0]];
+    const svg = heatmapPanels({
+      title: 'Gates & <state>', subtitle: 'sub "title"', xLabel: 'time step', rowLabel: 'unit',
+      panels: [
+        { name: 'forget gate f', rows, min: 0, max: 1, caption: 'what the forget gate keeps (1) and drops (0)' },
+        { name: 'cell state c', rows: neg, caption: 'memory' },
+      ],
+    });
+    const root = checkSvg(svg);
+    expect(textOf(byClass(root, 'title')[0])).toBe('Gates & <state>');
+    expect(textOf(byClass(root, 'subtitle')[0])).toBe('sub "title"');
+    const panels = byClass(root, 'panel');
+    expect(panels.map((p) => p.attrs['data-name'])).toEqual(['forget gate f', 'cell state c']);
+    expect(panels.map((p) => textOf(byClass(p, 'panel-name')[0]))).toEqual(['forget gate f', 'cell state c']);
+    expect(panels.map((p) => textOf(byClass(p, 'caption')[0]))).toEqual(['what the forget gate keeps (1) and drops (0)', 'memory']);
+    expect(panels.map((p) => textOf(byClass(p, 'x-label')[0]))).toEqual(['time step', 'time step']);
+    expect(panels.map((p) => textOf(byClass(p, 'row-label')[0]))).toEqual(['unit', 'unit']);
+
+    const scales = panels.map((p) => byClass(p, 'colour-scale')[0]);
+    expect(scales.map((s) => s.attrs['data-kind'])).toEqual(['sequential', 'diverging']);
+    expect([Number(scales[0].attrs['data-min']), Number(scales[0].attrs['data-max'])]).toEqual([0, 1]);
+    expect([Number(scales[1].attrs['data-min']), Number(scales[1].attrs['data-max'])]).toEqual([-3, 3]); // symmetric
+    const scaleLabels = scales.map((s) => s.children.filter((e) => e.name === 'text').map(textOf));
+    expect(scaleLabels[0]).toEqual(expect.arrayContaining(['0.0', '0.5', '1.0', 'not finite']));
+    expect(scaleLabels[1]).toEqual(expect.arrayContaining(['0']));
+    for (const s of scales) {
+      const rect = s.children.find((e) => e.name === 'rect')!;
+      const id = /^url\(#(.+)\)$/.exec(rect.attrs.fill)![1];
+      expect(all(root, (e) => e.name === 'linearGradient' && e.attrs.id === id)).toHaveLength(1);
+    }
+
+    // the cells: rectangles in cell units, covering exactly the cells that exist, coloured by value
+    const cellColours = (panel: XmlElement) => {
+      const map = new Map<string, string>();
+      for (const path of byClass(panel, 'cells')[0].children) {
+        for (const [, c, r, w] of path.attrs.d.matchAll(/M(\d+) (\d+)h(\d+)v1h-\d+z/g)) {
+          for (let k = 0; k < Number(w); k++) {
+            const key = `${r},${Number(c) + k}`;
+            expect(map.has(key), `cell ${key} drawn twice`).toBe(false);
+            map.set(key, path.attrs.fill);
+          }
+        }
+        expect(path.attrs.d.replace(/M(\d+) (\d+)h(\d+)v1h-\d+z/g, '')).toBe('');
+      }
+      return map;
+    };
+    const c0 = cellColours(panels[0]);
+    expect(c0.size).toBe(11);
+    expect(c0.get('0,0')).toBe('#440154'); // viridis 0
+    expect(c0.get('0,3')).toBe('#fde725'); // viridis 1
+    expect(c0.get('1,0')).toBe('#fde725');
+    expect(c0.get('1,2')).toBe('#bdbdbd'); // NaN
+    expect(c0.has('2,3')).toBe(false);
+    const c1 = cellColours(panels[1]);
+    expect(c1.size).toBe(10);
+    expect(c1.get('0,2')).toBe('#f7f7f7'); // 0 → white centre
+    expect(c1.get('0,4')).toBe('#67001f'); // +max → dark red
+    expect(c1.get('1,0')).toBe('#f7f7f7');
+    const blue = hexRgb(c1.get('0,0')!);
+    expect(blue[2]).toBeGreaterThan(blue[0]); // negative → blue
+    const cells = byClass(panels[0], 'cells')[0];
+    expect([cells.attrs['data-rows'], cells.attrs['data-cols']]).toEqual(['3', '4']);
+
+    // time and unit ticks
+    expect(byClass(panels[1], 'x-ticks')[0].children.filter((e) => e.name === 'text').map(textOf)).toEqual(['0', '1', '2', '3', '4']);
+    expect(byClass(panels[0], 'y-ticks')[0].children.filter((e) => e.name === 'text').map(textOf)).toEqual(['0', '1', '2']);
+  });
+
+  it('honours explicit ranges, column labels and clamps values beyond them', () => {
+    const svg = heatmapPanels({
+      title: 't', xLabel: 'month', x: ['1960-01', '1960-02', '1960-03'],
+      panels: [{ name: 'candidate g', rows: [[-5, 0, 5]], min: -1, max: 1 }, { name: 'const', rows: [[0.5, 0.5, 0.5]] }],
+    });
+    const root = checkSvg(svg);
+    const panels = byClass(root, 'panel');
+    const fills = byClass(panels[0], 'cells')[0].children.map((p) => p.attrs.fill);
+    expect(fills).toEqual(['#053061', '#f7f7f7', '#67001f']);
+    expect(byClass(panels[0], 'x-ticks')[0].children.filter((e) => e.name === 'text').map(textOf)).toEqual(['1960-01', '1960-03']); // no room for every one
+    const scale = byClass(panels[1], 'colour-scale')[0];
+    expect(Number(scale.attrs['data-min'])).toBeLessThan(0.5);
+    expect(Number(scale.attrs['data-max'])).toBeGreaterThan(0.5);
+  });
+
+  it('keeps 100 units × 50 steps × 5 panels well under 1 MB, with sparse ticks', () => {
+    const svg = gateHeatmap(100, 50);
+    expect(svg.length).toBeLessThan(1_000_000);
+    const root = checkSvg(svg);
+    expect(all(root, (e) => e.name === 'text').length).toBeLessThan(400);
+    for (const p of byClass(root, 'panel')) {
+      const yt = byClass(p, 'y-ticks')[0].children.filter((e) => e.name === 'text');
+      expect(yt.length).toBeGreaterThan(3);
+      expect(yt.length).toBeLessThanOrEqual(25);
+      const ys = yt.map((t) => Number(t.attrs.y));
+      for (let k = 1; k < ys.length; k++) expect(ys[k] - ys[k - 1]).toBeGreaterThanOrEqual(12);
+    }
+  });
+
+  it('survives no panels, empty rows and degenerate options', () => {
+    for (const opts of [
+      { title: '', xLabel: '', panels: [] },
+      { title: 'empty', xLabel: 'x', panels: [{ name: 'e', rows: [] }, { name: 'e2', rows: [[], []] }] },
+      { title: 'nan', xLabel: 'x', panels: [{ name: 'n', rows: [[Number.NaN, Number.POSITIVE_INFINITY]], min: Number.NaN }], cellSize: -3 },
+      { title: 'big cells', xLabel: 'x', panels: [{ name: 'b', rows: [[1e300, -1e300]] }], cellSize: 40 },
+    ]) checkSvg(heatmapPanels(opts as Parameters<typeof heatmapPanels>[0]));
+  });
+});
+
+describe.skipIf(skipRender)('rendered with rsvg-convert', () => {
+  it('is installed (in CI: apt-get install -y librsvg2-bin)', () => {
+    expect(hasRsvg, 'rsvg-convert missing: apt-get install -y librsvg2-bin').toBe(true);
+  });
+
+  it('draws the lines where the data is, with gaps, and the text', () => {
+    const values = [1, 2, 3, 4, 5, null, null, null, null, null, 6, 7, 8, 9, 10];
+    const svg = lineChart({ title: 'Render check', xLabel: 'step', yLabel: 'value', x: values.map((_, i) => i), series: [{ name: 'line', values, color: '#0072B2' }] });
+    const root = checkSvg(svg);
+    const { image } = render(svg);
+    expect([image.width, image.height]).toEqual([960, 540]);
+    const segs = seriesGroup(root, 'line').children.map(points);
+    expect(segs).toHaveLength(2);
+    for (const seg of segs) for (const [x, y] of seg) expect(colourNear(image, x, y, '#0072B2'), `line at ${x},${y}`).toBe(true);
+    // midway along each segment too
+    for (const seg of segs) {
+      const [x0, y0] = seg[0]; const [x1, y1] = seg[seg.length - 1];
+      expect(colourNear(image, (x0 + x1) / 2, (y0 + y1) / 2, '#0072B2')).toBe(true);
+    }
+    // nothing of the series' colour in the gap between them
+    const [gx0, gy0] = segs[0][segs[0].length - 1]; const [gx1, gy1] = segs[1][0];
+    for (let f = 0.2; f <= 0.8; f += 0.1) {
+      expect(colourNear(image, gx0 + (gx1 - gx0) * f, gy0 + (gy1 - gy0) * f, '#0072B2', 3, 60)).toBe(false);
+    }
+    // text is rendered: dark pixels where the title, the axis labels and the legend are
+    const title = byClass(root, 'title')[0];
+    expect(darkPixels(image, 300, Number(title.attrs.y) - 16, 660, Number(title.attrs.y) + 4)).toBeGreaterThan(100);
+    const xl = byClass(root, 'x-label')[0];
+    expect(darkPixels(image, Number(xl.attrs.x) - 30, Number(xl.attrs.y) - 12, Number(xl.attrs.x) + 30, Number(xl.attrs.y) + 3)).toBeGreaterThan(20);
+    expect(darkPixels(image, 0, 200, 30, 340)).toBeGreaterThan(20); // rotated y label
+    // the background stays white away from everything
+    expect(image.rgba(5, image.height - 3).slice(0, 3)).toEqual([255, 255, 255]);
+  });
+
+  it('colours heatmap cells by value', () => {
+    const svg = heatmapPanels({
+      title: 'Render check', xLabel: 't',
+      panels: [{ name: 'ones', rows: [[1, 1, 1], [1, 1, 1]], min: 0, max: 1 }, { name: 'negative', rows: [[-1, -1, -1], [-1, -1, 1]] }],
+    });
+    const root = checkSvg(svg);
+    const { image } = render(svg);
+    const centre = (p: XmlElement, r: number, c: number) => {
+      const m = /translate\(([\d.]+) ([\d.]+)\) scale\(([\d.]+) ([\d.]+)\)/.exec(byClass(p, 'cells')[0].attrs.transform)!.slice(1).map(Number);
+      return [m[0] + (c + 0.5) * m[2], m[1] + (r + 0.5) * m[3]] as const;
+    };
+    const [p0, p1] = byClass(root, 'panel');
+    expect(colourNear(image, ...centre(p0, 1, 1), '#fde725', 0, 8)).toBe(true);
+    expect(colourNear(image, ...centre(p1, 0, 0), '#053061', 0, 8)).toBe(true);
+    expect(colourNear(image, ...centre(p1, 1, 2), '#67001f', 0, 8)).toBe(true);
+  });
+
+  it('writes the airline forecast chart and a gate heatmap to out/ as SVG and PNG', () => {
+    mkdirSync(OUT_DIR, { recursive: true });
+    const { svg } = airlineChart();
+    const root = checkSvg(svg);
+    const chart = render(svg);
+    writeFileSync(`${OUT_DIR}plot-example.svg`, svg);
+    writeFileSync(`${OUT_DIR}plot-example.png`, chart.png);
+    for (const [name, colour] of [['history (truth)', SERIES_COLORS[0]], ['test prediction', SERIES_COLORS[1]], ['forecast (next 12 months)', SERIES_COLORS[2]]]) {
+      const pts = seriesGroup(root, name).children.flatMap(points);
+      const hits = pts.filter(([x, y]) => colourNear(chart.image, x, y, colour, 2, 60)).length;
+      expect(hits / pts.length, name).toBeGreaterThan(0.6); // lines overlap each other in places
+    }
+    const heat = gateHeatmap(32, 24);
+    checkSvg(heat);
+    const rendered = render(heat);
+    writeFileSync(`${OUT_DIR}heatmap-example.svg`, heat);
+    writeFileSync(`${OUT_DIR}heatmap-example.png`, rendered.png);
+    const big = gateHeatmap(100, 50);
+    const bigRendered = render(big);
+    expect(bigRendered.image.width).toBeLessThan(1200);
+    writeFileSync(`${OUT_DIR}heatmap-large.svg`, big);
+    writeFileSync(`${OUT_DIR}heatmap-large.png`, bigRendered.png);
+  });
+});
