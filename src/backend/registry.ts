@@ -23,7 +23,6 @@ export interface InitOptions {
   wasm?: WebAssembly.Module | BufferSource | URL | string;
 }
 
-const loaded = new Map<BackendName, Backend>();
 let active: Backend | undefined;
 
 /**
@@ -45,7 +44,33 @@ export function wasmSupported(): boolean {
   return typeof WebAssembly === 'object' && typeof WebAssembly.instantiate === 'function';
 }
 
-/** Load (once) and activate a backend. Safe to call again: an already loaded backend is reused. */
+/** Where a build's wasm comes from when init() is not given one: set by the runtime's entry point (src/entry/). */
+export type WasmSource = (name: 'wasm-simd' | 'wasm') => WebAssembly.Module | BufferSource | URL | Promise<WebAssembly.Module | BufferSource | URL>;
+
+let defaultSource: WasmSource = (name) => {
+  // the package's own files, found next to this module; entry points for runtimes without
+  // import.meta.url or without compiling from bytes (workerd, Vercel Edge) set their own source
+  let url: URL;
+  try {
+    url = new URL(name === 'wasm-simd' ? '../../build/simd.wasm' : '../../build/scalar.wasm', import.meta.url);
+  } catch {
+    fail(`init: cannot locate the package's wasm in this runtime; pass it: init({ wasm }) with a WebAssembly.Module, bytes or a URL of build/${name === 'wasm-simd' ? 'simd' : 'scalar'}.wasm`);
+  }
+  return url;
+};
+
+/** Used by the runtime entry points. */
+export function setDefaultWasmSource(source: WasmSource): void {
+  defaultSource = source;
+}
+
+const loading = new Map<BackendName, Promise<Backend>>();
+
+/**
+ * Load (once) and activate a backend. Idempotent and safe to call again or
+ * concurrently (a warm isolate reuses what it loaded): each backend is
+ * loaded at most once per module instance.
+ */
 export async function init(options: InitOptions = {}): Promise<BackendName> {
   const name = options.backend ?? (simdSupported() ? 'wasm-simd' : wasmSupported() ? 'wasm' : 'js');
   if (name !== 'wasm-simd' && name !== 'wasm' && name !== 'js') {
@@ -53,16 +78,19 @@ export async function init(options: InitOptions = {}): Promise<BackendName> {
   }
   if (name === 'wasm-simd' && !simdSupported()) fail(`init: this runtime does not support WebAssembly SIMD; use backend 'wasm' or 'js'`);
   if (name === 'wasm' && !wasmSupported()) fail(`init: this runtime has no WebAssembly; use backend 'js'`);
-  let b = loaded.get(name);
-  if (!b) {
-    const kernels = name === 'js'
-      ? createJsKernels()
-      : await createWasmKernels(name, await compileModule(options.wasm ?? defaultWasmUrl(name)));
-    b = { kernels, arena: new Arena(kernels.heap) };
-    loaded.set(name, b);
+  let pending = loading.get(name);
+  if (!pending) {
+    pending = load(name, options.wasm);
+    loading.set(name, pending);
+    pending.catch(() => loading.delete(name)); // a failed load may be retried (e.g. with init({ wasm }))
   }
-  active = b;
+  active = await pending;
   return name;
+}
+
+async function load(name: BackendName, wasm: InitOptions['wasm']): Promise<Backend> {
+  const kernels = name === 'js' ? createJsKernels() : await createWasmKernels(name, await compileModule(wasm ?? (await defaultSource(name))));
+  return { kernels, arena: new Arena(kernels.heap) };
 }
 
 /** The name of the active backend. */
@@ -82,16 +110,24 @@ export function memoryInfo(): { backend: BackendName; heapBytes: number; liveBlo
   return { backend: b.kernels.name, heapBytes: b.arena.byteLength, liveBlocks: b.arena.liveBlocks };
 }
 
-function defaultWasmUrl(name: 'wasm-simd' | 'wasm'): URL {
-  return new URL(name === 'wasm-simd' ? '../../build/simd.wasm' : '../../build/scalar.wasm', import.meta.url);
+/** A URL string, or (in Node, Deno, Bun) a file path relative to the working directory. */
+function urlOf(s: string): URL {
+  const base = typeof location === 'object' && location?.href ? location.href
+    : typeof process === 'object' && typeof process.cwd === 'function' ? `file://${process.cwd()}/` : undefined;
+  try {
+    return new URL(s, base);
+  } catch {
+    fail(`init: ${JSON.stringify(s)} is not a URL or path of a wasm file`);
+  }
 }
 
 async function compileModule(src: WebAssembly.Module | BufferSource | URL | string): Promise<WebAssembly.Module> {
   if (src instanceof WebAssembly.Module) return src;
   if (typeof src === 'string' || src instanceof URL) {
-    const url = typeof src === 'string' ? new URL(src, import.meta.url) : src;
+    const url = typeof src === 'string' ? urlOf(src) : src;
     if (url.protocol === 'file:') {
-      const { readFile } = await import('node:fs/promises');
+      const fsModule = 'node:fs/promises'; // a variable, so browser bundlers leave it alone
+      const { readFile } = (await import(/* @vite-ignore */ fsModule)) as typeof import('node:fs/promises');
       const bytes = await readFile(url).catch((e: Error) => fail(`init: could not read the wasm build ${url.pathname}: ${e.message} (build it with \`npm run build\`)`));
       return WebAssembly.compile(bytes);
     }

@@ -1,0 +1,12 @@
+/**
+ * Cloudflare Workers (workerd): compiling wasm from bytes is refused at run
+ * time, so the builds are imported as modules — Wrangler and workerd turn a
+ * `.wasm` import into a compiled WebAssembly.Module.
+ */
+import { setDefaultWasmSource } from '../backend/registry.js';
+import simd from '../../build/simd.wasm';
+import scalar from '../../build/scalar.wasm';
+
+setDefaultWasmSource((name) => (name === 'wasm-simd' ? simd : scalar));
+
+export * from '../index.js';
