@@ -1,8 +1,9 @@
-// The training workloads of DESIGN.md (issue 3), lstm-wasm against
-// TensorFlow.js in one run. Run: `npm run bench:train` (builds first), or
-// `node bench/train.js` on a built tree; `-- --quick` for a short smoke run,
-// `-- --only=w3` / `--only=w4` for one workload, `-- --tfjs-cpu-epochs=N` to
-// cut TF.js cpu's W4 fit short (it is then reported per epoch and
+// The training workloads of DESIGN.md (issue 3) and the main job's fit
+// (issue 4), lstm-wasm against TensorFlow.js in one run. Run:
+// `npm run bench:train` (builds first), or `node bench/train.js` on a built
+// tree; `-- --quick` for a short smoke run, `-- --only=w3` / `--only=w4` /
+// `--only=forecast` for one workload, `-- --tfjs-cpu-epochs=N` to cut TF.js
+// cpu's W4 and forecast fits short (they are then reported per epoch and
 // extrapolated, clearly marked).
 //
 // W3: LSTM(8→64) → Dense(1) on the last step, MSE, Adam(1e-3), B=64, T=50:
@@ -14,6 +15,15 @@
 //     shuffled, 100 epochs: one fit per backend timed with performance.now
 //     (a single long run each, JIT warm-up included), then the test RMSE in
 //     passengers beside the naive baselines.
+// Forecast (issue 4): the default `lstm-wasm forecast` run, i.e. the
+//     library's forecaster(series) with its defaults (DEFAULT_RECIPE: log,
+//     12-month difference, standardized, windows of 6; DEFAULT_TRAINING:
+//     LSTM(50, returnSequences) → LSTM(100) → Dense(1), Adam(1e-3), batch 16,
+//     100 epochs, shuffled), its own f.fitSeconds and test RMSE, against
+//     TF.js fitting the same model from the same initial weights on the same
+//     windows (the forecaster's data prep redone with the exported
+//     FittedRecipe / chronologicalSplit / slidingWindows), with its test
+//     predictions turned back into passengers by the same FittedRecipe.
 //
 // Every model starts from the same weights (lstm-wasm's seeded initial
 // weights, copied into TF.js in Keras layout), so the first losses must agree.
@@ -31,20 +41,27 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Bench } from 'tinybench';
-import { Adam, Dense, init, LSTM, memoryInfo, Sequential } from '../dist/index.js';
+import {
+  Adam, chronologicalSplit, DEFAULT_RECIPE, DEFAULT_TRAINING, Dense, FittedRecipe, forecaster, init, LSTM, memoryInfo, rmse, Sequential, slidingWindows,
+} from '../dist/index.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const only = args.find((a) => a.startsWith('--only='))?.slice(7).toLowerCase();
-const runW3 = !only || only === 'w3', runW4 = !only || only === 'w4';
-if (only && only !== 'w3' && only !== 'w4') {
-  console.error(`bench/train.js: --only=${only}: use --only=w3 or --only=w4`);
+const runW3 = !only || only === 'w3', runW4 = !only || only === 'w4', runFC = !only || only === 'forecast';
+if (only && only !== 'w3' && only !== 'w4' && only !== 'forecast') {
+  console.error(`bench/train.js: --only=${only}: use --only=w3, --only=w4 or --only=forecast`);
   process.exit(2);
 }
 const W4_EPOCHS = quick ? 5 : 100;
+// the forecast workload runs forecaster()'s defaults; --quick only cuts its epochs
+const FC_OPTIONS = quick ? { epochs: 5 } : {};
+const FC_EPOCHS = FC_OPTIONS.epochs ?? DEFAULT_TRAINING.epochs;
 const tfjsCpuEpochsArg = Number(args.find((a) => a.startsWith('--tfjs-cpu-epochs='))?.slice(18));
-const TFJS_CPU_W4_EPOCHS = Number.isInteger(tfjsCpuEpochsArg) && tfjsCpuEpochsArg > 0 ? Math.min(tfjsCpuEpochsArg, W4_EPOCHS) : W4_EPOCHS;
+const tfjsCpuEpochs = (max) => (Number.isInteger(tfjsCpuEpochsArg) && tfjsCpuEpochsArg > 0 ? Math.min(tfjsCpuEpochsArg, max) : max);
+const TFJS_CPU_W4_EPOCHS = tfjsCpuEpochs(W4_EPOCHS);
+const TFJS_CPU_FC_EPOCHS = tfjsCpuEpochs(FC_EPOCHS);
 
 // ---------------------------------------------------------------- TF.js
 // TF.js's Node bundles are CommonJS; its banner ("install tfjs-node") and the
@@ -73,7 +90,7 @@ const tfWasmHeap = () => tf.backend().wasm.HEAPU8.buffer.byteLength;
 
 const toTf = (t) => tf.tensor(t.data, t.shape);
 
-/** A TF.js Sequential of LSTMs (+ Dense(1)) with lstm-wasm's Keras-layout weights. */
+/** A TF.js Sequential of LSTMs (+ Dense(1)) with lstm-wasm's Keras-layout weights, compiled with Adam(lr) and MSE. */
 function tfModel(spec, weights, lr) {
   const m = tf.sequential();
   spec.lstms.forEach((units, i) => {
@@ -252,19 +269,110 @@ async function w4Tf(backend, epochs) {
   tf.dispose([m, xs, ys, xt, p]);
 }
 
+// ---------------------------------------------------------------- forecast (issue 4)
+/**
+ * The forecaster's data prep, redone with the exported pieces exactly as
+ * src/forecast/forecaster.ts does it, so TF.js trains on the very windows
+ * forecaster(series) trains on and is scored on the same test points.
+ */
+function forecastData() {
+  const values = readAirline();
+  const o = { ...DEFAULT_TRAINING, ...FC_OPTIONS };
+  const recipe = DEFAULT_RECIPE;
+  const [testFrom] = chronologicalSplit(values.length, { test: o.test }).test;
+  const fitted = FittedRecipe.fit(recipe, values, testFrom);
+  const lag = fitted.lag;
+  const z = fitted.toModel(values);
+  const train = slidingWindows(z, { window: recipe.window, to: testFrom - lag });
+  const test = slidingWindows(z, { window: recipe.window, from: testFrom - lag });
+  const targets = test.targets.map((t) => t + lag);
+  const truth = targets.map((t) => values[t]);
+  return {
+    values, o, recipe, fitted, testFrom, train, test, targets,
+    spec: { I: 1, T: recipe.window, lstms: o.layers },
+    /** Test RMSE in passengers of model-space predictions, inverted by the same FittedRecipe from the true history. */
+    rmsePassengers: (zPred) => rmse(targets.map((t, i) => fitted.fromModel(zPred[i], t, values)), truth),
+  };
+}
+
+/** The Sequential forecaster() builds (same layers, same seeds, hence the same initial weights), compiled as it compiles it. */
+function forecasterModel(o) {
+  const m = new Sequential([
+    ...o.layers.map((units, i) => new LSTM({ inputSize: i === 0 ? 1 : undefined, units, returnSequences: i < o.layers.length - 1, seed: o.seed * 1000 + i })),
+    new Dense({ units: 1, seed: o.seed * 1000 + o.layers.length }),
+  ]);
+  m.compile({ optimizer: new Adam({ learningRate: o.learningRate }), loss: 'mse' });
+  return m;
+}
+
+const fc = {}; // backend label -> { epochs, ms, rmse, loss, initialLoss? }
+let fcData, fcWeights, fcInitialLoss, fcBaselines, fcReplica;
+
+/** Build the forecaster's model once (on the js backend, before any wasm heap exists): its initial weights, and its loss on the training windows before any update. */
+async function fcPrepare() {
+  await init({ backend: 'js' });
+  const m = forecasterModel(fcData.o);
+  fcWeights = kerasWeights(m);
+  fcInitialLoss = m.evaluate(fcData.train.x, fcData.train.y).loss;
+  m.dispose();
+}
+
+async function fcOurs(backend) {
+  await init({ backend });
+  const f = await forecaster(fcData.values, FC_OPTIONS);
+  try {
+    // the bench's data prep must be the forecaster's: same training windows, same test points
+    if (f.sizes.trainWindows !== fcData.train.targets.length || f.evaluation.targets.join() !== fcData.targets.join()) {
+      throw new Error(`forecast bench: the data prep differs from forecaster()'s (${f.sizes.trainWindows} vs ${fcData.train.targets.length} training windows)`);
+    }
+    const loss = f.history.history.loss;
+    fc[backend] = { epochs: f.history.epoch.length, ms: f.fitSeconds * 1000, rmse: f.evaluation.rmse, loss: loss.at(-1), firstEpochLoss: loss[0] };
+    fcBaselines ??= f.evaluation.baselines;
+  } finally {
+    f.dispose();
+  }
+}
+
+/** The rebuilt model, trained one epoch as forecaster() trains it, must give forecaster()'s first-epoch loss on the same backend. */
+async function fcCheckReplica(backend) {
+  await init({ backend });
+  const m = forecasterModel(fcData.o);
+  const h = await m.fit(fcData.train.x, fcData.train.y, { epochs: 1, batchSize: fcData.o.batchSize, seed: fcData.o.seed });
+  fcReplica = { backend, loss: h.history.loss[0], forecaster: fc[backend].firstEpochLoss };
+  m.dispose();
+}
+
+async function fcTf(backend, epochs) {
+  await tfBackend(backend);
+  if (backend === 'wasm') note(`TF.js wasm heap at start of forecast: ${mib(tfWasmHeap())}`);
+  const m = quiet(() => tfModel(fcData.spec, fcWeights, fcData.o.learningRate));
+  const xs = toTf(fcData.train.x), ys = toTf(fcData.train.y), xt = toTf(fcData.test.x);
+  const l0 = m.evaluate(xs, ys, { batchSize: fcData.o.batchSize });
+  const initialLoss = (await l0.data())[0];
+  const t0 = performance.now();
+  const h = await m.fit(xs, ys, { epochs, batchSize: fcData.o.batchSize, shuffle: true, verbose: 0 });
+  const ms = performance.now() - t0;
+  const p = m.predict(xt);
+  fc[`tfjs-${backend}`] = { epochs, ms, rmse: fcData.rmsePassengers(await p.data()), loss: h.history.loss.at(-1), initialLoss };
+  tf.dispose([m, xs, ys, xt, p, l0]);
+}
+
 // ---------------------------------------------------------------- run
 const OURS_WASM = ['wasm-simd', 'wasm'];
 if (runW4) air = airline();
+if (runFC) fcData = forecastData();
 
 // phase A: plain-JS typed-array code, before any wasm heap exists or grows
 if (runW3) { await w3Ours('js'); await w3Tf('cpu'); }
 if (runW4) { await w4Ours('js'); await w4Tf('cpu', TFJS_CPU_W4_EPOCHS); }
+if (runFC) { await fcPrepare(); await fcOurs('js'); await fcTf('cpu', TFJS_CPU_FC_EPOCHS); }
 
 // phase B: lstm-wasm's wasm builds
 const ourStart = {};
 for (const b of OURS_WASM) ourStart[b] = await ourHeap(b);
 if (runW3) for (const b of OURS_WASM) await w3Ours(b);
 if (runW4) for (const b of OURS_WASM) await w4Ours(b);
+if (runFC) { await fcOurs('wasm-simd'); await fcCheckReplica('wasm-simd'); }
 const ourEnd = {};
 for (const b of OURS_WASM) ourEnd[b] = await ourHeap(b);
 for (const b of OURS_WASM) note(`lstm-wasm ${b} heap: ${mib(ourStart[b])} at init, ${mib(ourEnd[b])} after phase B${ourEnd[b] !== ourStart[b] ? ' (GREW)' : ' (no growth)'}`);
@@ -272,7 +380,8 @@ for (const b of OURS_WASM) note(`lstm-wasm ${b} heap: ${mib(ourStart[b])} at ini
 // phase C: TF.js wasm (its heap grows as it runs)
 if (runW3) await w3Tf('wasm');
 if (runW4) await w4Tf('wasm', W4_EPOCHS);
-if (runW3 || runW4) note(`TF.js wasm heap at the end: ${mib(tfWasmHeap())}`);
+if (runFC) await fcTf('wasm', FC_EPOCHS);
+note(`TF.js wasm heap at the end: ${mib(tfWasmHeap())}`);
 
 // ---------------------------------------------------------------- report
 const cpu = os.cpus()[0]?.model ?? 'unknown cpu';
@@ -314,7 +423,31 @@ if (runW4) {
   out.push(`| naive: seasonal (12 months before) | — | — | — | — | — | ${air.baselines.seasonal.toFixed(1)} |`);
 }
 
-out.push('', `Order: lstm-wasm js and TF.js cpu were timed first, before any wasm heap existed in the process; then lstm-wasm wasm-simd and wasm; then TF.js wasm. Wasm heaps: ${heapLog.join('; ')}.`);
+if (runFC) {
+  const order = ['wasm-simd', 'js', 'tfjs-wasm', 'tfjs-cpu'];
+  const perEpoch = (b) => fc[b].ms / fc[b].epochs;
+  const { o, recipe, fitted } = fcData;
+  const label = (b) => (b.startsWith('tfjs') ? `${b} (same model, weights, windows)` : `lstm-wasm ${b}: \`forecaster(series)\``);
+  out.push('', `**The main job: default \`forecast\` fit** — \`forecaster(series)\` with ${quick ? `its defaults but ${FC_EPOCHS} epochs (--quick)` : 'its defaults'}, i.e. \`lstm-wasm forecast\`, on \`bench/data/international-airline-passengers.csv\` (${fcData.values.length} months): ${fitted.describe()}; the last ${fcData.values.length - fcData.testFrom} months held out (${fcData.train.targets.length} training windows, ${fcData.targets.length} test points); LSTM(${o.layers.join(', returnSequences) → LSTM(')}) → Dense(1), MSE, Adam(${o.learningRate}), batch ${o.batchSize}, shuffled, ${FC_EPOCHS} epochs. lstm-wasm's fit time is the forecaster's own \`f.fitSeconds\` and its RMSE \`f.evaluation.rmse\`; TF.js fits the same model from the same initial weights (the forecaster's seeded ones, in Keras layout) on the same windows, \`model.fit\` timed with performance.now, and its test predictions are turned back into passengers by the same FittedRecipe. One run per backend, JIT warm-up included; RMSE one step ahead on the test months in passengers (thousands).`, '');
+  out.push('| backend | epochs | fit s | ms / epoch | × vs lstm-wasm wasm-simd (per epoch) | final train loss (standardized MSE) | test RMSE |');
+  out.push('|---|---:|---:|---:|---:|---:|---:|');
+  for (const b of order) {
+    const r = fc[b];
+    const cut = r.epochs < FC_EPOCHS;
+    const time = cut ? `${(r.ms / 1000).toFixed(1)} (≈ ${(perEpoch(b) * FC_EPOCHS / 1000).toFixed(0)} for ${FC_EPOCHS}, extrapolated)` : (r.ms / 1000).toFixed(2);
+    const err = cut ? `${r.rmse.toFixed(1)} (after ${r.epochs} epochs: not comparable)` : r.rmse.toFixed(1);
+    out.push(`| ${label(b)} | ${r.epochs} | ${time} | ${perEpoch(b).toFixed(1)} | ${b === 'wasm-simd' ? '—' : fmt(perEpoch(b) / perEpoch('wasm-simd'))} | ${r.loss.toFixed(4)} | ${err} |`);
+  }
+  const bl = fcBaselines;
+  out.push(`| naive: persistence (last value) | — | — | — | — | — | ${bl.persistence.rmse.toFixed(1)} |`);
+  out.push(`| naive: seasonal (12 months before) | — | — | — | — | — | ${bl.seasonalNaive.rmse.toFixed(1)} |`);
+  out.push(`| naive: seasonal + last year-on-year change | — | — | — | — | — | ${bl.seasonalNaiveTrend.rmse.toFixed(1)} |`);
+  const same = fcReplica.loss === fcReplica.forecaster;
+  out.push('', `Same start: the training-window MSE before any update is ${fcInitialLoss.toFixed(6)} in lstm-wasm and ${fc['tfjs-cpu'].initialLoss.toFixed(6)} / ${fc['tfjs-wasm'].initialLoss.toFixed(6)} in TF.js cpu / wasm. The bench's rebuilt lstm-wasm model, trained one epoch as forecaster() trains it (${fcReplica.backend}), gives first-epoch loss ${fcReplica.loss.toFixed(6)} vs the forecaster's ${fcReplica.forecaster.toFixed(6)} (${same ? 'identical' : `DIFFERENT, rel. ${relDiff(fcReplica.loss, fcReplica.forecaster).toExponential(1)}`}). lstm-wasm's two backends share the shuffle seed; TF.js shuffles with its own generator, so its trajectory (and RMSE) is one different training run.`);
+}
+
+const ran = runW3 || runW4 ? 'wasm-simd and wasm' : 'wasm-simd';
+out.push('', `Order: lstm-wasm js and TF.js cpu were timed first, before any wasm heap existed in the process; then lstm-wasm ${ran}; then TF.js wasm. Wasm heaps: ${heapLog.join('; ')}.`);
 const grewBeforeC = OURS_WASM.filter((b) => ourEnd[b] !== ourStart[b]);
 out.push(`wasm memory grew before TF.js wasm ran: ${grewBeforeC.length ? `yes (lstm-wasm ${grewBeforeC.join(', ')}): TF.js wasm was timed after a grow` : 'no'}; js and TF.js cpu were timed in a process where nothing had grown.`);
 console.log(`\n${out.join('\n')}`);
