@@ -12,7 +12,6 @@ import { toTensor, tensorFrom, type Tensor, type TensorLike } from '../tensor.js
 import { Layer, type HeapBatch, type PreparedWeights, type WeightFormat, type Weights } from './layer.js';
 import { checkWeightRecord } from '../weights/take.js';
 import type { RecurrentLayer } from './recurrent.js';
-import { Workspace } from './workspace.js';
 
 export interface BidirectionalOptions {
   merge?: 'concat';
@@ -24,7 +23,6 @@ export class Bidirectional extends Layer {
   readonly forwardLayer: RecurrentLayer;
   readonly backwardLayer: RecurrentLayer;
   readonly merge = 'concat';
-  private ws: Workspace | undefined;
   private saved: { x: HeapBatch; recF: number; recB: number } | undefined;
 
   constructor(layer: RecurrentLayer, options: BidirectionalOptions = {}) {
@@ -210,16 +208,6 @@ export class Bidirectional extends Layer {
   override adoptGrads(ptr: number): void {
     this.forwardLayer.adoptGrads(ptr);
     this.backwardLayer.adoptGrads(ptr + 4 * this.forwardLayer.paramFloats());
-  }
-
-  private workspace(): Workspace {
-    if (!this.ws) this.ws = new Workspace(this.backend.arena);
-    return this.ws;
-  }
-
-  protected freeWorkspace(): void {
-    this.ws?.free();
-    this.ws = undefined;
   }
 
   override dispose(): void {

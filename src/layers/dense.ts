@@ -12,7 +12,6 @@ import { toTensor, tensorFrom, type Tensor, type TensorLike } from '../tensor.js
 import { packBias, packPanels, transpose, unpackBias, unpackPanels } from '../weights/packing.js';
 import { checkWeightRecord, rejectUnknown, takeWeight } from '../weights/take.js';
 import { Layer, checkPositiveInt, type HeapBatch, type PreparedWeights, type WeightFormat, type Weights } from './layer.js';
-import { Workspace } from './workspace.js';
 
 export interface DenseOptions {
   inputSize?: number;
@@ -26,7 +25,6 @@ export class Dense extends Layer {
   readonly className = 'Dense';
   readonly units: number;
   readonly activation: ActivationName;
-  private ws: Workspace | undefined;
   private saved: { x: HeapBatch; y: HeapBatch } | undefined;
 
   constructor(options: DenseOptions) {
@@ -168,21 +166,6 @@ export class Dense extends Layer {
       weight: { shape: [N, K], data: unpackPanels(g.subarray(0, Np * K), 1, N, K) },
       bias: { shape: [N], data: unpackBias(g.subarray(Np * K), 1, N) },
     };
-  }
-
-  private workspace(): Workspace {
-    if (!this.ws) this.ws = new Workspace(this.backend.arena);
-    return this.ws;
-  }
-
-  protected freeWorkspace(): void {
-    this.ws?.free();
-    this.ws = undefined;
-  }
-
-  requireInputSize(): number {
-    if (this.inputSize === undefined) fail(`${this.name}: input size unknown; give inputSize, or put the layer in a Sequential after a layer that fixes it`);
-    return this.inputSize;
   }
 
   config(): Record<string, unknown> {

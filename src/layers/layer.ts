@@ -7,6 +7,7 @@ import { activeBackend, type Backend } from '../backend/registry.js';
 import { fail } from '../errors.js';
 import { Random, defaultSeed } from '../init/random.js';
 import type { Tensor } from '../tensor.js';
+import { Workspace } from './workspace.js';
 
 export type WeightFormat = 'torch' | 'keras';
 export type Weights = Record<string, Tensor | { shape: number[]; data: ArrayLike<number> }>;
@@ -41,6 +42,7 @@ export abstract class Layer {
   /** Byte pointer of the gradients (same layout as the parameters), set when a model is compiled. */
   protected grads: number | undefined;
   private ownsParams = false;
+  private ws: Workspace | undefined;
   private disposed = false;
 
   constructor(options: { inputSize?: number; name?: string; seed?: number }, defaultName: string) {
@@ -57,11 +59,11 @@ export abstract class Layer {
   abstract keepsTime(inputHasTime: boolean): boolean;
   /** Parameters as Keras counts them. */
   abstract countParams(): number;
-  /** Floats of the packed parameter block (with padding). */
+  /** Floats of the packed parameter block (with padding). @internal */
   abstract paramFloats(): number;
   /** Write initial parameters into `view` (the layer's packed block). */
   protected abstract initParams(view: Float32Array, rng: Random): void;
-  /** Run on a batch already in the heap; returns the output batch (owned by this layer's workspace). */
+  /** Run on a batch already in the heap; returns the output batch (owned by this layer's workspace). @internal */
   abstract forwardHeap(x: HeapBatch): HeapBatch;
   abstract getWeights(options?: { to?: WeightFormat }): Record<string, Tensor>;
   /**
@@ -69,26 +71,43 @@ export abstract class Layer {
    * anything. setWeights writes at once; Bidirectional and loadStateDict
    * prepare every part first, so that a bad tensor anywhere leaves all
    * weights as they were.
+   * @internal
    */
   abstract prepareWeights(weights: Weights, options?: { from?: WeightFormat }): PreparedWeights;
-  /** Forward in training mode: remembers what backwardHeap needs. */
+  /** Forward in training mode: remembers what backwardHeap needs. @internal */
   abstract forwardTrain(x: HeapBatch): HeapBatch;
   /**
    * Backward of the last forwardTrain: `dy` is ∂L/∂output (in the output's
    * layout); adds ∂L/∂parameters into the gradient block; returns a
    * pointer to ∂L/∂input, or 0 when not asked for.
+   * @internal
    */
   abstract backwardHeap(dy: number, needInputGrad: boolean): number;
   /** ∂L/∂parameters of the last backward pass, under PyTorch's names. */
   abstract getGradients(): Record<string, Tensor>;
-  /** Free workspaces (not parameters). */
-  protected abstract freeWorkspace(): void;
   /** The layer's constructor options, for summaries and saving. */
   abstract config(): Record<string, unknown>;
 
   /** Load weights in PyTorch's (default) or Keras's layout; shapes and values are checked first. */
   setWeights(weights: Weights, options: { from?: WeightFormat } = {}): void {
     this.prepareWeights(weights, options).write();
+  }
+
+  /** This layer's scratch buffers in the heap (inputs, outputs, records, gradients), reused across calls. */
+  protected workspace(): Workspace {
+    if (!this.ws) this.ws = new Workspace(this.backend.arena);
+    return this.ws;
+  }
+
+  /** Free the workspaces (not the parameters). */
+  protected freeWorkspace(): void {
+    this.ws?.free();
+    this.ws = undefined;
+  }
+
+  requireInputSize(): number {
+    if (this.inputSize === undefined) fail(`${this.name}: input size unknown; give inputSize, or put the layer in a Sequential after a layer that fixes it`);
+    return this.inputSize;
   }
 
   /** Fix the input size (from the layer before, or from data), checking it against what was given. */
@@ -108,7 +127,7 @@ export abstract class Layer {
     return this.backendRef;
   }
 
-  /** The backend this layer is bound to, if it has allocated anything yet. */
+  /** The backend this layer is bound to, if it has allocated anything yet. @internal */
   get boundBackend(): Backend | undefined {
     return this.backendRef;
   }
@@ -119,7 +138,7 @@ export abstract class Layer {
     return this.backend.arena.f32().subarray(this.params >> 2, (this.params >> 2) + this.paramFloats());
   }
 
-  /** Allocate and initialize the parameters if not done yet. */
+  /** Allocate and initialize the parameters if not done yet. @internal */
   ensureParams(): void {
     this.assertLive();
     if (this.params) return;
@@ -134,6 +153,7 @@ export abstract class Layer {
   /**
    * Move the parameters into a block owned by someone else (a Sequential
    * keeps all of a model's parameters in one contiguous buffer).
+   * @internal
    */
   adoptParams(backend: Backend, ptr: number): void {
     this.assertLive();
@@ -151,7 +171,7 @@ export abstract class Layer {
     this.ownsParams = false;
   }
 
-  /** Use the gradient block at `ptr` (laid out like the parameters). */
+  /** Use the gradient block at `ptr` (laid out like the parameters). @internal */
   adoptGrads(ptr: number): void {
     this.grads = ptr;
   }

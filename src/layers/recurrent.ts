@@ -16,7 +16,6 @@ import type { Random } from '../init/random.js';
 import { toTensor, tensorFrom, type Tensor, type TensorLike } from '../tensor.js';
 import { add, packBias, packPanels, reorderGates, transpose, unpackBias, unpackPanels } from '../weights/packing.js';
 import { checkWeightRecord, rejectUnknown, takeWeight } from '../weights/take.js';
-import { Workspace } from './workspace.js';
 import { Layer, checkPositiveInt, type HeapBatch, type PreparedWeights, type WeightFormat, type Weights } from './layer.js';
 
 export interface CellSpec {
@@ -80,7 +79,6 @@ export abstract class RecurrentLayer extends Layer {
   readonly returnSequences: boolean;
   readonly unitForgetBias: boolean;
   protected abstract readonly cell: CellSpec;
-  private ws: Workspace | undefined;
   /** What the last training forward left for backward. */
   private saved: { x: HeapBatch; rec: number } | undefined;
 
@@ -427,21 +425,6 @@ export abstract class RecurrentLayer extends Layer {
   }
   finalC(B: number): number {
     return this.workspace().get('cT', B * this.units);
-  }
-
-  protected workspace(): Workspace {
-    if (!this.ws) this.ws = new Workspace(this.backend.arena);
-    return this.ws;
-  }
-
-  protected freeWorkspace(): void {
-    this.ws?.free();
-    this.ws = undefined;
-  }
-
-  requireInputSize(): number {
-    if (this.inputSize === undefined) fail(`${this.name}: input size unknown; give inputSize, or put the layer in a Sequential after a layer that fixes it`);
-    return this.inputSize;
   }
 
   config(): Record<string, unknown> {
