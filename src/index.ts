@@ -26,3 +26,5 @@ export { saveModel, loadModel, type ModelJSON, type SavedModel } from './io/mode
 export * from './timeseries/index.js';
 export { forecaster, forecastAhead, DEFAULT_TRAINING, type Forecaster, type ForecasterOptions, type Evaluation, type Scores } from './forecast/forecaster.js';
 export { FittedRecipe, DEFAULT_RECIPE, SEEDS_RECIPE, type Recipe } from './forecast/recipe.js';
+export { forecastChart, recordGates, gatePanels, type LabelledSeries } from './forecast/charts.js';
+export { lineChart, heatmapPanels, type LineChartOptions, type LineSeries, type HeatmapOptions, type HeatmapPanel } from './plot/index.js';

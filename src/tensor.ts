@@ -4,6 +4,7 @@
  */
 import { fail } from './errors.js';
 
+/** A float32 tensor: its `shape` and its `data` in row-major order. */
 export interface Tensor {
   shape: number[];
   data: Float32Array;

@@ -29,6 +29,7 @@ export type BackendName = 'wasm-simd' | 'wasm' | 'js';
 
 /** Activation codes for `activate` (Dense). */
 export const Act = { linear: 0, relu: 1, sigmoid: 2, tanh: 3, softmax: 4 } as const;
+/** Dense's activations. @useDeclaredType */
 export type ActivationName = keyof typeof Act;
 
 /** Where the kernels' data lives: wasm linear memory, or an ArrayBuffer for js. */

@@ -121,8 +121,18 @@ function urlOf(s: string): URL {
   }
 }
 
+/**
+ * A compiled module, also one from another realm: hosts such as Next.js's
+ * edge sandbox (Vercel's edge-runtime) compile `.wasm?module` imports in
+ * Node and inject them into the function's vm context, where `instanceof`
+ * sees a foreign WebAssembly.Module.
+ */
+function isWasmModule(x: unknown): boolean {
+  return x instanceof WebAssembly.Module || Object.prototype.toString.call(x) === '[object WebAssembly.Module]';
+}
+
 async function compileModule(src: WebAssembly.Module | BufferSource | URL | string): Promise<WebAssembly.Module> {
-  if (src instanceof WebAssembly.Module) return src;
+  if (isWasmModule(src)) return src as WebAssembly.Module;
   if (typeof src === 'string' || src instanceof URL) {
     const url = typeof src === 'string' ? urlOf(src) : src;
     if (url.protocol === 'file:') {
@@ -136,7 +146,7 @@ async function compileModule(src: WebAssembly.Module | BufferSource | URL | stri
     return WebAssembly.compile(await res.arrayBuffer());
   }
   try {
-    return await WebAssembly.compile(src);
+    return await WebAssembly.compile(src as BufferSource);
   } catch (e) {
     fail(`init: the wasm bytes given do not compile: ${(e as Error).message}`);
   }

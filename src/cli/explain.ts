@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { init } from '../backend/registry.js';
 import { forecaster } from '../forecast/forecaster.js';
-import { LSTM } from '../layers/lstm.js';
+import { gatePanels, recordGates } from '../forecast/charts.js';
 import { heatmapPanels } from '../plot/heatmap.js';
 import type { Tensor } from '../tensor.js';
 import { cliFail, intOption, parse } from './args.js';
@@ -40,28 +40,14 @@ export async function explainCommand(argv: string[]): Promise<void> {
   }
   const { model, recipe } = loadForecaster(modelPath);
   try {
-    const lstm = model.layers[0];
-    if (!(lstm instanceof LSTM)) cliFail(`explain draws LSTM gates, but this model's first layer is a ${lstm.className}`);
-    const z = recipe.toModel(series.values), lag = recipe.lag;
-    const end = endIndex(a.at, series.labels) - lag; // index into z of the last point fed
+    const end = endIndex(a.at, series.labels);
     const steps = intOption(a.steps, 'steps', recipe.recipe.window);
-    if (end < 0) cliFail(`--at ${a.at}: the first ${lag} points have no model-space value (they only start the difference)`);
-    if (steps > end + 1) cliFail(`--steps ${steps} reaches before the start: at most ${end + 1} points end at ${series.labels[end + lag]}`);
-    const x = { shape: [1, steps, 1], data: Float32Array.from(z.slice(end + 1 - steps, end + 1)) };
-    const rec = lstm.forward(x, { record: true }).record!;
-    const labels = series.labels.slice(end + 1 - steps + lag, end + 1 + lag);
-    const rows = (t: Tensor) => Array.from({ length: lstm.units }, (_, j) => Array.from({ length: steps }, (_, s) => t.data[s * lstm.units + j]));
+    const { layer: lstm, labels, record: rec } = recordGates(model, recipe, series, end, steps);
     const svg = heatmapPanels({
       title: `What ${lstm.name}'s gates did on ${series.name}, ${labels[0]} … ${labels[labels.length - 1]}`,
       subtitle: `first LSTM layer, ${lstm.units} units, fed ${steps} points (${recipe.describe()}) from a zero state`,
       xLabel: 'time step (oldest → newest)', rowLabel: 'unit', x: labels,
-      panels: [
-        { name: 'forget gate f', rows: rows(rec.forget), min: 0, max: 1, caption: 'what the cell keeps (1) and drops (0) of its memory at each step' },
-        { name: 'input gate i', rows: rows(rec.input), min: 0, max: 1, caption: 'how much of the new candidate is written into the cell' },
-        { name: 'candidate g', rows: rows(rec.candidate), min: -1, max: 1, caption: 'the new content proposed at each step (tanh, −1 … 1)' },
-        { name: 'output gate o', rows: rows(rec.output), min: 0, max: 1, caption: 'how much of the cell is exposed as the hidden state h = o·tanh(c)' },
-        { name: 'cell state c', rows: rows(rec.cell), caption: 'the conveyor belt: c = f·c + i·g, carried from step to step' },
-      ],
+      panels: gatePanels(rec, lstm.units),
     });
     const path = join(outDir, 'explain.svg');
     writeText(path, svg);

@@ -9,9 +9,10 @@ import { init, backend } from '../backend/registry.js';
 import type { BackendName } from '../backend/kernels.js';
 import { DEFAULT_TRAINING, forecaster, type Forecaster, type Scores } from '../forecast/forecaster.js';
 import { DEFAULT_RECIPE, SEEDS_RECIPE } from '../forecast/recipe.js';
-import { lineChart } from '../plot/line-chart.js';
+import { forecastChart } from '../forecast/charts.js';
+import { futureLabels } from '../timeseries/labels.js';
 import { choiceOption, cliFail, intOption, numberOption, parse, unitsOption, type OptionSpec } from './args.js';
-import { ensureDir, futureLabels, loadSeries, saveForecaster, writeText, type LoadedSeries } from './files.js';
+import { ensureDir, loadSeries, saveForecaster, writeText, type LoadedSeries } from './files.js';
 import { Progress } from './progress.js';
 
 export const FORECAST_OPTIONS: OptionSpec = {
@@ -124,7 +125,7 @@ function report(f: Forecaster, series: LoadedSeries, future: number[], horizon: 
   const names = { persistence: 'persistence (last value)', seasonalNaive: `seasonal naive (${f.recipe.recipe.period} before)`, seasonalNaiveTrend: 'seasonal naive + last year-on-year change' };
   const beats = (Object.keys(names) as (keyof typeof names)[]).filter((k) => e.rmse < b[k].rmse);
   const plotPath = join(outDir, 'forecast.svg');
-  writeText(plotPath, plot(f, series, future, futureAt));
+  writeText(plotPath, forecastChart(f, series, future, futureAt));
   const saved = saveForecaster(outDir, f.model, f.recipe, series);
   const summaryPath = join(outDir, 'summary.json');
   const summary: Summary = {
@@ -171,25 +172,4 @@ function printReport(s: Summary, f: Forecaster, series: LoadedSeries, log: (s?: 
   if (s.forecast.length) log(`Next ${s.forecast.length}: ${s.forecast.map((p) => `${p.label} ${p.value.toFixed(0)}`).join(', ')}`);
   log(`Wrote ${s.files.plot} (the plot), ${s.files.model} + ${s.files.weights} (the model), ${s.files.summary}`);
   log(`Next: open the plot; \`lstm-wasm explain\` draws what the LSTM's gates did; \`lstm-wasm forecast --help\` for the options.`);
-}
-
-function plot(f: Forecaster, series: LoadedSeries, future: number[], futureAt: string[]): string {
-  const N = series.values.length, x = [...series.labels, ...futureAt];
-  const at = (pairs: [number, number][], len: number) => {
-    const v: (number | null)[] = new Array(len).fill(null);
-    for (const [i, val] of pairs) v[i] = val;
-    return v;
-  };
-  const e = f.evaluation;
-  return lineChart({
-    title: `${series.name}: LSTM forecast (test RMSE ${e.rmse.toFixed(1)} vs seasonal naive ${e.baselines.seasonalNaive.rmse.toFixed(1)})`,
-    xLabel: 'time', yLabel: series.name, x,
-    series: [
-      { name: 'history', values: series.values.slice(0, f.sizes.trainPoints).concat(new Array(x.length - f.sizes.trainPoints).fill(null)) },
-      { name: 'test: truth', values: at(e.targets.map((t, i) => [t, e.truth[i]]), x.length) },
-      { name: 'test: LSTM, one step ahead', values: at(e.targets.map((t, i) => [t, e.predictions[i]]), x.length), dashed: true },
-      { name: `forecast: next ${future.length}`, values: at([[N - 1, series.values[N - 1]], ...future.map((v, k) => [N + k, v] as [number, number])], x.length), dashed: true },
-    ],
-    markX: [{ at: f.sizes.trainPoints - 0.5, label: 'train | test' }, ...(future.length ? [{ at: N - 0.5, label: 'forecast →' }] : [])],
-  });
 }

@@ -8,7 +8,8 @@ import { forecastAhead } from '../forecast/forecaster.js';
 import { slidingWindows } from '../timeseries/windows.js';
 import { rmse } from '../timeseries/metrics.js';
 import { choiceOption, cliFail, intOption, parse, type OptionSpec } from './args.js';
-import { futureLabels, loadForecaster, loadSeries } from './files.js';
+import { loadForecaster, loadSeries } from './files.js';
+import { futureLabels } from '../timeseries/labels.js';
 
 const COMMON: OptionSpec = { model: { type: 'string' }, backend: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } };
 

@@ -22,6 +22,7 @@ import { chronologicalSplit } from '../timeseries/split.js';
 import { slidingWindows } from '../timeseries/windows.js';
 import { DEFAULT_RECIPE, FittedRecipe, type Recipe } from './recipe.js';
 
+/** Options of forecaster(): the recipe (how the series becomes windows) and the training; unset ones take the defaults. */
 export interface ForecasterOptions extends Partial<Recipe> {
   /** LSTM units per layer; every layer but the last returns all steps. Default [50, 100], the tutorials' model. */
   layers?: number[];
@@ -36,6 +37,7 @@ export interface ForecasterOptions extends Partial<Recipe> {
   onEpochEnd?: (epoch: number, logs: Logs) => void | Promise<void>;
 }
 
+/** Forecast errors on the test points. */
 export interface Scores {
   rmse: number;
   mae: number;
@@ -43,6 +45,7 @@ export interface Scores {
   smape: number;
 }
 
+/** The model one step ahead on the test points, and naive baselines on the same points. */
 export interface Evaluation extends Scores {
   /** Series indices of the test points. */
   targets: number[];
@@ -53,6 +56,7 @@ export interface Evaluation extends Scores {
   baselines: { persistence: Scores; seasonalNaive: Scores; seasonalNaiveTrend: Scores };
 }
 
+/** What forecaster() returns: the trained model, how it did on the held-out test part, and `forecast(n)`. */
 export interface Forecaster {
   model: Sequential;
   recipe: FittedRecipe;
@@ -65,11 +69,18 @@ export interface Forecaster {
   evaluation: Evaluation;
   /** The next n points after the series, each fed back as input for the next (recursive forecasting). */
   forecast(n: number): number[];
+  /** Free the model's memory. */
   dispose(): void;
 }
 
+/** forecaster()'s training defaults: LSTM(50, all steps) → LSTM(100) → Dense(1), Adam, 100 epochs, the last 20% held out. */
 export const DEFAULT_TRAINING = { layers: [50, 100], epochs: 100, batchSize: 16, optimizer: 'adam' as OptimizerName, learningRate: 1e-3, seed: 1, test: 0.2 };
 
+/**
+ * Train an LSTM forecaster on a series: transform it by the recipe (default DEFAULT_RECIPE), train on
+ * all but the last part (`test`, default 20%), test one step ahead on that part against naive
+ * baselines, and return the model ready to forecast beyond the data.
+ */
 export async function forecaster(series: ArrayLike<number>, options: ForecasterOptions = {}): Promise<Forecaster> {
   const values = Array.from(series);
   if (values.some((v) => !Number.isFinite(v))) fail('forecaster: the series has NaN or infinite values');

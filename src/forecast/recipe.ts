@@ -16,6 +16,7 @@
 import { fail } from '../errors.js';
 import { MinMaxScaler, StandardScaler, type MinMaxScalerJSON, type StandardScalerJSON } from '../timeseries/scalers.js';
 
+/** How a series becomes model inputs and predictions become values again: transform, differencing, scaling, window. */
 export interface Recipe {
   /** 'log' needs positive values. */
   transform: 'log' | 'none';
@@ -28,6 +29,7 @@ export interface Recipe {
   window: number;
 }
 
+/** The default recipe: log, difference over 12 points (a year of months), standardized, windows of 6. */
 export const DEFAULT_RECIPE: Recipe = { transform: 'log', difference: 'seasonal', period: 12, scaler: 'standard', window: 6 };
 
 /** The tutorials' (the seeds') recipe: levels, min-max to [0, 1], windows of 10. */
@@ -70,10 +72,12 @@ export class FittedRecipe {
     return backward(this.recipe, base + change);
   }
 
+  /** The recipe and its fitted scaler, for saving. */
   toJSON(): { recipe: Recipe; scaler: MinMaxScalerJSON | StandardScalerJSON } {
     return { recipe: this.recipe, scaler: this.scaler.toJSON() };
   }
 
+  /** A fitted recipe saved with toJSON(). */
   static fromJSON(o: { recipe: Recipe; scaler: MinMaxScalerJSON | StandardScalerJSON }): FittedRecipe {
     checkRecipe(o?.recipe);
     const scaler = o.scaler?.type === 'MinMaxScaler' ? MinMaxScaler.fromJSON(o.scaler as MinMaxScalerJSON) : StandardScaler.fromJSON(o.scaler as StandardScalerJSON);

@@ -19,6 +19,7 @@ import type { LossName } from '../train/losses.js';
 import { getOptimizer } from '../train/optimizers.js';
 import { readSafetensorsWithMetadata, writeSafetensors } from './safetensors.js';
 
+/** The architecture file: each layer's class and config, and the compile settings. */
 export interface ModelJSON {
   format: 'lstm-wasm';
   version: 1;
@@ -36,6 +37,10 @@ export interface SavedModel {
 
 const OPTIMIZER_SLOT = 'optimizer.slot';
 
+/**
+ * The model's architecture as JSON and its weights (PyTorch names; with `includeOptimizer`, the
+ * optimizer's state too) as safetensors bytes. Same as `model.save()`.
+ */
 export function saveModel(model: Sequential, options: { includeOptimizer?: boolean } = {}): SavedModel {
   model.assertLive();
   const json: ModelJSON = { format: 'lstm-wasm', version: 1, name: model.name, layers: model.layers.map((l) => ({ className: l.className, config: l.config() })) };
@@ -54,6 +59,7 @@ export function saveModel(model: Sequential, options: { includeOptimizer?: boole
   return { json, weights: writeSafetensors(tensors, metadata) };
 }
 
+/** A Sequential from what saveModel() (or `model.save()`) wrote. Same as `Sequential.load()`. */
 export function loadModel(json: ModelJSON | string, weights: Uint8Array | ArrayBuffer): Sequential {
   const spec: ModelJSON = typeof json === 'string' ? parseJSON(json) : json;
   if (spec?.format !== 'lstm-wasm' || !Array.isArray(spec.layers)) fail('loadModel: not an lstm-wasm model JSON (no "format": "lstm-wasm" with "layers")');

@@ -14,10 +14,15 @@ import { sizeOf, type Tensor } from '../tensor.js';
 const ITEM_BYTES: Record<string, number> = { F32: 4, F16: 2, BF16: 2, F64: 8 };
 const MAX_HEADER = 100 * 1024 * 1024;
 
+/**
+ * The tensors of a safetensors file, as float32 (F16, BF16 and F64 are converted). A truncated or
+ * corrupt file throws an LstmWasmError that says what is wrong.
+ */
 export function readSafetensors(bytes: Uint8Array | ArrayBuffer): Record<string, Tensor> {
   return readSafetensorsWithMetadata(bytes).tensors;
 }
 
+/** readSafetensors, plus the file's `__metadata__` strings. */
 export function readSafetensorsWithMetadata(bytes: Uint8Array | ArrayBuffer): { tensors: Record<string, Tensor>; metadata: Record<string, string> } {
   const u8 = bytes instanceof Uint8Array ? bytes : bytes instanceof ArrayBuffer ? new Uint8Array(bytes) : fail('readSafetensors: expects a Uint8Array or ArrayBuffer');
   if (u8.length < 8) fail(`safetensors: file is ${u8.length} bytes, too short for the 8-byte header length (truncated?)`);

@@ -54,6 +54,11 @@ function torchLayers(sd: Record<string, Tensor>): TorchLayer[] {
   return [...byLabel.values()];
 }
 
+/**
+ * Load a whole PyTorch state_dict (a record of tensors, or safetensors bytes) into a matching model:
+ * stacked `_l{k}` groups map to successive layers, `_reverse` to Bidirectional, Linear to Dense.
+ * Same as `model.loadStateDict()`.
+ */
 export function loadStateDict(model: Sequential, source: Record<string, Tensor> | Uint8Array | ArrayBuffer): void {
   model.assertLive();
   const sd = source instanceof Uint8Array || source instanceof ArrayBuffer ? readSafetensors(source) : source;

@@ -18,6 +18,10 @@ export interface BidirectionalOptions {
   name?: string;
 }
 
+/**
+ * Runs a recurrent layer forwards and a twin with its own weights backwards over the sequence, and
+ * concatenates their outputs per step: [batch, time, 2·units] (or [batch, 2·units] of the two final states).
+ */
 export class Bidirectional extends Layer {
   readonly className = 'Bidirectional';
   readonly forwardLayer: RecurrentLayer;
@@ -54,6 +58,7 @@ export class Bidirectional extends Layer {
     return this.forwardLayer.countParams() + this.backwardLayer.countParams();
   }
 
+  /** @internal */
   paramFloats(): number {
     return this.forwardLayer.paramFloats() + this.backwardLayer.paramFloats();
   }
@@ -62,6 +67,7 @@ export class Bidirectional extends Layer {
     // each direction initializes itself (ensureParams / adoptParams below)
   }
 
+  /** @internal */
   override ensureParams(): void {
     this.assertLive();
     this.syncInputSize();
@@ -69,6 +75,7 @@ export class Bidirectional extends Layer {
     this.backwardLayer.ensureParams();
   }
 
+  /** @internal */
   override adoptParams(backend: Backend, ptr: number): void {
     this.syncInputSize();
     this.backendRef = backend;
@@ -92,7 +99,7 @@ export class Bidirectional extends Layer {
     return { ...prefixed('forward/', this.forwardLayer.getWeights({ to: 'keras' })), ...prefixed('backward/', this.backwardLayer.getWeights({ to: 'keras' })) };
   }
 
-  /** Both directions are checked before either is written. */
+  /** Both directions are checked before either is written. @internal */
   prepareWeights(weights: Weights, options: { from?: WeightFormat } = {}): PreparedWeights {
     this.assertLive();
     const from = options.from ?? 'torch', owner = `${this.name}.setWeights`;
@@ -147,6 +154,7 @@ export class Bidirectional extends Layer {
     return out;
   }
 
+  /** @internal */
   forwardHeap(x: HeapBatch): HeapBatch {
     if (!x.seq) fail(`${this.name}: needs 3-D input [batch, time, features]; the layer before returns 2-D (set returnSequences: true on it)`);
     return this.runBoth(x, 0, 0);
@@ -173,12 +181,14 @@ export class Bidirectional extends Layer {
     return seq ? { ptr: out, B, T, seq: true, F: 2 * H } : { ptr: out, B, T: 1, seq: false, F: 2 * H };
   }
 
+  /** @internal */
   forwardTrain(x: HeapBatch): HeapBatch {
     if (!x.seq) fail(`${this.name}: needs 3-D input [batch, time, features]; the layer before returns 2-D (set returnSequences: true on it)`);
     this.saved = { x, recF: this.forwardLayer.record(x.B, x.T), recB: this.backwardLayer.record(x.B, x.T) };
     return this.runBoth(x, this.saved.recF, this.saved.recB);
   }
 
+  /** @internal */
   backwardHeap(dy: number, needInputGrad: boolean): number {
     const s = this.saved ?? fail(`${this.name}: backward without a training forward`);
     const f = this.forwardLayer, b = this.backwardLayer, H = f.units, { B } = s.x;
@@ -205,6 +215,7 @@ export class Bidirectional extends Layer {
     return { ...this.forwardLayer.getGradients('_l0'), ...this.backwardLayer.getGradients('_l0_reverse') };
   }
 
+  /** @internal */
   override adoptGrads(ptr: number): void {
     this.forwardLayer.adoptGrads(ptr);
     this.backwardLayer.adoptGrads(ptr + 4 * this.forwardLayer.paramFloats());

@@ -21,6 +21,7 @@ export interface DenseOptions {
   seed?: number;
 }
 
+/** A fully connected layer: y = act(x·Wᵀ + b) on the last axis, so on [batch, features] or on every step of [batch, time, features]. */
 export class Dense extends Layer {
   readonly className = 'Dense';
   readonly units: number;
@@ -47,6 +48,7 @@ export class Dense extends Layer {
     return this.units * (this.requireInputSize() + 1);
   }
 
+  /** @internal */
   paramFloats(): number {
     return roundUp4(this.units) * (this.requireInputSize() + 1);
   }
@@ -74,6 +76,7 @@ export class Dense extends Layer {
     fail(`${this.name}: getWeights: unknown format ${JSON.stringify(to)}; use 'torch' or 'keras'`);
   }
 
+  /** @internal */
   prepareWeights(weights: Weights, options: { from?: WeightFormat } = {}): PreparedWeights {
     this.assertLive();
     const from = options.from ?? 'torch', owner = `${this.name}.setWeights`, N = this.units;
@@ -114,6 +117,7 @@ export class Dense extends Layer {
     return tensorFrom(this.backend.arena.f32(), y.ptr >> 2, seq ? [B, T, this.units] : [B, this.units]);
   }
 
+  /** @internal */
   forwardHeap(x: HeapBatch): HeapBatch {
     this.ensureParams();
     if (x.F !== this.inputSize) fail(`${this.name}: input has ${x.F} features but the layer expects ${this.inputSize}`);
@@ -130,7 +134,7 @@ export class Dense extends Layer {
     return { ptr: out, B: x.B, T: x.T, seq: x.seq, F: N };
   }
 
-  /** Forward in training mode: the input and output are kept for backward. */
+  /** Forward in training mode: the input and output are kept for backward. @internal */
   forwardTrain(x: HeapBatch): HeapBatch {
     const y = this.forwardHeap(x);
     this.saved = { x, y };
@@ -141,6 +145,7 @@ export class Dense extends Layer {
    * dz = dy ⊙ act'(y), then ∂W += xᵀ·dz, ∂b += Σ dz and ∂x = dz·W. With
    * `dyIsPreActivation` (crossentropy fused with its sigmoid/softmax) dy
    * already is ∂L/∂z.
+   * @internal
    */
   backwardHeap(dy: number, needInputGrad: boolean, dyIsPreActivation = false): number {
     const s = this.saved ?? fail(`${this.name}: backward without a training forward`);

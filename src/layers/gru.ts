@@ -10,6 +10,7 @@ import { RecurrentLayer, type CellSpec, type RecurrentOptions } from './recurren
 
 const GRU_CELL: CellSpec = { kind: 'gru', gates: 3, kerasOrder: [1, 0, 2], recurrentBias: true };
 
+/** Gated recurrent unit, PyTorch's formulation (= Keras `reset_after=True`): the reset gate is applied after the recurrent matmul. */
 export class GRU extends RecurrentLayer {
   readonly className = 'GRU';
   protected readonly cell = GRU_CELL;

@@ -9,7 +9,9 @@ import { Random, defaultSeed } from '../init/random.js';
 import type { Tensor } from '../tensor.js';
 import { Workspace } from './workspace.js';
 
+/** Whose names and layouts weights are in: PyTorch's (`weight_ih`, …) or Keras's (`kernel`, …). */
 export type WeightFormat = 'torch' | 'keras';
+/** Named tensors as setWeights takes them (`data` may be any array of numbers). */
 export type Weights = Record<string, Tensor | { shape: number[]; data: ArrayLike<number> }>;
 
 /** A batch of B rows, with a time axis of T steps when `seq`, F features each, at `ptr` in the heap. */
@@ -29,6 +31,10 @@ export interface PreparedWeights {
 
 const disposeSymbol: typeof Symbol.dispose = Symbol.dispose ?? Symbol.for('Symbol.dispose');
 
+/**
+ * The base of every layer (LSTM, GRU, SimpleRNN, Dense, Bidirectional): a name, an input size,
+ * and a parameter block in the backend's memory, allocated on first use. `dispose()` (or `using`) frees it.
+ */
 export abstract class Layer {
   /** 'LSTM', 'GRU', 'SimpleRNN', 'Dense', 'Bidirectional'. */
   abstract readonly className: string;
@@ -65,6 +71,7 @@ export abstract class Layer {
   protected abstract initParams(view: Float32Array, rng: Random): void;
   /** Run on a batch already in the heap; returns the output batch (owned by this layer's workspace). @internal */
   abstract forwardHeap(x: HeapBatch): HeapBatch;
+  /** The weights under PyTorch's (default) or Keras's names and layout. */
   abstract getWeights(options?: { to?: WeightFormat }): Record<string, Tensor>;
   /**
    * Check `weights` and convert them to the packed layout without writing
@@ -105,6 +112,7 @@ export abstract class Layer {
     this.ws = undefined;
   }
 
+  /** @internal */
   requireInputSize(): number {
     if (this.inputSize === undefined) fail(`${this.name}: input size unknown; give inputSize, or put the layer in a Sequential after a layer that fixes it`);
     return this.inputSize;
@@ -182,6 +190,7 @@ export abstract class Layer {
     return this.backend.arena.f32().subarray(g >> 2, (g >> 2) + this.paramFloats());
   }
 
+  /** Whether dispose() was called. */
   get isDisposed(): boolean {
     return this.disposed;
   }
@@ -197,6 +206,7 @@ export abstract class Layer {
     this.disposed = true;
   }
 
+  /** Same as dispose(), for `using`. */
   [disposeSymbol](): void {
     this.dispose();
   }

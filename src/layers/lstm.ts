@@ -11,6 +11,7 @@ import { RecurrentLayer, type CellSpec, type RecurrentOptions } from './recurren
 
 const LSTM_CELL: CellSpec = { kind: 'lstm', gates: 4, kerasOrder: [0, 1, 2, 3], recurrentBias: false };
 
+/** Long short-term memory layer: PyTorch's `nn.LSTM` gates (i, f, g, o), one bias (PyTorch's two are summed). */
 export class LSTM extends RecurrentLayer {
   readonly className = 'LSTM';
   protected readonly cell = LSTM_CELL;

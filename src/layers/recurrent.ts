@@ -74,6 +74,10 @@ export interface HeapState {
   cT: number;
 }
 
+/**
+ * What LSTM, GRU and SimpleRNN share: their options, weights in PyTorch's or Keras's layout, and
+ * `forward(x, { h, c })` over whole sequences [batch, time, features].
+ */
 export abstract class RecurrentLayer extends Layer {
   readonly units: number;
   readonly returnSequences: boolean;
@@ -99,6 +103,7 @@ export abstract class RecurrentLayer extends Layer {
     return this.returnSequences;
   }
 
+  /** Whether the cell carries a c state besides h (LSTM). */
   get hasCellState(): boolean {
     return this.cell.kind === 'lstm';
   }
@@ -109,6 +114,7 @@ export abstract class RecurrentLayer extends Layer {
     return G * H * (I + H + 1) + (recurrentBias ? G * H : 0);
   }
 
+  /** @internal */
   paramFloats(): number {
     const G = this.cell.gates, Hp = roundUp4(this.units), I = this.requireInputSize();
     return Hp * G * (I + this.units + 1 + (this.cell.recurrentBias ? 1 : 0));
@@ -188,7 +194,7 @@ export abstract class RecurrentLayer extends Layer {
     return { kernel: { shape: [I, G * H], data: kernel }, recurrentKernel: { shape: [H, G * H], data: recurrentKernel }, bias: { shape: [G * H], data: b } };
   }
 
-  /** Load weights from PyTorch's or Keras's layout (see getWeights). Shapes are checked; a layer without inputSize takes it from the weights. */
+  /** Load weights from PyTorch's or Keras's layout (see getWeights). Shapes are checked; a layer without inputSize takes it from the weights. @internal */
   prepareWeights(weights: Weights, options: { from?: WeightFormat; suffix?: string } = {}): PreparedWeights {
     this.assertLive();
     const G = this.cell.gates, H = this.units, from = options.from ?? 'torch', owner = `${this.name}.setWeights`;
@@ -322,7 +328,7 @@ export abstract class RecurrentLayer extends Layer {
     };
   }
 
-  /** Forward in training mode: the recurrence records what backward needs; the input is remembered. */
+  /** Forward in training mode: the recurrence records what backward needs; the input is remembered. @internal */
   forwardTrain(x: HeapBatch): HeapBatch {
     if (!x.seq) fail(`${this.name}: needs 3-D input [batch, time, features]; the layer before returns 2-D (set returnSequences: true on it)`);
     const { B, T } = x;
@@ -333,7 +339,7 @@ export abstract class RecurrentLayer extends Layer {
     return this.returnSequences ? { ptr: out, B, T, seq: true, F: this.units } : { ptr: st.hT, B, T: 1, seq: false, F: this.units };
   }
 
-  /** Backward of forwardTrain: dy is ∂L/∂output; accumulates weight gradients; returns ∂L/∂input (or 0). */
+  /** Backward of forwardTrain: dy is ∂L/∂output; accumulates weight gradients; returns ∂L/∂input (or 0). @internal */
   backwardHeap(dy: number, needInputGrad: boolean): number {
     const s = this.saved ?? fail(`${this.name}: backward without a training forward`);
     const dx = needInputGrad ? this.inputGrad(s.x) : 0;
@@ -342,7 +348,7 @@ export abstract class RecurrentLayer extends Layer {
     return dx;
   }
 
-  /** A zeroed ∂L/∂input buffer for x. */
+  /** A zeroed ∂L/∂input buffer for x. @internal */
   inputGrad(x: HeapBatch): number {
     const n = x.B * x.T * x.F;
     const dx = this.workspace().get('dx', n);
@@ -350,7 +356,7 @@ export abstract class RecurrentLayer extends Layer {
     return dx;
   }
 
-  /** The training record of this layer for B sequences of T steps. */
+  /** The training record of this layer for B sequences of T steps. @internal */
   record(B: number, T: number): number {
     return this.workspace().get('rec', recordFloats(this.cell.kind, B, T, this.units));
   }
@@ -359,6 +365,7 @@ export abstract class RecurrentLayer extends Layer {
    * Backward through time from a recorded forward `run`, then the weight
    * gradients over all steps as GEMMs and, if dx ≠ 0, ∂L/∂x added into dx.
    * dout (stride doutStride) is ∂L/∂h_t per step, dhT ∂L/∂(final h); either may be 0.
+   * @internal
    */
   backRun(x: HeapBatch, rec: number, dout: number, doutStride: number, dhT: number, reverse: boolean, dx: number): void {
     const { B, T } = x, rows = B * T;
@@ -380,7 +387,7 @@ export abstract class RecurrentLayer extends Layer {
     if (dx) k.gradInput(dz, rows, x.F, p + 4 * o.wx, panels, pw, dx);
   }
 
-  /** Heap forward for Sequential: from `state` (default zeros, final state in this layer's buffers). */
+  /** Heap forward for Sequential: from `state` (default zeros, final state in this layer's buffers). @internal */
   forwardHeap(x: HeapBatch, state?: HeapState, rec = 0): HeapBatch {
     if (!x.seq) fail(`${this.name}: needs 3-D input [batch, time, features]; the layer before returns 2-D (set returnSequences: true on it)`);
     const { B, T } = x;
@@ -396,6 +403,7 @@ export abstract class RecurrentLayer extends Layer {
    * The two kernel calls of a recurrent layer: project all B·T input rows
    * at once, then run the recurrence. `out` (0 for none) receives h_t with
    * row stride `outStride`; `reverse` walks time backwards (Bidirectional).
+   * @internal
    */
   run(x: HeapBatch, out: number, outStride: number, reverse: boolean, st: HeapState, rec = 0): void {
     this.ensureParams();
@@ -419,10 +427,11 @@ export abstract class RecurrentLayer extends Layer {
     return 0;
   }
 
-  /** This layer's final-state buffers for batch B. */
+  /** This layer's final-state buffers for batch B. @internal */
   finalH(B: number): number {
     return this.workspace().get('hT', B * this.units);
   }
+  /** @internal */
   finalC(B: number): number {
     return this.workspace().get('cT', B * this.units);
   }

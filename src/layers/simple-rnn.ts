@@ -8,6 +8,7 @@ export interface SimpleRNNOptions extends RecurrentOptions {
   activation?: 'tanh' | 'relu';
 }
 
+/** The plain recurrent layer: h = act(W·x + U·h + b), act = tanh (default) or relu. */
 export class SimpleRNN extends RecurrentLayer {
   readonly className = 'SimpleRNN';
   protected readonly cell = RNN_CELL;

@@ -16,6 +16,11 @@ import { Trainer, type CompileOptions, type FitOptions, type History } from '../
 import type { Logs } from '../train/callbacks.js';
 import { loadModel, saveModel, type ModelJSON, type SavedModel } from '../io/model-file.js';
 
+/**
+ * A stack of layers, each feeding the next (Keras's Sequential): `predict`, `stream`,
+ * `compile` / `fit` / `evaluate`, `save` / `load`, and PyTorch state_dict I/O. All the model's
+ * parameters are one block in the backend's memory; `dispose()` (or `using`) frees it.
+ */
 export class Sequential {
   readonly layers: readonly Layer[];
   name: string;
@@ -66,6 +71,7 @@ export class Sequential {
     return this.layers[this.layers.length - 1].outputSize;
   }
 
+  /** Input features per step (the first layer's inputSize), if known yet. */
   get inputSize(): number | undefined {
     return this.layers[0].inputSize;
   }
@@ -218,6 +224,7 @@ export class Sequential {
     return this.trainer?.loss.name;
   }
 
+  /** The compiled metrics' names, once compiled. */
   get metricNames(): string[] {
     return this.trainer?.metrics ?? [];
   }
@@ -237,7 +244,7 @@ export class Sequential {
     return this.trainer ?? fail(`${this.name}.${what}: compile the model first, e.g. model.compile({ optimizer: 'adam', loss: 'mse' })`);
   }
 
-  /** The contiguous parameter block: where it is, how many floats, on which backend. */
+  /** The contiguous parameter block: where it is, how many floats, on which backend. @internal */
   parameterBlock(): { backend: Backend; ptr: number; floats: number } {
     this.assertLive();
     this.requireBuilt('parameterBlock');
@@ -253,6 +260,7 @@ export class Sequential {
     return out;
   }
 
+  /** Put back parameters taken with snapshotParams(). */
   restoreParams(snapshot: Float32Array): void {
     const { backend, ptr, floats } = this.parameterBlock();
     if (snapshot.length !== floats) fail(`${this.name}.restoreParams: snapshot has ${snapshot.length} values, the model ${floats}`);
@@ -272,15 +280,17 @@ export class Sequential {
     this.disposed = true;
   }
 
+  /** Same as dispose(), for `using`. */
   [disposeSymbol](): void {
     this.dispose();
   }
 
+  /** Whether dispose() was called. */
   get isDisposed(): boolean {
     return this.disposed;
   }
 
-  /** The backend the model runs on: its layers' if they already hold memory, else the active one. */
+  /** The backend the model runs on: its layers' if they already hold memory, else the active one. @internal */
   get backend(): Backend {
     if (!this.backendRef) this.backendRef = this.layers.find((l) => l.boundBackend)?.boundBackend ?? activeBackend();
     return this.backendRef;
@@ -295,6 +305,7 @@ export class Sequential {
     if (this.layers[0].inputSize === undefined) fail(`${this.name}.${what}: input size unknown; give the first layer inputSize`);
   }
 
+  /** @internal */
   assertLive(): void {
     if (this.disposed) fail(`${this.name} was disposed; create a new model`);
   }

@@ -13,6 +13,10 @@ import { checkFinite, toTensor, type TensorLike } from '../tensor.js';
 import { Workspace } from '../layers/workspace.js';
 import type { Sequential } from './sequential.js';
 
+/**
+ * Made by `model.stream({ batch })`: feeds the model one step (or a chunk of steps) at a time,
+ * carrying every recurrent layer's state between calls; a steady `step` loop allocates nothing.
+ */
 export class SequenceStream {
   /** Steps fed since the start or the last reset. */
   steps = 0;
@@ -23,7 +27,7 @@ export class SequenceStream {
   private readonly keepsTime: boolean;
   private disposed = false;
 
-  /** Made by `model.stream()`, which checks `batch`; `onDispose` tells the model the stream is gone. */
+  /** Made by `model.stream()`, which checks `batch`; `onDispose` tells the model the stream is gone. @internal */
   constructor(private readonly model: Sequential, private readonly backend: Backend, readonly batch: number, private readonly onDispose?: () => void) {
     this.keepsTime = model.layers.reduce((seq, l) => l.keepsTime(seq), true);
     this.ws = new Workspace(backend.arena);
@@ -91,6 +95,7 @@ export class SequenceStream {
     this.steps = 0;
   }
 
+  /** Free the stream's buffers. Safe to call twice. */
   dispose(): void {
     if (this.disposed) return;
     this.ws.free();
@@ -98,6 +103,7 @@ export class SequenceStream {
     this.onDispose?.();
   }
 
+  /** Same as dispose(), for `using`. */
   [disposeSymbol](): void {
     this.dispose();
   }

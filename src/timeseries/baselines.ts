@@ -7,6 +7,7 @@
  */
 import { fail } from '../errors.js';
 
+/** @inline */
 type Series = ArrayLike<number>;
 
 /** Persistence (random walk): ŷ_t = y_{t−1}. Needs t ≥ 1. */

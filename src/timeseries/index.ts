@@ -12,3 +12,4 @@ export { slidingWindows, type WindowOptions, type Windows } from './windows.js';
 export { chronologicalSplit, type SplitOptions, type Split } from './split.js';
 export { rmse, mae, mape, smape } from './metrics.js';
 export { persistence, seasonalNaive, seasonalNaiveTrend } from './baselines.js';
+export { futureLabels } from './labels.js';

@@ -5,6 +5,7 @@
  */
 import { fail } from '../errors.js';
 
+/** @inline */
 type Values = ArrayLike<number>;
 
 function check(pred: Values, truth: Values, what: string): number {

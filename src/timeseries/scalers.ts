@@ -143,6 +143,7 @@ export class MinMaxScaler extends AffineScaler {
     return this.dataMin && { dataMin: [...this.dataMin], dataMax: [...this.dataMax!] };
   }
 
+  /** The settings and fitted parameters as plain JSON (restore with fromJSON). */
   toJSON(): MinMaxScalerJSON {
     return { type: 'MinMaxScaler', range: [...this.range], dataMin: this.dataMin ? [...this.dataMin] : null, dataMax: this.dataMax ? [...this.dataMax] : null };
   }
@@ -198,6 +199,7 @@ export class StandardScaler extends AffineScaler {
     return this.mean && { mean: [...this.mean], std: [...this.std!] };
   }
 
+  /** The fitted parameters as plain JSON (restore with fromJSON). */
   toJSON(): StandardScalerJSON {
     return { type: 'StandardScaler', mean: this.mean ? [...this.mean] : null, std: this.std ? [...this.std] : null };
   }

@@ -5,16 +5,24 @@
  */
 import type { Sequential } from '../model/sequential.js';
 
+/** Losses and metrics by name (`loss`, `mae`, `val_loss`, …). */
 export type Logs = Record<string, number>;
 
+/** Hooks that fit() calls, with Keras's names; each is optional and may be async (fit awaits it). */
 export interface Callback {
   /** Set by fit before training starts. */
   model?: Sequential;
+  /** Before the first epoch. */
   onTrainBegin?(logs: Logs): void | Promise<void>;
+  /** After the last epoch (or when training stopped). */
   onTrainEnd?(logs: Logs): void | Promise<void>;
+  /** Before each epoch (counted from 0). */
   onEpochBegin?(epoch: number, logs: Logs): void | Promise<void>;
+  /** After each epoch, with its mean loss and metrics (and `val_` ones with validation data). */
   onEpochEnd?(epoch: number, logs: Logs): void | Promise<void>;
+  /** Before each batch (counted from 0 in every epoch). */
   onBatchBegin?(batch: number, logs: Logs): void | Promise<void>;
+  /** After each batch, with its loss and metrics and its `size`. */
   onBatchEnd?(batch: number, logs: Logs): void | Promise<void>;
 }
 

@@ -10,8 +10,10 @@
  */
 import { fail } from '../errors.js';
 
+/** The built-in losses (Keras's names). */
 export type LossName = 'mse' | 'mae' | 'huber' | 'binaryCrossentropy' | 'categoricalCrossentropy';
 
+/** A loss on rows × cols of predictions and targets: its value and gradient. compile({ loss }) takes one, or a LossName. */
 export interface Loss {
   readonly name: LossName;
   /** Loss of predictions `p` against targets `y`, both rows × cols. */
@@ -20,6 +22,7 @@ export interface Loss {
   grad(p: Float32Array, y: Float32Array, cols: number, out: Float32Array): void;
   /** For crossentropy after its matching activation: ∂loss/∂(pre-activation), given the activated p. */
   readonly fusedActivation?: 'sigmoid' | 'softmax';
+  /** ∂loss/∂(pre-activation) into `out`, given the activated `p` (see fusedActivation). */
   gradLogits?(p: Float32Array, y: Float32Array, cols: number, out: Float32Array): void;
 }
 

@@ -15,6 +15,10 @@ export interface OptimizerOptions {
   clipValue?: number;
 }
 
+/**
+ * The base of SGD, RMSprop, Adam and AdamW: the learning rate (a number or a schedule),
+ * gradient clipping, and slot buffers (momentum, moments) in the backend's memory.
+ */
 export abstract class Optimizer {
   abstract readonly name: string;
   /** Updates done so far (Keras's `iterations`). */
@@ -45,6 +49,7 @@ export abstract class Optimizer {
    * Clip, then update `n` parameters at `params` from the gradients at
    * `grads`. Returns the global gradient norm before clipping (the trainer
    * reports a non-finite norm instead of updating).
+   * @internal
    */
   apply(backend: Backend, params: number, grads: number, n: number): number {
     if (this.backend && (this.backend !== backend || this.n !== n)) fail(`${this.name}: an optimizer instance serves one model; create one per model`);
@@ -70,12 +75,12 @@ export abstract class Optimizer {
 
   protected abstract settings(): Record<string, number | boolean>;
 
-  /** Slot buffers (pointers into the heap, each n floats) and the update count, for saving. */
+  /** Slot buffers (pointers into the heap, each n floats) and the update count, for saving. @internal */
   state(): { iterations: number; slots: number[]; n: number } {
     return { iterations: this.iterations, slots: this.slots, n: this.n };
   }
 
-  /** Put back a saved state: the update count and each slot's values. */
+  /** Put back a saved state: the update count and each slot's values. @internal */
   loadState(backend: Backend, n: number, iterations: number, slots: Float32Array[]): void {
     // a plain loop, not some(): a sparse array (a slot missing from the file) must fail too
     let fits = slots.length === this.slotCount;

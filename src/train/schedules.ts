@@ -4,7 +4,9 @@
  */
 import { fail } from '../errors.js';
 
+/** A learning rate as a function of the optimizer's update count (from 0). */
 export type Schedule = (iteration: number) => number;
+/** A constant learning rate or a schedule. */
 export type LearningRate = number | Schedule;
 
 /** lr · rate^(step / decaySteps), floored to whole periods when staircase (Keras ExponentialDecay). */
