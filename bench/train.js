@@ -206,7 +206,7 @@ const W4 = { I: 1, T: WINDOW, lstms: [50, 100], lr: 1e-2, batch: 32 };
 
 /** The second column of the CSV (monthly passengers, thousands), parsed by hand. */
 function readAirline() {
-  const text = fs.readFileSync(path.join(here, 'data', 'international-airline-passengers.csv'), 'utf8');
+  const text = fs.readFileSync(path.join(here, '..', 'data', 'international-airline-passengers.csv'), 'utf8');
   const values = text.split(/\r?\n/).slice(1).filter((l) => l.trim()).map((l, i) => {
     const v = Number(l.split(',')[1]);
     if (!Number.isFinite(v)) throw new Error(`airline CSV line ${i + 2}: no number in ${JSON.stringify(l)}`);
@@ -409,7 +409,7 @@ if (runW3) {
 if (runW4) {
   const order = ['wasm-simd', 'wasm', 'js', 'tfjs-wasm', 'tfjs-cpu'];
   const perEpoch = (b) => w4[b].ms / w4[b].epochs;
-  out.push('', `**W4 airline** — LSTM(50, returnSequences) → LSTM(100) → Dense(1) on \`bench/data/international-airline-passengers.csv\` (144 months): windows of ${WINDOW} → next month, chronological split ${air.nTrain} train / ${air.nTest} test windows, min-max scaling fitted on the training part (${air.lo}–${air.hi}), MSE, Adam(1e-2), batch ${W4.batch}, shuffled, ${W4_EPOCHS} epochs, same initial weights everywhere. One \`fit\` per backend timed with performance.now (a single run, JIT warm-up included); RMSE on the test windows in passengers (thousands).`, '');
+  out.push('', `**W4 airline** — LSTM(50, returnSequences) → LSTM(100) → Dense(1) on \`data/international-airline-passengers.csv\` (144 months): windows of ${WINDOW} → next month, chronological split ${air.nTrain} train / ${air.nTest} test windows, min-max scaling fitted on the training part (${air.lo}–${air.hi}), MSE, Adam(1e-2), batch ${W4.batch}, shuffled, ${W4_EPOCHS} epochs, same initial weights everywhere. One \`fit\` per backend timed with performance.now (a single run, JIT warm-up included); RMSE on the test windows in passengers (thousands).`, '');
   out.push('| backend | epochs run | fit time s | ms / epoch | wasm-simd is … × faster (per epoch) | final train loss (scaled MSE) | test RMSE |');
   out.push('|---|---:|---:|---:|---:|---:|---:|');
   for (const b of order) {
@@ -428,7 +428,7 @@ if (runFC) {
   const perEpoch = (b) => fc[b].ms / fc[b].epochs;
   const { o, recipe, fitted } = fcData;
   const label = (b) => (b.startsWith('tfjs') ? `${b} (same model, weights, windows)` : `lstm-wasm ${b}: \`forecaster(series)\``);
-  out.push('', `**The main job: default \`forecast\` fit** — \`forecaster(series)\` with ${quick ? `its defaults but ${FC_EPOCHS} epochs (--quick)` : 'its defaults'}, i.e. \`lstm-wasm forecast\`, on \`bench/data/international-airline-passengers.csv\` (${fcData.values.length} months): ${fitted.describe()}; the last ${fcData.values.length - fcData.testFrom} months held out (${fcData.train.targets.length} training windows, ${fcData.targets.length} test points); LSTM(${o.layers.join(', returnSequences) → LSTM(')}) → Dense(1), MSE, Adam(${o.learningRate}), batch ${o.batchSize}, shuffled, ${FC_EPOCHS} epochs. lstm-wasm's fit time is the forecaster's own \`f.fitSeconds\` and its RMSE \`f.evaluation.rmse\`; TF.js fits the same model from the same initial weights (the forecaster's seeded ones, in Keras layout) on the same windows, \`model.fit\` timed with performance.now, and its test predictions are turned back into passengers by the same FittedRecipe. One run per backend, JIT warm-up included; RMSE one step ahead on the test months in passengers (thousands).`, '');
+  out.push('', `**The main job: default \`forecast\` fit** — \`forecaster(series)\` with ${quick ? `its defaults but ${FC_EPOCHS} epochs (--quick)` : 'its defaults'}, i.e. \`lstm-wasm forecast\`, on \`data/international-airline-passengers.csv\` (${fcData.values.length} months): ${fitted.describe()}; the last ${fcData.values.length - fcData.testFrom} months held out (${fcData.train.targets.length} training windows, ${fcData.targets.length} test points); LSTM(${o.layers.join(', returnSequences) → LSTM(')}) → Dense(1), MSE, Adam(${o.learningRate}), batch ${o.batchSize}, shuffled, ${FC_EPOCHS} epochs. lstm-wasm's fit time is the forecaster's own \`f.fitSeconds\` and its RMSE \`f.evaluation.rmse\`; TF.js fits the same model from the same initial weights (the forecaster's seeded ones, in Keras layout) on the same windows, \`model.fit\` timed with performance.now, and its test predictions are turned back into passengers by the same FittedRecipe. One run per backend, JIT warm-up included; RMSE one step ahead on the test months in passengers (thousands).`, '');
   out.push('| backend | epochs | fit s | ms / epoch | × vs lstm-wasm wasm-simd (per epoch) | final train loss (standardized MSE) | test RMSE |');
   out.push('|---|---:|---:|---:|---:|---:|---:|');
   for (const b of order) {
