@@ -703,3 +703,16 @@ describe.skipIf(skipRender)('rendered with rsvg-convert', () => {
     writeFileSync(`${OUT_DIR}heatmap-large.png`, bigRendered.png);
   });
 });
+
+describe('heatmap ids', () => {
+  it('idPrefix keeps the ids of several heatmaps inlined in one page apart', () => {
+    const panel = { name: 'forget gate f', rows: [[0.1, 0.9], [0.5, 0.7]], min: 0, max: 1 };
+    const ids = (svg: string) => [...svg.matchAll(/\bid="([^"]+)"/g)].map((m) => m[1]);
+    const a = ids(heatmapPanels({ title: 'a', xLabel: 't', panels: [panel], idPrefix: 'first' }));
+    const b = ids(heatmapPanels({ title: 'b', xLabel: 't', panels: [panel], idPrefix: 'second' }));
+    expect(a.length).toBeGreaterThan(0);
+    expect(a.filter((id) => b.includes(id))).toEqual([]);
+    const svg = heatmapPanels({ title: 'c', xLabel: 't', panels: [panel], idPrefix: 'third' });
+    for (const id of ids(svg)) expect(svg).toContain(`url(#${id})`); // every gradient is used by its own colour bar
+  });
+});

@@ -147,7 +147,7 @@ async function train(name) {
   setState('training', `Training on ${name} …`);
 
   const losses = [];
-  let drawing = 0, lastDraw = 0;
+  let lastDraw = 0;
   const onEpochEnd = (epoch, logs) => {
     const t0 = performance.now();
     losses.push(logs.loss);
@@ -157,11 +157,10 @@ async function train(name) {
       ui.status.textContent = `Training on ${name}: epoch ${losses.length} of ${epochs}, loss ${num(logs.loss, 4)}`;
       lastDraw = performance.now();
     }
-    drawing += performance.now() - t0;
   };
   const f = await forecaster(series.values, { epochs, onEpochEnd });
   state.current = f;
-  const fitSeconds = Math.max(0, f.fitSeconds - drawing / 1000);
+  const fitSeconds = f.fitSeconds; // the forecaster does not count the time spent drawing in onEpochEnd
   drawLoss(losses, epochs, name);
 
   const future = f.forecast(HORIZON);

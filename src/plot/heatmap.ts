@@ -34,6 +34,8 @@ export interface HeatmapOptions {
   cellSize?: number;
   /** Optional labels of the columns (e.g. dates); default the 0-based time-step index. */
   x?: (string | number)[];
+  /** Prefix of the element ids (colour-bar gradients); give each SVG inlined into one page its own. Default 'hm'. */
+  idPrefix?: string;
 }
 
 /** viridis: perceptually uniform and readable with colour-vision deficiencies. */
@@ -232,7 +234,7 @@ export function heatmapPanels(options: HeatmapOptions): string {
     // colour bar, min at the bottom
     const barX = gridLeft + gridW + barGap;
     const barH = Math.max(gridH, 60);
-    const gradId = `hm-scale-${pi}`;
+    const gradId = `${(options.idPrefix ?? 'hm').replace(/[^A-Za-z0-9_-]/g, '') || 'hm'}-scale-${pi}`;
     const stops: string[] = [];
     const samples = 24;
     const stopAt = (v: number) => {
