@@ -95,7 +95,7 @@ export class Dense extends Layer {
       inputSize: K,
       write: () => {
         if (this.inputSize === undefined) this.setInputSize(K);
-        this.write(this.paramView(), w, b);
+        this.write(this.paramView(false), w, b); // every parameter is written
       },
     };
   }

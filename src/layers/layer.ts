@@ -140,14 +140,19 @@ export abstract class Layer {
     return this.backendRef;
   }
 
-  /** The heap as floats, after making sure the parameters exist. */
-  protected paramView(): Float32Array {
-    this.ensureParams();
+  /**
+   * The parameter block as floats, after making sure it exists. A caller
+   * about to overwrite all of it (setWeights) passes initialize = false:
+   * the random initial weights would be thrown away unseen (for a large
+   * layer the orthogonal init is most of a cold start).
+   */
+  protected paramView(initialize = true): Float32Array {
+    this.ensureParams(initialize);
     return this.backend.arena.f32().subarray(this.params >> 2, (this.params >> 2) + this.paramFloats());
   }
 
-  /** Allocate and initialize the parameters if not done yet. @internal */
-  ensureParams(): void {
+  /** Allocate (and, unless told not to, initialize) the parameters if not done yet. @internal */
+  ensureParams(initialize = true): void {
     this.assertLive();
     if (this.params) return;
     if (this.inputSize === undefined) {
@@ -155,7 +160,7 @@ export abstract class Layer {
     }
     this.params = this.backend.arena.allocFloats(this.paramFloats());
     this.ownsParams = true;
-    this.initParams(this.backend.arena.f32().subarray(this.params >> 2, (this.params >> 2) + this.paramFloats()), new Random(this.seed));
+    if (initialize) this.initParams(this.backend.arena.f32().subarray(this.params >> 2, (this.params >> 2) + this.paramFloats()), new Random(this.seed));
   }
 
   /**

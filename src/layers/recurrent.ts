@@ -246,7 +246,7 @@ export abstract class RecurrentLayer extends Layer {
       inputSize: I,
       write: () => {
         if (this.inputSize === undefined) this.setInputSize(I);
-        this.writeTorchForm(this.paramView(), w);
+        this.writeTorchForm(this.paramView(false), w); // every parameter is written
       },
     };
   }
