@@ -24,7 +24,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as lib from '../src/index.js';
 import { serve } from '../scripts/serve.js';
 import { predictOnce } from './runtimes/model.mjs';
+import { diffOutputs, payload, type Outputs } from './runtimes/payload.js';
 import { BACKENDS, golden, maxAbsDiff } from './helpers.js';
+
+const g = golden('lstm_small'); // PyTorch's answer for the golden part of the payload
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const CHROMIUM = '/usr/bin/chromium';
@@ -36,29 +39,8 @@ const TOL = 1e-5;
 const SKIP = !existsSync(CHROMIUM) && !process.env.CI;
 if (SKIP) console.warn(`browser.test: ${CHROMIUM} not found, the Chromium tests are skipped (apt-get install -y chromium); in CI (CI set) they run`);
 
-interface T { shape: number[]; data: number[] }
-interface Outputs { seeded: T; golden: { output: T; h: T; c: T } }
 type PredictOnce = typeof predictOnce;
 
-// the payload test/runtimes.test.ts gives every runtime: [batch 2, time 3, features 3] + the golden lstm_small
-const g = golden('lstm_small');
-const payload = {
-  x: [
-    [[0.1, 0.2, 0.3], [0.4, -0.5, 0.6], [-0.7, 0.8, 0.9]],
-    [[1, 0, -1], [0.5, 0.5, 0.5], [-2, 1, 0.25]],
-  ],
-  golden: { stateDict: g.state_dict, input: g.inputs.input, h0: g.inputs.h0, c0: g.inputs.c0 },
-};
-
-function diffOutputs(a: Outputs, b: Outputs): number {
-  const pairs: [T, T][] = [[a.seeded, b.seeded], [a.golden.output, b.golden.output], [a.golden.h, b.golden.h], [a.golden.c, b.golden.c]];
-  let m = 0;
-  for (const [x, y] of pairs) {
-    expect(x.shape).toEqual(y.shape);
-    m = Math.max(m, maxAbsDiff(x.data, y.data));
-  }
-  return m;
-}
 
 /** A few epochs of LSTM(3→8) → Dense(1) from seeded weights. Runs as is in Node and, through its source, in the page. */
 async function fitSmall(l: typeof lib, data: { x: number[][][]; y: number[][] }, name: string) {

@@ -9,22 +9,7 @@ import {
   Bidirectional, Dense, GRU, init, LSTM, LstmWasmError, memoryInfo, Sequential, SimpleRNN,
   type Layer, type Tensor, type TensorLike,
 } from '../src/index.js';
-import { BACKENDS, randomTensor, rng } from './helpers.js';
-
-/** Run `fn`, expect an LstmWasmError whose message matches every pattern; return it. */
-function throwsLW(fn: () => unknown, ...patterns: RegExp[]): LstmWasmError {
-  let err: unknown;
-  try {
-    fn();
-  } catch (e) {
-    err = e;
-  }
-  if (!(err instanceof LstmWasmError)) {
-    throw new Error(`expected an LstmWasmError matching ${patterns.join(' ')}, got ${err === undefined ? 'no error' : String(err)}`);
-  }
-  for (const p of patterns) expect(err.message).toMatch(p);
-  return err;
-}
+import { BACKENDS, randomTensor, rng, throwsLW } from './helpers.js';
 
 /** As throwsLW, and the failed call took no heap blocks and did not grow the heap. */
 function failsCleanly(fn: () => unknown, ...patterns: RegExp[]): LstmWasmError {

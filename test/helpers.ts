@@ -1,7 +1,8 @@
 /** Shared by the tests: the backends to run, golden cases, comparisons. */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { BackendName, Tensor } from '../src/index.js';
+import { expect } from 'vitest';
+import { LstmWasmError, type BackendName, type Tensor } from '../src/index.js';
 
 export const BACKENDS: BackendName[] = ['wasm-simd', 'wasm', 'js'];
 
@@ -71,4 +72,34 @@ export function randomTensor(shape: number[], r: (lo?: number, hi?: number) => n
   const data = new Float32Array(n);
   for (let i = 0; i < n; i++) data[i] = r(-scale, scale);
   return { shape, data };
+}
+
+/** Run `fn`, expect an LstmWasmError whose message matches every pattern; return it. */
+export function throwsLW(fn: () => unknown, ...patterns: RegExp[]): LstmWasmError {
+  let err: unknown;
+  try {
+    fn();
+  } catch (e) {
+    err = e;
+  }
+  return checkLW(err, patterns);
+}
+
+/** As throwsLW, for a promise that must reject. */
+export async function rejectsLW(p: Promise<unknown>, ...patterns: RegExp[]): Promise<LstmWasmError> {
+  let err: unknown;
+  try {
+    await p;
+  } catch (e) {
+    err = e;
+  }
+  return checkLW(err, patterns);
+}
+
+function checkLW(err: unknown, patterns: RegExp[]): LstmWasmError {
+  if (!(err instanceof LstmWasmError)) {
+    throw new Error(`expected an LstmWasmError matching ${patterns.join(' ')}, got ${err === undefined ? 'no error' : String(err)}`);
+  }
+  for (const p of patterns) expect(err.message).toMatch(p);
+  return err;
 }

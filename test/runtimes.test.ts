@@ -22,7 +22,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { build, type Plugin } from 'esbuild';
 import * as lib from '../src/index.js';
 import { predictOnce } from './runtimes/model.mjs';
+import { diffOutputs, payload, type Outputs } from './runtimes/payload.js';
 import { golden, maxAbsDiff } from './helpers.js';
+
+const g = golden('lstm_small'); // PyTorch's answer for the golden part of the payload
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const FIXTURES = join(ROOT, 'test/runtimes');
@@ -30,34 +33,13 @@ const BIN = (name: string) => join(ROOT, 'node_modules/.bin', name);
 const TOL = 1e-5;
 const CI = !!process.env.CI;
 
-interface T { shape: number[]; data: number[] }
-interface Outputs { seeded: T; golden: { output: T; h: T; c: T } }
 
 // ---- the payload every runtime gets, and Node's answer ----------------------------------
 
-const g = golden('lstm_small');
-const payload = {
-  // [batch 2, time 3, features 3]
-  x: [
-    [[0.1, 0.2, 0.3], [0.4, -0.5, 0.6], [-0.7, 0.8, 0.9]],
-    [[1, 0, -1], [0.5, 0.5, 0.5], [-2, 1, 0.25]],
-  ],
-  golden: { stateDict: g.state_dict, input: g.inputs.input, h0: g.inputs.h0, c0: g.inputs.c0 },
-};
 
 let reference: Outputs;
 let nodeBackend: string;
 
-/** Max |a − b| over every output of the two runs (shapes must match). */
-function diffOutputs(a: Outputs, b: Outputs): number {
-  const pairs: [T, T][] = [[a.seeded, b.seeded], [a.golden.output, b.golden.output], [a.golden.h, b.golden.h], [a.golden.c, b.golden.c]];
-  let m = 0;
-  for (const [x, y] of pairs) {
-    expect(x.shape).toEqual(y.shape);
-    m = Math.max(m, maxAbsDiff(x.data, y.data));
-  }
-  return m;
-}
 
 // ---- what each runtime did, printed at the end -------------------------------------------
 

@@ -6,26 +6,19 @@
  * seasonal naive 47.195 / 46.082, seasonal naive + trend 17.635 / 18.556).
  */
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { throwsLW } from './helpers.js';
 import {
   chronologicalSplit, LstmWasmError, mae, mape, MinMaxScaler, parseCsvSeries, persistence, rmse,
   seasonalNaive, seasonalNaiveTrend, slidingWindows, smape, StandardScaler, type Tensor,
 } from '../src/index.js';
 
-const AIRLINE = '/work/shared/data/international-airline-passengers.csv';
+const AIRLINE = fileURLToPath(new URL('../data/international-airline-passengers.csv', import.meta.url)); // the copy the package ships
 
 /** Run `fn`, expect an LstmWasmError whose message matches every pattern and is one line; return the message. */
-function throwsLW(fn: () => unknown, ...patterns: RegExp[]): string {
-  let err: unknown;
-  try {
-    fn();
-  } catch (e) {
-    err = e;
-  }
-  if (!(err instanceof LstmWasmError)) {
-    throw new Error(`expected an LstmWasmError matching ${patterns.join(' ')}, got ${err === undefined ? 'no error' : String(err)}`);
-  }
-  for (const p of patterns) expect(err.message).toMatch(p);
+function throwsLine(fn: () => unknown, ...patterns: RegExp[]): string {
+  const err = throwsLW(fn, ...patterns);
   expect(err.message).not.toContain('\n');
   return err.message;
 }
@@ -98,38 +91,38 @@ describe('parseCsvSeries', () => {
   });
 
   it('counts rows as file lines (header = row 1), blank lines included', () => {
-    throwsLW(() => parseCsvSeries('t,v\na,1\n\nb,x\n'), /row 4, column "v": "x" is not a number/);
+    throwsLine(() => parseCsvSeries('t,v\na,1\n\nb,x\n'), /row 4, column "v": "x" is not a number/);
   });
 
   it('errors: empty file, no data rows', () => {
-    throwsLW(() => parseCsvSeries(''), /empty/);
-    throwsLW(() => parseCsvSeries('\uFEFF\n \r\n'), /empty/);
-    throwsLW(() => parseCsvSeries('time,passengers\n\n'), /no data rows/, /time,passengers/);
+    throwsLine(() => parseCsvSeries(''), /empty/);
+    throwsLine(() => parseCsvSeries('\uFEFF\n \r\n'), /empty/);
+    throwsLine(() => parseCsvSeries('time,passengers\n\n'), /no data rows/, /time,passengers/);
   });
 
   it('errors: an unknown column lists the columns', () => {
-    throwsLW(() => parseCsvSeries('time,passengers\na,1\n', { column: 'pax' }), /no column named "pax"/, /0: "time", 1: "passengers"/);
-    throwsLW(() => parseCsvSeries('time,passengers\na,1\n', { column: 2 }), /column 2 is out of range/, /1: "passengers"/);
-    throwsLW(() => parseCsvSeries('time,passengers\na,1\n', { dateColumn: 'when' }), /no column named "when"/);
-    throwsLW(() => parseCsvSeries('time,passengers\na,1\n', { column: 1, dateColumn: 1 }), /same column/);
+    throwsLine(() => parseCsvSeries('time,passengers\na,1\n', { column: 'pax' }), /no column named "pax"/, /0: "time", 1: "passengers"/);
+    throwsLine(() => parseCsvSeries('time,passengers\na,1\n', { column: 2 }), /column 2 is out of range/, /1: "passengers"/);
+    throwsLine(() => parseCsvSeries('time,passengers\na,1\n', { dateColumn: 'when' }), /no column named "when"/);
+    throwsLine(() => parseCsvSeries('time,passengers\na,1\n', { column: 1, dateColumn: 1 }), /same column/);
   });
 
   it('errors: a non-numeric value names the row, the column and the value', () => {
     const lines = readFileSync(AIRLINE, 'utf8').split('\n');
     lines[16] = '"1950-04",12a'; // row 17 of the file (header = row 1)
-    const msg = throwsLW(() => parseCsvSeries(lines.join('\n'), { source: 'air.csv' }), /row 17, column "passengers": "12a" is not a number/);
+    const msg = throwsLine(() => parseCsvSeries(lines.join('\n'), { source: 'air.csv' }), /row 17, column "passengers": "12a" is not a number/);
     expect(msg).toMatch(/^lstm-wasm: air\.csv: /); // the source begins the message
-    throwsLW(() => parseCsvSeries('t,v\na,0x10\n'), /"0x10" is not a number/);
-    throwsLW(() => parseCsvSeries('t,v\na,Infinity\n'), /"Infinity" is not a number/);
-    throwsLW(() => parseCsvSeries('t,v\na,"1,000"\n'), /"1,000" is not a number/);
+    throwsLine(() => parseCsvSeries('t,v\na,0x10\n'), /"0x10" is not a number/);
+    throwsLine(() => parseCsvSeries('t,v\na,Infinity\n'), /"Infinity" is not a number/);
+    throwsLine(() => parseCsvSeries('t,v\na,"1,000"\n'), /"1,000" is not a number/);
   });
 
   it('errors: missing values (empty, NA, a short row), wrong field counts, an unclosed quote', () => {
-    throwsLW(() => parseCsvSeries('t,v\na,1\nb,\n'), /row 3, column "v": missing value/, /fill it in|remove the row/);
-    throwsLW(() => parseCsvSeries('t,v\na,1\nb,NA\n'), /row 3, column "v": missing value \("NA"\)/);
-    throwsLW(() => parseCsvSeries('t,v\na,1\nb\n'), /row 3 has 1 field but the header has 2 columns/);
-    throwsLW(() => parseCsvSeries('t,v\na,1,2\n'), /row 2 has 3 fields/);
-    throwsLW(() => parseCsvSeries('t,v\n"a,1\n'), /row 2 has a quote that is never closed/);
+    throwsLine(() => parseCsvSeries('t,v\na,1\nb,\n'), /row 3, column "v": missing value/, /fill it in|remove the row/);
+    throwsLine(() => parseCsvSeries('t,v\na,1\nb,NA\n'), /row 3, column "v": missing value \("NA"\)/);
+    throwsLine(() => parseCsvSeries('t,v\na,1\nb\n'), /row 3 has 1 field but the header has 2 columns/);
+    throwsLine(() => parseCsvSeries('t,v\na,1,2\n'), /row 2 has 3 fields/);
+    throwsLine(() => parseCsvSeries('t,v\n"a,1\n'), /row 2 has a quote that is never closed/);
   });
 });
 
@@ -184,17 +177,17 @@ describe('MinMaxScaler', () => {
 
   it('errors: use before fit, bad range, empty/ragged/non-finite input, feature mismatch, bad JSON', () => {
     const s = new MinMaxScaler();
-    throwsLW(() => s.transform([1]), /MinMaxScaler\.transform: the scaler is not fitted — call fit/);
-    throwsLW(() => s.inverseTransform([1]), /MinMaxScaler\.inverseTransform: the scaler is not fitted/);
-    throwsLW(() => new MinMaxScaler({ range: [1, 0] }), /range must be \[low, high\]/);
-    throwsLW(() => s.fit([]), /no values/);
-    throwsLW(() => s.fit([[1, 2], [3]]), /ragged rows — row 1 has 1 values, row 0 has 2/);
-    throwsLW(() => s.fit([1, NaN]), /value 1 is NaN/);
+    throwsLine(() => s.transform([1]), /MinMaxScaler\.transform: the scaler is not fitted — call fit/);
+    throwsLine(() => s.inverseTransform([1]), /MinMaxScaler\.inverseTransform: the scaler is not fitted/);
+    throwsLine(() => new MinMaxScaler({ range: [1, 0] }), /range must be \[low, high\]/);
+    throwsLine(() => s.fit([]), /no values/);
+    throwsLine(() => s.fit([[1, 2], [3]]), /ragged rows — row 1 has 1 values, row 0 has 2/);
+    throwsLine(() => s.fit([1, NaN]), /value 1 is NaN/);
     s.fit([[1, 2], [3, 4]]);
-    throwsLW(() => s.transform([[1, 2, 3]]), /rows have 3 features but the scaler was fitted on 2/);
-    throwsLW(() => s.transform([1], { feature: 2 }), /feature 2 is out of range/);
-    throwsLW(() => MinMaxScaler.fromJSON({ type: 'StandardScaler' } as never), /not a MinMaxScaler JSON/);
-    throwsLW(() => MinMaxScaler.fromJSON({ type: 'MinMaxScaler', range: [0, 1], dataMin: [0], dataMax: null }), /dataMax must be a non-empty array/);
+    throwsLine(() => s.transform([[1, 2, 3]]), /rows have 3 features but the scaler was fitted on 2/);
+    throwsLine(() => s.transform([1], { feature: 2 }), /feature 2 is out of range/);
+    throwsLine(() => MinMaxScaler.fromJSON({ type: 'StandardScaler' } as never), /not a MinMaxScaler JSON/);
+    throwsLine(() => MinMaxScaler.fromJSON({ type: 'MinMaxScaler', range: [0, 1], dataMin: [0], dataMax: null }), /dataMax must be a non-empty array/);
   });
 });
 
@@ -229,9 +222,9 @@ describe('StandardScaler', () => {
     const s = new StandardScaler().fit([1, 2, 3, 4]);
     const r = StandardScaler.fromJSON(JSON.parse(JSON.stringify(s.toJSON())));
     expect(r.transform([10])).toEqual(s.transform([10]));
-    throwsLW(() => new StandardScaler().inverseTransform([[1]]), /StandardScaler\.inverseTransform: the scaler is not fitted/);
-    throwsLW(() => StandardScaler.fromJSON({ type: 'StandardScaler', mean: [0], std: [-1] }), /std is negative/);
-    throwsLW(() => StandardScaler.fromJSON({ type: 'StandardScaler', mean: [0, 1], std: [1] }), /mean has 2 features but std has 1/);
+    throwsLine(() => new StandardScaler().inverseTransform([[1]]), /StandardScaler\.inverseTransform: the scaler is not fitted/);
+    throwsLine(() => StandardScaler.fromJSON({ type: 'StandardScaler', mean: [0], std: [-1] }), /std is negative/);
+    throwsLine(() => StandardScaler.fromJSON({ type: 'StandardScaler', mean: [0, 1], std: [1] }), /mean has 2 features but std has 1/);
   });
 });
 
@@ -290,18 +283,18 @@ describe('slidingWindows', () => {
   });
 
   it('errors: window/horizon/stride < 1, too few points (says how many), ragged rows, bad target column, from/to', () => {
-    throwsLW(() => slidingWindows(series, { window: 0 }), /window must be a whole number ≥ 1, got 0/);
-    throwsLW(() => slidingWindows(series, { window: 2.5 }), /window must be a whole number/);
-    throwsLW(() => slidingWindows(series, { window: 3, horizon: 0 }), /horizon must be a whole number ≥ 1/);
-    throwsLW(() => slidingWindows(series, { window: 3, stride: -1 }), /stride must be a whole number ≥ 1/);
-    throwsLW(() => slidingWindows([1, 2, 3, 4], { window: 3, horizon: 2 }), /has 4 points but one window needs at least 5 \(window 3 \+ horizon 2\)/);
-    throwsLW(() => slidingWindows([], { window: 1 }), /has 0 points but one window needs at least 2/);
-    throwsLW(() => slidingWindows([[1, 2], [3, 4], [5]], { window: 1 }), /ragged rows — row 2 has 1 features, row 0 has 2/);
-    throwsLW(() => slidingWindows([1, NaN, 3], { window: 1 }), /series\[1\] is NaN/);
-    throwsLW(() => slidingWindows([[1, 2], [3, 4]], { window: 1, targetColumn: 2 }), /targetColumn 2 is out of range — the series has 2 features/);
-    throwsLW(() => slidingWindows(series, { window: 3, from: 6, to: 4 }), /0 ≤ from ≤ to ≤ 10/);
-    throwsLW(() => slidingWindows(series, { window: 3, to: 11 }), /0 ≤ from ≤ to ≤ 10/);
-    throwsLW(() => slidingWindows(series, { window: 3, from: 0, to: 3 }), /no window has its first target in \[0, 3\) — .* \[3, 9\]/);
+    throwsLine(() => slidingWindows(series, { window: 0 }), /window must be a whole number ≥ 1, got 0/);
+    throwsLine(() => slidingWindows(series, { window: 2.5 }), /window must be a whole number/);
+    throwsLine(() => slidingWindows(series, { window: 3, horizon: 0 }), /horizon must be a whole number ≥ 1/);
+    throwsLine(() => slidingWindows(series, { window: 3, stride: -1 }), /stride must be a whole number ≥ 1/);
+    throwsLine(() => slidingWindows([1, 2, 3, 4], { window: 3, horizon: 2 }), /has 4 points but one window needs at least 5 \(window 3 \+ horizon 2\)/);
+    throwsLine(() => slidingWindows([], { window: 1 }), /has 0 points but one window needs at least 2/);
+    throwsLine(() => slidingWindows([[1, 2], [3, 4], [5]], { window: 1 }), /ragged rows — row 2 has 1 features, row 0 has 2/);
+    throwsLine(() => slidingWindows([1, NaN, 3], { window: 1 }), /series\[1\] is NaN/);
+    throwsLine(() => slidingWindows([[1, 2], [3, 4]], { window: 1, targetColumn: 2 }), /targetColumn 2 is out of range — the series has 2 features/);
+    throwsLine(() => slidingWindows(series, { window: 3, from: 6, to: 4 }), /0 ≤ from ≤ to ≤ 10/);
+    throwsLine(() => slidingWindows(series, { window: 3, to: 11 }), /0 ≤ from ≤ to ≤ 10/);
+    throwsLine(() => slidingWindows(series, { window: 3, from: 0, to: 3 }), /no window has its first target in \[0, 3\) — .* \[3, 9\]/);
   });
 });
 
@@ -320,13 +313,13 @@ describe('chronologicalSplit', () => {
   });
 
   it('errors: empty parts, no training data, overlap, bad sizes, bad length', () => {
-    throwsLW(() => chronologicalSplit(100, { test: 0.004 }), /test fraction 0\.004 of 100 points rounds to 0/);
-    throwsLW(() => chronologicalSplit(100, { validation: 0.001 }), /validation fraction .* rounds to 0/);
-    throwsLW(() => chronologicalSplit(100, { test: 60, validation: 40 }), /take all 100 points, leaving no training data/);
-    throwsLW(() => chronologicalSplit(100, { test: 70, validation: 40 }), /more than the series' 100 — the parts would overlap/);
-    throwsLW(() => chronologicalSplit(100, { test: 1.5 }), /test must be a fraction 0 < f < 1 or a whole count ≥ 1/);
-    throwsLW(() => chronologicalSplit(100, { test: -0.2 }), /test must be a fraction/);
-    throwsLW(() => chronologicalSplit(0), /length must be a whole number ≥ 1/);
+    throwsLine(() => chronologicalSplit(100, { test: 0.004 }), /test fraction 0\.004 of 100 points rounds to 0/);
+    throwsLine(() => chronologicalSplit(100, { validation: 0.001 }), /validation fraction .* rounds to 0/);
+    throwsLine(() => chronologicalSplit(100, { test: 60, validation: 40 }), /take all 100 points, leaving no training data/);
+    throwsLine(() => chronologicalSplit(100, { test: 70, validation: 40 }), /more than the series' 100 — the parts would overlap/);
+    throwsLine(() => chronologicalSplit(100, { test: 1.5 }), /test must be a fraction 0 < f < 1 or a whole count ≥ 1/);
+    throwsLine(() => chronologicalSplit(100, { test: -0.2 }), /test must be a fraction/);
+    throwsLine(() => chronologicalSplit(0), /length must be a whole number ≥ 1/);
   });
 });
 
@@ -351,10 +344,10 @@ describe('metrics', () => {
 
   it('errors: length mismatch, no values, MAPE with every truth 0', () => {
     for (const f of [rmse, mae, mape, smape]) {
-      throwsLW(() => f([1, 2], [1]), new RegExp(`${f.name}: pred has 2 values but truth has 1`));
-      throwsLW(() => f([], []), /no values/);
+      throwsLine(() => f([1, 2], [1]), new RegExp(`${f.name}: pred has 2 values but truth has 1`));
+      throwsLine(() => f([], []), /no values/);
     }
-    throwsLW(() => mape([1, 2], [0, 0]), /every truth value is 0/);
+    throwsLine(() => mape([1, 2], [0, 0]), /every truth value is 0/);
   });
 });
 
@@ -394,11 +387,11 @@ describe('baselines', () => {
   });
 
   it('errors: a target too early for the baseline, a target outside the series, a bad period', () => {
-    throwsLW(() => persistence(series, [0]), /persistence: target index 0 is too early .* targets must be ≥ 1/);
-    throwsLW(() => seasonalNaive(series, [2, 1], 2), /seasonalNaive: target index 1 is too early .* y\[t − 2\], so targets must be ≥ 2/);
-    throwsLW(() => seasonalNaiveTrend(series, [2], 2), /seasonalNaiveTrend: target index 2 is too early .* ≥ 3/);
-    throwsLW(() => persistence(series, [7]), /target 7 is not an index of the series \(whole numbers 0…6\)/);
-    throwsLW(() => persistence(series, [1.5]), /target 1\.5 is not an index/);
-    throwsLW(() => seasonalNaive(series, [3], 0), /period must be a whole number ≥ 1/);
+    throwsLine(() => persistence(series, [0]), /persistence: target index 0 is too early .* targets must be ≥ 1/);
+    throwsLine(() => seasonalNaive(series, [2, 1], 2), /seasonalNaive: target index 1 is too early .* y\[t − 2\], so targets must be ≥ 2/);
+    throwsLine(() => seasonalNaiveTrend(series, [2], 2), /seasonalNaiveTrend: target index 2 is too early .* ≥ 3/);
+    throwsLine(() => persistence(series, [7]), /target 7 is not an index of the series \(whole numbers 0…6\)/);
+    throwsLine(() => persistence(series, [1.5]), /target 1\.5 is not an index/);
+    throwsLine(() => seasonalNaive(series, [3], 0), /period must be a whole number ≥ 1/);
   });
 });

@@ -16,7 +16,7 @@ import {
   RMSprop, SGD, Sequential, SimpleRNN, stepDecay,
   type BackendName, type Callback, type LossName, type Logs, type Optimizer, type Tensor,
 } from '../src/index.js';
-import { BACKENDS, randomTensor, rng } from './helpers.js';
+import { BACKENDS, randomTensor, rejectsLW, rng, throwsLW } from './helpers.js';
 
 // ───────────────────────────── helpers ─────────────────────────────
 
@@ -139,30 +139,6 @@ function checkSteps(optimizer: Optimizer | 'sgd' | 'rmsprop' | 'adam' | 'adamw',
 const rel = (a: number, b: number) => Math.abs(a - b) / Math.max(Math.abs(b), 1e-30);
 
 const allFinite = (m: Sequential) => Object.values(m.stateDict()).every((t) => t.data.every(Number.isFinite));
-
-async function rejects(p: Promise<unknown>, ...patterns: RegExp[]): Promise<Error> {
-  let err: unknown;
-  try {
-    await p;
-  } catch (e) {
-    err = e;
-  }
-  if (!(err instanceof LstmWasmError)) throw new Error(`expected an LstmWasmError, got ${err === undefined ? 'no error' : String(err)}`);
-  for (const re of patterns) expect(err.message).toMatch(re);
-  return err;
-}
-
-function throws(fn: () => unknown, ...patterns: RegExp[]): Error {
-  let err: unknown;
-  try {
-    fn();
-  } catch (e) {
-    err = e;
-  }
-  if (!(err instanceof LstmWasmError)) throw new Error(`expected an LstmWasmError, got ${err === undefined ? 'no error' : String(err)}`);
-  for (const re of patterns) expect(err.message).toMatch(re);
-  return err;
-}
 
 /** A small LSTM → Dense regression model. */
 function small(seed = 3, units = 4, inputSize = 2, outputs = 1): Sequential {
@@ -297,8 +273,8 @@ describe.each(BACKENDS)('gradient clipping on %s', (name: BackendName) => {
   });
 
   it('clip settings are validated', () => {
-    throws(() => new SGD({ globalClipNorm: 0 }), /globalClipNorm/);
-    throws(() => new Adam({ clipValue: -1 }), /clipValue/);
+    throwsLW(() => new SGD({ globalClipNorm: 0 }), /globalClipNorm/);
+    throwsLW(() => new Adam({ clipValue: -1 }), /clipValue/);
   });
 });
 
@@ -324,9 +300,9 @@ describe('learning-rate schedules', () => {
   });
 
   it('bad schedule settings are clear errors', () => {
-    throws(() => exponentialDecay({ initialLearningRate: 0.1, decaySteps: 0, decayRate: 0.5 }), /decaySteps/);
-    throws(() => stepDecay({ initialLearningRate: -1, stepSize: 2 }), /initialLearningRate/);
-    throws(() => new SGD({ learningRate: Number.NaN }), /learningRate/);
+    throwsLW(() => exponentialDecay({ initialLearningRate: 0.1, decaySteps: 0, decayRate: 0.5 }), /decaySteps/);
+    throwsLW(() => stepDecay({ initialLearningRate: -1, stepSize: 2 }), /initialLearningRate/);
+    throwsLW(() => new SGD({ learningRate: Number.NaN }), /learningRate/);
   });
 
   it.each(BACKENDS)('the optimizer follows the update count, and each step uses the scheduled lr (%s)', async (name) => {
@@ -548,9 +524,9 @@ describe.each(BACKENDS)('fit, evaluate and trainOnBatch on %s', (name: BackendNa
       expect(rel(vl, el)).toBeLessThan(1e-6);
       expect(rel(vm, em)).toBeLessThan(1e-6);
     }
-    await rejects(m.fit(x, y, { validationSplit: 1.5 }), /validationSplit/);
+    await rejectsLW(m.fit(x, y, { validationSplit: 1.5 }), /validationSplit/);
     // one sample: ⌊1·0.5⌋ = 0 left to train on (Keras refuses too)
-    await rejects(m.fit({ shape: [1, 3, 2], data: x.data.slice(0, 6) }, { shape: [1, 1], data: y.data.slice(0, 1) }, { validationSplit: 0.5 }), /validationSplit/);
+    await rejectsLW(m.fit({ shape: [1, 3, 2], data: x.data.slice(0, 6) }, { shape: [1, 1], data: y.data.slice(0, 1) }, { validationSplit: 0.5 }), /validationSplit/);
     m.dispose();
   });
 
@@ -830,13 +806,13 @@ describe.each(BACKENDS)('bad training input and divergence on %s', (name: Backen
     m.trainOnBatch(x, y); // warm: every buffer exists
     const before = memoryInfo().liveBlocks;
     const w = m.stateDict();
-    await rejects(m.fit(xn, y), /NaN/, /x/);
-    await rejects(m.fit(x, yn), /NaN/, /y/);
-    throws(() => m.trainOnBatch(xn, y), /NaN/);
-    throws(() => m.trainOnBatch(x, yn), /NaN/);
-    throws(() => m.evaluate(xn, y), /NaN/);
-    throws(() => m.trainOnBatch(x, [[1], [Infinity], [0], [0]]), /Infinity/);
-    await rejects(m.fit(x, y, { validationData: [x, yn] }), /NaN/);
+    await rejectsLW(m.fit(xn, y), /NaN/, /x/);
+    await rejectsLW(m.fit(x, yn), /NaN/, /y/);
+    throwsLW(() => m.trainOnBatch(xn, y), /NaN/);
+    throwsLW(() => m.trainOnBatch(x, yn), /NaN/);
+    throwsLW(() => m.evaluate(xn, y), /NaN/);
+    throwsLW(() => m.trainOnBatch(x, [[1], [Infinity], [0], [0]]), /Infinity/);
+    await rejectsLW(m.fit(x, y, { validationData: [x, yn] }), /NaN/);
     expect(memoryInfo().liveBlocks).toBe(before);
     const after = m.stateDict();
     for (const k of Object.keys(w)) expect(Array.from(after[k].data), `${k} untouched`).toEqual(Array.from(w[k].data));
@@ -849,18 +825,18 @@ describe.each(BACKENDS)('bad training input and divergence on %s', (name: Backen
     m.compile({ optimizer: 'adam', loss: 'mse' });
     const r = rng(21);
     const x = randomTensor([4, 3, 2], r);
-    await rejects(m.fit(x, randomTensor([5, 1], r)), /\[5,1\]/, /\[4,1\]/);
-    throws(() => m.trainOnBatch(x, randomTensor([4, 2], r)), /\[4,2\]/, /\[4,1\]/);
-    throws(() => m.evaluate(x, randomTensor([4, 3, 1], r)), /\[4,3,1\]/, /\[4,1\]/);
-    throws(() => m.trainOnBatch(randomTensor([4, 3, 5], r), randomTensor([4, 1], r)), /5 features/, /expects 2/);
-    throws(() => m.trainOnBatch(randomTensor([4, 2], r), randomTensor([4, 1], r)), /\[samples, time, features\]/, /\[4,2\]/);
-    await rejects(m.fit(x, randomTensor([4, 1], r), { validationData: [x, randomTensor([3, 1], r)] }), /validationData/, /\[3,1\]/);
-    await rejects(m.fit(x, randomTensor([4, 1], r), { batchSize: 0 }), /batchSize/);
-    await rejects(m.fit(x, randomTensor([4, 1], r), { epochs: 1.5 }), /epochs/);
+    await rejectsLW(m.fit(x, randomTensor([5, 1], r)), /\[5,1\]/, /\[4,1\]/);
+    throwsLW(() => m.trainOnBatch(x, randomTensor([4, 2], r)), /\[4,2\]/, /\[4,1\]/);
+    throwsLW(() => m.evaluate(x, randomTensor([4, 3, 1], r)), /\[4,3,1\]/, /\[4,1\]/);
+    throwsLW(() => m.trainOnBatch(randomTensor([4, 3, 5], r), randomTensor([4, 1], r)), /5 features/, /expects 2/);
+    throwsLW(() => m.trainOnBatch(randomTensor([4, 2], r), randomTensor([4, 1], r)), /\[samples, time, features\]/, /\[4,2\]/);
+    await rejectsLW(m.fit(x, randomTensor([4, 1], r), { validationData: [x, randomTensor([3, 1], r)] }), /validationData/, /\[3,1\]/);
+    await rejectsLW(m.fit(x, randomTensor([4, 1], r), { batchSize: 0 }), /batchSize/);
+    await rejectsLW(m.fit(x, randomTensor([4, 1], r), { epochs: 1.5 }), /epochs/);
     // sequence outputs: y must have the time axis
     const s = new Sequential([new GRU({ inputSize: 2, units: 3, returnSequences: true }), new Dense({ units: 1 })]);
     s.compile({ loss: 'mse' });
-    throws(() => s.trainOnBatch(x, randomTensor([4, 1], r)), /\[4,1\]/, /\[4,3,1\]/);
+    throwsLW(() => s.trainOnBatch(x, randomTensor([4, 1], r)), /\[4,1\]/, /\[4,3,1\]/);
     s.dispose();
     m.dispose();
   });
@@ -869,13 +845,13 @@ describe.each(BACKENDS)('bad training input and divergence on %s', (name: Backen
     await init({ backend: name });
     const m = small(22);
     const x = randomTensor([2, 3, 2], rng(22)), y = randomTensor([2, 1], rng(23));
-    await rejects(m.fit(x, y), /compile/); // a rejected promise, as any async failure of fit
-    throws(() => m.trainOnBatch(x, y), /compile/);
-    throws(() => m.evaluate(x, y), /compile/);
-    throws(() => m.computeGradients(x, y), /compile/);
-    throws(() => m.compile({ optimizer: 'adagrad' as never }), /optimizer/);
-    throws(() => m.compile({ loss: 'hinge' as never }), /loss/);
-    throws(() => m.compile({ metrics: ['f1' as never] }), /metric/);
+    await rejectsLW(m.fit(x, y), /compile/); // a rejected promise, as any async failure of fit
+    throwsLW(() => m.trainOnBatch(x, y), /compile/);
+    throwsLW(() => m.evaluate(x, y), /compile/);
+    throwsLW(() => m.computeGradients(x, y), /compile/);
+    throwsLW(() => m.compile({ optimizer: 'adagrad' as never }), /optimizer/);
+    throwsLW(() => m.compile({ loss: 'hinge' as never }), /loss/);
+    throwsLW(() => m.compile({ metrics: ['f1' as never] }), /metric/);
     m.dispose();
   });
 
@@ -922,7 +898,7 @@ describe.each(BACKENDS)('bad training input and divergence on %s', (name: Backen
       // and through fit: the promise rejects with the same message, the model stays finite
       const b = make();
       b.compile({ optimizer: new SGD({ learningRate: 1e6, momentum: 0.9 }), loss: 'mse' });
-      await rejects(b.fit(x, y, { epochs: 200, batchSize: 4 }), /diverged/);
+      await rejectsLW(b.fit(x, y, { epochs: 200, batchSize: 4 }), /diverged/);
       expect(allFinite(b)).toBe(true);
       expect(b.predict(x).data.every(Number.isFinite)).toBe(true);
       b.dispose();
@@ -941,13 +917,13 @@ describe.each(BACKENDS)('bad training input and divergence on %s', (name: Backen
     const x: Tensor = { shape: [1, 1], data: new Float32Array([1e18]) }, y: Tensor = { shape: [1, 1], data: new Float32Array([0]) };
     const m = make();
     expect(Number.isFinite(m.trainOnBatch(x, y))).toBe(true);
-    const err = throws(() => m.trainOnBatch(x, y), /diverged/, /loss is (Infinity|NaN)/);
+    const err = throwsLW(() => m.trainOnBatch(x, y), /diverged/, /loss is (Infinity|NaN)/);
     expect(err.message).toMatch(/put back as before the last update/);
     expect(m.layers[0].getWeights().weight.data[0], 'the weight before the step that overflowed').toBe(0.5);
     expect(m.predict(x).data[0]).toBe(x.data[0] * 0.5);
     m.dispose();
     const f = make();
-    await rejects(f.fit(x, y, { epochs: 5 }), /diverged/, /epoch 2, batch 1/);
+    await rejectsLW(f.fit(x, y, { epochs: 5 }), /diverged/, /epoch 2, batch 1/);
     expect(f.layers[0].getWeights().weight.data[0]).toBe(0.5);
     f.dispose();
     // if something else changed the weights since the last update, they are left alone
@@ -955,7 +931,7 @@ describe.each(BACKENDS)('bad training input and divergence on %s', (name: Backen
     g.trainOnBatch(x, y);
     const w = g.layers[0].getWeights().weight.data[0];
     g.layers[0].setWeights({ weight: { shape: [1, 1], data: new Float32Array([w * 2]) }, bias: { shape: [1], data: new Float32Array([0]) } });
-    expect(throws(() => g.trainOnBatch(x, y), /diverged/).message).toMatch(/left as before this batch/);
+    expect(throwsLW(() => g.trainOnBatch(x, y), /diverged/).message).toMatch(/left as before this batch/);
     expect(g.layers[0].getWeights().weight.data[0]).toBe(Math.fround(w * 2));
     g.dispose();
   });
