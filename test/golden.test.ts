@@ -1,5 +1,5 @@
 /**
- * Every golden case of ../shared/golden (PyTorch 1.13, float32) through the
+ * Every golden case of test/golden (PyTorch 1.13, float32) through the
  * public API, on every backend: forward outputs to 1e-5 absolute (1e-4 on
  * the 1000-step case), loaded through PyTorch's layout, Keras's layout
  * (converted here by hand, independently of the library), and safetensors.

@@ -1,5 +1,5 @@
 /**
- * Training against PyTorch autograd (../shared/golden/lstm_grad.json):
+ * Training against PyTorch autograd (test/golden/lstm_grad.json):
  * LSTM(3→4) → Linear(4→1) on the last step, MSE. The loss and every
  * gradient match to 1e-4 relative on every backend, read directly
  * (computeGradients) and observed through one SGD step of trainOnBatch.

@@ -6,7 +6,7 @@ import { LstmWasmError, type BackendName, type Tensor } from '../src/index.js';
 
 export const BACKENDS: BackendName[] = ['wasm-simd', 'wasm', 'js'];
 
-export const GOLDEN_DIR = fileURLToPath(new URL('../../shared/golden/', import.meta.url));
+export const GOLDEN_DIR = fileURLToPath(new URL('./golden/', import.meta.url));
 
 export interface GoldenTensor { shape: number[]; data: number[] }
 export interface GoldenCase {

@@ -18,7 +18,7 @@ import { describe, expect, it } from 'vitest';
 import { heatmapPanels, lineChart, SERIES_COLORS } from '../src/plot/index.js';
 
 const OUT_DIR = fileURLToPath(new URL('../out/', import.meta.url));
-const AIRLINE_CSV = fileURLToPath(new URL('../../shared/data/international-airline-passengers.csv', import.meta.url));
+const AIRLINE_CSV = fileURLToPath(new URL('../data/international-airline-passengers.csv', import.meta.url));
 
 // ---------------------------------------------------------------------------
 // A strict little XML parser: well-formedness as the XML spec has it for the

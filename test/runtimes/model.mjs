@@ -7,7 +7,7 @@
  * - `seeded`: Sequential([LSTM(3→4, all steps, seed 1), Dense(2, seed 2)]):
  *   its weights come from the seeds, so they are the same on every backend
  *   and runtime without shipping any.
- * - `golden`: PyTorch's nn.LSTM(3, 4) of ../shared/golden/lstm_small.json,
+ * - `golden`: PyTorch's nn.LSTM(3, 4) of test/golden/lstm_small.json,
  *   weights and initial state passed in the payload.
  *
  * @param {typeof import('../../src/index.js')} lib the library's exports
