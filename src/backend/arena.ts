@@ -6,11 +6,27 @@
  *
  * The heap grows only when no free block fits: while shapes stay the
  * same, a predict loop frees and re-takes nothing, so memory stays put.
+ *
+ * Sizes are checked before anything is taken: a request that could not fit
+ * in the largest heap a backend can have (4 GiB, wasm32's whole address
+ * space) is an out-of-memory error, not a RangeError from deep inside.
+ *
+ * Guard zones (for the fuzzer and the memory tests): after enableGuards(),
+ * every block gets a red zone right after the floats asked for, filled
+ * with a NaN pattern. checkGuards() and release() verify it, so a kernel
+ * writing one float past its buffer is caught, and one reading past it
+ * reads NaN, which the output checks catch.
  */
 import { fail } from '../errors.js';
 import type { Heap } from './kernels.js';
 
 const ALIGN = 64;
+/** The most a heap can hold: wasm32 addresses 2^32 bytes, and the js heap keeps to the same limit. */
+export const MAX_HEAP_BYTES = 2 ** 32;
+/** Bytes of red zone after a guarded block's floats (at least; alignment may add more). */
+const GUARD_BYTES = 16;
+/** The red zone's fill: a quiet NaN with a recognisable payload. */
+const GUARD_WORD = 0x7fc0dead;
 
 interface Block {
   start: number;
@@ -22,6 +38,7 @@ export class Arena {
   private used = new Map<number, number>();
   private end: number; // first byte past everything handed out or free
   private view: Float32Array;
+  private guards: Map<number, number> | undefined; // guarded block → byte where its red zone starts
 
   constructor(readonly heap: Heap) {
     this.end = align(heap.base);
@@ -46,7 +63,13 @@ export class Arena {
 
   /** Allocate `floats` float32 values, zero-filled. Returns a byte pointer. */
   allocFloats(floats: number): number {
-    const size = align(Math.max(1, floats) * 4);
+    if (!Number.isSafeInteger(floats) || floats < 0) throw new Error(`lstm-wasm: internal error: allocFloats(${floats})`);
+    const bytes = Math.max(1, floats) * 4;
+    const size = align(this.guards ? bytes + GUARD_BYTES : bytes);
+    if (size > MAX_HEAP_BYTES - this.end && size > this.largestFree()) {
+      // checked before growing: the heap could never hold it, however it grew
+      fail(`out of memory: ${mib(size)} were asked for, but a heap holds at most ${mib(MAX_HEAP_BYTES)} and ${mib(this.end)} of it are in use; use smaller batches, shorter sequences or fewer units`);
+    }
     let ptr = -1;
     for (let i = 0; i < this.free.length; i++) {
       const b = this.free[i];
@@ -70,8 +93,36 @@ export class Arena {
       this.end += size;
     }
     this.used.set(ptr, size);
-    this.f32().fill(0, ptr >> 2, (ptr + size) >> 2);
+    const m = this.f32();
+    m.fill(0, ptr >> 2, (ptr + size) >> 2);
+    if (this.guards) {
+      this.guards.set(ptr, ptr + bytes);
+      new Uint32Array(m.buffer).fill(GUARD_WORD, (ptr + bytes) >> 2, (ptr + size) >> 2);
+    }
     return ptr;
+  }
+
+  /** Give every block allocated from now on a red zone (see the header). */
+  enableGuards(): void {
+    this.guards ??= new Map();
+  }
+
+  /** Throw if any guarded live block's red zone was written. */
+  checkGuards(): void {
+    for (const ptr of this.guards?.keys() ?? []) this.checkGuard(ptr);
+  }
+
+  private checkGuard(ptr: number): void {
+    const from = this.guards?.get(ptr);
+    if (from === undefined) return;
+    const words = new Uint32Array(this.heap.buffer), end = ptr + this.used.get(ptr)!;
+    for (let i = from >> 2; i < end >> 2; i++) {
+      if (words[i] !== GUARD_WORD) throw new Error(`lstm-wasm: internal error: heap corruption: the ${from - ptr}-byte block at ${ptr} was overrun (byte ${4 * i - from} past its end was written)`);
+    }
+  }
+
+  private largestFree(): number {
+    return this.free.reduce((m, b) => Math.max(m, b.size), 0);
   }
 
   /** Give a block back. Freeing 0 is a no-op; freeing twice throws. */
@@ -79,6 +130,8 @@ export class Arena {
     if (ptr === 0) return;
     const size = this.used.get(ptr);
     if (size === undefined) throw new Error(`lstm-wasm: internal error: pointer ${ptr} freed twice or never allocated`);
+    this.checkGuard(ptr);
+    this.guards?.delete(ptr);
     this.used.delete(ptr);
     let i = 0;
     while (i < this.free.length && this.free[i].start < ptr) i++;

@@ -39,6 +39,11 @@ export interface FitOptions {
   callbacks?: Callback | Callback[];
   /** Aborting stops training after the current batch; fit resolves with the history so far. */
   signal?: AbortSignal;
+  /**
+   * Where warnings go (the loss exploding, …); default console.warn. Every
+   * warning is also kept in `history.warnings`.
+   */
+  onWarning?: (message: string) => void;
 }
 
 export interface History {
@@ -48,7 +53,12 @@ export interface History {
   history: Record<string, number[]>;
   /** Why training ended before `epochs`, if it did. */
   stopped?: 'aborted' | 'stopTraining';
+  /** Warnings raised during training, in order (also passed to `onWarning`). */
+  warnings: string[];
 }
+
+/** An epoch's loss this many times the untrained model's counts as exploded (a warning, once per fit). */
+const EXPLODED = 100;
 
 /** Samples of x [S, T, F] (or [S, F]) and y [S, …] checked against the model. */
 interface Dataset {
@@ -126,7 +136,12 @@ export class Trainer {
     const callbacks = options.callbacks === undefined ? [] : Array.isArray(options.callbacks) ? options.callbacks : [options.callbacks];
     for (const c of callbacks) c.model = this.model;
     const rng = new Random(options.seed ?? 1234);
-    const history: History = { epoch: [], history: {} };
+    const history: History = { epoch: [], history: {}, warnings: [] };
+    const warn = (message: string) => {
+      history.warnings.push(message);
+      (options.onWarning ?? console.warn)(`lstm-wasm: ${message}`);
+    };
+    let initialLoss = Number.NaN; // the untrained model's: the first batch's loss, taken before its update
     this.model.stopTraining = false;
     this.lastYield = now();
     for (const c of callbacks) await c.onTrainBegin?.({});
@@ -142,6 +157,7 @@ export class Trainer {
         for (const c of callbacks) await c.onBatchBegin?.(batch, {});
         const idx = order.subarray(start, Math.min(start + batchSize, train.samples));
         const logs = this.step(train, idx, epoch, batch);
+        if (Number.isNaN(initialLoss)) initialLoss = logs.loss;
         for (const [k, v] of Object.entries(logs)) sums[k] = (sums[k] ?? 0) + v * idx.length;
         seen += idx.length;
         const batchLogs: Logs = { ...logs, size: idx.length };
@@ -156,6 +172,9 @@ export class Trainer {
       if (val) for (const [k, v] of Object.entries(this.evaluateSet(val, batchSize))) logs[`val_${k}`] = v;
       history.epoch.push(epoch);
       for (const [k, v] of Object.entries(logs)) (history.history[k] ??= []).push(v);
+      if (logs.loss > EXPLODED * initialLoss && !history.warnings.some((w) => w.startsWith('the training loss exploded'))) {
+        warn(`the training loss exploded: ${logs.loss.toPrecision(3)} at epoch ${epoch + 1}, ${(logs.loss / initialLoss).toPrecision(2)}× the untrained model's ${initialLoss.toPrecision(3)}; lower the learning rate (now ${this.optimizer.learningRate}) or clip gradients (globalClipNorm)`);
+      }
       for (const c of callbacks) await c.onEpochEnd?.(epoch, logs);
       await yieldToEventLoop();
       this.lastYield = now();
