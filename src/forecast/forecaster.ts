@@ -64,6 +64,8 @@ export interface Forecaster {
   history: History;
   /** Seconds spent in fit, not counting the onEpochEnd callback (a progress bar or a chart). */
   fitSeconds: number;
+  /** Warnings raised while training (the loss exploding, …), also in `history.warnings`. */
+  warnings: string[];
   /** Training and test sizes: points and windows. */
   sizes: { points: number; trainPoints: number; testPoints: number; trainWindows: number };
   evaluation: Evaluation;
@@ -72,6 +74,9 @@ export interface Forecaster {
   /** Free the model's memory. */
   dispose(): void;
 }
+
+/** The longest forecast `forecast(n)` makes: beyond it, recursive forecasts say nothing and only cost time and memory. */
+export const MAX_HORIZON = 100_000;
 
 /** forecaster()'s training defaults: LSTM(50, all steps) → LSTM(100) → Dense(1), Adam, 100 epochs, the last 20% held out. */
 export const DEFAULT_TRAINING = { layers: [50, 100], epochs: 100, batchSize: 16, optimizer: 'adam' as OptimizerName, learningRate: 1e-3, seed: 1, test: 0.2 };
@@ -117,7 +122,8 @@ export async function forecaster(series: ArrayLike<number>, options: ForecasterO
       },
     };
     const started = now();
-    const history = await model.fit(train.x, train.y, { epochs: o.epochs, batchSize: o.batchSize, seed: o.seed, callbacks: timed ? [timed] : [] });
+    // warnings stay in history.warnings: the caller (the CLI, a page) decides where they are shown
+    const history = await model.fit(train.x, train.y, { epochs: o.epochs, batchSize: o.batchSize, seed: o.seed, callbacks: timed ? [timed] : [], onWarning: () => {} });
     const fitSeconds = (now() - started - inCallback) / 1000;
 
     const targets = test.targets.map((t) => t + lag);
@@ -136,7 +142,7 @@ export async function forecaster(series: ArrayLike<number>, options: ForecasterO
     };
 
     return {
-      model, recipe: fitted, options: o, history, fitSeconds, evaluation,
+      model, recipe: fitted, options: o, history, warnings: history.warnings, fitSeconds, evaluation,
       sizes: { points: N, trainPoints: testFrom, testPoints: N - testFrom, trainWindows: train.targets.length },
       forecast: (n) => forecastAhead(model, fitted, values, n),
       dispose: () => model.dispose(),
@@ -152,7 +158,7 @@ export async function forecaster(series: ArrayLike<number>, options: ForecasterO
  * window, append it to the history as if observed, and go on.
  */
 export function forecastAhead(model: Sequential, fitted: FittedRecipe, series: ArrayLike<number>, n: number): number[] {
-  if (!Number.isInteger(n) || n < 0) fail(`forecast: n must be a whole number ≥ 0, got ${n}`);
+  if (!Number.isInteger(n) || n < 0 || n > MAX_HORIZON) fail(`forecast: n must be a whole number from 0 to ${MAX_HORIZON}, got ${n}`);
   const w = fitted.recipe.window;
   const history = Array.from(series);
   const out: number[] = [];
