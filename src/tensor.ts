@@ -2,7 +2,7 @@
  * Tensors as the API sees them: `{ shape, data }`, row-major float32.
  * Every input that takes a Tensor also takes nested number arrays.
  */
-import { fail } from './errors.js';
+import { fail, show } from './errors.js';
 
 /** A float32 tensor: its `shape` and its `data` in row-major order. */
 export interface Tensor {
@@ -30,8 +30,8 @@ export function sizeOf(shape: readonly number[]): number {
 export function toTensor(x: TensorLike, what: string): Tensor {
   let t: Tensor;
   if (isTensor(x)) {
-    if (!Array.isArray(x.shape) || x.shape.some((d) => !Number.isInteger(d) || d < 0)) {
-      fail(`${what}: shape must be an array of non-negative integers, got ${JSON.stringify(x.shape)}`);
+    if (!Array.isArray(x.shape) || x.shape.length > MAX_RANK || x.shape.some((d) => !Number.isSafeInteger(d) || d < 0)) {
+      fail(`${what}: shape must be an array of at most ${MAX_RANK} non-negative integers, got ${show(x.shape)}`);
     }
     if (!(x.data instanceof Float32Array)) {
       const kind = (x.data as object)?.constructor?.name ?? typeof x.data;
@@ -48,35 +48,52 @@ export function toTensor(x: TensorLike, what: string): Tensor {
   return t;
 }
 
+/** The most axes a tensor (or nested array) may have: more is a mistake, and deep nesting would exhaust the stack. */
+const MAX_RANK = 8;
+
+/**
+ * Nested arrays to a tensor in two passes: first the shape is taken and
+ * every entry checked (regular, numbers only), then the data is
+ * allocated — so a ragged or lying array fails before anything of the
+ * size it claims is allocated.
+ */
 function fromNested(x: NestedArray, what: string): Tensor {
   const shape: number[] = [];
   let probe: NestedArray = x;
   while (Array.isArray(probe)) {
+    if (shape.length === MAX_RANK) fail(`${what}: nested arrays deeper than ${MAX_RANK} levels`);
     shape.push(probe.length);
     if (probe.length === 0) break;
     probe = probe[0];
   }
-  const data = new Float32Array(sizeOf(shape));
-  let n = 0;
-  const walk = (v: NestedArray, depth: number, path: string): void => {
+  const at: number[] = []; // the index path of the entry being visited, for messages
+  const path = () => at.map((i) => `[${i}]`).join('');
+  const visit = (v: NestedArray, depth: number, leaf: (n: number) => void): void => {
     if (depth === shape.length) {
-      if (typeof v !== 'number') fail(`${what}${path}: expected a number, got ${describe(v)}`);
-      data[n++] = v;
+      if (typeof v !== 'number') fail(`${what}${path()}: expected a number, got ${describe(v)}`);
+      leaf(v);
       return;
     }
     if (!Array.isArray(v) || v.length !== shape[depth]) {
-      fail(`${what}${path}: ragged nested array (expected ${shape[depth]} entries at depth ${depth}, got ${describe(v)})`);
+      fail(`${what}${path()}: ragged nested array (expected ${shape[depth]} entries at depth ${depth}, got ${describe(v)})`);
     }
-    for (let i = 0; i < v.length; i++) walk(v[i], depth + 1, `${path}[${i}]`);
+    for (let i = 0; i < v.length; i++) {
+      at.push(i);
+      visit(v[i], depth + 1, leaf);
+      at.pop();
+    }
   };
-  walk(x, 0, '');
+  visit(x, 0, () => {});
+  const data = new Float32Array(sizeOf(shape));
+  let n = 0;
+  visit(x, 0, (v) => (data[n++] = v));
   return { shape, data };
 }
 
 function describe(v: unknown): string {
   if (Array.isArray(v)) return `an array of ${v.length}`;
   if (ArrayBuffer.isView(v)) return `a ${v.constructor.name} (pass typed data as a Tensor { shape, data })`;
-  return v === null ? 'null' : typeof v === 'string' ? `the string ${JSON.stringify(v)}` : typeof v;
+  return v === null ? 'null' : typeof v === 'string' ? `the string ${show(v)}` : typeof v;
 }
 
 /** Throw naming the first NaN or ±Infinity in `data`. */

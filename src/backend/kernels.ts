@@ -32,6 +32,13 @@ export const Act = { linear: 0, relu: 1, sigmoid: 2, tanh: 3, softmax: 4 } as co
 /** Dense's activations. @useDeclaredType */
 export type ActivationName = keyof typeof Act;
 
+/** Every kernel's name: what a wasm build must export (checked when it is loaded). */
+export const KERNEL_NAMES = [
+  'project', 'lstmRecur', 'gruRecur', 'rnnRecur', 'activate', 'vsigmoid', 'vtanh',
+  'lstmBackward', 'gruBackward', 'rnnBackward', 'gradWeights', 'gradInput', 'activateBackward',
+  'sumSquares', 'scaleClip', 'sgdUpdate', 'rmspropUpdate', 'adamUpdate',
+] as const satisfies readonly (keyof Omit<Kernels, 'name' | 'heap'>)[];
+
 /** Where the kernels' data lives: wasm linear memory, or an ArrayBuffer for js. */
 export interface Heap {
   /** The current buffer. A new object after `grow` (wasm memory.grow detaches the old one). */

@@ -4,7 +4,8 @@
  * names. Layers bind to the backend that is active when they first
  * allocate memory.
  */
-import { fail } from '../errors.js';
+import { fail, show } from '../errors.js';
+import { optionsOf } from '../options.js';
 import { Arena } from './arena.js';
 import { createJsKernels } from './js.js';
 import type { BackendName, Kernels } from './kernels.js';
@@ -71,22 +72,28 @@ const loading = new Map<BackendName, Promise<Backend>>();
  * concurrently (a warm isolate reuses what it loaded): each backend is
  * loaded at most once per module instance.
  */
-export async function init(options: InitOptions = {}): Promise<BackendName> {
-  const name = options.backend ?? (simdSupported() ? 'wasm-simd' : wasmSupported() ? 'wasm' : 'js');
-  if (name !== 'wasm-simd' && name !== 'wasm' && name !== 'js') {
-    fail(`init: unknown backend ${JSON.stringify(name)}; use 'wasm-simd', 'wasm' or 'js'`);
-  }
+export async function init(options?: InitOptions): Promise<BackendName> {
+  const o = optionsOf(options, ['backend', 'wasm'], 'init');
+  const name = o.backend ?? (simdSupported() ? 'wasm-simd' : wasmSupported() ? 'wasm' : 'js');
+  if (name !== 'wasm-simd' && name !== 'wasm' && name !== 'js') fail(`init: unknown backend ${show(name)}; use 'wasm-simd', 'wasm' or 'js'`);
   if (name === 'wasm-simd' && !simdSupported()) fail(`init: this runtime does not support WebAssembly SIMD; use backend 'wasm' or 'js'`);
   if (name === 'wasm' && !wasmSupported()) fail(`init: this runtime has no WebAssembly; use backend 'js'`);
   let pending = loading.get(name);
   if (!pending) {
-    pending = load(name, options.wasm);
+    pending = load(name, o.wasm);
     loading.set(name, pending);
     pending.catch(() => loading.delete(name)); // a failed load may be retried (e.g. with init({ wasm }))
   }
-  active = await pending;
+  // the last call made wins, whatever order the loads finish in: a slow load
+  // started earlier must not replace the backend a later call asked for
+  const call = ++initCalls;
+  const loaded = await pending;
+  if (call === initCalls) active = loaded;
   return name;
 }
+
+/** init() calls made so far (see init: the latest call decides the active backend). */
+let initCalls = 0;
 
 async function load(name: BackendName, wasm: InitOptions['wasm']): Promise<Backend> {
   const kernels = name === 'js' ? createJsKernels() : await createWasmKernels(name, await compileModule(wasm ?? (await defaultSource(name))));

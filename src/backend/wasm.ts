@@ -4,7 +4,8 @@
  * have exactly the Kernels signatures, so they are called directly: one
  * call per sequence batch, no glue in between.
  */
-import type { BackendName, Heap, Kernels } from './kernels.js';
+import { fail } from '../errors.js';
+import { KERNEL_NAMES, type BackendName, type Heap, type Kernels } from './kernels.js';
 
 interface KernelExports extends WebAssembly.Exports {
   memory: WebAssembly.Memory;
@@ -26,14 +27,35 @@ class WasmHeap implements Heap {
 }
 
 export async function createWasmKernels(name: Exclude<BackendName, 'js'>, module: WebAssembly.Module): Promise<Kernels> {
-  const instance = await WebAssembly.instantiate(module, {
-    env: {
-      abort(): never {
-        throw new Error('lstm-wasm: a wasm kernel aborted (this is a bug: inputs are checked before any kernel runs)');
+  checkExports(module, name);
+  let instance: WebAssembly.Instance;
+  try {
+    instance = await WebAssembly.instantiate(module, {
+      env: {
+        abort(): never {
+          throw new Error('lstm-wasm: a wasm kernel aborted (this is a bug: inputs are checked before any kernel runs)');
+        },
       },
-    },
-  });
+    });
+  } catch (e) {
+    fail(`init: the wasm module given for '${name}' does not instantiate (${(e as Error).message}); pass the package's build/${name === 'wasm-simd' ? 'simd' : 'scalar'}.wasm`);
+  }
   // every other export is a kernel with exactly its Kernels signature
   const { memory, heapBase, ...kernels } = instance.exports as unknown as KernelExports & Omit<Kernels, 'name' | 'heap'>;
   return { name, heap: new WasmHeap(memory, heapBase()), ...kernels };
+}
+
+/**
+ * A module that is not an lstm-wasm build (another program, an empty
+ * module, a build of another version) is refused by its exports, before
+ * anything runs: a missing kernel would otherwise surface as a TypeError
+ * deep in a layer.
+ */
+function checkExports(module: WebAssembly.Module, name: string): void {
+  const exported = new Map(WebAssembly.Module.exports(module).map((e) => [e.name, e.kind]));
+  const want: [string, string][] = [['memory', 'memory'], ['heapBase', 'function'], ...KERNEL_NAMES.map((k): [string, string] => [k, 'function'])];
+  const missing = want.filter(([n, kind]) => exported.get(n) !== kind).map(([n]) => n);
+  if (missing.length) {
+    fail(`init: the wasm module given for '${name}' is not an lstm-wasm build of this version: it lacks ${missing.slice(0, 4).join(', ')}${missing.length > 4 ? ` and ${missing.length - 4} more` : ''}; pass the package's build/${name === 'wasm-simd' ? 'simd' : 'scalar'}.wasm`);
+  }
 }

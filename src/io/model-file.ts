@@ -5,14 +5,14 @@
  * (its slots, under `optimizer.slot{i}`, and its update count in the
  * metadata). A round trip gives identical predictions.
  */
-import { fail } from '../errors.js';
-import { Bidirectional } from '../layers/bidirectional.js';
-import { Dense, type DenseOptions } from '../layers/dense.js';
+import { fail, LstmWasmError, show } from '../errors.js';
+import { Bidirectional, type BidirectionalOptions } from '../layers/bidirectional.js';
+import { Dense } from '../layers/dense.js';
 import { GRU } from '../layers/gru.js';
 import type { Layer } from '../layers/layer.js';
 import { LSTM } from '../layers/lstm.js';
-import type { RecurrentLayer, RecurrentOptions } from '../layers/recurrent.js';
-import { SimpleRNN, type SimpleRNNOptions } from '../layers/simple-rnn.js';
+import { RecurrentLayer } from '../layers/recurrent.js';
+import { SimpleRNN } from '../layers/simple-rnn.js';
 import { Sequential } from '../model/sequential.js';
 import type { Tensor } from '../tensor.js';
 import type { LossName } from '../train/losses.js';
@@ -36,6 +36,7 @@ export interface SavedModel {
 }
 
 const OPTIMIZER_SLOT = 'optimizer.slot';
+const OPTIMIZER_PREFIX = 'optimizer.';
 
 /**
  * The model's architecture as JSON and its weights (PyTorch names; with `includeOptimizer`, the
@@ -61,23 +62,35 @@ export function saveModel(model: Sequential, options: { includeOptimizer?: boole
 
 /** A Sequential from what saveModel() (or `model.save()`) wrote. Same as `Sequential.load()`. */
 export function loadModel(json: ModelJSON | string, weights: Uint8Array | ArrayBuffer): Sequential {
-  const spec: ModelJSON = typeof json === 'string' ? parseJSON(json) : json;
-  if (spec?.format !== 'lstm-wasm' || !Array.isArray(spec.layers)) fail('loadModel: not an lstm-wasm model JSON (no "format": "lstm-wasm" with "layers")');
+  const spec = checkSpec(typeof json === 'string' ? parseJSON(json) : json);
   const { tensors, metadata } = readSafetensorsWithMetadata(weights);
-  const slots: Float32Array[] = [];
-  const params: Record<string, Tensor> = {};
-  for (const [k, t] of Object.entries(tensors)) {
-    if (k.startsWith(OPTIMIZER_SLOT)) slots[Number(k.slice(OPTIMIZER_SLOT.length))] = t.data;
-    else params[k] = t;
+  const { params, slots } = splitOptimizerState(tensors);
+  const iterations = metadata.optimizer_iterations;
+  if (iterations !== undefined && !/^(0|[1-9]\d{0,15})$/.test(iterations)) fail(`loadModel: metadata optimizer_iterations must be a whole number, got ${show(iterations)}`);
+  if (slots.length && !spec.compile) fail('loadModel: the weights hold optimizer state but the model JSON has no compile settings to rebuild the optimizer');
+  // every layer is made before any memory is taken; if one fails, the ones made so far are freed
+  const layers: Layer[] = [];
+  try {
+    spec.layers.forEach((l, i) => layers.push(layerFrom(l, `layers[${i}]`)));
+  } catch (e) {
+    for (const l of layers) l.dispose();
+    throw e;
   }
-  const model = new Sequential(spec.layers.map(layerFrom), { name: spec.name });
+  let model: Sequential;
+  try {
+    model = new Sequential(layers, { name: spec.name });
+  } catch (e) {
+    for (const l of layers) l.dispose();
+    throw e;
+  }
   try {
     model.loadStateDict(params);
     if (spec.compile) {
-      model.compile({ optimizer: getOptimizer(spec.compile.optimizer), loss: spec.compile.loss as LossName, metrics: spec.compile.metrics as never });
+      const c = spec.compile;
+      model.compile({ optimizer: getOptimizer(c.optimizer), loss: c.loss as LossName, metrics: c.metrics as never });
       if (slots.length) {
         const { backend, floats } = model.parameterBlock();
-        model.optimizer!.loadState(backend, floats, Number(metadata.optimizer_iterations ?? 0), slots);
+        model.optimizer!.loadState(backend, floats, Number(iterations ?? 0), slots);
       }
     }
   } catch (e) {
@@ -87,24 +100,92 @@ export function loadModel(json: ModelJSON | string, weights: Uint8Array | ArrayB
   return model;
 }
 
-function layerFrom(l: { className: string; config: Record<string, unknown> }): Layer {
-  const c = l.config ?? {};
-  switch (l.className) {
-    case 'LSTM': return new LSTM(c as unknown as RecurrentOptions);
-    case 'GRU': return new GRU(c as unknown as RecurrentOptions);
-    case 'SimpleRNN': return new SimpleRNN(c as unknown as SimpleRNNOptions);
-    case 'Dense': return new Dense(c as unknown as DenseOptions);
-    case 'Bidirectional': {
-      // Bidirectional.config() flattens the wrapped layer: { className, ...its config }
-      const { className, config, ...flat } = (c.layer ?? {}) as { className: string; config?: Record<string, unknown> };
-      const inner = layerFrom({ className, config: config ?? flat });
-      return new Bidirectional(inner as RecurrentLayer, { name: c.name as string });
-    }
+/** The shape of a model JSON checked, field by field, before anything is built from it. */
+function checkSpec(spec: unknown): ModelJSON {
+  const s = spec as ModelJSON;
+  if (!isRecord(s) || s.format !== 'lstm-wasm' || !Array.isArray(s.layers)) fail('loadModel: not an lstm-wasm model JSON (no "format": "lstm-wasm" with "layers")');
+  if (s.version !== 1) fail(`loadModel: model JSON version ${show(s.version)} is not one this version reads (1)`);
+  if (typeof s.name !== 'string') fail(`loadModel: "name" must be a string, got ${show(s.name)}`);
+  if (s.layers.length === 0 || s.layers.length > MAX_LAYERS) fail(`loadModel: "layers" must hold 1 to ${MAX_LAYERS} layers, got ${s.layers.length}`);
+  if (s.compile !== undefined) {
+    const c = s.compile;
+    if (!isRecord(c)) fail(`loadModel: "compile" must be an object { optimizer, loss, metrics }, got ${show(c)}`);
+    if (!isRecord(c.optimizer)) fail(`loadModel: "compile.optimizer" must be an object { name, … }, got ${show(c.optimizer)}`);
+    if (typeof c.loss !== 'string') fail(`loadModel: "compile.loss" must be a loss name, got ${show(c.loss)}`);
+    if (!Array.isArray(c.metrics) || !c.metrics.every((m) => typeof m === 'string')) fail(`loadModel: "compile.metrics" must be an array of metric names, got ${show(c.metrics)}`);
   }
-  fail(`loadModel: unknown layer class ${JSON.stringify(l.className)}`);
+  return s;
 }
 
-function parseJSON(s: string): ModelJSON {
+/** More layers than any model this library makes sensibly has; a file claiming more is corrupt. */
+const MAX_LAYERS = 1000;
+
+/**
+ * Split the weights file into the model's parameters and the optimizer's
+ * slots. A slot's index is checked against the number of slots in the
+ * file before it is used: an index such as 4294967294 must not size an
+ * array, and "optimizer.slot-1" or "optimizer.slotabc" are not ignored.
+ */
+function splitOptimizerState(tensors: Record<string, Tensor>): { params: Record<string, Tensor>; slots: Float32Array[] } {
+  const params: Record<string, Tensor> = {};
+  const bySlot = new Map<number, Float32Array>();
+  for (const [k, t] of Object.entries(tensors)) {
+    if (!k.startsWith(OPTIMIZER_PREFIX)) {
+      Object.defineProperty(params, k, { value: t, enumerable: true }); // a key such as "__proto__" stays a key
+      continue;
+    }
+    const m = /^optimizer\.slot(0|[1-9]\d{0,8})$/.exec(k);
+    if (!m) fail(`loadModel: unknown optimizer tensor ${show(k)} in the weights (optimizer slots are named optimizer.slot0, optimizer.slot1, …)`);
+    bySlot.set(Number(m[1]), t.data);
+  }
+  const slots: Float32Array[] = [];
+  for (let i = 0; i < bySlot.size; i++) {
+    const slot = bySlot.get(i);
+    if (!slot) fail(`loadModel: the weights hold ${bySlot.size} optimizer slot(s) but not optimizer.slot${i}; the slots must be numbered 0 to ${bySlot.size - 1}`);
+    slots.push(slot);
+  }
+  return { params, slots };
+}
+
+/** Layer classes by the names model files use. */
+const LAYER_CLASSES = new Map<string, new (config: never) => Layer>([['LSTM', LSTM], ['GRU', GRU], ['SimpleRNN', SimpleRNN], ['Dense', Dense]]);
+
+function layerFrom(l: unknown, where: string): Layer {
+  if (!isRecord(l)) fail(`loadModel: ${where} must be an object { className, config }, got ${show(l)}`);
+  const { className, config } = l as { className?: unknown; config?: unknown };
+  if (!isRecord(config)) fail(`loadModel: ${where}.config must be an object, got ${show(config)}`);
+  if (className === 'Bidirectional') {
+    // Bidirectional.config() flattens the wrapped layer: { name, merge, layer: { className, ...its config } }
+    const { layer, ...options } = config as { layer?: unknown };
+    if (!isRecord(layer)) fail(`loadModel: ${where}.config.layer must be an object { className, … }, got ${show(layer)}`);
+    const { className: innerClass, ...innerConfig } = layer;
+    const inner = layerFrom({ className: innerClass, config: innerConfig }, `${where}.config.layer`);
+    if (!(inner instanceof RecurrentLayer)) {
+      inner.dispose();
+      fail(`loadModel: ${where}: Bidirectional wraps an LSTM, GRU or SimpleRNN, not ${show(innerClass)}`);
+    }
+    try {
+      return new Bidirectional(inner, options as BidirectionalOptions);
+    } catch (e) {
+      inner.dispose();
+      throw e;
+    }
+  }
+  const Ctor = typeof className === 'string' ? LAYER_CLASSES.get(className) : undefined;
+  if (!Ctor) fail(`loadModel: ${where} has unknown layer class ${show(className)}; this version reads LSTM, GRU, SimpleRNN, Dense and Bidirectional`);
+  try {
+    return new Ctor(config as never);
+  } catch (e) {
+    if (e instanceof LstmWasmError) fail(`loadModel: ${where} (${className}): ${e.message.replace(/^lstm-wasm: /, '')}`);
+    throw e;
+  }
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function parseJSON(s: string): unknown {
   try {
     return JSON.parse(s);
   } catch {

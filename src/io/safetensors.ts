@@ -8,7 +8,8 @@
  * and names it; tensors come back as float32 (F16, BF16 and F64 are
  * converted).
  */
-import { fail } from '../errors.js';
+import { fail, show } from '../errors.js';
+import { isShape } from '../weights/take.js';
 import { sizeOf, type Tensor } from '../tensor.js';
 
 const ITEM_BYTES: Record<string, number> = { F32: 4, F16: 2, BF16: 2, F64: 8 };
@@ -37,43 +38,58 @@ export function readSafetensorsWithMetadata(bytes: Uint8Array | ArrayBuffer): { 
   }
   if (typeof header !== 'object' || header === null || Array.isArray(header)) fail('safetensors: header must be a JSON object');
   const data = u8.subarray(8 + n);
-  // entries, not assignments: a tensor may be named "__proto__" (assigning would set the prototype)
-  const tensors: [string, Tensor][] = [];
   let metadata: Record<string, string> = {};
-  const spans: [number, number, string][] = [];
+  const spans: Span[] = [];
   for (const [name, info] of Object.entries(header)) {
     if (name === '__metadata__') {
       const ok = typeof info === 'object' && info !== null && !Array.isArray(info) && Object.values(info).every((v) => typeof v === 'string');
-      if (!ok) fail(`safetensors: __metadata__ must be an object of strings, got ${JSON.stringify(info)}`);
+      if (!ok) fail(`safetensors: __metadata__ must be an object of strings, got ${show(info)}`);
       metadata = info as Record<string, string>;
       continue;
     }
-    if (typeof info !== 'object' || info === null) fail(`safetensors: tensor ${JSON.stringify(name)} must be described by an object { dtype, shape, data_offsets }, got ${JSON.stringify(info)}`);
-    const { dtype, shape, data_offsets: off } = info as { dtype?: unknown; shape?: unknown; data_offsets?: unknown };
-    const item = typeof dtype === 'string' && Object.hasOwn(ITEM_BYTES, dtype) ? ITEM_BYTES[dtype] : 0;
-    if (!item) fail(`safetensors: tensor ${JSON.stringify(name)} has dtype ${JSON.stringify(dtype)}; supported: ${Object.keys(ITEM_BYTES).join(', ')}`);
-    if (!Array.isArray(shape) || shape.some((d) => !Number.isInteger(d) || d < 0)) fail(`safetensors: tensor ${JSON.stringify(name)} has a bad shape ${JSON.stringify(shape)}`);
-    if (!Array.isArray(off) || off.length !== 2 || !off.every((o) => Number.isInteger(o) && o >= 0) || off[0] > off[1]) {
-      fail(`safetensors: tensor ${JSON.stringify(name)} has bad data_offsets ${JSON.stringify(off)}`);
-    }
-    const [begin, end] = off as [number, number];
-    const count = sizeOf(shape as number[]);
-    if (end - begin !== count * item) fail(`safetensors: tensor ${JSON.stringify(name)} spans ${end - begin} bytes but shape [${shape}] of ${dtype} needs ${count * item}`);
-    if (end > data.length) fail(`safetensors: tensor ${JSON.stringify(name)} ends at byte ${end} but the data has only ${data.length} bytes (truncated file)`);
-    spans.push([begin, end, name]);
-    tensors.push([name, { shape: shape as number[], data: decode(data.subarray(begin, end), dtype as string, count) }]);
+    spans.push(spanOf(name, info, data.length));
   }
-  // the tensors must tile the data exactly, as the reference implementation requires
-  spans.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  // the tensors must tile the data exactly, as the reference implementation requires; checked
+  // before any is decoded, so a header pointing many tensors at one span allocates nothing
+  spans.sort((a, b) => a.begin - b.begin || a.end - b.end);
   let covered = 0;
   for (let i = 0; i < spans.length; i++) {
-    const [begin, end, name] = spans[i];
-    if (begin < covered) fail(`safetensors: tensors ${JSON.stringify(spans[i - 1][2])} and ${JSON.stringify(name)} overlap (corrupt file)`);
+    const { begin, end, name } = spans[i];
+    if (begin < covered) fail(`safetensors: tensors ${show(spans[i - 1].name)} and ${show(name)} overlap (corrupt file)`);
     if (begin > covered) fail(`safetensors: data bytes ${covered} to ${begin} belong to no tensor (corrupt file)`);
     covered = end;
   }
   if (covered !== data.length) fail(`safetensors: ${data.length - covered} bytes after the last tensor belong to none (corrupt file)`);
+  // entries, not assignments: a tensor may be named "__proto__" (assigning would set the prototype)
+  const tensors = spans.map((t): [string, Tensor] => [t.name, { shape: t.shape, data: decode(data.subarray(t.begin, t.end), t.dtype, t.count) }]);
   return { tensors: Object.fromEntries(tensors), metadata };
+}
+
+/** Where one tensor's bytes are, and what they hold. */
+interface Span {
+  name: string;
+  dtype: string;
+  shape: number[];
+  count: number;
+  begin: number;
+  end: number;
+}
+
+/** A header entry checked: a known dtype, a shape, offsets inside the data whose length fits the shape. */
+function spanOf(name: string, info: unknown, dataBytes: number): Span {
+  if (typeof info !== 'object' || info === null) fail(`safetensors: tensor ${show(name)} must be described by an object { dtype, shape, data_offsets }, got ${show(info)}`);
+  const { dtype, shape, data_offsets: off } = info as { dtype?: unknown; shape?: unknown; data_offsets?: unknown };
+  const item = typeof dtype === 'string' && Object.hasOwn(ITEM_BYTES, dtype) ? ITEM_BYTES[dtype] : 0;
+  if (!item) fail(`safetensors: tensor ${show(name)} has dtype ${show(dtype)}; supported: ${Object.keys(ITEM_BYTES).join(', ')}`);
+  if (!isShape(shape)) fail(`safetensors: tensor ${show(name)} has a bad shape ${show(shape)}`);
+  if (!Array.isArray(off) || off.length !== 2 || !off.every((o) => Number.isSafeInteger(o) && o >= 0) || off[0] > off[1]) {
+    fail(`safetensors: tensor ${show(name)} has bad data_offsets ${show(off)}`);
+  }
+  const [begin, end] = off as [number, number];
+  const count = sizeOf(shape);
+  if (end - begin !== count * item) fail(`safetensors: tensor ${show(name)} spans ${end - begin} bytes but shape ${show(shape)} of ${dtype} needs ${count * item}`);
+  if (end > dataBytes) fail(`safetensors: tensor ${show(name)} ends at byte ${end} but the data has only ${dataBytes} bytes (truncated file)`);
+  return { name, dtype: dtype as string, shape, count, begin, end };
 }
 
 function decode(bytes: Uint8Array, dtype: string, count: number): Float32Array {
@@ -109,7 +125,7 @@ export function writeSafetensors(tensors: Record<string, Tensor>, metadata?: Rec
   let offset = 0;
   for (const [name, t] of Object.entries(tensors)) {
     if (name === '__metadata__') fail('writeSafetensors: "__metadata__" is reserved for metadata and cannot name a tensor');
-    if (t.data.length !== sizeOf(t.shape)) fail(`writeSafetensors: tensor ${JSON.stringify(name)} has ${t.data.length} values for shape [${t.shape}]`);
+    if (t.data.length !== sizeOf(t.shape)) fail(`writeSafetensors: tensor ${show(name)} has ${t.data.length} values for shape [${t.shape}]`);
     entries.push([name, { dtype: 'F32', shape: t.shape, data_offsets: [offset, offset + 4 * t.data.length] }]);
     offset += 4 * t.data.length;
   }

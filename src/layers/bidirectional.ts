@@ -11,7 +11,8 @@ import type { Backend } from '../backend/registry.js';
 import { toTensor, tensorFrom, type Tensor, type TensorLike } from '../tensor.js';
 import { Layer, type HeapBatch, type PreparedWeights, type WeightFormat, type Weights } from './layer.js';
 import { checkWeightRecord } from '../weights/take.js';
-import type { RecurrentLayer } from './recurrent.js';
+import { RecurrentLayer } from './recurrent.js';
+import { oneOf, optionsOf } from '../options.js';
 
 export interface BidirectionalOptions {
   merge?: 'concat';
@@ -29,12 +30,15 @@ export class Bidirectional extends Layer {
   readonly merge = 'concat';
   private saved: { x: HeapBatch; recF: number; recB: number } | undefined;
 
-  constructor(layer: RecurrentLayer, options: BidirectionalOptions = {}) {
-    if (!layer || typeof (layer as RecurrentLayer).run !== 'function') fail('Bidirectional: wraps an LSTM, GRU or SimpleRNN layer');
+  constructor(layer: RecurrentLayer, options?: BidirectionalOptions) {
+    if (!(layer instanceof RecurrentLayer)) fail('Bidirectional: wraps an LSTM, GRU or SimpleRNN layer');
+    if (layer.isDisposed) fail(`Bidirectional: layer ${layer.name} was disposed`);
+    const o = optionsOf(options, ['merge', 'name'], 'Bidirectional');
+    if (o.merge !== undefined) oneOf(o.merge, ['concat'], 'Bidirectional: merge');
     // the backward twin's seed follows from the wrapped layer's (not from the process-wide
     // counter), so a seeded layer gives the same Bidirectional on every backend and run
-    super({ inputSize: layer.inputSize, name: options.name ?? `bidirectional_${layer.name}`, seed: (layer.seed ^ 0x5bd1e995) >>> 0 }, 'bidirectional');
-    if (options.merge !== undefined && options.merge !== 'concat') fail(`Bidirectional: merge ${JSON.stringify(options.merge)} is not supported; use 'concat'`);
+    super({ inputSize: layer.inputSize, name: o.name ?? `bidirectional_${layer.name}`, seed: (layer.seed ^ 0x5bd1e995) >>> 0 }, 'bidirectional', []);
+    layer.claim(this, this.name);
     this.forwardLayer = layer;
     const Ctor = layer.constructor as new (o: Record<string, unknown>) => RecurrentLayer;
     this.backwardLayer = new Ctor({ ...layer.config(), name: `${layer.name}_reverse`, seed: this.seed });

@@ -11,7 +11,8 @@ import type { Random } from '../init/random.js';
 import { toTensor, tensorFrom, type Tensor, type TensorLike } from '../tensor.js';
 import { packBias, packPanels, transpose, unpackBias, unpackPanels } from '../weights/packing.js';
 import { checkWeightRecord, rejectUnknown, takeWeight } from '../weights/take.js';
-import { Layer, checkPositiveInt, type HeapBatch, type PreparedWeights, type WeightFormat, type Weights } from './layer.js';
+import { oneOf } from '../options.js';
+import { Layer, featureCount, type HeapBatch, type PreparedWeights, type WeightFormat, type Weights } from './layer.js';
 
 export interface DenseOptions {
   inputSize?: number;
@@ -21,6 +22,9 @@ export interface DenseOptions {
   seed?: number;
 }
 
+/** The activation names: the keys of Act, listed once so that no inherited name ('toString', …) can pass for one. */
+const ACTIVATIONS = Object.keys(Act) as ActivationName[];
+
 /** A fully connected layer: y = act(x·Wᵀ + b) on the last axis, so on [batch, features] or on every step of [batch, time, features]. */
 export class Dense extends Layer {
   readonly className = 'Dense';
@@ -29,11 +33,10 @@ export class Dense extends Layer {
   private saved: { x: HeapBatch; y: HeapBatch } | undefined;
 
   constructor(options: DenseOptions) {
-    super(options ?? ({} as DenseOptions), 'dense');
-    checkPositiveInt(options?.units, 'Dense: units');
-    this.units = options.units;
-    this.activation = options.activation ?? 'linear';
-    if (!(this.activation in Act)) fail(`Dense: unknown activation ${JSON.stringify(options.activation)}; use ${Object.keys(Act).join(', ')}`);
+    if (options === undefined || options === null) fail('Dense: options { units } are required');
+    super(options, 'dense', ['units', 'activation']);
+    this.units = featureCount(options.units, 'Dense: units');
+    this.activation = options.activation === undefined ? 'linear' : oneOf(options.activation, ACTIVATIONS, 'Dense: activation');
   }
 
   get outputSize(): number {
@@ -85,7 +88,7 @@ export class Dense extends Layer {
     const key = from === 'torch' ? 'weight' : 'kernel';
     const shape = weights[key]?.shape;
     const K = this.inputSize ?? (shape?.length === 2 ? (from === 'torch' ? shape[1] : shape[0]) : this.requireInputSize());
-    checkPositiveInt(K, `${owner}: input features`);
+    featureCount(K, `${owner}: input features`);
     rejectUnknown(weights, [key, 'bias'], owner);
     const w = from === 'torch'
       ? takeWeight(weights, ['weight'], [N, K], owner)!

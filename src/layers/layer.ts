@@ -6,6 +6,7 @@
 import { activeBackend, type Backend } from '../backend/registry.js';
 import { fail } from '../errors.js';
 import { Random, defaultSeed } from '../init/random.js';
+import { integerIn, nameOption, optionsOf } from '../options.js';
 import type { Tensor } from '../tensor.js';
 import { Workspace } from './workspace.js';
 
@@ -32,6 +33,21 @@ export interface PreparedWeights {
 const disposeSymbol: typeof Symbol.dispose = Symbol.dispose ?? Symbol.for('Symbol.dispose');
 
 /**
+ * The largest units or input features a layer takes (2^24). Sizes beyond
+ * it could not fit a 4 GiB heap anyway; below it, what does not fit is an
+ * out-of-memory error when the memory is taken.
+ */
+export const MAX_FEATURES = 2 ** 24;
+
+/** Options every layer takes. */
+export interface LayerOptions {
+  inputSize?: number;
+  name?: string;
+  seed?: number;
+}
+const LAYER_OPTIONS = ['inputSize', 'name', 'seed'] as const;
+
+/**
  * The base of every layer (LSTM, GRU, SimpleRNN, Dense, Bidirectional): a name, an input size,
  * and a parameter block in the backend's memory, allocated on first use. `dispose()` (or `using`) frees it.
  */
@@ -50,13 +66,31 @@ export abstract class Layer {
   private ownsParams = false;
   private ws: Workspace | undefined;
   private disposed = false;
+  /** The model (or Bidirectional) this layer is part of: a layer serves one owner. */
+  private owner: object | undefined;
 
-  constructor(options: { inputSize?: number; name?: string; seed?: number }, defaultName: string) {
-    options ??= {}; // a missing options object is reported by the subclass as a missing `units`
-    if (options.inputSize !== undefined) checkPositiveInt(options.inputSize, `${defaultName}: inputSize`);
-    this.inputSize = options.inputSize;
-    this.name = options.name ?? uniqueName(defaultName);
-    this.seed = options.seed ?? defaultSeed();
+  /** `moreOptions`: the subclass's own option names, checked here with the common ones so that any other key is an error. */
+  constructor(options: LayerOptions | undefined, defaultName: string, moreOptions: readonly string[]) {
+    const o = optionsOf(options, [...LAYER_OPTIONS, ...moreOptions], defaultName);
+    this.inputSize = o.inputSize === undefined ? undefined : featureCount(o.inputSize, `${defaultName}: inputSize`);
+    this.name = o.name === undefined ? uniqueName(defaultName) : nameOption(o.name, `${defaultName}: name`);
+    this.seed = o.seed === undefined ? defaultSeed() : integerIn(o.seed, 0, 2 ** 32 - 1, `${defaultName}: seed`);
+  }
+
+  /**
+   * Make this layer part of `owner` (a Sequential or a Bidirectional). A
+   * layer in two models would run on parameters the other one moved or
+   * freed, so a second owner is refused.
+   * @internal
+   */
+  claim(owner: object, ownerName: string): void {
+    if (this.owner !== undefined && this.owner !== owner) fail(`${ownerName}: layer ${this.name} already belongs to another model or Bidirectional; create a new layer for each model`);
+    this.owner = owner;
+  }
+
+  /** Whether the layer is part of a model or Bidirectional already. @internal */
+  get claimed(): boolean {
+    return this.owner !== undefined;
   }
 
   /** Features per step of the output. */
@@ -121,7 +155,7 @@ export abstract class Layer {
   /** Fix the input size (from the layer before, or from data), checking it against what was given. */
   setInputSize(n: number): void {
     this.assertLive();
-    checkPositiveInt(n, `${this.name}: input features`);
+    featureCount(n, `${this.name}: input features`);
     if (this.inputSize !== undefined && this.inputSize !== n) {
       fail(`${this.name}: expects ${this.inputSize} input features but is given ${n}`);
     }
@@ -229,8 +263,9 @@ function uniqueName(base: string): string {
   return n === 0 ? base : `${base}_${n}`;
 }
 
-export function checkPositiveInt(n: unknown, what: string): void {
-  if (typeof n !== 'number' || !Number.isInteger(n) || n < 1) fail(`${what} must be a positive integer, got ${String(n)}`);
+/** A count of units or features: a whole number from 1 to MAX_FEATURES. */
+export function featureCount(n: unknown, what: string): number {
+  return integerIn(n, 1, MAX_FEATURES, what);
 }
 
 export { disposeSymbol };

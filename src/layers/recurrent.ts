@@ -16,7 +16,8 @@ import type { Random } from '../init/random.js';
 import { toTensor, tensorFrom, type Tensor, type TensorLike } from '../tensor.js';
 import { add, packBias, packPanels, reorderGates, transpose, unpackBias, unpackPanels } from '../weights/packing.js';
 import { checkWeightRecord, rejectUnknown, takeWeight } from '../weights/take.js';
-import { Layer, checkPositiveInt, type HeapBatch, type PreparedWeights, type WeightFormat, type Weights } from './layer.js';
+import { booleanOption } from '../options.js';
+import { Layer, featureCount, type HeapBatch, type PreparedWeights, type WeightFormat, type Weights } from './layer.js';
 
 export interface CellSpec {
   kind: 'lstm' | 'gru' | 'rnn';
@@ -86,13 +87,13 @@ export abstract class RecurrentLayer extends Layer {
   /** What the last training forward left for backward. */
   private saved: { x: HeapBatch; rec: number } | undefined;
 
-  constructor(options: RecurrentOptions, defaultName: string) {
-    super(options, defaultName);
-    if (!options || typeof options !== 'object') fail(`${defaultName}: options { units } are required`);
-    checkPositiveInt(options.units, `${defaultName}: units`);
-    this.units = options.units;
-    this.returnSequences = options.returnSequences ?? false;
-    this.unitForgetBias = options.unitForgetBias ?? true;
+  /** `moreOptions`: a subclass's own option names (SimpleRNN's activation). */
+  constructor(options: RecurrentOptions, defaultName: string, moreOptions: readonly string[] = []) {
+    if (options === undefined || options === null) fail(`${defaultName}: options { units } are required`);
+    super(options, defaultName, ['units', 'returnSequences', 'unitForgetBias', ...moreOptions]);
+    this.units = featureCount(options.units, `${defaultName}: units`);
+    this.returnSequences = options.returnSequences === undefined ? false : booleanOption(options.returnSequences, `${defaultName}: returnSequences`);
+    this.unitForgetBias = options.unitForgetBias === undefined ? true : booleanOption(options.unitForgetBias, `${defaultName}: unitForgetBias`);
   }
 
   get outputSize(): number {
@@ -241,7 +242,7 @@ export abstract class RecurrentLayer extends Layer {
     } else {
       fail(`${owner}: unknown format ${JSON.stringify(from)}; use 'torch' or 'keras'`);
     }
-    checkPositiveInt(I, `${owner}: input features`);
+    featureCount(I, `${owner}: input features`);
     return {
       inputSize: I,
       write: () => {
@@ -437,7 +438,9 @@ export abstract class RecurrentLayer extends Layer {
   }
 
   config(): Record<string, unknown> {
-    return { name: this.name, inputSize: this.inputSize, units: this.units, returnSequences: this.returnSequences };
+    const c: Record<string, unknown> = { name: this.name, inputSize: this.inputSize, units: this.units, returnSequences: this.returnSequences };
+    if (!this.unitForgetBias) c.unitForgetBias = false; // only ever false is worth keeping (true is the default)
+    return c;
   }
 }
 

@@ -1,5 +1,5 @@
 /** The plain recurrent layer: h = act(W·x + U·h + b), act = tanh or relu. */
-import { fail } from '../errors.js';
+import { oneOf } from '../options.js';
 import { RecurrentLayer, type CellSpec, type RecurrentOptions } from './recurrent.js';
 
 const RNN_CELL: CellSpec = { kind: 'rnn', gates: 1, kerasOrder: [0], recurrentBias: false };
@@ -15,11 +15,8 @@ export class SimpleRNN extends RecurrentLayer {
   readonly activation: 'tanh' | 'relu';
 
   constructor(options: SimpleRNNOptions) {
-    super(options, 'simple_rnn');
-    this.activation = options.activation ?? 'tanh';
-    if (this.activation !== 'tanh' && this.activation !== 'relu') {
-      fail(`SimpleRNN: activation must be 'tanh' or 'relu', got ${JSON.stringify(options.activation)}`);
-    }
+    super(options, 'simple_rnn', ['activation']);
+    this.activation = options.activation === undefined ? 'tanh' : oneOf(options.activation, ['tanh', 'relu'], 'SimpleRNN: activation');
   }
 
   protected override reluFlag(): number {

@@ -5,14 +5,15 @@
  * pointers, so a predict copies in once and out once.
  */
 import { activeBackend, type Backend } from '../backend/registry.js';
-import { fail } from '../errors.js';
+import { fail, show } from '../errors.js';
+import { nameOption, optionsOf } from '../options.js';
 import { disposeSymbol, Layer, type HeapBatch } from '../layers/layer.js';
 import { RecurrentLayer } from '../layers/recurrent.js';
-import { toTensor, tensorFrom, type Tensor, type TensorLike } from '../tensor.js';
+import { checkFinite, toTensor, tensorFrom, type Tensor, type TensorLike } from '../tensor.js';
 import { Workspace } from '../layers/workspace.js';
 import { SequenceStream } from './stream.js';
 import { loadStateDict, stateDict } from '../io/state-dict.js';
-import { Trainer, type CompileOptions, type FitOptions, type History } from '../train/trainer.js';
+import { Trainer, trainingSettings, type CompileOptions, type FitOptions, type History } from '../train/trainer.js';
 import type { Logs } from '../train/callbacks.js';
 import { loadModel, saveModel, type ModelJSON, type SavedModel } from '../io/model-file.js';
 
@@ -31,20 +32,41 @@ export class Sequential {
   stopTraining = false;
   private ws: Workspace | undefined;
   private readonly streams = new Set<SequenceStream>();
-  private disposed = false;
+  /**
+   * Where the model is in its life. While 'fitting', the trainer owns the
+   * gradient block and the optimizer's state between batches: compile,
+   * a second fit, trainOnBatch and computeGradients are refused; what only
+   * reads or writes weight values (predict, evaluate, stream, save,
+   * setWeights, loadStateDict, snapshot/restoreParams — what callbacks
+   * use) is safe between batches; dispose() frees everything and the
+   * running fit() rejects at its next batch instead of touching the memory.
+   */
+  private phase: 'ready' | 'fitting' | 'disposed' = 'ready';
 
-  constructor(layers: Layer[], options: { name?: string } = {}) {
+  constructor(layers: Layer[], options?: { name?: string }) {
+    const o = optionsOf(options, ['name'], 'Sequential');
     if (!Array.isArray(layers) || layers.length === 0) fail('Sequential: needs a non-empty array of layers');
     layers.forEach((l, i) => {
       if (!(l instanceof Layer)) fail(`Sequential: item ${i} is not a layer (LSTM, GRU, SimpleRNN, Dense, Bidirectional)`);
       if (l.isDisposed) fail(`Sequential: layer ${l.name} was disposed`);
+      if (l.claimed) fail(`Sequential: layer ${l.name} already belongs to another model or Bidirectional; create a new layer for each model`);
     });
     if (new Set(layers).size !== layers.length) fail('Sequential: the same layer object appears twice; create a new layer for each position');
+    const names = layers.map((l) => l.name);
+    const twice = names.find((n, i) => names.indexOf(n) !== i);
+    // the weights are saved under the layer names: two layers of one name would overwrite each other's
+    if (twice !== undefined) fail(`Sequential: two layers are named ${show(twice)}; give each layer its own name`);
     this.layers = layers;
-    this.name = options.name ?? 'sequential';
+    this.name = o.name === undefined ? 'sequential' : nameOption(o.name, 'Sequential: name');
     this.checkTimeAxis(true, 'Sequential');
-    // each layer's input size is the one before's output size
+    // each layer's input size is the one before's output size: all checked before any is set,
+    // so a failed constructor leaves the layers as they were
+    for (let i = 1; i < layers.length; i++) {
+      const given = layers[i].inputSize, from = layers[i - 1].outputSize;
+      if (given !== undefined && given !== from) fail(`Sequential: ${layers[i].name} expects ${given} input features but ${layers[i - 1].name} before it gives ${from}`);
+    }
     for (let i = 1; i < layers.length; i++) layers[i].setInputSize(layers[i - 1].outputSize);
+    for (const l of layers) l.claim(this, this.name);
   }
 
   /**
@@ -185,32 +207,43 @@ export class Sequential {
    * default 'rmsprop'), loss (default 'mse') and metrics. Compiling again
    * starts a fresh optimizer state.
    */
-  compile(options: CompileOptions = {}): void {
-    this.assertLive();
+  compile(options?: CompileOptions): void {
+    this.assertIdle('compile');
     this.requireBuilt('compile');
     this.build(this.layers[0].inputSize!);
-    const next = new Trainer(this, options);
+    const settings = trainingSettings(options); // checked before the old state goes: a bad option leaves it compiled as it was
     this.trainer?.dispose();
-    this.trainer = next;
+    this.trainer = undefined;
+    this.trainer = new Trainer(this, settings);
   }
 
   /** Train for `epochs` over x [samples, time, features] and y; resolves with the per-epoch history. */
   async fit(x: TensorLike, y: TensorLike, options?: FitOptions): Promise<History> {
-    return this.compiled('fit').fit(x, y, options); // async: every failure, even "compile first", is a rejection
+    // async: every failure, even "compile first", is a rejection
+    const trainer = this.compiled('fit');
+    this.assertIdle('fit');
+    this.phase = 'fitting';
+    try {
+      return await trainer.fit(x, y, options);
+    } finally {
+      if (this.phase === 'fitting') this.phase = 'ready';
+    }
   }
 
   /** One optimizer step on one batch; returns the loss before the step. */
   trainOnBatch(x: TensorLike, y: TensorLike): number {
+    this.assertIdle('trainOnBatch');
     return this.compiled('trainOnBatch').trainOnBatch(x, y);
   }
 
-  /** Loss and metrics on x, y without training: { loss, …metrics }. */
+  /** Loss and metrics on x, y without training: { loss, …metrics }. Also from a fit() callback. */
   evaluate(x: TensorLike, y: TensorLike, options?: { batchSize?: number }): Logs {
     return this.compiled('evaluate').evaluate(x, y, options);
   }
 
   /** Loss and ∂loss/∂parameters on one batch under PyTorch names (as stateDict), without updating. */
   computeGradients(x: TensorLike, y: TensorLike): { loss: number; grads: Record<string, Tensor> } {
+    this.assertIdle('computeGradients');
     return this.compiled('computeGradients').computeGradients(x, y);
   }
 
@@ -263,13 +296,15 @@ export class Sequential {
   /** Put back parameters taken with snapshotParams(). */
   restoreParams(snapshot: Float32Array): void {
     const { backend, ptr, floats } = this.parameterBlock();
-    if (snapshot.length !== floats) fail(`${this.name}.restoreParams: snapshot has ${snapshot.length} values, the model ${floats}`);
+    if (!(snapshot instanceof Float32Array) || snapshot.length !== floats) fail(`${this.name}.restoreParams: needs a Float32Array of ${floats} values from snapshotParams(), got ${show(snapshot)}`);
+    checkFinite(snapshot, `${this.name}.restoreParams: snapshot`);
     backend.arena.f32().set(snapshot, ptr >> 2);
   }
 
   /** Free the model's heap memory: parameters, workspaces, and every layer's. Safe to call twice. */
   dispose(): void {
-    if (this.disposed) return;
+    if (this.phase === 'disposed') return;
+    this.phase = 'disposed'; // first: a running fit() sees it at its next batch
     this.trainer?.dispose();
     this.trainer = undefined;
     for (const s of [...this.streams]) s.dispose();
@@ -277,7 +312,6 @@ export class Sequential {
     for (const l of this.layers) l.dispose();
     if (this.params && this.backendRef) this.backendRef.arena.release(this.params);
     this.params = 0;
-    this.disposed = true;
   }
 
   /** Same as dispose(), for `using`. */
@@ -287,7 +321,12 @@ export class Sequential {
 
   /** Whether dispose() was called. */
   get isDisposed(): boolean {
-    return this.disposed;
+    return this.phase === 'disposed';
+  }
+
+  /** Whether fit() is running. */
+  get isFitting(): boolean {
+    return this.phase === 'fitting';
   }
 
   /** The backend the model runs on: its layers' if they already hold memory, else the active one. @internal */
@@ -307,6 +346,12 @@ export class Sequential {
 
   /** @internal */
   assertLive(): void {
-    if (this.disposed) fail(`${this.name} was disposed; create a new model`);
+    if (this.phase === 'disposed') fail(`${this.name} was disposed; create a new model`);
+  }
+
+  /** Live and not in the middle of fit(): for what would pull the trainer's memory from under it. */
+  private assertIdle(what: string): void {
+    this.assertLive();
+    if (this.phase === 'fitting') fail(`${this.name}.${what}: fit() is running on this model; await it first (to end it early, abort its signal or set model.stopTraining = true)`);
   }
 }

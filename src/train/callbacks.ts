@@ -3,7 +3,9 @@
  * it. Setting `model.stopTraining = true` from a hook ends training after
  * the current epoch (or batch).
  */
+import { fail, show } from '../errors.js';
 import type { Sequential } from '../model/sequential.js';
+import { booleanOption, integerIn, nameOption, numberIn, oneOf, optionsOf } from '../options.js';
 
 /** Losses and metrics by name (`loss`, `mae`, `val_loss`, …). */
 export type Logs = Record<string, number>;
@@ -54,12 +56,13 @@ export class EarlyStopping implements Callback {
   private wait = 0;
   private bestWeights: Float32Array | undefined;
 
-  constructor(options: EarlyStoppingOptions = {}) {
-    this.monitor = options.monitor;
-    this.minDelta = Math.abs(options.minDelta ?? 0);
-    this.patience = options.patience ?? 0;
-    this.mode = options.mode ?? (options.monitor?.includes('acc') ? 'max' : 'min');
-    this.restoreBestWeights = options.restoreBestWeights ?? false;
+  constructor(options?: EarlyStoppingOptions) {
+    const o = optionsOf(options, ['monitor', 'minDelta', 'patience', 'mode', 'restoreBestWeights'], 'EarlyStopping');
+    this.monitor = o.monitor === undefined ? undefined : nameOption(o.monitor, 'EarlyStopping: monitor');
+    this.minDelta = o.minDelta === undefined ? 0 : Math.abs(numberIn(o.minDelta, -Infinity, Infinity, 'EarlyStopping: minDelta'));
+    this.patience = o.patience === undefined ? 0 : integerIn(o.patience, 0, Number.MAX_SAFE_INTEGER, 'EarlyStopping: patience');
+    this.mode = o.mode === undefined ? (this.monitor?.includes('acc') ? 'max' : 'min') : oneOf(o.mode, ['min', 'max'], 'EarlyStopping: mode');
+    this.restoreBestWeights = o.restoreBestWeights === undefined ? false : booleanOption(o.restoreBestWeights, 'EarlyStopping: restoreBestWeights');
   }
 
   onTrainBegin(): void {
@@ -70,9 +73,11 @@ export class EarlyStopping implements Callback {
   }
 
   onEpochEnd(epoch: number, logs: Logs): void {
-    const key = this.monitor ?? ('val_loss' in logs ? 'val_loss' : 'loss');
+    const key = this.monitor ?? (Object.hasOwn(logs, 'val_loss') ? 'val_loss' : 'loss');
+    // a name that is never logged would silently never stop training
+    if (!Object.hasOwn(logs, key)) fail(`EarlyStopping: monitors ${show(key)}, but fit logs only ${Object.keys(logs).join(', ')}; monitor one of those`);
     const value = logs[key];
-    if (value === undefined || Number.isNaN(value)) return;
+    if (Number.isNaN(value)) return;
     const better = this.mode === 'min' ? value < this.best - this.minDelta : value > this.best + this.minDelta;
     if (better) {
       this.best = value;

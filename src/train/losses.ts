@@ -8,7 +8,7 @@
  * for `gradLogits`, (p − y)/n, which is exact and stable where the chain
  * through the activation's derivative would lose precision.
  */
-import { fail } from '../errors.js';
+import { fail, show } from '../errors.js';
 
 /** The built-in losses (Keras's names). */
 export type LossName = 'mse' | 'mae' | 'huber' | 'binaryCrossentropy' | 'categoricalCrossentropy';
@@ -113,16 +113,20 @@ const categoricalCrossentropy: Loss = {
   },
 };
 
-const LOSSES: Record<string, Loss> = {
-  mse, mae, huber, binaryCrossentropy, categoricalCrossentropy,
-  meanSquaredError: mse, meanAbsoluteError: mae,
-  binary_crossentropy: binaryCrossentropy, categorical_crossentropy: categoricalCrossentropy,
-  mean_squared_error: mse, mean_absolute_error: mae,
-};
+/** Losses by name: ours, and Keras's and TF.js's spellings of the same. */
+const LOSSES = new Map<string, Loss>([
+  ['mse', mse], ['mae', mae], ['huber', huber], ['binaryCrossentropy', binaryCrossentropy], ['categoricalCrossentropy', categoricalCrossentropy],
+  ['meanSquaredError', mse], ['meanAbsoluteError', mae], ['mean_squared_error', mse], ['mean_absolute_error', mae],
+  ['binary_crossentropy', binaryCrossentropy], ['categorical_crossentropy', categoricalCrossentropy],
+]);
 
 export function getLoss(name: LossName | Loss | string): Loss {
-  if (typeof name === 'object' && name && typeof name.value === 'function') return name;
-  const loss = LOSSES[name as string];
-  if (!loss) fail(`unknown loss ${JSON.stringify(name)}; use mse, mae, huber, binaryCrossentropy or categoricalCrossentropy`);
+  if (typeof name === 'object' && name !== null) {
+    const l = name as Partial<Loss>;
+    if (typeof l.value !== 'function' || typeof l.grad !== 'function' || typeof l.name !== 'string') fail(`compile: a custom loss needs name, value(p, y, cols) and grad(p, y, cols, out); got ${show(name)}`);
+    return name;
+  }
+  const loss = typeof name === 'string' ? LOSSES.get(name) : undefined;
+  if (!loss) fail(`unknown loss ${show(name)}; use mse, mae, huber, binaryCrossentropy or categoricalCrossentropy`);
   return loss;
 }

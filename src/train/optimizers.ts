@@ -4,8 +4,11 @@
  * a step is one fused kernel call over the whole model (plus one to clip).
  */
 import type { Backend } from '../backend/registry.js';
-import { fail } from '../errors.js';
+import { fail, show } from '../errors.js';
+import { booleanOption, numberIn, optionsOf, positiveNumber } from '../options.js';
 import { resolveSchedule, type LearningRate, type Schedule } from './schedules.js';
+
+const BASE_OPTIONS = ['learningRate', 'globalClipNorm', 'clipValue'] as const;
 
 export interface OptimizerOptions {
   learningRate?: LearningRate;
@@ -29,16 +32,28 @@ export abstract class Optimizer {
   protected backend: Backend | undefined;
   protected n = 0;
   private slots: number[] = [];
+  /** The model this optimizer trains: its slots are sized for that model's parameters. */
+  private owner: object | undefined;
 
-  constructor(options: OptimizerOptions, defaultLearningRate: number) {
-    this.schedule = resolveSchedule(options.learningRate ?? defaultLearningRate);
-    this.globalClipNorm = positiveOrUndefined(options.globalClipNorm, 'globalClipNorm');
-    this.clipValue = positiveOrUndefined(options.clipValue, 'clipValue');
+  /** `options` are checked (with the subclass's own names in `moreOptions`): any other key is an error. */
+  constructor(options: OptimizerOptions | undefined, defaultLearningRate: number, owner: string, moreOptions: readonly string[]) {
+    const o = optionsOf(options, [...BASE_OPTIONS, ...moreOptions], owner);
+    this.schedule = resolveSchedule(o.learningRate ?? defaultLearningRate);
+    this.globalClipNorm = o.globalClipNorm === undefined ? undefined : positiveNumber(o.globalClipNorm, `${owner}: globalClipNorm`);
+    this.clipValue = o.clipValue === undefined ? undefined : positiveNumber(o.clipValue, `${owner}: clipValue`);
   }
 
-  /** The learning rate of the next update. */
+  /** The learning rate of the next update (a schedule's value is checked: it must be positive and finite). */
   get learningRate(): number {
-    return this.schedule(this.iterations);
+    const lr = this.schedule(this.iterations);
+    if (typeof lr !== 'number' || !Number.isFinite(lr) || !(lr > 0)) fail(`${this.name}: the learning-rate schedule gave ${show(lr)} at update ${this.iterations}; it must give positive finite numbers`);
+    return lr;
+  }
+
+  /** Serve `model` (compile does this): an optimizer instance trains one model at a time. @internal */
+  claim(model: object): void {
+    if (this.owner !== undefined && this.owner !== model) fail(`${this.name}: this optimizer instance already trains another model; create one per model`);
+    this.owner = model;
   }
 
   /** Slot buffers (momentum, moments …) this optimizer keeps per parameter. */
@@ -104,6 +119,7 @@ export abstract class Optimizer {
     this.backend = undefined;
     this.n = 0;
     this.iterations = 0;
+    this.owner = undefined;
   }
 }
 
@@ -117,10 +133,10 @@ export class SGD extends Optimizer {
   readonly name = 'SGD';
   readonly momentum: number;
   readonly nesterov: boolean;
-  constructor(options: SGDOptions = {}) {
-    super(options, 0.01);
-    this.momentum = inRange(options.momentum ?? 0, 0, 1, 'SGD momentum');
-    this.nesterov = options.nesterov ?? false;
+  constructor(options?: SGDOptions) {
+    super(options, 0.01, 'SGD', ['momentum', 'nesterov']);
+    this.momentum = options?.momentum === undefined ? 0 : numberIn(options.momentum, 0, 1, 'SGD: momentum', 'hi');
+    this.nesterov = options?.nesterov === undefined ? false : booleanOption(options.nesterov, 'SGD: nesterov');
   }
   protected get slotCount(): number {
     return 1;
@@ -143,10 +159,10 @@ export class RMSprop extends Optimizer {
   readonly name = 'RMSprop';
   readonly rho: number;
   readonly epsilon: number;
-  constructor(options: RMSpropOptions = {}) {
-    super(options, 1e-3);
-    this.rho = inRange(options.rho ?? 0.9, 0, 1, 'RMSprop rho');
-    this.epsilon = options.epsilon ?? 1e-7;
+  constructor(options?: RMSpropOptions) {
+    super(options, 1e-3, 'RMSprop', ['rho', 'epsilon']);
+    this.rho = options?.rho === undefined ? 0.9 : numberIn(options.rho, 0, 1, 'RMSprop: rho', 'hi');
+    this.epsilon = options?.epsilon === undefined ? 1e-7 : positiveNumber(options.epsilon, 'RMSprop: epsilon');
   }
   protected get slotCount(): number {
     return 1;
@@ -175,11 +191,11 @@ export class Adam extends Optimizer {
   readonly beta2: number;
   readonly epsilon: number;
   protected decay = 0;
-  constructor(options: AdamOptions = {}) {
-    super(options, 1e-3);
-    this.beta1 = inRange(options.beta1 ?? 0.9, 0, 1, 'Adam beta1');
-    this.beta2 = inRange(options.beta2 ?? 0.999, 0, 1, 'Adam beta2');
-    this.epsilon = options.epsilon ?? 1e-7;
+  constructor(options?: AdamOptions, name = 'Adam', moreOptions: readonly string[] = []) {
+    super(options, 1e-3, name, ['beta1', 'beta2', 'epsilon', ...moreOptions]);
+    this.beta1 = options?.beta1 === undefined ? 0.9 : numberIn(options.beta1, 0, 1, `${name}: beta1`, 'hi');
+    this.beta2 = options?.beta2 === undefined ? 0.999 : numberIn(options.beta2, 0, 1, `${name}: beta2`, 'hi');
+    this.epsilon = options?.epsilon === undefined ? 1e-7 : positiveNumber(options.epsilon, `${name}: epsilon`);
   }
   protected get slotCount(): number {
     return 2;
@@ -202,9 +218,9 @@ export interface AdamWOptions extends AdamOptions {
 export class AdamW extends Adam {
   override readonly name = 'AdamW';
   readonly weightDecay: number;
-  constructor(options: AdamWOptions = {}) {
-    super(options);
-    this.weightDecay = options.weightDecay ?? 0.004;
+  constructor(options?: AdamWOptions) {
+    super(options, 'AdamW', ['weightDecay']);
+    this.weightDecay = options?.weightDecay === undefined ? 0.004 : numberIn(options.weightDecay, 0, 1, 'AdamW: weightDecay');
     this.decay = this.weightDecay;
   }
   protected override settings() {
@@ -214,35 +230,22 @@ export class AdamW extends Adam {
 
 export type OptimizerName = 'sgd' | 'rmsprop' | 'adam' | 'adamw';
 
+/** An optimizer's constructor by its name as compile() takes it ('adam') or config() saves it ('Adam'). */
+const OPTIMIZERS = new Map<string, new (options?: Record<string, unknown>) => Optimizer>([
+  ['sgd', SGD], ['rmsprop', RMSprop], ['adam', Adam as new (options?: Record<string, unknown>) => Optimizer], ['adamw', AdamW],
+]);
+
 /** An optimizer from its name, or from a saved config() ({ name, …options }). */
 export function getOptimizer(o: Optimizer | OptimizerName | string | Record<string, unknown>): Optimizer {
   if (o instanceof Optimizer) return o;
-  if (typeof o === 'object' && o !== null) {
-    const { name, ...options } = o as { name: string };
-    switch (String(name).toLowerCase()) {
-      case 'sgd': return new SGD(options);
-      case 'rmsprop': return new RMSprop(options);
-      case 'adam': return new Adam(options);
-      case 'adamw': return new AdamW(options);
-    }
-    fail(`unknown optimizer ${JSON.stringify(name)} in a saved config`);
+  if (typeof o === 'object' && o !== null && !Array.isArray(o)) {
+    const { name, ...options } = o as { name?: unknown };
+    const Ctor = typeof name === 'string' ? OPTIMIZERS.get(name.toLowerCase()) : undefined;
+    if (!Ctor) fail(`unknown optimizer ${show(name)} in a saved config; use SGD, RMSprop, Adam or AdamW`);
+    // a saved config writes every setting, undefined ones (no clipping) dropped by JSON
+    return new Ctor(options);
   }
-  switch (String(o).toLowerCase()) {
-    case 'sgd': return new SGD();
-    case 'rmsprop': return new RMSprop();
-    case 'adam': return new Adam();
-    case 'adamw': return new AdamW();
-  }
-  fail(`unknown optimizer ${JSON.stringify(o)}; use 'sgd', 'rmsprop', 'adam', 'adamw' or an instance such as new Adam({ learningRate })`);
-}
-
-function inRange(x: number, lo: number, hi: number, what: string): number {
-  if (!(x >= lo && x < hi)) fail(`${what} must be in [${lo}, ${hi}), got ${x}`);
-  return x;
-}
-
-function positiveOrUndefined(x: number | undefined, what: string): number | undefined {
-  if (x === undefined) return undefined;
-  if (!(x > 0)) fail(`${what} must be a positive number, got ${x}`);
-  return x;
+  const Ctor = typeof o === 'string' ? OPTIMIZERS.get(o.toLowerCase()) : undefined;
+  if (!Ctor) fail(`unknown optimizer ${show(o)}; use 'sgd', 'rmsprop', 'adam', 'adamw' or an instance such as new Adam({ learningRate })`);
+  return new Ctor();
 }

@@ -6,12 +6,14 @@
  * such steps with Keras's options and yields to the event loop between
  * batches.
  */
-import { fail } from '../errors.js';
+import { fail, show } from '../errors.js';
+import { booleanOption, integerIn, numberIn, oneOf, optionsOf } from '../options.js';
 import { Dense } from '../layers/dense.js';
 import type { HeapBatch } from '../layers/layer.js';
 import { Workspace } from '../layers/workspace.js';
 import type { Sequential } from '../model/sequential.js';
 import { Random } from '../init/random.js';
+import type { Backend } from '../backend/registry.js';
 import { toTensor, type Tensor, type TensorLike } from '../tensor.js';
 import type { Callback, Logs } from './callbacks.js';
 import { getLoss, type Loss, type LossName } from './losses.js';
@@ -60,6 +62,30 @@ export interface History {
 /** An epoch's loss this many times the untrained model's counts as exploded (a warning, once per fit). */
 const EXPLODED = 100;
 
+/** compile()'s options, checked and resolved: an optimizer instance, a loss, metric names. */
+export interface TrainingSettings {
+  optimizer: Optimizer;
+  loss: Loss;
+  metrics: MetricName[];
+}
+
+const METRICS: readonly MetricName[] = ['mse', 'mae', 'rmse', 'accuracy'];
+const FIT_OPTIONS = ['epochs', 'batchSize', 'shuffle', 'seed', 'validationSplit', 'validationData', 'callbacks', 'signal', 'onWarning'] as const;
+const CALLBACK_HOOKS = ['onTrainBegin', 'onTrainEnd', 'onEpochBegin', 'onEpochEnd', 'onBatchBegin', 'onBatchEnd'] as const;
+
+/** Check compile()'s options and resolve names to objects, before anything is allocated. */
+export function trainingSettings(options: CompileOptions | undefined): TrainingSettings {
+  const o = optionsOf(options, ['optimizer', 'loss', 'metrics'], 'compile');
+  if (o.metrics !== undefined && !Array.isArray(o.metrics)) fail(`compile: metrics must be an array of names such as ['mae'], got ${show(o.metrics)}`);
+  const metrics = (o.metrics ?? []).map((m) => oneOf(m, METRICS, 'compile: metric'));
+  return { optimizer: getOptimizer(o.optimizer ?? 'rmsprop'), loss: getLoss(o.loss ?? 'mse'), metrics: [...new Set(metrics)] };
+}
+
+/** A batch size: a whole number ≥ 1 (larger than the data is one batch). */
+function batchSizeOf(v: unknown, what: string): number {
+  return v === undefined ? 32 : integerIn(v, 1, Number.MAX_SAFE_INTEGER, `${what}: batchSize`);
+}
+
 /** Samples of x [S, T, F] (or [S, F]) and y [S, …] checked against the model. */
 interface Dataset {
   x: Tensor;
@@ -79,15 +105,15 @@ export class Trainer {
   /** Σ w² right after the last update (to tell whether anything changed the weights since). */
   private afterUpdate = Number.NaN;
   private lastYield = 0;
+  private disposed = false;
+  /** The model's backend: the gradient block lives there (kept to free it after the model is gone). */
+  private readonly backend: Backend;
 
-  constructor(private readonly model: Sequential, options: CompileOptions = {}) {
-    this.optimizer = getOptimizer(options.optimizer ?? 'rmsprop');
-    this.loss = getLoss(options.loss ?? 'mse');
-    this.metrics = (options.metrics ?? []).map((m) => {
-      if (!['mse', 'mae', 'rmse', 'accuracy'].includes(m)) fail(`compile: unknown metric ${JSON.stringify(m)}; use mse, mae, rmse or accuracy`);
-      return m;
-    });
+  constructor(private readonly model: Sequential, settings: TrainingSettings) {
+    ({ optimizer: this.optimizer, loss: this.loss, metrics: this.metrics } = settings);
+    this.optimizer.claim(model);
     const { backend, floats } = model.parameterBlock();
+    this.backend = backend;
     this.grads = backend.arena.allocFloats(floats);
     let at = this.grads;
     for (const l of model.layers) {
@@ -113,48 +139,55 @@ export class Trainer {
   }
 
   /** Loss and metrics over all samples, in batches (no update). */
-  evaluate(x: TensorLike, y: TensorLike, options: { batchSize?: number } = {}): Logs {
-    return this.evaluateSet(this.dataset(x, y, 'evaluate'), options.batchSize ?? 32);
+  evaluate(x: TensorLike, y: TensorLike, options?: { batchSize?: number }): Logs {
+    const o = optionsOf(options, ['batchSize'], 'evaluate');
+    const batchSize = batchSizeOf(o.batchSize, 'evaluate');
+    return this.evaluateSet(this.dataset(x, y, 'evaluate'), batchSize);
   }
 
-  async fit(x: TensorLike, y: TensorLike, options: FitOptions = {}): Promise<History> {
-    const epochs = options.epochs ?? 1, batchSize = options.batchSize ?? 32;
-    if (!Number.isInteger(epochs) || epochs < 0) fail(`fit: epochs must be a non-negative integer, got ${epochs}`);
-    if (!Number.isInteger(batchSize) || batchSize < 1) fail(`fit: batchSize must be a positive integer, got ${batchSize}`);
+  async fit(x: TensorLike, y: TensorLike, options?: FitOptions): Promise<History> {
+    const o = optionsOf(options, FIT_OPTIONS, 'fit');
+    const epochs = o.epochs === undefined ? 1 : integerIn(o.epochs, 0, Number.MAX_SAFE_INTEGER, 'fit: epochs');
+    const batchSize = batchSizeOf(o.batchSize, 'fit');
+    const shuffleEachEpoch = o.shuffle === undefined ? true : booleanOption(o.shuffle, 'fit: shuffle');
+    const seed = o.seed === undefined ? 1234 : integerIn(o.seed, 0, 2 ** 32 - 1, 'fit: seed');
+    const callbacks = callbacksOf(o.callbacks);
+    if (o.signal !== undefined && typeof (o.signal as AbortSignal | null)?.aborted !== 'boolean') fail(`fit: signal must be an AbortSignal, got ${show(o.signal)}`);
+    if (o.onWarning !== undefined && typeof o.onWarning !== 'function') fail(`fit: onWarning must be a function, got ${show(o.onWarning)}`);
+    if (o.validationData !== undefined && o.validationSplit !== undefined) fail('fit: give validationData or validationSplit, not both');
     let train = this.dataset(x, y, 'fit');
     let val: Dataset | undefined;
-    if (options.validationData) {
-      val = this.dataset(options.validationData[0], options.validationData[1], 'fit: validationData');
-    } else if (options.validationSplit) {
-      const split = options.validationSplit;
-      if (!(split > 0 && split < 1)) fail(`fit: validationSplit must be in (0, 1), got ${split}`);
+    if (o.validationData !== undefined) {
+      if (!Array.isArray(o.validationData) || o.validationData.length !== 2) fail(`fit: validationData must be [x, y], got ${show(o.validationData)}`);
+      val = this.dataset(o.validationData[0], o.validationData[1], 'fit: validationData');
+    } else if (o.validationSplit !== undefined) {
+      const split = numberIn(o.validationSplit, 0, 1, 'fit: validationSplit', 'both');
       // Keras: train on the first ⌊S·(1 − split)⌋ samples, validate on the rest
       const nVal = train.samples - Math.floor(train.samples * (1 - split));
       if (nVal < 1 || nVal >= train.samples) fail(`fit: validationSplit ${split} of ${train.samples} samples leaves no training or no validation data`);
       [train, val] = [slice(train, 0, train.samples - nVal), slice(train, train.samples - nVal, train.samples)];
     }
-    const callbacks = options.callbacks === undefined ? [] : Array.isArray(options.callbacks) ? options.callbacks : [options.callbacks];
     for (const c of callbacks) c.model = this.model;
-    const rng = new Random(options.seed ?? 1234);
+    const rng = new Random(seed);
     const history: History = { epoch: [], history: {}, warnings: [] };
     const warn = (message: string) => {
       history.warnings.push(message);
-      (options.onWarning ?? console.warn)(`lstm-wasm: ${message}`);
+      (o.onWarning ?? console.warn)(`lstm-wasm: ${message}`);
     };
     let initialLoss = Number.NaN; // the untrained model's: the first batch's loss, taken before its update
     this.model.stopTraining = false;
     this.lastYield = now();
-    for (const c of callbacks) await c.onTrainBegin?.({});
+    for (const c of callbacks) await this.resume(c.onTrainBegin?.({}));
     const order = identity(train.samples);
     for (let epoch = 0; epoch < epochs; epoch++) {
-      for (const c of callbacks) await c.onEpochBegin?.(epoch, {});
-      if (options.shuffle ?? true) shuffle(order, rng);
+      for (const c of callbacks) await this.resume(c.onEpochBegin?.(epoch, {}));
+      if (shuffleEachEpoch) shuffle(order, rng);
       const sums: Logs = {};
       let seen = 0, batch = 0;
       for (let start = 0; start < train.samples; start += batchSize, batch++) {
-        if (options.signal?.aborted) history.stopped = 'aborted';
+        if ((o.signal as AbortSignal | undefined)?.aborted) history.stopped = 'aborted';
         if (history.stopped || this.model.stopTraining) break;
-        for (const c of callbacks) await c.onBatchBegin?.(batch, {});
+        for (const c of callbacks) await this.resume(c.onBatchBegin?.(batch, {}));
         const idx = order.subarray(start, Math.min(start + batchSize, train.samples));
         const logs = this.step(train, idx, epoch, batch);
         if (Number.isNaN(initialLoss)) initialLoss = logs.loss;
@@ -162,8 +195,8 @@ export class Trainer {
         seen += idx.length;
         const batchLogs: Logs = { ...logs, size: idx.length };
         delete batchLogs.mse_for_rmse;
-        for (const c of callbacks) await c.onBatchEnd?.(batch, batchLogs);
-        await this.maybeYield();
+        for (const c of callbacks) await this.resume(c.onBatchEnd?.(batch, batchLogs));
+        await this.resume(this.maybeYield());
       }
       if (history.stopped && seen < train.samples) break; // an aborted epoch is not reported as complete
       const logs: Logs = {};
@@ -175,23 +208,34 @@ export class Trainer {
       if (logs.loss > EXPLODED * initialLoss && !history.warnings.some((w) => w.startsWith('the training loss exploded'))) {
         warn(`the training loss exploded: ${logs.loss.toPrecision(3)} at epoch ${epoch + 1}, ${(logs.loss / initialLoss).toPrecision(2)}× the untrained model's ${initialLoss.toPrecision(3)}; lower the learning rate (now ${this.optimizer.learningRate}) or clip gradients (globalClipNorm)`);
       }
-      for (const c of callbacks) await c.onEpochEnd?.(epoch, logs);
-      await yieldToEventLoop();
+      for (const c of callbacks) await this.resume(c.onEpochEnd?.(epoch, logs));
+      await this.resume(yieldToEventLoop());
       this.lastYield = now();
       if (this.model.stopTraining) {
         history.stopped = 'stopTraining';
         break;
       }
     }
-    for (const c of callbacks) await c.onTrainEnd?.({});
+    for (const c of callbacks) await this.resume(c.onTrainEnd?.({}));
     return history;
+  }
+
+  /**
+   * Wait for a callback (or a yield to the event loop), then make sure the
+   * model was not disposed meanwhile: its memory is gone, so fit() stops
+   * here with an error instead of running its next batch on it.
+   */
+  private async resume(pending: void | Promise<void>): Promise<void> {
+    await pending;
+    if (this.disposed) fail(`${this.model.name} was disposed while fit() was running; training stopped`);
   }
 
   /** Free the gradient block, the optimizer's state and the workspaces. */
   dispose(): void {
+    this.disposed = true;
     this.ws.free();
     this.optimizer.dispose();
-    this.model.parameterBlock().backend.arena.release(this.grads);
+    this.backend.arena.release(this.grads);
   }
 
   /** Forward + backward + update on the samples `idx`; throws, before updating, if anything went non-finite. */
@@ -327,6 +371,19 @@ export class Trainer {
     await yieldToEventLoop();
     this.lastYield = now();
   }
+}
+
+/** fit()'s callbacks as an array, each an object whose hooks are functions. */
+function callbacksOf(v: unknown): Callback[] {
+  const list = v === undefined ? [] : Array.isArray(v) ? v : [v];
+  list.forEach((c, i) => {
+    if (c === null || typeof c !== 'object') fail(`fit: callbacks must be callback objects (such as new EarlyStopping()), but item ${i} is ${show(c)}`);
+    for (const hook of CALLBACK_HOOKS) {
+      const f = (c as Record<string, unknown>)[hook];
+      if (f !== undefined && typeof f !== 'function') fail(`fit: callback ${i}'s ${hook} must be a function, got ${show(f)}`);
+    }
+  });
+  return list as Callback[];
 }
 
 function identity(n: number, from = 0): Uint32Array {

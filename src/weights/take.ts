@@ -1,5 +1,5 @@
 /** Reading named tensors out of a user's weight record, with errors that say what is wrong. */
-import { fail } from '../errors.js';
+import { fail, show } from '../errors.js';
 import { checkFinite, sizeOf } from '../tensor.js';
 import type { Weights } from '../layers/layer.js';
 
@@ -9,28 +9,53 @@ import type { Weights } from '../layers/layer.js';
  * undefined when none is present instead of throwing.
  */
 export function takeWeight(w: Weights, names: readonly string[], shape: readonly number[], owner: string, optional = false): Float32Array | undefined {
-  const name = names.find((n) => n in w);
+  const name = names.find((n) => Object.hasOwn(w, n));
   if (name === undefined) {
     if (optional) return undefined;
-    fail(`${owner}: missing weight ${JSON.stringify(names[0])} (got ${Object.keys(w).map((k) => JSON.stringify(k)).join(', ') || 'none'})`);
+    fail(`${owner}: missing weight ${show(names[0])} (got ${Object.keys(w).map(show).join(', ') || 'none'})`);
   }
   const t = w[name];
-  if (!t || !Array.isArray(t.shape) || !t.data) fail(`${owner}: weight ${JSON.stringify(name)} must be { shape, data }`);
+  const what = `${owner}: weight ${show(name)}`;
+  if (!t || typeof t !== 'object' || !isShape(t.shape)) fail(`${what} must be { shape, data } with shape an array of whole numbers, got ${show(t)}`);
   const same = t.shape.length === shape.length && t.shape.every((d, i) => d === shape[i]);
-  if (!same) fail(`${owner}: weight ${JSON.stringify(name)} has shape [${t.shape}] but this layer needs [${shape}]`);
-  if (t.data.length !== sizeOf(shape)) fail(`${owner}: weight ${JSON.stringify(name)} has ${t.data.length} values for shape [${shape}]`);
-  const data = t.data instanceof Float32Array ? t.data : Float32Array.from(t.data);
-  checkFinite(data, `${owner}: weight ${JSON.stringify(name)}`);
+  if (!same) fail(`${what} has shape [${t.shape}] but this layer needs [${shape}]`);
+  const data = numbersOf(t.data, what);
+  if (data.length !== sizeOf(shape)) fail(`${what} has ${data.length} values for shape [${shape}]`);
+  checkFinite(data, what);
   return data;
+}
+
+/** Is `s` a shape: an array of whole numbers ≥ 0 (safe integers, so a product of them is exact or clearly too big)? */
+export function isShape(s: unknown): s is number[] {
+  return Array.isArray(s) && s.every((d) => Number.isSafeInteger(d) && d >= 0);
+}
+
+/**
+ * Weight data as float32: a Float32Array as it is, another typed array or
+ * an array converted — but only of numbers. `null` (how JSON writes NaN),
+ * strings, booleans and nested arrays are errors, never turned into 0 or 1.
+ */
+function numbersOf(data: unknown, what: string): Float32Array {
+  if (data instanceof Float32Array) return data;
+  const isTyped = ArrayBuffer.isView(data) && !(data instanceof DataView) && !(data instanceof BigInt64Array) && !(data instanceof BigUint64Array);
+  if (!isTyped && !Array.isArray(data)) fail(`${what}: data must be a Float32Array or an array of numbers, got ${show(data)}`);
+  const values = data as ArrayLike<unknown>;
+  if (Array.isArray(values)) {
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i];
+      if (typeof v !== 'number') fail(`${what}: data[${i}] is ${show(v)}, not a number${v === null ? ' (JSON writes NaN and Infinity as null)' : ''}`);
+    }
+  }
+  return Float32Array.from(values as ArrayLike<number>);
 }
 
 /** Throw if `w` has keys none of `known` accounts for (a strict load, as PyTorch's load_state_dict). */
 export function rejectUnknown(w: Weights, known: readonly string[], owner: string): void {
   const extra = Object.keys(w).filter((k) => !known.includes(k));
-  if (extra.length) fail(`${owner}: unexpected weight(s) ${extra.map((k) => JSON.stringify(k)).join(', ')}; expected ${known.map((k) => JSON.stringify(k)).join(', ')}`);
+  if (extra.length) fail(`${owner}: unexpected weight(s) ${extra.slice(0, 5).map(show).join(', ')}${extra.length > 5 ? ` and ${extra.length - 5} more` : ''}; expected ${known.map(show).join(', ')}`);
 }
 
 /** Throw unless `w` is a record (of named tensors) at all. */
 export function checkWeightRecord(w: unknown, owner: string): asserts w is Weights {
-  if (!w || typeof w !== 'object' || Array.isArray(w)) fail(`${owner} needs a record of named tensors { name: { shape, data } }, got ${w === null ? 'null' : Array.isArray(w) ? 'an array' : typeof w}`);
+  if (!w || typeof w !== 'object' || Array.isArray(w)) fail(`${owner} needs a record of named tensors { name: { shape, data } }, got ${show(w)}`);
 }
