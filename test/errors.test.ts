@@ -547,7 +547,8 @@ describe.each(BACKENDS)('Sequential, loadStateDict and stream errors on %s', (ba
     ];
     for (const [bad, patterns] of bads) failsCleanly(() => s.step(bad as Float32Array), ...patterns);
     // an `out` of the wrong size: rejected before the state moves on
-    failsCleanly(() => s.step(stepOf(1), new Float32Array(3)), /out has 3 values/, /needs 4/);
+    failsCleanly(() => s.step(stepOf(1), new Float32Array(3)), /out must be a Float32Array of 4 values/, /Float32Array of 3/);
+    failsCleanly(() => s.step(stepOf(1), [0, 0, 0, 0] as unknown as Float32Array), /out must be a Float32Array of 4 values/);
     expect(s.steps).toBe(1);
     expect(Array.from(s.step(stepOf(1)))).toEqual(Array.from(want[1]));
     expect(Array.from(s.step(stepOf(2)))).toEqual(Array.from(want[2]));

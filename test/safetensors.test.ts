@@ -222,6 +222,34 @@ describe('corrupt files are rejected with a clear message', () => {
     rejects(file({ a: { dtype: 'F32', shape: [2], data_offsets: [0, 8] }, b: { dtype: 'F32', shape: [2], data_offsets: [0, 8] } }, f32([1, 2])), /overlap/);
   });
 
+  it('many tensors over one span are refused before any is decoded (each would be a copy of all the data)', () => {
+    const data = new Uint8Array(4 << 20); // 1M floats
+    const header: Record<string, unknown> = {};
+    for (let i = 0; i < 4000; i++) header[`t${i}`] = { dtype: 'F32', shape: [1 << 20], data_offsets: [0, 4 << 20] };
+    const heap = process.memoryUsage().arrayBuffers;
+    rejects(file(header, data), /overlap/);
+    // decoding first allocated 4000 × 4 MiB before the overlap was seen
+    expect(process.memoryUsage().arrayBuffers - heap).toBeLessThan(64 << 20);
+  });
+
+  it('dimensions and offsets beyond 2^53 (where integers stop being exact) are bad, not rounded', () => {
+    rejects(one({ shape: [2 ** 53, 0] }), /tensor "t" has a bad shape \[9007199254740992,0\]/);
+    rejects(one({ shape: [1e300, 0] }), /bad shape/);
+    rejects(one({ data_offsets: [2 ** 53, 2 ** 53 + 16] }), /bad data_offsets/);
+  });
+
+  it('a huge header value is quoted in a short message', () => {
+    const long = 'x'.repeat(1 << 20);
+    let message = '';
+    try {
+      readSafetensors(file({ [long]: { dtype: long, shape: [1], data_offsets: [0, 4] } }, new Uint8Array(4)));
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).toMatch(/has dtype "xxx/);
+    expect(message.length).toBeLessThan(400);
+  });
+
   it('holes between tensors, and bytes after the last one', () => {
     const data = f32([1, 2, 3, 4]);
     rejects(file({ a: { dtype: 'F32', shape: [1], data_offsets: [0, 4] }, b: { dtype: 'F32', shape: [1], data_offsets: [12, 16] } }, data), /bytes 4 to 12 belong to no tensor/);

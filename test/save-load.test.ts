@@ -281,3 +281,69 @@ describe.each(BACKENDS)('save and load on %s', (name: BackendName) => {
     m.dispose();
   });
 });
+
+describe('hostile model files', () => {
+  /** A small compiled, trained model's files, and its weights with the optimizer slots renamed by `rename`. */
+  async function files() {
+    await init({ backend: 'wasm-simd' });
+    const m = new Sequential([new LSTM({ inputSize: 2, units: 3, name: 'lstm', returnSequences: false }), new Dense({ units: 1, name: 'out' })]);
+    m.compile({ optimizer: new Adam({ epsilon: 1e-6 }), loss: 'mse', metrics: ['mae'] });
+    m.trainOnBatch(randomTensor([2, 4, 2], rng(1)), [[0.5], [-0.5]]);
+    const { json, weights } = m.save({ includeOptimizer: true });
+    const { writeSafetensors, readSafetensorsWithMetadata } = await import('../src/index.js');
+    const { tensors, metadata } = readSafetensorsWithMetadata(weights);
+    const withSlots = (names: Record<string, string>) => writeSafetensors(
+      Object.fromEntries(Object.entries(tensors).map(([k, t]) => [names[k] ?? k, t])), metadata);
+    m.dispose();
+    return { json: JSON.parse(JSON.stringify(json)), weights, withSlots, writeSafetensors, tensors, metadata };
+  }
+
+  it('an optimizer slot index is checked against the slots in the file before it sizes anything', async () => {
+    const { json, withSlots } = await files();
+    // 4294967294 once sized an array (2 GB, 8 s), 99999999 made an 80-million-character message, and
+    // 9007199254740991 was accepted; none of them is a slot of a file that holds two
+    for (const index of ['4294967294', '99999999', '9007199254740991']) {
+      const started = performance.now();
+      let message = '';
+      try {
+        Sequential.load(json, withSlots({ 'optimizer.slot1': `optimizer.slot${index}` }));
+      } catch (e) {
+        expect(e).toBeInstanceOf(LstmWasmError);
+        message = (e as Error).message;
+      }
+      expect(message).toMatch(/optimizer\.slot\d+|slots must be numbered 0 to 1/);
+      expect(message.length).toBeLessThan(400);
+      expect(performance.now() - started, 'a hang guard, not a speed measure').toBeLessThan(5000);
+    }
+    loadFails(json, withSlots({ 'optimizer.slot1': 'optimizer.slot9007199254740991' }), /unknown optimizer tensor "optimizer\.slot9007199254740991"/);
+    loadFails(json, withSlots({ 'optimizer.slot1': 'optimizer.slot2' }), /not optimizer\.slot1; the slots must be numbered 0 to 1/);
+    // names that used to be ignored
+    for (const bad of ['optimizer.slot-1', 'optimizer.slotabc', 'optimizer.slot01', 'optimizer.moments']) {
+      loadFails(json, withSlots({ 'optimizer.slot1': bad }), /unknown optimizer tensor/, new RegExp(bad.replace('.', '\\.')));
+    }
+  });
+
+  it('every field of the model JSON is checked, none coerced', async () => {
+    const { json, weights, writeSafetensors, tensors, metadata } = await files();
+    const edit = (f: (j: typeof json) => void) => {
+      const j = JSON.parse(JSON.stringify(json));
+      f(j);
+      return j;
+    };
+    loadFails(edit((j) => (j.layers[0] = null)), weights, /layers\[0\] must be an object \{ className, config \}, got null/);
+    loadFails(edit((j) => (j.compile.metrics = 'mae')), weights, /"compile\.metrics" must be an array of metric names, got "mae"/);
+    loadFails(edit((j) => (j.layers[0].config.returnSequences = 'false')), weights, /layers\[0\] \(LSTM\): lstm: returnSequences must be true or false, got "false"/);
+    loadFails(edit((j) => (j.compile.optimizer.epsilon = 'abc')), weights, /Adam: epsilon must be a positive finite number, got "abc"/);
+    loadFails(edit((j) => (j.compile.loss = 'toString')), weights, /unknown loss "toString"/);
+    loadFails(edit((j) => (j.layers[1].className = '__proto__')), weights, /unknown layer class "__proto__"/);
+    loadFails(edit((j) => (j.layers[1].config.activation = 'constructor')), weights, /activation must be one of/);
+    loadFails(edit((j) => (j.layers[0].config.units = '3')), weights, /units must be a whole number/);
+    loadFails(edit((j) => (j.layers[0].config.recurrentDropout = 0.1)), weights, /unknown option "recurrentDropout"/);
+    loadFails(edit((j) => (j.version = 2)), weights, /version 2 is not one this version reads/);
+    loadFails(edit((j) => (j.name = 5)), weights, /"name" must be a string/);
+    loadFails(edit((j) => delete j.compile), weights, /optimizer state but the model JSON has no compile settings/);
+    loadFails(json, writeSafetensors(tensors, { ...metadata, optimizer_iterations: '1e3' }), /optimizer_iterations must be a whole number, got "1e3"/);
+    // and the untouched pair loads
+    Sequential.load(json, weights).dispose();
+  });
+});

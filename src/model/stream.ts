@@ -6,7 +6,7 @@
  * (with an `out` array and Float32Array input) on the JS side.
  */
 import type { Backend } from '../backend/registry.js';
-import { fail } from '../errors.js';
+import { fail, show } from '../errors.js';
 import { disposeSymbol, type HeapBatch } from '../layers/layer.js';
 import { RecurrentLayer, type HeapState } from '../layers/recurrent.js';
 import { checkFinite, toTensor, type TensorLike } from '../tensor.js';
@@ -66,7 +66,7 @@ export class SequenceStream {
     const T = data.length / (B * F);
     // check `out` before running: a failed call must not move the state on
     const n = B * (this.keepsTime ? T : 1) * this.model.outputSize;
-    if (out && out.length !== n) fail(`stream.step: out has ${out.length} values but the output needs ${n}`);
+    if (out !== undefined && (!(out instanceof Float32Array) || out.length !== n)) fail(`stream.step: out must be a Float32Array of ${n} values, got ${show(out)}`);
     const xPtr = this.ws.get('input', data.length);
     this.backend.arena.f32().set(data, xPtr >> 2);
     let h: HeapBatch = { ptr: xPtr, B, T, seq: true, F };
