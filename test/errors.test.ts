@@ -521,8 +521,8 @@ describe.each(BACKENDS)('Sequential, loadStateDict and stream errors on %s', (ba
 
     const model = makeModel();
     const before = memoryInfo().liveBlocks;
-    throwsLW(() => model.stream({ batch: 0 }), /batch must be a positive integer/);
-    throwsLW(() => model.stream({ batch: 1.5 }), /batch must be a positive integer/);
+    throwsLW(() => model.stream({ batch: 0 }), /batch must be a whole number from 1/);
+    throwsLW(() => model.stream({ batch: 1.5 }), /batch must be a whole number from 1/);
     expect(memoryInfo().liveBlocks).toBe(before);
 
     const x = randomTensor([2, 5, 4], rng(3));

@@ -130,8 +130,8 @@ export abstract class Layer {
   abstract config(): Record<string, unknown>;
 
   /** Load weights in PyTorch's (default) or Keras's layout; shapes and values are checked first. */
-  setWeights(weights: Weights, options: { from?: WeightFormat } = {}): void {
-    this.prepareWeights(weights, options).write();
+  setWeights(weights: Weights, options?: { from?: WeightFormat }): void {
+    this.prepareWeights(weights, optionsOf(options, ['from'], `${this.name}.setWeights`)).write();
   }
 
   /** This layer's scratch buffers in the heap (inputs, outputs, records, gradients), reused across calls. */

@@ -16,7 +16,7 @@ import type { Random } from '../init/random.js';
 import { toTensor, tensorFrom, type Tensor, type TensorLike } from '../tensor.js';
 import { add, packBias, packPanels, reorderGates, transpose, unpackBias, unpackPanels } from '../weights/packing.js';
 import { checkWeightRecord, rejectUnknown, takeWeight } from '../weights/take.js';
-import { booleanOption } from '../options.js';
+import { booleanOption, optionsOf } from '../options.js';
 import { Layer, featureCount, type HeapBatch, type PreparedWeights, type WeightFormat, type Weights } from './layer.js';
 
 export interface CellSpec {
@@ -256,7 +256,9 @@ export abstract class RecurrentLayer extends Layer {
    * Run the layer on `x` [B, T, inputSize] from an initial state (zeros
    * when not given). Returns the output and the final state.
    */
-  forward(x: TensorLike, state: RecurrentState = {}): RecurrentOutput {
+  forward(x: TensorLike, options?: RecurrentState): RecurrentOutput {
+    const state = optionsOf(options, ['h', 'c', 'record'], `${this.name}.forward`);
+    if (state.record !== undefined) booleanOption(state.record, `${this.name}.forward: record`);
     const t = toTensor(x, `${this.name}: input`);
     if (t.shape.length !== 3) fail(`${this.name}: input must be 3-D [batch, time, features], got shape [${t.shape}]`);
     const [B, T, F] = t.shape;

@@ -6,8 +6,8 @@
  */
 import { activeBackend, type Backend } from '../backend/registry.js';
 import { fail, show } from '../errors.js';
-import { nameOption, optionsOf } from '../options.js';
-import { disposeSymbol, Layer, type HeapBatch } from '../layers/layer.js';
+import { booleanOption, integerIn, nameOption, optionsOf } from '../options.js';
+import { disposeSymbol, Layer, MAX_FEATURES, type HeapBatch } from '../layers/layer.js';
 import { RecurrentLayer } from '../layers/recurrent.js';
 import { checkFinite, toTensor, tensorFrom, type Tensor, type TensorLike } from '../tensor.js';
 import { Workspace } from '../layers/workspace.js';
@@ -138,13 +138,13 @@ export class Sequential {
    * time; each recurrent layer's state is carried between calls in the
    * heap. `batch` sequences run side by side.
    */
-  stream(options: { batch?: number } = {}): SequenceStream {
+  stream(options?: { batch?: number }): SequenceStream {
     this.assertLive();
+    const o = optionsOf(options, ['batch'], `${this.name}.stream`);
     for (const l of this.layers) {
       if (!(l instanceof RecurrentLayer) && l.className !== 'Dense') fail(`${this.name}.stream: a ${l.className} layer needs the whole sequence (it reads it backwards); streaming works with LSTM, GRU, SimpleRNN and Dense`);
     }
-    const batch = options.batch ?? 1;
-    if (!Number.isInteger(batch) || batch < 1) fail(`${this.name}.stream: batch must be a positive integer, got ${batch}`);
+    const batch = o.batch === undefined ? 1 : integerIn(o.batch, 1, MAX_FEATURES, `${this.name}.stream: batch`);
     this.requireBuilt('stream');
     this.build(this.layers[0].inputSize!);
     // the model frees its open streams when it is disposed; a stream disposed first unregisters
@@ -264,7 +264,9 @@ export class Sequential {
 
   /** The architecture as JSON plus the weights (and, if asked, the optimizer state) as safetensors. */
   save(options?: { includeOptimizer?: boolean }): SavedModel {
-    return saveModel(this, options);
+    const o = optionsOf(options, ['includeOptimizer'], `${this.name}.save`);
+    if (o.includeOptimizer !== undefined) booleanOption(o.includeOptimizer, `${this.name}.save: includeOptimizer`);
+    return saveModel(this, o);
   }
 
   /** A model from what save() wrote. */
