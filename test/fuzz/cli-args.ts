@@ -64,7 +64,7 @@ const arbitrary: fc.Arbitrary<CliCase> = fc.oneof(
   { weight: 9, arbitrary: fc.constantFrom('forecast', 'forecast', 'forecast', 'predict', 'summary', 'explain') },
   { weight: 1, arbitrary: fc.constantFrom(...UNKNOWN_COMMANDS) },
 ).chain((command) => {
-  const known = OPTIONS[command] ?? ['epochs', 'json'];
+  const known = Object.hasOwn(OPTIONS, command) ? OPTIONS[command] : ['epochs', 'json'];
   const name = fc.oneof({ weight: 8, arbitrary: fc.constantFrom(...known) }, { weight: 1, arbitrary: fc.constantFrom(...UNKNOWN_OPTIONS) });
   return fc.record({
     command: fc.constant(command),
@@ -77,7 +77,7 @@ const arbitrary: fc.Arbitrary<CliCase> = fc.oneof(
 function textOf(o: Opt): string | undefined {
   if (o.value.kind === 'none' || BOOLEAN.has(o.name)) return undefined;
   if (o.value.kind === 'weird') return o.value.v;
-  const pool = VALID[o.name] ?? ['1'];
+  const pool = Object.hasOwn(VALID, o.name) ? VALID[o.name] : ['1'];
   return pool[o.value.i % pool.length];
 }
 
@@ -88,7 +88,7 @@ function argv(c: CliCase): string[] {
     summary: ['--model', 'model/model.json'],
     explain: ['--model', 'model/model.json', '--csv', 'series.csv', '--out', 'out'],
   };
-  const args = [c.command, ...(base[c.command] ?? [])];
+  const args = [c.command, ...(Object.hasOwn(base, c.command) ? base[c.command] : [])];
   for (const o of c.options) {
     const flag = o.name === '-h' ? '-h' : `--${o.name}`;
     const v = textOf(o);
@@ -150,11 +150,11 @@ const CHOICE_KEYS: Record<string, string> = { transform: 'transform', difference
 /** Every option given to a successful forecast reads back in summary.json as written. */
 function checkForecastSummary(c: CliCase, summary: { config: Record<string, unknown>; model: { backend: string } }): void {
   for (const [name, v] of lastValues(c)) {
-    const key = INT_KEYS[name];
+    const key = Object.hasOwn(INT_KEYS, name) ? INT_KEYS[name] : undefined;
     if (key) {
       if (v.trim() === '') finding(`forecast --${name} "${v}": a blank value was accepted`, `read as ${JSON.stringify(summary.config[key])}`);
       if (summary.config[key] !== Number(v)) finding(`forecast --${name}: the value used is not the one given`, `given ${JSON.stringify(v)}, used ${JSON.stringify(summary.config[key])}`);
-    } else if (CHOICE_KEYS[name] && summary.config[CHOICE_KEYS[name]] !== v) {
+    } else if (Object.hasOwn(CHOICE_KEYS, name) && summary.config[CHOICE_KEYS[name]] !== v) {
       finding(`forecast --${name}: the choice used is not the one given`, `given ${JSON.stringify(v)}, used ${JSON.stringify(summary.config[CHOICE_KEYS[name]])}`);
     } else if (name === 'layers') {
       const parts = v.split(',');
@@ -189,7 +189,7 @@ async function run(c: CliCase): Promise<void> {
     }
     const given = lastValues(c);
     const help = c.options.some((o) => o.name === 'help' || o.name === '-h');
-    if (help || !(c.command in OPTIONS)) return;
+    if (help || !Object.hasOwn(OPTIONS, c.command)) return;
     if (c.options.some((o) => o.name === 'json' && o.value.kind !== 'weird')) {
       try { JSON.parse(r.stdout); } catch { finding(`${what} --json: stdout is not JSON`, clip(r.stdout, 200)); }
     }

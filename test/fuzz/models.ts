@@ -18,8 +18,10 @@
  * Asserts: wasm-simd and wasm predict as js within 1e-5 relative
  * (|a − b| ≤ 1e-5·max(1, |b|), the kernels test's 'rel' mode, so relu
  * stacks with large activations are held to the same 1e-5 as tanh ones);
- * their training losses agree to 1e-5 relative and their weights' updates
- * to 1e-4 of the largest update (see expectTrainedNear). A bad call is an
+ * their first training loss agrees to 1e-5 relative; with SGD (plain or
+ * momentum) on mse/huber every loss does, and the weights' updates agree
+ * to 1e-4 of the largest update (see expectTrainedNear; Adam/RMSprop and
+ * mae amplify rounding by design, see run()). A bad call is an
  * LstmWasmError, after which the model predicts as before; a call during
  * fit is refused with an LstmWasmError, or (evaluate, predict) works and
  * leaves the training exactly as an undisturbed twin's. After every case,
@@ -315,12 +317,17 @@ async function runCase(c: ModelsCase): Promise<void> {
       const wantLosses = await train(ref, c.train, x, y);
       if (!wantLosses.every(Number.isFinite)) return; // diverged on js: nothing to compare
       const wantW = ref.snapshotParams();
+      // updates linear in the gradient (SGD) of a smooth loss are compared weight by weight; Adam and RMSprop divide
+      // by √v + ε, which turns the rounding of a near-zero gradient into a difference of up to lr, and mae's gradient
+      // flips sign where a prediction meets its target: for those only the first loss (before any update) is compared
+      const comparable = (c.train.optimizer === 'sgd' || c.train.optimizer === 'momentum') && c.train.loss !== 'mae';
       for (const b of ['wasm-simd', 'wasm'] as const) {
         const m = models.get(b)!;
         const losses = await train(m, c.train, x, y);
-        const d = maxRelDiff(losses, wantLosses);
+        const d = maxRelDiff(comparable ? losses : losses.slice(0, 1), comparable ? wantLosses : wantLosses.slice(0, 1));
         if (!(d <= 1e-5)) finding(`training on ${b}: losses differ from js`, `${JSON.stringify(losses)} vs js ${JSON.stringify(wantLosses)}`);
-        expectTrainedNear(`training on ${b}`, m.snapshotParams(), wantW, start);
+        if (!losses.every(Number.isFinite)) finding(`training on ${b}: non-finite loss where js has finite ones`, JSON.stringify(losses));
+        if (comparable) expectTrainedNear(`training on ${b}`, m.snapshotParams(), wantW, start);
       }
     }
 
