@@ -66,7 +66,7 @@ export function loadModel(json: ModelJSON | string, weights: Uint8Array | ArrayB
   const { tensors, metadata } = readSafetensorsWithMetadata(weights);
   const { params, slots } = splitOptimizerState(tensors);
   const iterations = metadata.optimizer_iterations;
-  if (iterations !== undefined && !/^(0|[1-9]\d{0,15})$/.test(iterations)) fail(`loadModel: metadata optimizer_iterations must be a whole number, got ${show(iterations)}`);
+  if (iterations !== undefined && !(/^\d+$/.test(iterations) && Number.isSafeInteger(Number(iterations)))) fail(`loadModel: metadata optimizer_iterations must be a whole number, got ${show(iterations)}`);
   if (slots.length && !spec.compile) fail('loadModel: the weights hold optimizer state but the model JSON has no compile settings to rebuild the optimizer');
   // every layer is made before any memory is taken; if one fails, the ones made so far are freed
   const layers: Layer[] = [];

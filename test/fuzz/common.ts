@@ -274,6 +274,7 @@ export function nodePaths(tree: unknown): Path[] {
 
 /** Set an own, enumerable property (also "__proto__", which `o[k] = v` would not create). */
 export function setOwn(o: object, k: string | number, v: unknown): void {
+  if (Array.isArray(o) && k === 'length') return; // an edit that turned a record into an array: its length is not a key to set
   Object.defineProperty(o, k, { value: v, enumerable: true, writable: true, configurable: true });
 }
 

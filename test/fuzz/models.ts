@@ -294,6 +294,7 @@ async function runCase(c: ModelsCase): Promise<void> {
     if (weights) m.loadStateDict(weights);
     return m;
   };
+  let caseFailure: unknown;
   try {
     const x = { shape: [c.B, c.T, c.F], data: randomData(c.B * c.T * c.F, c.seed) };
     const ref = await make('js');
@@ -336,10 +337,15 @@ async function runCase(c: ModelsCase): Promise<void> {
       await useBackend(c.badOn);
       await runBad(c.bad, m, x, y, c.train, (weights) => make(c.badOn, weights));
     }
+  } catch (e) {
+    caseFailure = e;
   } finally {
     for (const m of made) attempt('dispose', () => m.dispose());
   }
+  // the heaps are checked also after a finding: a call wrongly accepted (compile during fit) may have
+  // corrupted memory, and that corruption is the finding that matters (it is thrown first)
   await checkHeaps(before);
+  if (caseFailure !== undefined) throw caseFailure;
 }
 
 export const models: Target<ModelsCase> = { name: 'models', arbitrary, setup, run };

@@ -313,7 +313,8 @@ function runSlots(c: Extract<StCase, { kind: 'slots' }>): void {
   const wantNames = Array.from({ length: k }, (_, i) => `optimizer.slot${i}`);
   const slotsOk = slots.length === 0 || (slots.length === k && wantNames.every((nm) => Object.hasOwn(record, nm) && record[nm].data.length === base.n));
   const it = meta.optimizer_iterations;
-  const itOk = slots.length === 0 || (/^\d+$/.test(it ?? '0') && Number.isSafeInteger(Number(it ?? '0')));
+  // a present optimizer_iterations must be a whole number even when no slot uses it: malformed is malformed
+  const itOk = /^\d+$/.test(it ?? '0') && Number.isSafeInteger(Number(it ?? '0'));
   const before = memoryInfo().liveBlocks;
   const r = attempt(`loadModel with optimizer slots ${JSON.stringify(slots)}`, () => loadModel(JSON.stringify(base.saved.json), w.value));
   if (!r.ok) {
