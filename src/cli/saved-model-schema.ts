@@ -214,18 +214,20 @@ function checkRecipe(c: SchemaCheck, v: unknown): RecipeJSON {
 function checkScaler(c: SchemaCheck, v: unknown, kind: Recipe['scaler']): MinMaxScalerJSON | StandardScalerJSON {
   const o = c.object(v, 'recipe.scaler');
   if (kind === 'standard') {
+    c.literal(get(o, 'type'), 'recipe.scaler.type', 'StandardScaler');
     return {
-      type: c.literal(get(o, 'type'), 'recipe.scaler.type', 'StandardScaler'),
+      type: 'StandardScaler',
       mean: c.oneFinite(get(o, 'mean'), 'recipe.scaler.mean'),
       std: c.oneFinite(get(o, 'std'), 'recipe.scaler.std', 0),
     };
   }
+  c.literal(get(o, 'type'), 'recipe.scaler.type', 'MinMaxScaler');
   const range = c.array(get(o, 'range'), 'recipe.scaler.range', 2, 2).map((x, i) => c.finite(x, `recipe.scaler.range[${i}]`));
   if (!(range[0] < range[1])) c.fail('recipe.scaler.range', '[low, high] with low < high', range);
   const dataMin = c.oneFinite(get(o, 'dataMin'), 'recipe.scaler.dataMin');
   const dataMax = c.oneFinite(get(o, 'dataMax'), 'recipe.scaler.dataMax');
   if (dataMin[0] > dataMax[0]) c.fail('recipe.scaler.dataMax', `at least dataMin (${dataMin[0]})`, dataMax);
-  return { type: c.literal(get(o, 'type'), 'recipe.scaler.type', 'MinMaxScaler'), range: [range[0], range[1]], dataMin, dataMax };
+  return { type: 'MinMaxScaler', range: [range[0], range[1]], dataMin, dataMax };
 }
 
 function checkSeries(c: SchemaCheck, v: unknown): SeriesInfo {
