@@ -89,6 +89,12 @@ describe.skipIf(process.platform === 'win32')('a forecast that fails leaves the 
     expectUserError(r, /./); // the CLI's message, or the forecaster's where it checks first
   });
 
+  it('when the training diverges and the library throws (lr 1e38: the loss becomes infinite)', () => {
+    const r = run(['forecast', '--out', 'out', '--epochs', '5', '--lr', '1e38', '--quiet'], dir);
+    expectUnchanged();
+    expectUserError(r, /training diverged/);
+  });
+
   it('(the failed forecast, unhindered, does replace the model)', () => {
     const r = run([...second.slice(0, 2), 'elsewhere', ...second.slice(3)], dir);
     expect(r.code, r.stderr).toBe(0);

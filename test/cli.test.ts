@@ -6,7 +6,7 @@
  * bad input gets one line, a non-zero exit and no stack trace.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -86,6 +86,16 @@ describe('lstm-wasm forecast', () => {
     const r = spawnSync('bash', ['-c', '"$0" "$@" 2>err.txt | head -c 1 >/dev/null; echo "${PIPESTATUS[0]}"', process.execPath, CLI, 'predict', '--model', 'out/model.json', '--json', '--horizon', '5000'], { cwd: dir, encoding: 'utf8', timeout: 120_000 });
     expect(readFileSync(join(dir, 'err.txt'), 'utf8')).toBe('');
     expect(r.stdout.trim()).toBe('0');
+  });
+
+  it.skipIf(!existsSync('/dev/full'))('output to a full disk (/dev/full) is a one-line error, not a crash', () => {
+    const full = openSync('/dev/full', 'w');
+    try {
+      const r = spawnSync(process.execPath, [CLI, 'predict', '--model', 'out/model.json', '--json'], { cwd: dir, encoding: 'utf8', stdio: ['ignore', full, 'pipe'], timeout: 120_000 });
+      expectUserError({ code: r.status ?? -1, stdout: '', stderr: r.stderr }, /^lstm-wasm: cannot write to the standard output: ENOSPC/);
+    } finally {
+      closeSync(full);
+    }
   });
 
   it('explain --at takes a label or a plain position, not a hexadecimal one', () => {

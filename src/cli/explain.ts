@@ -29,6 +29,7 @@ Draw the first LSTM layer's gates — input i, forget f, output o, the candidate
 (trained first with the defaults if there is none). --at: the last point of the
 stretch (a label such as 1960-12, or a 1-based index; default the last point);
 --steps: how many points to feed, 1 … ${showCount(LIMITS.steps)} (default the model's window).
+The CSV and the saved model are checked as by forecast and summary (--help).
 `;
 
 export async function explainCommand(argv: string[]): Promise<void> {

@@ -14,7 +14,7 @@ export const LIMITS = {
   epochs: 100_000,
   /** LSTM layers in --layers. */
   layers: 8,
-  /** Units of one LSTM layer: 8 layers of 1,024 are about 270 MB of weights. */
+  /** Units of one LSTM layer: 8 layers of 1,024 are 63 M parameters, about 250 MB of weights. */
   units: 1024,
   window: 1000,
   period: 10_000,
@@ -31,7 +31,7 @@ export const LIMITS = {
   csvBytes: 64 * MiB,
   /** model.json: a forecaster's is about 1 KB. */
   modelJsonBytes: 1 * MiB,
-  /** model.safetensors: the largest model the limits above allow is about 270 MB. */
+  /** model.safetensors: the largest model the limits above allow is about 250 MB. */
   weightsBytes: 512 * MiB,
 } as const;
 

@@ -52,7 +52,8 @@ export const PREDICT_HELP = `lstm-wasm predict [--model ${DEFAULT_MODEL}] [--csv
 Use a saved model on a series (by default the embedded one): a prediction for
 every point that has a full window before it (one step ahead, from the true
 history), their RMSE, and the next --horizon points beyond the data
-(0 … ${showCount(LIMITS.horizon)}, default 12). The CSV: UTF-8, at most ${showBytes(LIMITS.csvBytes)} and ${showCount(LIMITS.points)} rows.
+(0 … ${showCount(LIMITS.horizon)}, default 12). The CSV: UTF-8, at most ${showBytes(LIMITS.csvBytes)} and ${showCount(LIMITS.points)} rows;
+the saved model is checked as by summary (lstm-wasm summary --help).
 `;
 
 export async function predictCommand(argv: string[]): Promise<void> {
