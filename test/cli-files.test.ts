@@ -7,7 +7,7 @@
  * long or not UTF-8 are one-line errors, never a crash or a hang.
  */
 import { spawnSync } from 'node:child_process';
-import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -99,6 +99,17 @@ describe.skipIf(process.platform === 'win32')('a forecast that fails leaves the 
     const r = run([...second.slice(0, 2), 'elsewhere', ...second.slice(3)], dir);
     expect(r.code, r.stderr).toBe(0);
     expect(snapshot(join(dir, 'elsewhere'))['model.safetensors']).not.toBe(before['model.safetensors']);
+  });
+
+  it.skipIf(!permissionsApply)('a file made private stays private when a later forecast replaces it', () => {
+    const args = ['forecast', '--out', 'private', '--epochs', '2', '--quiet'];
+    const mode = (name: string) => statSync(join(dir, 'private', name)).mode & 0o777;
+    expect(run(args, dir).code).toBe(0);
+    const weightsMode = mode('model.safetensors');
+    chmodSync(join(dir, 'private', 'model.json'), 0o600);
+    expect(run([...args, '--seed', '3'], dir).code).toBe(0);
+    expect(mode('model.json')).toBe(0o600);
+    expect(mode('model.safetensors')).toBe(weightsMode);
   });
 
   it('a model.json beside weights from another save (a crash between the two renames) is refused', () => {

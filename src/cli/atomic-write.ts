@@ -20,7 +20,7 @@
  * SIGINT, SIGTERM and SIGHUP are held while the files are written and
  * renamed, and act once the files are in place (or cleaned up).
  */
-import { closeSync, fsyncSync, lstatSync, mkdirSync, openSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, fchmodSync, fsyncSync, lstatSync, mkdirSync, openSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { cliFail } from './args.js';
@@ -72,6 +72,7 @@ function checkReplaceable(path: string): void {
 /** The temporary file's path, fully written and on disk; on failure nothing is left behind. */
 function writeTemp(dir: string, f: OutputFile): string {
   const temp = join(dir, `.${f.name}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
+  const keepMode = permissionsOf(join(dir, f.name));
   let fd: number;
   try {
     fd = openSync(temp, 'wx', 0o666); // 'x': never reuse or follow an existing file
@@ -79,6 +80,8 @@ function writeTemp(dir: string, f: OutputFile): string {
     cliFail(`cannot write ${join(dir, f.name)}: ${reason(e)}; nothing in ${dir} was changed`);
   }
   try {
+    // a file the user made private (chmod 600) stays private when it is replaced
+    if (keepMode !== undefined) fchmodSync(fd, keepMode);
     writeFileSync(fd, f.data);
     fsyncSync(fd);
   } catch (e) {
@@ -88,6 +91,16 @@ function writeTemp(dir: string, f: OutputFile): string {
   }
   closeSync(fd);
   return temp;
+}
+
+/** The permission bits of an existing regular file, or undefined (a new file gets the default, umask applied). */
+function permissionsOf(path: string): number | undefined {
+  try {
+    const info = statSync(path);
+    return info.isFile() ? info.mode & 0o777 : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function renameAll(dir: string, files: OutputFile[], temps: string[]): void {

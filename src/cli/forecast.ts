@@ -102,25 +102,38 @@ export async function forecastCommand(argv: string[]): Promise<void> {
   const log = (line = '') => { if (!s.json) process.stdout.write(line + '\n'); };
 
   log(`lstm-wasm forecast — ${printable(series.source)}, column "${printable(series.name)}": ${series.values.length} points, ${printable(series.labels[0])} … ${printable(series.labels[series.labels.length - 1])}`);
-  const progress = new Progress(s.options.epochs, process.stderr, s.quiet);
-  const f = await forecaster(series.values, { ...s.options, onEpochEnd: (e, logs) => progress.update(e, logs) });
-  progress.finish();
+  const f = await train(series, s);
   try {
     printWarnings(f.warnings);
     const future = f.forecast(s.horizon);
     const summary = buildSummary(f, series, future, futureAt, s.horizon, outDir);
     checkFinite(summary, adviceFor);
-    const files: OutputFile[] = [
-      { name: 'forecast.svg', data: forecastChart(f, series, future, futureAt) },
-      ...forecasterFiles(f.model, f.recipe, { name: series.name, source: series.source, points: series.values.length, lastLabel: series.labels[series.labels.length - 1] }),
-      { name: 'summary.json', data: JSON.stringify(summary, null, 1) + '\n' },
-    ];
-    writeFilesAtomically(outDir, files);
+    writeFilesAtomically(outDir, outputFiles(f, series, future, futureAt, summary));
     if (s.json) process.stdout.write(JSON.stringify(summary, null, 1) + '\n');
     else printReport(summary, f, series, log);
   } finally {
     f.dispose();
   }
+}
+
+/** The forecaster, trained with a progress bar on stderr (ended even when training fails, so an error starts its own line). */
+async function train(series: LoadedSeries, s: ForecastSettings): Promise<Forecaster> {
+  const progress = new Progress(s.options.epochs, process.stderr, s.quiet);
+  try {
+    return await forecaster(series.values, { ...s.options, onEpochEnd: (e, logs) => progress.update(e, logs) });
+  } finally {
+    progress.finish();
+  }
+}
+
+/** Everything forecast writes, in the order the files replace the old ones: the plot, the model pair (weights first), the summary. */
+function outputFiles(f: Forecaster, series: LoadedSeries, future: number[], futureAt: string[], summary: Summary): OutputFile[] {
+  const info = { name: series.name, source: series.source, points: series.values.length, lastLabel: series.labels[series.labels.length - 1] };
+  return [
+    { name: 'forecast.svg', data: forecastChart(f, series, future, futureAt) },
+    ...forecasterFiles(f.model, f.recipe, info),
+    { name: 'summary.json', data: JSON.stringify(summary, null, 1) + '\n' },
+  ];
 }
 
 /** Every option checked and converted, before any file is read or any work done. */
