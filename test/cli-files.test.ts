@@ -7,7 +7,7 @@
  * long or not UTF-8 are one-line errors, never a crash or a hang.
  */
 import { spawnSync } from 'node:child_process';
-import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -110,6 +110,13 @@ describe.skipIf(process.platform === 'win32')('a forecast that fails leaves the 
     expect(run([...args, '--seed', '3'], dir).code).toBe(0);
     expect(mode('model.json')).toBe(0o600);
     expect(mode('model.safetensors')).toBe(weightsMode);
+  });
+
+  it('a folder where model.json should go stops the forecast before any file is replaced', () => {
+    mkdirSync(join(dir, 'blocked', 'model.json'), { recursive: true });
+    const r = run(['forecast', '--out', 'blocked', '--epochs', '2', '--quiet'], dir);
+    expect(readdirSync(join(dir, 'blocked'))).toEqual(['model.json']); // no plot, no weights, no temporary file
+    expectUserError(r, /cannot write .*blocked\/model\.json: something that is not a file is in the way/);
   });
 
   it('a model.json beside weights from another save (a crash between the two renames) is refused', () => {
