@@ -4,16 +4,17 @@
  * explain. Errors a user can fix print as one line and exit 1.
  */
 import { LstmWasmError } from './errors.js';
-import { explainCommand, EXPLAIN_HELP } from './cli/explain.js';
-import { forecastCommand, FORECAST_HELP } from './cli/forecast.js';
-import { predictCommand, PREDICT_HELP, summaryCommand, SUMMARY_HELP } from './cli/model-commands.js';
+import { explainCommand } from './cli/explain.js';
+import { forecastCommand } from './cli/forecast.js';
+import { predictCommand, summaryCommand } from './cli/model-commands.js';
 
-const COMMANDS: Record<string, [(argv: string[]) => Promise<void>, string]> = {
-  forecast: [forecastCommand, FORECAST_HELP],
-  predict: [predictCommand, PREDICT_HELP],
-  summary: [summaryCommand, SUMMARY_HELP],
-  explain: [explainCommand, EXPLAIN_HELP],
-};
+// a Map, not an object literal: "constructor" or "__proto__" typed as a command must not find Object's own members
+const COMMANDS = new Map<string, (argv: string[]) => Promise<void>>([
+  ['forecast', forecastCommand],
+  ['predict', predictCommand],
+  ['summary', summaryCommand],
+  ['explain', explainCommand],
+]);
 
 const USAGE = `lstm-wasm — LSTM forecasting in WebAssembly
 
@@ -31,17 +32,35 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(USAGE);
     return 0;
   }
-  const entry = COMMANDS[command];
-  if (!entry) {
+  const run = COMMANDS.get(command);
+  if (!run) {
     process.stderr.write(`lstm-wasm: unknown command ${JSON.stringify(command)}; use forecast, predict, summary or explain (lstm-wasm --help)\n`);
     return 1;
   }
-  await entry[0](rest);
+  await run(rest);
   return 0;
 }
 
+/**
+ * A reader that goes away (`lstm-wasm predict --json | head`) makes writes to
+ * stdout fail with EPIPE, which Node raises as an unhandled 'error' event, a
+ * crash with a stack trace. Nobody is reading any more, so the output is
+ * dropped and the command finishes its work (the files it writes).
+ */
+function handleOutputErrors(stream: NodeJS.WriteStream, name: string): void {
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') return;
+    // e.g. stdout redirected to a full disk: the output is incomplete, so the run failed
+    process.exitCode = 1;
+    if (stream !== process.stderr) process.stderr.write(`lstm-wasm: cannot write to ${name}: ${e.message}\n`);
+  });
+}
+
+handleOutputErrors(process.stdout, 'the standard output');
+handleOutputErrors(process.stderr, 'the standard error');
+
 main(process.argv.slice(2)).then(
-  (code) => { process.exitCode = code; },
+  (code) => { process.exitCode = process.exitCode || code; },
   (e: unknown) => {
     if (e instanceof LstmWasmError) process.stderr.write(`${e.message}\n`);
     else process.stderr.write(`lstm-wasm: unexpected error: ${(e as Error)?.message ?? e} (this is a bug; LSTM_WASM_DEBUG=1 shows the stack)\n${process.env.LSTM_WASM_DEBUG ? (e as Error)?.stack + '\n' : ''}`);

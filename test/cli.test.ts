@@ -6,24 +6,18 @@
  * bad input gets one line, a non-zero exit and no stack trace.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-
-const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
-
-function run(args: string[], cwd: string): { code: number; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', timeout: 120_000 });
-  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
-}
+import { CLI, expectUserError, run } from './cli-run.js';
 
 interface Summary {
   data: { points: number; testPoints: number; testFrom: string };
+  warnings: string[];
   model: { parameters: number; backend: string };
   training: { epochs: number; loss: number[] };
-  test: { rmse: number; baselines: Record<string, { rmse: number }>; beats: string[]; predictions: unknown[] };
+  test: { rmse: number; baselines: Record<string, { rmse: number }>; baselinesNotComputed: { name: string; reason: string }[]; beats: string[]; predictions: unknown[] };
   forecast: { label: string; value: number }[];
   files: Record<string, string>;
 }
@@ -60,8 +54,9 @@ describe('lstm-wasm forecast', () => {
     expect(s.forecast).toEqual(first.forecast);
   });
 
-  it('writes the plot, the model and the summary; the plot is an SVG holding the series', () => {
-    for (const f of ['forecast.svg', 'model.json', 'model.safetensors', 'summary.json']) expect(existsSync(join(dir, 'out', f)), f).toBe(true);
+  it('writes the plot, the model and the summary (and nothing else); the plot is an SVG holding the series', () => {
+    expect(readdirSync(join(dir, 'out')).sort()).toEqual(['forecast.svg', 'model.json', 'model.safetensors', 'summary.json']);
+    expect(first.warnings).toEqual([]);
     const svg = readFileSync(join(dir, 'out', 'forecast.svg'), 'utf8');
     expect(svg).toMatch(/<svg[^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
     for (const text of ['history', 'test: truth', 'test: LSTM, one step ahead', 'forecast: next 12', 'passengers', '1949-01', 'train | test']) expect(svg).toContain(text);
@@ -84,6 +79,36 @@ describe('lstm-wasm forecast', () => {
     expect(s.test.beats).not.toContain('seasonal naive (12 before)');
     const text = run(['forecast', '--recipe', 'seeds', '--out', 'seeds'], dir).stdout;
     expect(text).toMatch(/beats none of the baselines|but not/);
+  });
+
+  it('a reader that stops early (| head) does not crash the command', () => {
+    // 5,000 forecast points make ~400 kB of JSON, more than a pipe holds, so writes after head exits fail with EPIPE
+    const r = spawnSync('bash', ['-c', '"$0" "$@" 2>err.txt | head -c 1 >/dev/null; echo "${PIPESTATUS[0]}"', process.execPath, CLI, 'predict', '--model', 'out/model.json', '--json', '--horizon', '5000'], { cwd: dir, encoding: 'utf8', timeout: 120_000 });
+    expect(readFileSync(join(dir, 'err.txt'), 'utf8')).toBe('');
+    expect(r.stdout.trim()).toBe('0');
+  });
+
+  it.skipIf(!existsSync('/dev/full'))('output to a full disk (/dev/full) is a one-line error, not a crash', () => {
+    const full = openSync('/dev/full', 'w');
+    try {
+      const r = spawnSync(process.execPath, [CLI, 'predict', '--model', 'out/model.json', '--json'], { cwd: dir, encoding: 'utf8', stdio: ['ignore', full, 'pipe'], timeout: 120_000 });
+      expectUserError({ code: r.status ?? -1, stdout: '', stderr: r.stderr }, /^lstm-wasm: cannot write to the standard output: ENOSPC/);
+    } finally {
+      closeSync(full);
+    }
+  });
+
+  it('explain --at takes a label or a plain position, not a hexadecimal one', () => {
+    expectUserError(run(['explain', '--model', 'out/model.json', '--out', 'out', '--at', '0x10'], dir), /--at "0x10" is neither a label of the series \(1949-01 … 1960-12\) nor a position 1 … 144/);
+    const e = run(['explain', '--model', 'out/model.json', '--out', 'out', '--at', '16', '--steps', '3'], dir);
+    expect(e.code, e.stderr).toBe(0);
+    expect(e.stdout).toMatch(/1950-02 … 1950-04/);
+  });
+
+  it('predict with a log model on a series holding a 0 says why it cannot', () => {
+    const rows = Array.from({ length: 30 }, (_, i) => `2001-${String((i % 12) + 1).padStart(2, '0')},${i === 20 ? 0 : 100 + i}`);
+    writeFileSync(join(dir, 'zero.csv'), 'month,value\n' + rows.join('\n') + '\n');
+    expectUserError(run(['predict', '--model', 'out/model.json', '--csv', 'zero.csv'], dir), /this model takes the log of the series, but point 21 \(2001-09\) is 0; it needs a series of positive values/);
   });
 
   it('predict, summary and explain use the saved model', () => {
@@ -117,11 +142,95 @@ describe('lstm-wasm on bad input', () => {
     ['a missing saved model', ['predict', '--model', 'none/model.json'], /no saved model at none\/model.json/],
   ];
   it.each(cases)('%s: one line, exit 1, no stack', (_, args, message) => {
+    expectUserError(run(args, dir), message);
+  });
+});
+
+describe('lstm-wasm options are checked, strictly and before any work', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'lstm-wasm-options-'));
+  const cases: [string, string[], RegExp][] = [
+    ['an empty --seed (not 0)', ['forecast', '--seed', ''], /--seed must be a whole number from 0 to 1,000,000, got ""/],
+    ['a --seed with a space', ['forecast', '--seed', ' 5'], /--seed must be a whole number .*got " 5"/],
+    ['a hexadecimal --seed', ['forecast', '--seed', '0x10'], /--seed must be a whole number .*got "0x10"/],
+    ['--epochs in exponent form', ['forecast', '--epochs', '1e2'], /--epochs must be a whole number from 1 to 100,000, got "1e2"/],
+    ['a hexadecimal --lr', ['forecast', '--lr', '0x10'], /--lr must be a positive decimal number such as 0\.001 or 1e-3, got "0x10"/],
+    ['--lr Infinity', ['forecast', '--lr', 'Infinity'], /--lr must be a positive decimal number/],
+    ['a hexadecimal --test', ['forecast', '--test', '0x1'], /--test must be a fraction/],
+    ['--horizon past the forecaster\'s 100,000', ['forecast', '--horizon', '100001'], /--horizon must be a whole number from 0 to 100,000, got "100001"/],
+    ['--epochs past 100,000', ['forecast', '--epochs', '100001'], /--epochs must be a whole number from 1 to 100,000/],
+    ['a layer past 1,024 units', ['forecast', '--layers', '50,2000'], /--layers must be 1 to 8 comma-separated unit counts from 1 to 1,024/],
+    ['more than 8 layers', ['forecast', '--layers', '1,2,3,4,5,6,7,8,9'], /--layers must be 1 to 8/],
+    ['--window past 1,000', ['forecast', '--window', '1001'], /--window must be a whole number from 1 to 1,000/],
+    ['--period past 10,000', ['forecast', '--period', '10001'], /--period must be a whole number from 1 to 10,000/],
+    ['--batch-size past 4,096', ['forecast', '--batch-size', '5000'], /--batch-size must be a whole number from 1 to 4,096/],
+    ['--seed past 1,000,000 (seeds would share weights)', ['forecast', '--seed', '1000001'], /--seed must be a whole number from 0 to 1,000,000/],
+    ['predict --horizon past 100,000', ['predict', '--horizon', '100001'], /--horizon must be a whole number from 0 to 100,000/],
+    ['explain --steps past 1,000', ['explain', '--steps', '1001'], /--steps must be a whole number from 1 to 1,000/],
+    ['an option missing its value before another option', ['forecast', '--out', '--json'], /Option '--out' argument is ambiguous\. An option needs a value/],
+    ['an empty --out (it meant the current folder)', ['forecast', '--out', ''], /--out is empty/],
+    ['an empty --csv', ['forecast', '--csv', ''], /--csv is empty/],
+    ['an empty --column', ['forecast', '--column', ''], /--column is empty/],
+    ['a blank --date-column', ['forecast', '--date-column', ' '], /--date-column is blank/],
+    ['an empty --model', ['summary', '--model', ''], /--model is empty/],
+    ['an empty predict --csv', ['predict', '--csv', ''], /--csv is empty/],
+    ['an empty explain --at', ['explain', '--at', ''], /--at is empty/],
+  ];
+  it.each(cases)('%s', (_, args, message) => {
     const r = run(args, dir);
-    expect(r.code).toBe(1);
-    expect(r.stderr.trim().split('\n')).toHaveLength(1);
-    expect(r.stderr).toMatch(message);
-    expect(r.stderr).not.toMatch(/\n\s+at /);
-    expect(r.stderr).not.toMatch(/unexpected error/);
+    expectUserError(r, message);
+    expect(r.stdout).toBe(''); // refused before the series was read or anything trained
+    expect(readdirSync(dir)).toEqual([]); // and nothing written, not even an output folder
+  });
+
+  it('--lr 1e-3 and --test 0.25 are still plain decimals', () => {
+    const r = run(['forecast', '--lr', '1e-3', '--test', '0.25', '--epochs', '1', '--horizon', '0', '--quiet', '--json', '--out', 'ok'], mkdtempSync(join(tmpdir(), 'lstm-wasm-ok-')));
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).config).toMatchObject({ learningRate: 0.001, test: 0.25 });
+  });
+
+  it.each(['toString', 'constructor', '__proto__', 'hasOwnProperty', 'valueOf'])('a command named %s is an unknown command', (name) => {
+    expectUserError(run([name], dir), new RegExp(`unknown command "${name}"`));
+  });
+});
+
+describe('lstm-wasm forecast says what it could not do', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'lstm-wasm-honest-'));
+  const monthly = (values: number[]) => 'month,value\n' + values.map((v, i) => `${2000 + Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')},${v}`).join('\n') + '\n';
+
+  it('shows training warnings on stderr even with --quiet, and keeps them in the summary', () => {
+    // lr 1: the loss explodes in the first epoch (200x the untrained model's) and then recovers
+    const r = run(['forecast', '--lr', '1', '--epochs', '30', '--horizon', '0', '--quiet', '--json', '--out', 'warned'], dir);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/^lstm-wasm: warning: the training loss exploded: /m);
+    const s: Summary = JSON.parse(r.stdout);
+    expect(s.warnings).toHaveLength(1);
+    expect(s.warnings[0]).toMatch(/^the training loss exploded: /);
+    expect(JSON.parse(readFileSync(join(dir, 'warned', 'summary.json'), 'utf8')).warnings).toEqual(s.warnings);
+  });
+
+  it('lists baselines it cannot compute instead of writing null scores, and compares only with the others', () => {
+    // the test part starts at point 33 of 40, within the first --period of 35 points: no seasonal baseline
+    writeFileSync(join(dir, 'season.csv'), monthly(Array.from({ length: 40 }, (_, i) => (100 + 10 * Math.sin(i / 2) + i).toFixed(3))));
+    const args = ['forecast', '--csv', 'season.csv', '--difference', 'first', '--period', '35', '--epochs', '3', '--quiet', '--out', 'season'];
+    const r = run([...args, '--json'], dir);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).not.toContain('null');
+    expect(readFileSync(join(dir, 'season', 'summary.json'), 'utf8')).not.toContain('null');
+    const s: Summary = JSON.parse(r.stdout);
+    expect(Object.keys(s.test.baselines)).toEqual(['persistence (last value)']);
+    expect(s.test.baselinesNotComputed.map((b) => b.name)).toEqual(['seasonal naive (35 before)', 'seasonal naive + last year-on-year change']);
+    expect(s.test.baselinesNotComputed[0].reason).toMatch(/test part starts at point 33, so there is no full season of 35 points before it/);
+    const text = run(args, dir).stdout;
+    expect(text).toMatch(/seasonal naive \(35 before\) +not computed: /);
+    expect(text).not.toMatch(/but not seasonal/); // it was not compared with them, so it cannot have lost to them
+  });
+
+  it('refuses dates past the year 275760 before training, not with "this is a bug" after it', () => {
+    // future labels step by the last two dates' distance, here almost 10,000 years
+    const rows = Array.from({ length: 38 }, (_, i) => `${1000 + i}-01-01,${100 + (i % 7)}`).concat(['0001-01-01,101', '9999-12-31,102']);
+    writeFileSync(join(dir, 'far.csv'), 'day,value\n' + rows.join('\n') + '\n');
+    const r = run(['forecast', '--csv', 'far.csv', '--horizon', '30', '--epochs', '1', '--out', 'far'], dir);
+    expectUserError(r, /the dates of 30 points after 9999-12-31 run past the year 275760/);
+    expect(r.stdout).toBe('');
   });
 });

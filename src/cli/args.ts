@@ -1,10 +1,13 @@
 /**
  * Command-line options: parsed with node:util's parseArgs (strict), then
  * checked and converted, every problem reported as one line that says
- * what to do.
+ * what to do. Numbers are matched against a pattern before conversion, so
+ * that nothing Number() would also accept (" 5", "", "0x10", "Infinity")
+ * passes as a different value than the one typed.
  */
 import { parseArgs } from 'node:util';
 import { LstmWasmError } from '../errors.js';
+import { showCount } from './limits.js';
 
 /** An error the CLI reports as one line, no stack, exit code 1. */
 export class CliError extends LstmWasmError {}
@@ -14,32 +17,50 @@ export function cliFail(message: string): never {
 }
 
 export type OptionSpec = Record<string, { type: 'string' | 'boolean'; short?: string }>;
+export type OptionValues = Record<string, string | boolean | undefined>;
 
-export function parse(argv: string[], options: OptionSpec, command: string): Record<string, string | boolean | undefined> {
+export function parse(argv: string[], options: OptionSpec, command: string): OptionValues {
   try {
-    return parseArgs({ args: argv, options, strict: true, allowPositionals: false }).values as Record<string, string | boolean | undefined>;
+    return parseArgs({ args: argv, options, strict: true, allowPositionals: false }).values as OptionValues;
   } catch (e) {
     const err = e as { code?: string; message: string };
-    if (err.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') cliFail(`${err.message.replace(/\. To specify.*$/s, '')} for \`${command}\`; run \`lstm-wasm ${command} --help\` for the options`);
-    if (err.code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') cliFail(`${err.message.replace(/\. To specify.*$/s, '')}; options take the form --name value (see \`lstm-wasm ${command} --help\`)`);
-    if (err.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') cliFail(`${err.message} (see \`lstm-wasm ${command} --help\`)`);
+    // node's messages can run over several lines ("… is ambiguous.\nDid you forget …"): keep the first sentence
+    const first = err.message.split('\n')[0].replace(/\. To specify.*$/s, '');
+    if (err.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') cliFail(`${first} for \`${command}\`; run \`lstm-wasm ${command} --help\` for the options`);
+    if (err.code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') cliFail(`${first}; options take the form --name value (see \`lstm-wasm ${command} --help\`)`);
+    if (err.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
+      const hint = first.includes('ambiguous') ? ' An option needs a value; one that starts with a dash is written --name=-value' : '';
+      cliFail(`${first}${hint} (see \`lstm-wasm ${command} --help\`)`);
+    }
     throw e;
   }
 }
 
-/** A whole number ≥ min from an option, or the default. */
-export function intOption(v: string | boolean | undefined, name: string, dflt: number, min = 1): number {
+/** Digits only: no sign, no spaces, no hex, no exponent. */
+const WHOLE = /^\d+$/;
+/** A plain decimal without sign: 12, 0.5, .5, 5., 1e-3 (not hex, not Infinity, no spaces). */
+const DECIMAL = /^(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
+/** A string option that is given and not empty (a path or a name), or undefined when left out. */
+export function textOption(v: string | boolean | undefined, name: string): string | undefined {
+  if (v === undefined) return undefined;
+  if (typeof v !== 'string' || v.trim() === '') cliFail(`--${name} is ${v === '' ? 'empty' : 'blank'}; give a value, or leave the option out for the default`);
+  return v;
+}
+
+/** A whole number in min … max from an option, or the default. */
+export function intOption(v: string | boolean | undefined, name: string, dflt: number, range: { min: number; max: number }): number {
   if (v === undefined) return dflt;
-  const n = Number(v);
-  if (typeof v !== 'string' || !Number.isInteger(n) || n < min) cliFail(`--${name} must be a whole number ≥ ${min}, got ${JSON.stringify(v)}`);
+  const n = typeof v === 'string' && WHOLE.test(v) ? Number(v) : Number.NaN;
+  if (!(n >= range.min && n <= range.max)) cliFail(`--${name} must be a whole number from ${showCount(range.min)} to ${showCount(range.max)}, got ${JSON.stringify(v)}`);
   return n;
 }
 
-/** A positive number from an option, or the default. */
+/** A positive, finite plain decimal (1e-3 included) from an option, or the default. */
 export function numberOption(v: string | boolean | undefined, name: string, dflt: number): number {
   if (v === undefined) return dflt;
-  const n = Number(v);
-  if (typeof v !== 'string' || !Number.isFinite(n) || n <= 0) cliFail(`--${name} must be a positive number, got ${JSON.stringify(v)}`);
+  const n = typeof v === 'string' && DECIMAL.test(v) ? Number(v) : Number.NaN;
+  if (!(Number.isFinite(n) && n > 0)) cliFail(`--${name} must be a positive decimal number such as 0.001 or 1e-3, got ${JSON.stringify(v)}`);
   return n;
 }
 
@@ -50,10 +71,13 @@ export function choiceOption<T extends string>(v: string | boolean | undefined, 
   return v as T;
 }
 
-/** "50,100" → [50, 100]. */
-export function unitsOption(v: string | boolean | undefined, dflt: number[]): number[] {
+/** "50,100" → [50, 100]: at most maxLayers counts, each 1 … maxUnits. */
+export function unitsOption(v: string | boolean | undefined, dflt: number[], limits: { maxLayers: number; maxUnits: number }): number[] {
   if (v === undefined) return dflt;
-  const parts = String(v).split(',').map((s) => Number(s.trim()));
-  if (!parts.length || parts.some((n) => !Number.isInteger(n) || n < 1)) cliFail(`--layers must be comma-separated unit counts, e.g. 50,100; got ${JSON.stringify(v)}`);
-  return parts;
+  const parts = typeof v === 'string' ? v.split(',') : [];
+  const units = parts.map((s) => (WHOLE.test(s) ? Number(s) : Number.NaN));
+  if (units.length === 0 || units.length > limits.maxLayers || !units.every((u) => u >= 1 && u <= limits.maxUnits)) {
+    cliFail(`--layers must be 1 to ${limits.maxLayers} comma-separated unit counts from 1 to ${showCount(limits.maxUnits)}, e.g. 50,100; got ${JSON.stringify(v)}`);
+  }
+  return units;
 }

@@ -1,16 +1,15 @@
 /**
- * What the CLI reads and writes: the series (a user's CSV or the embedded
- * airline series), the output folder, and a saved forecaster (the model's
- * JSON and safetensors plus the fitted recipe).
+ * The series the CLI reads (a user's CSV or the embedded airline series)
+ * and the output folder it writes into. Saved models: saved-model.ts.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { accessSync, constants, statSync, type Stats } from 'node:fs';
+import { basename, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { FittedRecipe } from '../forecast/recipe.js';
-import type { ModelJSON } from '../io/model-file.js';
-import { Sequential } from '../model/sequential.js';
 import { parseCsvSeries } from '../timeseries/csv.js';
 import { cliFail } from './args.js';
+import { reason } from './atomic-write.js';
+import { LIMITS, showCount } from './limits.js';
+import { decodeUtf8, readRegularFile, type FileToRead } from './read-file.js';
 
 export interface LoadedSeries {
   values: number[];
@@ -25,65 +24,65 @@ export interface LoadedSeries {
 /** The airline series shipped inside the package. */
 export const EMBEDDED_CSV = fileURLToPath(new URL('../../data/international-airline-passengers.csv', import.meta.url));
 
+/** The series in a CSV file (default: the embedded one), within the size and row limits. */
 export function loadSeries(path: string | undefined, column?: string, dateColumn?: string): LoadedSeries {
-  const file = path ?? EMBEDDED_CSV;
-  if (!existsSync(file)) cliFail(`no such file: ${file}; give the path of a CSV file with --csv`);
-  const text = readFileSync(file, 'utf8');
+  const file: FileToRead = { path: path ?? EMBEDDED_CSV, what: 'a CSV file', maxBytes: LIMITS.csvBytes, hint: 'give the path of a CSV file with --csv' };
+  const bytes = readRegularFile(file);
+  checkRowCount(bytes, file.path);
   const asIndex = (c?: string) => (c !== undefined && /^\d+$/.test(c) ? Number(c) : c);
-  const s = parseCsvSeries(text, { column: asIndex(column), dateColumn: asIndex(dateColumn), source: basename(file) });
-  return { values: s.values, labels: s.dates ?? s.values.map((_, i) => String(i + 1)), name: s.name, source: path ? file : `${basename(file)} (embedded)` };
+  const s = parseCsvSeries(decodeUtf8(bytes, file), { column: asIndex(column), dateColumn: asIndex(dateColumn), source: basename(file.path) });
+  return { values: s.values, labels: s.dates ?? s.values.map((_, i) => String(i + 1)), name: s.name, source: path ? file.path : `${basename(file.path)} (embedded)` };
 }
 
-export function ensureDir(dir: string): string {
+/** Counted on the bytes before parsing: the parser's memory grows with the rows, and too many would exhaust it. */
+function checkRowCount(bytes: Uint8Array, path: string): void {
+  const rows = nonBlankLines(bytes) - 1; // the header
+  if (rows > LIMITS.points) cliFail(`${path} has ${showCount(rows)} rows; the limit is ${showCount(LIMITS.points)} points — use a shorter stretch of the series`);
+}
+
+/** Lines with something besides spaces and tabs (a CR, LF or CRLF ends a line, as in the CSV parser). */
+function nonBlankLines(bytes: Uint8Array): number {
+  let lines = 0;
+  let blank = true;
+  for (let i = 0; i < bytes.length; i++) {
+    const b = bytes[i];
+    if (b === 0x0a || b === 0x0d) {
+      if (!blank) lines++;
+      blank = true;
+    } else if (b !== 0x20 && b !== 0x09) {
+      blank = false;
+    }
+  }
+  return blank ? lines : lines + 1;
+}
+
+/**
+ * The output folder as an absolute path, checked before any work: it is
+ * a folder, or the nearest folder above it that exists is, and, as far as
+ * permissions tell, writable. Nothing is created here: the folder is made
+ * when the files are written.
+ */
+export function checkOutputFolder(dir: string): string {
   const abs = resolve(dir);
+  let existing = abs;
+  let info = statOrUndefined(existing);
+  while (!info && dirname(existing) !== existing) {
+    existing = dirname(existing);
+    info = statOrUndefined(existing);
+  }
+  if (info && !info.isDirectory()) cliFail(`${existing} is not a folder, so ${abs} cannot be the output folder; choose another with --out`);
   try {
-    mkdirSync(abs, { recursive: true });
+    accessSync(existing, constants.W_OK);
   } catch (e) {
-    cliFail(`cannot create the output folder ${abs}: ${(e as Error).message}; choose another with --out`);
+    cliFail(`cannot write into ${existing}: ${reason(e)}; choose another output folder with --out`);
   }
   return abs;
 }
 
-export function writeText(path: string, text: string | Uint8Array): void {
+function statOrUndefined(path: string): Stats | undefined {
   try {
-    writeFileSync(path, text);
-  } catch (e) {
-    cliFail(`cannot write ${path}: ${(e as Error).message}`);
-  }
-}
-
-/** The JSON half of a saved forecaster (model.json); the weights sit beside it in model.safetensors. */
-export interface SavedForecaster {
-  format: 'lstm-wasm-forecaster';
-  version: 1;
-  model: ModelJSON;
-  recipe: ReturnType<FittedRecipe['toJSON']>;
-  series: { name: string; source: string; points: number; lastLabel: string };
-}
-
-export function saveForecaster(dir: string, model: Sequential, recipe: FittedRecipe, series: LoadedSeries): { json: string; weights: string } {
-  const { json, weights } = model.save();
-  const saved: SavedForecaster = {
-    format: 'lstm-wasm-forecaster', version: 1, model: json, recipe: recipe.toJSON(),
-    series: { name: series.name, source: series.source, points: series.values.length, lastLabel: series.labels[series.labels.length - 1] },
-  };
-  const paths = { json: join(dir, 'model.json'), weights: join(dir, 'model.safetensors') };
-  writeText(paths.json, JSON.stringify(saved, null, 1) + '\n');
-  writeText(paths.weights, weights);
-  return paths;
-}
-
-export function loadForecaster(path: string): { model: Sequential; recipe: FittedRecipe; saved: SavedForecaster } {
-  if (!existsSync(path)) cliFail(`no saved model at ${path}; train one with \`lstm-wasm forecast\` (it writes out/model.json) or pass --model`);
-  let saved: SavedForecaster;
-  try {
-    saved = JSON.parse(readFileSync(path, 'utf8'));
+    return statSync(path);
   } catch {
-    cliFail(`${path} is not valid JSON; pass the model.json written by \`lstm-wasm forecast\``);
+    return undefined;
   }
-  if (saved?.format !== 'lstm-wasm-forecaster') cliFail(`${path} is not a saved lstm-wasm forecaster (no "format": "lstm-wasm-forecaster")`);
-  const weightsPath = join(dirname(path), 'model.safetensors');
-  if (!existsSync(weightsPath)) cliFail(`the weights file ${weightsPath} is missing (it is written next to model.json)`);
-  const model = Sequential.load(saved.model, new Uint8Array(readFileSync(weightsPath)));
-  return { model, recipe: FittedRecipe.fromJSON(saved.recipe), saved };
 }

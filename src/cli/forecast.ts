@@ -3,17 +3,26 @@
  * airline passengers), evaluate it on the held-out last part against naive
  * baselines, forecast beyond the data, and write a plot, the model and a
  * JSON summary.
+ *
+ * Every option is checked before any work; everything is computed (train,
+ * evaluate, forecast, the plot, the summary) before anything is written;
+ * and the files are then written atomically (atomic-write.ts), so a run
+ * that fails leaves the previous model and files as they were.
  */
 import { join } from 'node:path';
 import { init, backend } from '../backend/registry.js';
 import type { BackendName } from '../backend/kernels.js';
-import { DEFAULT_TRAINING, forecaster, type Forecaster, type Scores } from '../forecast/forecaster.js';
+import { DEFAULT_TRAINING, forecaster, type Forecaster, type ForecasterOptions, type Scores } from '../forecast/forecaster.js';
 import { DEFAULT_RECIPE, SEEDS_RECIPE } from '../forecast/recipe.js';
 import { forecastChart } from '../forecast/charts.js';
 import { futureLabels } from '../timeseries/labels.js';
-import { choiceOption, cliFail, intOption, numberOption, parse, unitsOption, type OptionSpec } from './args.js';
-import { ensureDir, loadSeries, saveForecaster, writeText, type LoadedSeries } from './files.js';
+import { choiceOption, cliFail, intOption, numberOption, parse, textOption, unitsOption, type OptionSpec, type OptionValues } from './args.js';
+import { writeFilesAtomically, type OutputFile } from './atomic-write.js';
+import { checkOutputFolder, loadSeries, type LoadedSeries } from './files.js';
+import { LIMITS, showBytes, showCount } from './limits.js';
+import { checkFinite, printable, printWarnings } from './output.js';
 import { Progress } from './progress.js';
+import { forecasterFiles, MODEL_FILE, WEIGHTS_FILE } from './saved-model.js';
 
 export const FORECAST_OPTIONS: OptionSpec = {
   csv: { type: 'string' }, column: { type: 'string' }, 'date-column': { type: 'string' },
@@ -23,6 +32,8 @@ export const FORECAST_OPTIONS: OptionSpec = {
   backend: { type: 'string' }, out: { type: 'string' }, json: { type: 'boolean' }, quiet: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
 };
 
+const n = showCount;
+
 export const FORECAST_HELP = `lstm-wasm forecast [options]
 
 Train an LSTM forecaster, test it on the last part of the series against naive
@@ -31,7 +42,8 @@ With no options: the airline-passengers series (embedded), LSTM(50, all steps)
 → LSTM(100) → Dense(1), log + year-on-year change + standardize, windows of 6.
 
 Data
-  --csv PATH            a CSV file with a header row (default: the embedded series)
+  --csv PATH            a CSV file with a header row, UTF-8, at most ${showBytes(LIMITS.csvBytes)} and
+                        ${n(LIMITS.points)} rows (default: the embedded series)
   --column NAME|N       the value column (default: the last)
   --date-column NAME|N  the date column (default: the first, if it is not numeric)
 Recipe
@@ -39,74 +51,158 @@ Recipe
                         RMSprop lr 1e-3, batch 512, 30 epochs (options below override)
   --transform log|none  (default log)
   --difference seasonal|first|none  model the change over --period, since the last point, or levels (default seasonal)
-  --period N            season length in points (default 12)
+  --period N            season length in points, 1 … ${n(LIMITS.period)} (default 12)
   --scaler standard|minmax  (default standard)
-  --window N            input points per window (default ${DEFAULT_RECIPE.window})
+  --window N            input points per window, 1 … ${n(LIMITS.window)} (default ${DEFAULT_RECIPE.window});
+                        points × window at most ${n(LIMITS.windowValues)}
   --test F|N            held-out last part: a fraction or a count of points (default 0.2)
-  --horizon N           points to forecast beyond the data (default 12)
+  --horizon N           points to forecast beyond the data, 0 … ${n(LIMITS.horizon)} (default 12)
 Model and training
-  --layers 50,100       LSTM units per layer (default 50,100)
-  --epochs N            (default ${DEFAULT_TRAINING.epochs})     --batch-size N (default ${DEFAULT_TRAINING.batchSize})
+  --layers 50,100       LSTM units per layer: 1 … ${LIMITS.layers} layers of 1 … ${n(LIMITS.units)} units (default 50,100)
+  --epochs N            1 … ${n(LIMITS.epochs)} (default ${DEFAULT_TRAINING.epochs})
+  --batch-size N        1 … ${n(LIMITS.batchSize)} (default ${DEFAULT_TRAINING.batchSize})
   --optimizer adam|rmsprop|sgd|adamw (default adam)      --lr X (default ${DEFAULT_TRAINING.learningRate})
-  --seed N              (default ${DEFAULT_TRAINING.seed}): same seed, same result
+  --seed N              0 … ${n(LIMITS.seed)} (default ${DEFAULT_TRAINING.seed}): same seed, same result
   --backend wasm-simd|wasm|js  (default: the fastest this runtime supports)
 Output
-  --out DIR             where forecast.svg, model.json, model.safetensors, summary.json go (default out)
+  --out DIR             where forecast.svg, ${MODEL_FILE}, ${WEIGHTS_FILE}, summary.json go (default out).
+                        Nothing is written unless the whole run succeeds; each file is then
+                        replaced atomically, the model's two files as a checked pair
   --json                print the summary as JSON on stdout (progress stays on stderr)
-  --quiet               no progress output
+  --quiet               no progress output (warnings are still shown)
+
+summary.json holds no NaN or null: a baseline that cannot be computed (the test
+part starts within the first --period points) is listed under
+test.baselinesNotComputed instead of test.baselines; training warnings are in
+"warnings". A run whose training diverges, or whose results are not finite
+numbers, fails and writes nothing.
 `;
+
+interface ForecastSettings {
+  csv?: string;
+  column?: string;
+  dateColumn?: string;
+  options: Omit<ForecasterOptions, 'onEpochEnd'> & { epochs: number; window: number };
+  horizon: number;
+  backendName?: BackendName;
+  out: string;
+  json: boolean;
+  quiet: boolean;
+}
 
 export async function forecastCommand(argv: string[]): Promise<void> {
   const a = parse(argv, FORECAST_OPTIONS, 'forecast');
-  if (a.help) {
-    process.stdout.write(FORECAST_HELP);
-    return;
-  }
-  const seeds = choiceOption(a.recipe, 'recipe', ['default', 'seeds'] as const, 'default') === 'seeds';
-  const base = seeds ? SEEDS_RECIPE : DEFAULT_RECIPE;
-  const train = seeds ? { ...DEFAULT_TRAINING, optimizer: 'rmsprop' as const, learningRate: 1e-3, batchSize: 512, epochs: 30 } : DEFAULT_TRAINING;
-  const options = {
-    transform: choiceOption(a.transform, 'transform', ['log', 'none'] as const, base.transform),
-    difference: choiceOption(a.difference, 'difference', ['seasonal', 'first', 'none'] as const, base.difference),
-    period: intOption(a.period, 'period', base.period),
-    scaler: choiceOption(a.scaler, 'scaler', ['standard', 'minmax'] as const, base.scaler),
-    window: intOption(a.window, 'window', base.window),
-    layers: unitsOption(a.layers, train.layers),
-    epochs: intOption(a.epochs, 'epochs', train.epochs),
-    batchSize: intOption(a['batch-size'], 'batch-size', train.batchSize),
-    optimizer: choiceOption(a.optimizer, 'optimizer', ['adam', 'rmsprop', 'sgd', 'adamw'] as const, train.optimizer),
-    learningRate: numberOption(a.lr, 'lr', train.learningRate),
-    seed: intOption(a.seed, 'seed', train.seed, 0),
-    test: testOption(a.test),
-  };
-  const horizon = intOption(a.horizon, 'horizon', 12, 0);
-  const backendName = choiceOption(a.backend, 'backend', ['wasm-simd', 'wasm', 'js'] as const, undefined as unknown as BackendName);
-  const json = a.json === true, quiet = a.quiet === true;
-  const log = (s = '') => { if (!json) process.stdout.write(s + '\n'); };
+  if (a.help) return void process.stdout.write(FORECAST_HELP);
+  const s = forecastSettings(a);
+  const series = loadSeries(s.csv, s.column, s.dateColumn);
+  checkWindowValues(series.values.length, s.options.window);
+  const futureAt = labelsAhead(series.labels, s.horizon);
+  const outDir = checkOutputFolder(s.out);
+  await init(s.backendName ? { backend: s.backendName } : {});
+  const log = (line = '') => { if (!s.json) process.stdout.write(line + '\n'); };
 
-  const series = loadSeries(a.csv as string | undefined, a.column as string | undefined, a['date-column'] as string | undefined);
-  await init(backendName ? { backend: backendName } : {});
-  const outDir = ensureDir((a.out as string | undefined) ?? 'out');
-
-  log(`lstm-wasm forecast — ${series.source}, column "${series.name}": ${series.values.length} points, ${series.labels[0]} … ${series.labels[series.labels.length - 1]}`);
-  const progress = new Progress(options.epochs, process.stderr, quiet);
-  const f = await forecaster(series.values, { ...options, onEpochEnd: (e, logs) => progress.update(e, logs) });
-  progress.finish();
+  log(`lstm-wasm forecast — ${printable(series.source)}, column "${printable(series.name)}": ${series.values.length} points, ${printable(series.labels[0])} … ${printable(series.labels[series.labels.length - 1])}`);
+  const f = await train(series, s);
   try {
-    const future = f.forecast(horizon);
-    const summary = report(f, series, future, horizon, outDir);
-    if (json) process.stdout.write(JSON.stringify(summary, null, 1) + '\n');
+    printWarnings(f.warnings);
+    const future = f.forecast(s.horizon);
+    const summary = buildSummary(f, series, future, futureAt, s.horizon, outDir);
+    checkFinite(summary, adviceFor);
+    writeFilesAtomically(outDir, outputFiles(f, series, future, futureAt, summary));
+    if (s.json) process.stdout.write(JSON.stringify(summary, null, 1) + '\n');
     else printReport(summary, f, series, log);
   } finally {
     f.dispose();
   }
 }
 
+/** The forecaster, trained with a progress bar on stderr (ended even when training fails, so an error starts its own line). */
+async function train(series: LoadedSeries, s: ForecastSettings): Promise<Forecaster> {
+  const progress = new Progress(s.options.epochs, process.stderr, s.quiet);
+  try {
+    return await forecaster(series.values, { ...s.options, onEpochEnd: (e, logs) => progress.update(e, logs) });
+  } finally {
+    progress.finish();
+  }
+}
+
+/** Everything forecast writes, in the order the files replace the old ones: the plot, the model pair (weights first), the summary. */
+function outputFiles(f: Forecaster, series: LoadedSeries, future: number[], futureAt: string[], summary: Summary): OutputFile[] {
+  const info = { name: series.name, source: series.source, points: series.values.length, lastLabel: series.labels[series.labels.length - 1] };
+  return [
+    { name: 'forecast.svg', data: forecastChart(f, series, future, futureAt) },
+    ...forecasterFiles(f.model, f.recipe, info),
+    { name: 'summary.json', data: JSON.stringify(summary, null, 1) + '\n' },
+  ];
+}
+
+/** Every option checked and converted, before any file is read or any work done. */
+function forecastSettings(a: OptionValues): ForecastSettings {
+  const seeds = choiceOption(a.recipe, 'recipe', ['default', 'seeds'] as const, 'default') === 'seeds';
+  const base = seeds ? SEEDS_RECIPE : DEFAULT_RECIPE;
+  const train = seeds ? { ...DEFAULT_TRAINING, optimizer: 'rmsprop' as const, learningRate: 1e-3, batchSize: 512, epochs: 30 } : DEFAULT_TRAINING;
+  const backendName = choiceOption(a.backend, 'backend', ['wasm-simd', 'wasm', 'js'] as const, undefined as unknown as BackendName);
+  return {
+    csv: textOption(a.csv, 'csv'),
+    column: textOption(a.column, 'column'),
+    dateColumn: textOption(a['date-column'], 'date-column'),
+    options: {
+      transform: choiceOption(a.transform, 'transform', ['log', 'none'] as const, base.transform),
+      difference: choiceOption(a.difference, 'difference', ['seasonal', 'first', 'none'] as const, base.difference),
+      period: intOption(a.period, 'period', base.period, { min: 1, max: LIMITS.period }),
+      scaler: choiceOption(a.scaler, 'scaler', ['standard', 'minmax'] as const, base.scaler),
+      window: intOption(a.window, 'window', base.window, { min: 1, max: LIMITS.window }),
+      layers: unitsOption(a.layers, train.layers, { maxLayers: LIMITS.layers, maxUnits: LIMITS.units }),
+      epochs: intOption(a.epochs, 'epochs', train.epochs, { min: 1, max: LIMITS.epochs }),
+      batchSize: intOption(a['batch-size'], 'batch-size', train.batchSize, { min: 1, max: LIMITS.batchSize }),
+      optimizer: choiceOption(a.optimizer, 'optimizer', ['adam', 'rmsprop', 'sgd', 'adamw'] as const, train.optimizer),
+      learningRate: numberOption(a.lr, 'lr', train.learningRate),
+      seed: intOption(a.seed, 'seed', train.seed, { min: 0, max: LIMITS.seed }),
+      test: testOption(a.test),
+    },
+    horizon: intOption(a.horizon, 'horizon', 12, { min: 0, max: LIMITS.horizon }),
+    backendName,
+    out: textOption(a.out, 'out') ?? 'out',
+    json: a.json === true,
+    quiet: a.quiet === true,
+  };
+}
+
+/** --test: a fraction 0 < f < 1, or a whole count of points. */
 function testOption(v: string | boolean | undefined): number {
   if (v === undefined) return DEFAULT_TRAINING.test;
-  const n = Number(v);
-  if (typeof v !== 'string' || !(n > 0) || (n >= 1 && !Number.isInteger(n))) cliFail(`--test must be a fraction (0 < f < 1) or a whole number of points, got ${JSON.stringify(v)}`);
-  return n;
+  const x = typeof v === 'string' && /^(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(v) ? Number(v) : Number.NaN;
+  const ok = (x > 0 && x < 1) || (Number.isInteger(x) && x >= 1 && x <= LIMITS.points);
+  if (!ok) cliFail(`--test must be a fraction (0 < f < 1) or a whole number of points (1 … ${n(LIMITS.points)}), got ${JSON.stringify(v)}`);
+  return x;
+}
+
+/** The model's inputs over the whole series, points × window values, are held at once. */
+export function checkWindowValues(points: number, window: number): void {
+  if (points * window > LIMITS.windowValues) {
+    cliFail(`a window of ${n(window)} over ${n(points)} points makes ${n(points * window)} model inputs, more than the limit of ${n(LIMITS.windowValues)}; use a smaller --window or a shorter series`);
+  }
+}
+
+/** Labels for the points beyond the data; dates that run past what a Date can hold are an error, before any training. */
+export function labelsAhead(labels: string[], horizon: number): string[] {
+  try {
+    return futureLabels(labels, horizon);
+  } catch (e) {
+    if (!(e instanceof RangeError)) throw e;
+    cliFail(`the dates of ${n(horizon)} points after ${printable(labels[labels.length - 1])} run past the year 275760, the last a date can hold; use a shorter --horizon`);
+  }
+}
+
+function adviceFor(path: string): string {
+  if (path.startsWith('forecast')) return 'the forecast grows beyond what a number can hold; use a shorter --horizon; nothing was written';
+  if (path.startsWith('test.baselines')) return "the series' values are too large to score; rescale them (e.g. into thousands); nothing was written";
+  return 'the training diverged or the values are too large; try a lower --lr or rescale the series; nothing was written';
+}
+
+interface BaselineNotComputed {
+  name: string;
+  reason: string;
 }
 
 interface Summary {
@@ -114,36 +210,49 @@ interface Summary {
   config: Record<string, unknown>;
   model: { layers: string; parameters: number; backend: string };
   training: { epochs: number; loss: number[]; fitSeconds: number };
-  test: Scores & { baselines: Record<string, Scores>; beats: string[]; predictions: { label: string; truth: number; prediction: number }[] };
+  /** Training warnings, also printed on stderr. */
+  warnings: string[];
+  test: Scores & {
+    baselines: Record<string, Scores>;
+    /** Baselines without scores, and why (instead of NaN scores, which JSON would turn into null). */
+    baselinesNotComputed: BaselineNotComputed[];
+    beats: string[];
+    predictions: { label: string; truth: number; prediction: number }[];
+  };
   forecast: { label: string; value: number }[];
   files: { plot: string; model: string; weights: string; summary: string };
 }
 
-function report(f: Forecaster, series: LoadedSeries, future: number[], horizon: number, outDir: string): Summary {
-  const e = f.evaluation, labels = series.labels, futureAt = futureLabels(labels, horizon);
-  const b = e.baselines;
-  const names = { persistence: 'persistence (last value)', seasonalNaive: `seasonal naive (${f.recipe.recipe.period} before)`, seasonalNaiveTrend: 'seasonal naive + last year-on-year change' };
-  const beats = (Object.keys(names) as (keyof typeof names)[]).filter((k) => e.rmse < b[k].rmse);
-  const plotPath = join(outDir, 'forecast.svg');
-  writeText(plotPath, forecastChart(f, series, future, futureAt));
-  const saved = saveForecaster(outDir, f.model, f.recipe, series);
-  const summaryPath = join(outDir, 'summary.json');
-  const summary: Summary = {
+function buildSummary(f: Forecaster, series: LoadedSeries, future: number[], futureAt: string[], horizon: number, outDir: string): Summary {
+  const e = f.evaluation, labels = series.labels, period = f.recipe.recipe.period;
+  const names = { persistence: 'persistence (last value)', seasonalNaive: `seasonal naive (${period} before)`, seasonalNaiveTrend: 'seasonal naive + last year-on-year change' };
+  const baselines: Record<string, Scores> = {};
+  const notComputed: BaselineNotComputed[] = [];
+  const beats: string[] = [];
+  for (const [key, name] of Object.entries(names)) {
+    const scores = e.baselines[key as keyof typeof names];
+    // the forecaster gives NaN scores for a seasonal baseline when the test part starts within the first period
+    if (Number.isNaN(scores.rmse)) {
+      notComputed.push({ name, reason: `the test part starts at point ${e.targets[0] + 1}, so there is no full season of ${period} points before it` });
+      continue;
+    }
+    baselines[name] = scores;
+    if (e.rmse < scores.rmse) beats.push(name);
+  }
+  return {
     data: { source: series.source, column: series.name, points: f.sizes.points, first: labels[0], last: labels[labels.length - 1], trainPoints: f.sizes.trainPoints, testPoints: f.sizes.testPoints, trainWindows: f.sizes.trainWindows, testFrom: labels[f.sizes.trainPoints] },
     config: { ...f.recipe.recipe, ...f.options, horizon },
     model: { layers: describeModel(f), parameters: f.model.countParams(), backend: backend() },
     training: { epochs: f.history.epoch.length, loss: f.history.history.loss ?? [], fitSeconds: f.fitSeconds },
+    warnings: [...f.warnings],
     test: {
       rmse: e.rmse, mae: e.mae, mape: e.mape, smape: e.smape,
-      baselines: Object.fromEntries(Object.entries(b).map(([k, v]) => [names[k as keyof typeof names], v])),
-      beats: beats.map((k) => names[k]),
+      baselines, baselinesNotComputed: notComputed, beats,
       predictions: e.targets.map((t, i) => ({ label: labels[t], truth: e.truth[i], prediction: e.predictions[i] })),
     },
     forecast: future.map((v, k) => ({ label: futureAt[k], value: v })),
-    files: { plot: plotPath, model: saved.json, weights: saved.weights, summary: summaryPath },
+    files: { plot: join(outDir, 'forecast.svg'), model: join(outDir, MODEL_FILE), weights: join(outDir, WEIGHTS_FILE), summary: join(outDir, 'summary.json') },
   };
-  writeText(summaryPath, JSON.stringify(summary, null, 1) + '\n');
-  return summary;
 }
 
 function describeModel(f: Forecaster): string {
@@ -151,25 +260,27 @@ function describeModel(f: Forecaster): string {
 }
 
 function printReport(s: Summary, f: Forecaster, series: LoadedSeries, log: (s?: string) => void): void {
-  const n = (v: number) => (Number.isFinite(v) ? v.toFixed(1) : '—');
   const o = f.options;
+  const p = printable;
   log(`Recipe: ${f.recipe.describe()}`);
-  log(`Model: ${s.model.layers}, ${s.model.parameters.toLocaleString('en-US')} parameters, backend ${s.model.backend}`);
-  log(`Split: train ${s.data.first} … ${series.labels[s.data.trainPoints - 1]} (${s.data.trainPoints} points, ${s.data.trainWindows} windows), test ${s.data.testFrom} … ${s.data.last} (${s.data.testPoints} points), in time order`);
+  log(`Model: ${s.model.layers}, ${n(s.model.parameters)} parameters, backend ${s.model.backend}`);
+  log(`Split: train ${p(s.data.first)} … ${p(series.labels[s.data.trainPoints - 1])} (${s.data.trainPoints} points, ${s.data.trainWindows} windows), test ${p(s.data.testFrom)} … ${p(s.data.last)} (${s.data.testPoints} points), in time order`);
   const loss = s.training.loss;
-  log(`Training: ${s.training.epochs} epochs, ${o.optimizer} lr ${o.learningRate}, batch ${o.batchSize}, seed ${o.seed}: ${s.training.fitSeconds.toFixed(2)} s, loss ${loss[0]?.toFixed(4)} → ${loss[loss.length - 1]?.toFixed(4)}`);
+  log(`Training: ${s.training.epochs} epochs, ${o.optimizer} lr ${o.learningRate}, batch ${o.batchSize}, seed ${o.seed}: ${s.training.fitSeconds.toFixed(2)} s, loss ${loss[0].toFixed(4)} → ${loss[loss.length - 1].toFixed(4)}`);
   log('');
-  log(`Test, one step ahead (${s.data.testPoints} points, ${series.name})   RMSE     MAE    MAPE`);
-  const row = (name: string, v: Scores) => log(`  ${name.padEnd(44)} ${n(v.rmse).padStart(6)}  ${n(v.mae).padStart(6)}  ${Number.isFinite(v.mape) ? v.mape.toFixed(1).padStart(5) + '%' : '     —'}`);
+  log(`Test, one step ahead (${s.data.testPoints} points, ${p(series.name)})   RMSE     MAE    MAPE`);
+  const row = (name: string, v: Scores) => log(`  ${name.padEnd(44)} ${v.rmse.toFixed(1).padStart(6)}  ${v.mae.toFixed(1).padStart(6)}  ${v.mape.toFixed(1).padStart(5)}%`);
   row('LSTM', s.test);
   for (const [name, v] of Object.entries(s.test.baselines)) row(name, v);
+  for (const b of s.test.baselinesNotComputed) log(`  ${b.name.padEnd(44)} not computed: ${b.reason}`);
   const all = Object.keys(s.test.baselines);
   const best = Object.entries(s.test.baselines).sort((x, y) => x[1].rmse - y[1].rmse)[0];
-  if (s.test.beats.length === all.length) log(`The LSTM beats all ${all.length} baselines (the best of them: ${best[0]}, ${n(best[1].rmse)}).`);
-  else if (s.test.beats.length === 0) log(`The LSTM beats none of the baselines: it forecasts worse than repeating past values (best: ${best[0]}, ${n(best[1].rmse)}).${s.training.epochs < 50 ? ' It looks under-trained: try more --epochs.' : ''}`);
+  if (all.length === 1 && s.test.beats.length === 1) log(`The LSTM beats ${best[0]}, the one baseline that could be computed (${best[1].rmse.toFixed(1)}).`);
+  else if (s.test.beats.length === all.length) log(`The LSTM beats all ${all.length} baselines (the best of them: ${best[0]}, ${best[1].rmse.toFixed(1)}).`);
+  else if (s.test.beats.length === 0) log(`The LSTM beats none of the baselines: it forecasts worse than repeating past values (best: ${best[0]}, ${best[1].rmse.toFixed(1)}).${s.training.epochs < 50 ? ' It looks under-trained: try more --epochs.' : ''}`);
   else log(`The LSTM beats ${s.test.beats.join(' and ')}, but not ${all.filter((x) => !s.test.beats.includes(x)).join(' or ')}.`);
   log('');
-  if (s.forecast.length) log(`Next ${s.forecast.length}: ${s.forecast.map((p) => `${p.label} ${p.value.toFixed(0)}`).join(', ')}`);
+  if (s.forecast.length) log(`Next ${s.forecast.length}: ${s.forecast.map((q) => `${p(q.label)} ${q.value.toFixed(0)}`).join(', ')}`);
   log(`Wrote ${s.files.plot} (the plot), ${s.files.model} + ${s.files.weights} (the model), ${s.files.summary}`);
   log(`Next: open the plot; \`lstm-wasm explain\` draws what the LSTM's gates did; \`lstm-wasm forecast --help\` for the options.`);
 }

@@ -5,57 +5,71 @@
 import { backend, init } from '../backend/registry.js';
 import type { BackendName } from '../backend/kernels.js';
 import { forecastAhead } from '../forecast/forecaster.js';
+import type { FittedRecipe } from '../forecast/recipe.js';
 import { slidingWindows } from '../timeseries/windows.js';
 import { rmse } from '../timeseries/metrics.js';
-import { choiceOption, cliFail, intOption, parse, type OptionSpec } from './args.js';
-import { loadForecaster, loadSeries } from './files.js';
-import { futureLabels } from '../timeseries/labels.js';
+import { choiceOption, cliFail, intOption, parse, textOption, type OptionSpec } from './args.js';
+import { loadSeries, type LoadedSeries } from './files.js';
+import { checkWindowValues, labelsAhead } from './forecast.js';
+import { LIMITS, showBytes, showCount } from './limits.js';
+import { checkFinite, printable, printableLines, printWarnings } from './output.js';
+import { loadForecaster, MODEL_FILE, type LoadedForecaster } from './saved-model.js';
 
 const COMMON: OptionSpec = { model: { type: 'string' }, backend: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } };
+const DEFAULT_MODEL = `out/${MODEL_FILE}`;
 
-export const SUMMARY_HELP = `lstm-wasm summary [--model out/model.json] [--json]
+export const SUMMARY_HELP = `lstm-wasm summary [--model ${DEFAULT_MODEL}] [--json]
 
 Show a saved model: its layers, output shapes and parameter counts, the recipe
-it was trained with and the data it was trained on.
+it was trained with and the data it was trained on. model.json (at most
+${showBytes(LIMITS.modelJsonBytes)}) is checked field by field, and the weights beside it (at most
+${showBytes(LIMITS.weightsBytes)}) against the size and SHA-256 it records.
 `;
 
 export async function summaryCommand(argv: string[]): Promise<void> {
   const a = parse(argv, COMMON, 'summary');
   if (a.help) return void process.stdout.write(SUMMARY_HELP);
+  const path = textOption(a.model, 'model') ?? DEFAULT_MODEL;
   await init(backendOf(a.backend));
-  const path = (a.model as string | undefined) ?? 'out/model.json';
-  const { model, recipe, saved } = loadForecaster(path);
+  const { model, recipe, saved, warnings } = loadSavedModel(path);
   try {
     if (a.json) {
       const layers = model.layers.map((l) => ({ className: l.className, name: l.name, config: l.config(), parameters: l.countParams() }));
-      process.stdout.write(JSON.stringify({ path, layers, parameters: model.countParams(), recipe: recipe.toJSON(), series: saved.series }, null, 1) + '\n');
+      process.stdout.write(JSON.stringify({ path, layers, parameters: model.countParams(), recipe: recipe.toJSON(), series: saved.series, warnings }, null, 1) + '\n');
       return;
     }
-    process.stdout.write(`${path}\n${model.summary()}\n`);
+    process.stdout.write(`${path}\n${printableLines(model.summary())}\n`);
     process.stdout.write(`Recipe: ${recipe.describe()}\n`);
-    process.stdout.write(`Trained on: ${saved.series.source}, column "${saved.series.name}", ${saved.series.points} points up to ${saved.series.lastLabel}\n`);
+    const s = saved.series;
+    process.stdout.write(`Trained on: ${printable(s.source)}, column "${printable(s.name)}", ${s.points} points up to ${printable(s.lastLabel)}\n`);
   } finally {
     model.dispose();
   }
 }
 
-export const PREDICT_HELP = `lstm-wasm predict [--model out/model.json] [--csv PATH] [--column NAME|N] [--date-column NAME|N] [--horizon N] [--json]
+export const PREDICT_HELP = `lstm-wasm predict [--model ${DEFAULT_MODEL}] [--csv PATH] [--column NAME|N] [--date-column NAME|N] [--horizon N] [--json]
 
 Use a saved model on a series (by default the embedded one): a prediction for
 every point that has a full window before it (one step ahead, from the true
-history), their RMSE, and the next --horizon points beyond the data (default 12).
+history), their RMSE, and the next --horizon points beyond the data
+(0 … ${showCount(LIMITS.horizon)}, default 12). The CSV: UTF-8, at most ${showBytes(LIMITS.csvBytes)} and ${showCount(LIMITS.points)} rows;
+the saved model is checked as by summary (lstm-wasm summary --help).
 `;
 
 export async function predictCommand(argv: string[]): Promise<void> {
   const a = parse(argv, { ...COMMON, csv: { type: 'string' }, column: { type: 'string' }, 'date-column': { type: 'string' }, horizon: { type: 'string' } }, 'predict');
   if (a.help) return void process.stdout.write(PREDICT_HELP);
-  const horizon = intOption(a.horizon, 'horizon', 12, 0);
-  const series = loadSeries(a.csv as string | undefined, a.column as string | undefined, a['date-column'] as string | undefined);
+  const horizon = intOption(a.horizon, 'horizon', 12, { min: 0, max: LIMITS.horizon });
+  const modelPath = textOption(a.model, 'model') ?? DEFAULT_MODEL;
+  const series = loadSeries(textOption(a.csv, 'csv'), textOption(a.column, 'column'), textOption(a['date-column'], 'date-column'));
+  const futureAt = labelsAhead(series.labels, horizon);
   await init(backendOf(a.backend));
-  const { model, recipe } = loadForecaster((a.model as string | undefined) ?? 'out/model.json');
+  const { model, recipe } = loadSavedModel(modelPath);
   try {
     const w = recipe.recipe.window, lag = recipe.lag;
     if (series.values.length < lag + w + 1) cliFail(`the series has ${series.values.length} points but this model needs at least ${lag + w + 1} (a window of ${w} after a difference of ${lag})`);
+    checkWindowValues(series.values.length, w);
+    checkSeriesFitsRecipe(series, recipe);
     const z = recipe.toModel(series.values);
     const win = slidingWindows(z, { window: w });
     const zp = model.predict(win.x).data;
@@ -64,19 +78,35 @@ export async function predictCommand(argv: string[]): Promise<void> {
       return { label: series.labels[t], truth: series.values[t], prediction: recipe.fromModel(zp[i], t, series.values) };
     });
     const future = forecastAhead(model, recipe, series.values, horizon);
-    const futureAt = futureLabels(series.labels, horizon);
-    const error = rmse(points.map((p) => p.prediction), points.map((p) => p.truth));
-    if (a.json) {
-      process.stdout.write(JSON.stringify({ backend: backend(), rmse: error, predictions: points, forecast: future.map((v, k) => ({ label: futureAt[k], value: v })) }, null, 1) + '\n');
-      return;
-    }
-    process.stdout.write(`${series.source}, column "${series.name}": ${points.length} one-step predictions, RMSE ${error.toFixed(2)}\n`);
-    for (const p of points.slice(-12)) process.stdout.write(`  ${p.label.padEnd(12)} truth ${p.truth.toFixed(1).padStart(9)}  predicted ${p.prediction.toFixed(1).padStart(9)}\n`);
-    if (points.length > 12) process.stdout.write(`  (the last 12 of ${points.length}; --json for all)\n`);
-    if (future.length) process.stdout.write(`Next ${future.length}: ${future.map((v, k) => `${futureAt[k]} ${v.toFixed(0)}`).join(', ')}\n`);
+    const result = { backend: backend(), rmse: rmse(points.map((p) => p.prediction), points.map((p) => p.truth)), predictions: points, forecast: future.map((v, k) => ({ label: futureAt[k], value: v })) };
+    checkFinite(result, (path) => (path.startsWith('forecast') ? 'the forecast grows beyond what a number can hold; use a shorter --horizon' : "the model's predictions on this series are not numbers; was it trained on a series like this one?"));
+    if (a.json) return void process.stdout.write(JSON.stringify(result, null, 1) + '\n');
+    printPredictions(series, result);
   } finally {
     model.dispose();
   }
+}
+
+function printPredictions(series: LoadedSeries, r: { rmse: number; predictions: { label: string; truth: number; prediction: number }[]; forecast: { label: string; value: number }[] }): void {
+  const points = r.predictions;
+  process.stdout.write(`${printable(series.source)}, column "${printable(series.name)}": ${points.length} one-step predictions, RMSE ${r.rmse.toFixed(2)}\n`);
+  for (const p of points.slice(-12)) process.stdout.write(`  ${printable(p.label).padEnd(12)} truth ${p.truth.toFixed(1).padStart(9)}  predicted ${p.prediction.toFixed(1).padStart(9)}\n`);
+  if (points.length > 12) process.stdout.write(`  (the last 12 of ${points.length}; --json for all)\n`);
+  if (r.forecast.length) process.stdout.write(`Next ${r.forecast.length}: ${r.forecast.map((f) => `${printable(f.label)} ${f.value.toFixed(0)}`).join(', ')}\n`);
+}
+
+/** loadForecaster, with its warnings (an unchecked version 1 pair) shown. */
+export function loadSavedModel(path: string): LoadedForecaster {
+  const loaded = loadForecaster(path);
+  printWarnings(loaded.warnings);
+  return loaded;
+}
+
+/** A model that takes the log of its series cannot be given a point ≤ 0 (its log is not a number). */
+export function checkSeriesFitsRecipe(series: LoadedSeries, recipe: FittedRecipe): void {
+  if (recipe.recipe.transform !== 'log') return;
+  const bad = series.values.findIndex((v) => !(v > 0));
+  if (bad >= 0) cliFail(`this model takes the log of the series, but point ${bad + 1} (${printable(series.labels[bad])}) is ${series.values[bad]}; it needs a series of positive values`);
 }
 
 export function backendOf(v: string | boolean | undefined): { backend?: BackendName } {

@@ -8,6 +8,8 @@ import type { Logs } from '../train/callbacks.js';
 export class Progress {
   private readonly started = Date.now();
   private lastLine = -1;
+  /** A bar is drawn on the terminal and its line not yet ended. */
+  private barOpen = false;
 
   constructor(private readonly total: number, private readonly out: NodeJS.WriteStream = process.stderr, private readonly quiet = false) {}
 
@@ -21,7 +23,8 @@ export class Progress {
       const width = 24, filled = Math.round((width * done) / this.total);
       const bar = '█'.repeat(filled) + '░'.repeat(width - filled);
       this.out.write(`\r  epoch ${String(done).padStart(String(this.total).length)}/${this.total} ${bar} ${stats}  ETA ${eta.toFixed(1)} s   `);
-      if (done === this.total) this.out.write('\n');
+      this.barOpen = done < this.total;
+      if (!this.barOpen) this.out.write('\n');
       return;
     }
     const tenth = Math.floor((10 * done) / this.total);
@@ -31,9 +34,10 @@ export class Progress {
     }
   }
 
-  /** End the bar early (training stopped before the last epoch). */
+  /** End the bar's line if training stopped before the last epoch (early stopping, an error), so what follows starts a line of its own. */
   finish(): void {
-    if (!this.quiet && this.out.isTTY) this.out.write('\n');
+    if (this.barOpen) this.out.write('\n');
+    this.barOpen = false;
   }
 }
 
