@@ -940,8 +940,27 @@ describe('heatmapPanels with hostile numbers', () => {
     expect(all(root, (e) => e.name === 'linearGradient').map((e) => e.attrs.id)).toEqual(['5-scale-0']);
   });
 
+  it('leaves non-finite numeric column labels blank instead of printing NaN or Infinity', () => {
+    const root = checkSvg(heatmapPanels({ title: 't', xLabel: 'x', x: [Number.NaN, 'b', Number.POSITIVE_INFINITY], panels: [{ name: 'p', rows: [[0, 1, 2]] }], cellSize: 40 }));
+    expect(byClass(root, 'x-ticks')[0].children.filter((e) => e.name === 'text').map(textOf)).toEqual(['b']);
+  });
+
   it('caps a huge cellSize so the document keeps a finite size', () => {
     const root = checkSvg(heatmapPanels({ title: 't', xLabel: 'x', panels: [{ name: 'p', rows: [[0, 1, 2]] }], cellSize: 1e300 }));
     expect(Number(root.attrs.width)).toBeLessThan(10_000);
   });
+});
+
+describe('plot input that used to take super-linear time', () => {
+  // A synchronous loop cannot be interrupted by the test runner, so this runs the
+  // built package (npm test builds it first) in a child process killed after 60 s.
+  it('refuses a 1,000,000-character colour at once ("rgb(" + spaces backtracked quadratically)', () => {
+    const built = new URL('../dist/index.js', import.meta.url).href;
+    const script = `const { lineChart } = await import(${JSON.stringify(built)});
+      const svg = lineChart({ title: 't', xLabel: 'x', yLabel: 'y', x: [0, 1], series: [{ name: 's', values: [0, 1], color: 'rgb(' + ' '.repeat(1e6) + 'x' }] });
+      console.log(/class="series"[^>]* stroke="([^"]*)"/.exec(svg)[1]);`;
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 60_000 });
+    expect(r.signal, 'killed: did not finish in 60 s').toBeNull();
+    expect(r.stdout.trim()).toBe(SERIES_COLORS[0]); // not a colour: the default is used
+  }, 90_000);
 });

@@ -7,7 +7,7 @@
  * so 100 units × 50 steps × 5 panels stays a few hundred kB.
  */
 import {
-  drawableRange, escapeXml, finite, fractionOf, hex, maxOf, niceStep, px, sizeOr, svgOpen, textWidth, tickFormatter,
+  drawableRange, escapeXml, finite, fractionOf, hex, labelText, maxOf, niceStep, px, sizeOr, svgOpen, textWidth, tickFormatter,
   ticksInside, wrapText,
 } from './svg.js';
 
@@ -144,7 +144,7 @@ export function heatmapPanels(options: HeatmapOptions): string {
   const cellH = givenCell ?? Math.max(2, Math.min(cellW, 20, Math.floor(320 / maxRows)));
 
   const colLabels = Array.from({ length: maxCols }, (_, i) => {
-    const l = Array.isArray(options.x) && i < options.x.length && options.x[i] != null ? String(options.x[i]) : '';
+    const l = Array.isArray(options.x) && i < options.x.length ? labelText(options.x[i]) : '';
     return l || (Array.isArray(options.x) && options.x.length > 0 ? '' : String(i));
   });
 

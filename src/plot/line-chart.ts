@@ -4,7 +4,7 @@
  * null or not finite, and labelled vertical marker lines.
  */
 import {
-  escapeXml, finite, maxOf, niceScale, px, safeColor, sizeOr, svgOpen, textWidth, tickFormatter, wrapText,
+  escapeXml, finite, labelText, maxOf, niceScale, px, safeColor, sizeOr, svgOpen, textWidth, tickFormatter, wrapText,
 } from './svg.js';
 
 export interface LineSeries {
@@ -113,13 +113,6 @@ function flowRows(widths: number[], maxWidth: number, gap: number): { pos: [numb
   return { pos, rowWidths };
 }
 
-/** The text of an x label: '' for null/undefined and for numbers that are not finite. */
-function xLabelText(v: unknown): string {
-  if (v == null) return '';
-  if (typeof v === 'number' && !Number.isFinite(v)) return '';
-  return String(v);
-}
-
 interface MarkLabel { x: number; row: number; w: number; label: string; lineX: number }
 
 /**
@@ -171,7 +164,7 @@ export function lineChart(options: LineChartOptions): string {
 
   // Positions 0 … n-1: as many as the longest of x and the series.
   const n = Math.max(rawX.length, maxOf(series.map((s) => s.values.length), 0));
-  const labels = Array.from({ length: n }, (_, i) => (i < rawX.length ? xLabelText(rawX[i]) : ''));
+  const labels = Array.from({ length: n }, (_, i) => (i < rawX.length ? labelText(rawX[i]) : ''));
 
   // ---- y domain --------------------------------------------------------------
   let yMin = Infinity;

@@ -258,13 +258,24 @@ export function hex(r: number, g: number, b: number): string {
   return `#${h(r)}${h(g)}${h(b)}`;
 }
 
+/** No CSS colour is longer; anything longer is refused before a regular expression looks at it. */
+const MAX_COLOR_LENGTH = 100;
+
 /** A colour for an SVG attribute: only simple CSS colour syntax is let through. */
 export function safeColor(color: unknown, fallback: string): string {
-  if (typeof color !== 'string') return fallback;
+  if (typeof color !== 'string' || color.length > MAX_COLOR_LENGTH) return fallback;
   const c = color.trim();
+  // one character class for the arguments, spaces included: "\(\s*[…\s…]+" backtracked quadratically on long input
   if (/^#[0-9a-fA-F]{3,8}$/.test(c) || /^[a-zA-Z]{3,30}$/.test(c)
-    || /^(rgb|rgba|hsl|hsla)\(\s*[-0-9.%,\s/]+\)$/.test(c)) return c;
+    || /^(rgb|rgba|hsl|hsla)\([-0-9.%,\s/]+\)$/.test(c)) return c;
   return fallback;
+}
+
+/** The text of an axis label given as a string or number: '' for null/undefined and for numbers that are not finite. */
+export function labelText(v: unknown): string {
+  if (v == null) return '';
+  if (typeof v === 'number' && !Number.isFinite(v)) return '';
+  return String(v);
 }
 
 /** The XML declaration and opening <svg> tag of a standalone document. */
