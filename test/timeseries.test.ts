@@ -55,9 +55,9 @@ describe('parseCsvSeries', () => {
     expect(s).toEqual({ values: [112, 118], dates: ['1949-01', '1949-02'], name: 'passengers' });
   });
 
-  it('keeps delimiters and doubled quotes inside quoted fields', () => {
-    const s = parseCsvSeries('label,x\n"a, ""b""",1\n"c\nd",2\n');
-    expect(s.dates).toEqual(['a, "b"', 'c\nd']);
+  it('keeps delimiters, doubled quotes and (outside the date and value columns) line breaks inside quoted fields', () => {
+    const s = parseCsvSeries('label,note,x\n"a, ""b""","c\nd",1\n"e",f,2\n');
+    expect(s.dates).toEqual(['a, "b"', 'e']);
     expect(s.values).toEqual([1, 2]);
   });
 
@@ -122,7 +122,7 @@ describe('parseCsvSeries', () => {
     throwsLine(() => parseCsvSeries('t,v\na,1\nb,NA\n'), /row 3, column "v": missing value \("NA"\)/);
     throwsLine(() => parseCsvSeries('t,v\na,1\nb\n'), /row 3 has 1 field but the header has 2 columns/);
     throwsLine(() => parseCsvSeries('t,v\na,1,2\n'), /row 2 has 3 fields/);
-    throwsLine(() => parseCsvSeries('t,v\n"a,1\n'), /row 2 has a quote that is never closed/);
+    throwsLine(() => parseCsvSeries('t,v\n"a,1\n'), /row 2, column 1 \("t"\): a quote opens a field here and is never closed/);
   });
 });
 

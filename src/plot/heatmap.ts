@@ -7,7 +7,8 @@
  * so 100 units × 50 steps × 5 panels stays a few hundred kB.
  */
 import {
-  escapeXml, finite, hex, niceStep, px, sizeOr, svgOpen, textWidth, tickFormatter, tickValue, wrapText,
+  drawableRange, escapeXml, finite, fractionOf, hex, labelText, maxOf, niceStep, px, sizeOr, svgOpen, textWidth, tickFormatter,
+  ticksInside, wrapText,
 } from './svg.js';
 
 export interface HeatmapPanel {
@@ -30,7 +31,7 @@ export interface HeatmapOptions {
   panels: HeatmapPanel[];
   /** Label of the row axis; default "unit". */
   rowLabel?: string;
-  /** Cell width and height in px; default fits ~720 px wide and ~320 px tall per panel. */
+  /** Cell width and height in px (at most 200); default fits ~720 px wide and ~320 px tall per panel. */
   cellSize?: number;
   /** Optional labels of the columns (e.g. dates); default the 0-based time-step index. */
   x?: (string | number)[];
@@ -46,6 +47,8 @@ const DIVERGING = ['#053061', '#2166ac', '#4393c3', '#92c5de', '#d1e5f0', '#f7f7
 const MISSING = '#bdbdbd';
 /** Colours per scale: an odd count so 0 falls on the exact centre of the diverging palette. */
 const LEVELS = 65;
+/** The largest cell side a caller can ask for, in px. */
+const MAX_CELL = 200;
 
 const TITLE_SIZE = 18;
 const SUBTITLE_SIZE = 13;
@@ -77,35 +80,38 @@ interface Scale {
   palette: string[];
 }
 
-function panelScale(panel: HeatmapPanel): Scale {
-  let dataMin = Infinity;
-  let dataMax = -Infinity;
-  for (const row of Array.isArray(panel.rows) ? panel.rows : []) {
+/** The smallest and largest finite numbers in the rows, or null when there are none. */
+function finiteExtent(rows: unknown): [number, number] | null {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const row of Array.isArray(rows) ? rows : []) {
     if (!Array.isArray(row)) continue;
-    for (const v of row) if (typeof v === 'number' && Number.isFinite(v)) { if (v < dataMin) dataMin = v; if (v > dataMax) dataMax = v; }
+    for (const v of row) if (typeof v === 'number' && Number.isFinite(v)) { if (v < lo) lo = v; if (v > hi) hi = v; }
   }
-  if (dataMin > dataMax) { dataMin = 0; dataMax = 1; }
+  return lo <= hi ? [lo, hi] : null;
+}
+
+function panelScale(panel: HeatmapPanel): Scale {
+  const [dataMin, dataMax] = finiteExtent(panel.rows) ?? [0, 1];
   const givenMin = finite(panel.min);
   const givenMax = finite(panel.max);
   let min = givenMin ?? dataMin;
   let max = givenMax ?? dataMax;
-  const diverging = min < 0;
+  const diverging = Math.min(min, max) < 0;
   if (diverging && givenMin === null && givenMax === null) {
     const m = Math.max(Math.abs(dataMin), Math.abs(dataMax));
     min = -m; max = m;
   }
-  if (min > max) [min, max] = [max, min];
-  if (min === max) {
-    const pad = min === 0 ? 1 : Math.abs(min) * 0.1;
-    min -= pad; max += pad;
-  }
+  // ordered, and widened when too narrow to label (a constant panel), like a line chart's y axis
+  [min, max] = drawableRange(min, max);
+  const clamp = (v: number) => Math.max(min, Math.min(max, v));
   const t = diverging
     ? (v: number) => {
-      const c = Math.max(min, Math.min(max, v));
+      const c = clamp(v);
       if (c < 0) return 0.5 * (1 - c / min);
       return max > 0 ? 0.5 + 0.5 * (c / max) : 0.5;
     }
-    : (v: number) => (Math.max(min, Math.min(max, v)) - min) / (max - min);
+    : (v: number) => fractionOf(clamp(v), min, max);
   return { min, max, diverging, t, palette: diverging ? DIVERGING : SEQUENTIAL };
 }
 
@@ -131,14 +137,14 @@ export function heatmapPanels(options: HeatmapOptions): string {
       scale: panelScale({ ...p, rows }),
     };
   });
-  const maxCols = Math.max(1, ...panels.map((p) => p.nCols));
-  const maxRows = Math.max(1, ...panels.map((p) => p.nRows));
-  const givenCell = options.cellSize == null ? null : sizeOr(options.cellSize, 0, 1) || null;
+  const maxCols = Math.max(1, maxOf(panels.map((p) => p.nCols), 0));
+  const maxRows = Math.max(1, maxOf(panels.map((p) => p.nRows), 0));
+  const givenCell = options.cellSize == null ? null : sizeOr(options.cellSize, 0, 1, MAX_CELL) || null;
   const cellW = givenCell ?? Math.max(4, Math.min(28, Math.floor(720 / maxCols)));
   const cellH = givenCell ?? Math.max(2, Math.min(cellW, 20, Math.floor(320 / maxRows)));
 
   const colLabels = Array.from({ length: maxCols }, (_, i) => {
-    const l = Array.isArray(options.x) && i < options.x.length && options.x[i] != null ? String(options.x[i]) : '';
+    const l = Array.isArray(options.x) && i < options.x.length ? labelText(options.x[i]) : '';
     return l || (Array.isArray(options.x) && options.x.length > 0 ? '' : String(i));
   });
 
@@ -149,11 +155,11 @@ export function heatmapPanels(options: HeatmapOptions): string {
   const barGap = 18;
   const barW = 14;
   const barLabels = panels.map((p) => colourTicks(p.scale));
-  const barLabelW = Math.max(30, ...barLabels.flat().map((t) => textWidth(t.label, TICK_SIZE)));
+  const barLabelW = Math.max(30, maxOf(barLabels.flat().map((t) => textWidth(t.label, TICK_SIZE)), 0));
   const contentW = gridLeft + gridW + barGap + barW + 6 + barLabelW + 16;
   const textW = Math.max(
     textWidth(title, TITLE_SIZE, true), textWidth(subtitle, SUBTITLE_SIZE),
-    ...panels.map((p) => Math.max(textWidth(p.name, PANEL_SIZE, true), textWidth(p.caption, CAPTION_SIZE))),
+    maxOf(panels.map((p) => Math.max(textWidth(p.name, PANEL_SIZE, true), textWidth(p.caption, CAPTION_SIZE))), 0),
   ) + 32;
   const W = Math.ceil(Math.max(contentW, Math.min(textW, 1000), 360));
   const textMax = W - 32;
@@ -194,7 +200,7 @@ export function heatmapPanels(options: HeatmapOptions): string {
     // cells: one path per colour level, in cell units, scaled to pixels
     const levels = Array.from({ length: LEVELS }, (_, k) => paletteAt(scale.palette, k / (LEVELS - 1)));
     const colourOf = (v: unknown) => (typeof v === 'number' && Number.isFinite(v)
-      ? levels[Math.round(scale.t(v) * (LEVELS - 1))] : MISSING);
+      ? levels[Math.max(0, Math.min(LEVELS - 1, Math.round(scale.t(v) * (LEVELS - 1))))] : MISSING);
     const byColour = new Map<string, string[]>();
     let anyMissing = false;
     p.rows.forEach((row, r) => {
@@ -234,23 +240,25 @@ export function heatmapPanels(options: HeatmapOptions): string {
     // colour bar, min at the bottom
     const barX = gridLeft + gridW + barGap;
     const barH = Math.max(gridH, 60);
-    const gradId = `${(options.idPrefix ?? 'hm').replace(/[^A-Za-z0-9_-]/g, '') || 'hm'}-scale-${pi}`;
+    const gradId = `${String(options.idPrefix ?? 'hm').replace(/[^A-Za-z0-9_-]/g, '') || 'hm'}-scale-${pi}`;
     const stops: string[] = [];
     const samples = 24;
     const stopAt = (v: number) => {
-      const off = (v - scale.min) / (scale.max - scale.min);
+      const off = fractionOf(v, scale.min, scale.max);
       stops.push(`<stop offset="${px(off * 100)}%" stop-color="${paletteAt(scale.palette, scale.t(v))}"/>`);
     };
+    // a weighted mean of the ends, never their difference: max − min overflows for ±1e308
+    const sample = (k: number) => Math.max(scale.min, Math.min(scale.max, scale.min * (1 - k / samples) + scale.max * (k / samples)));
     for (let k = 0; k <= samples; k++) {
-      const v = scale.min + ((scale.max - scale.min) * k) / samples;
-      if (scale.diverging && k > 0 && v > 0 && scale.min + ((scale.max - scale.min) * (k - 1)) / samples < 0) stopAt(0);
+      const v = sample(k);
+      if (scale.diverging && k > 0 && v > 0 && sample(k - 1) < 0) stopAt(0);
       stopAt(v);
     }
     defs.push(`<linearGradient id="${gradId}" x1="0" y1="1" x2="0" y2="0">${stops.join('')}</linearGradient>\n`);
     body.push(`<g class="colour-scale" data-min="${scale.min}" data-max="${scale.max}" data-kind="${scale.diverging ? 'diverging' : 'sequential'}" font-size="${TICK_SIZE}" fill="#444444">\n`);
     body.push(`<rect x="${barX}" y="${gridTop}" width="${barW}" height="${barH}" fill="url(#${gradId})" stroke="#888888" stroke-width="0.8"/>\n`);
     for (const t of barLabels[pi]) {
-      const ty = gridTop + barH - ((t.value - scale.min) / (scale.max - scale.min)) * barH;
+      const ty = gridTop + barH - fractionOf(t.value, scale.min, scale.max) * barH;
       body.push(`<line x1="${barX + barW}" x2="${barX + barW + 4}" y1="${px(ty)}" y2="${px(ty)}" stroke="#666666"/><text x="${barX + barW + 6}" y="${px(ty + TICK_SIZE * 0.35)}">${escapeXml(t.label)}</text>\n`);
     }
     if (anyMissing) {
@@ -292,7 +300,7 @@ export function heatmapPanels(options: HeatmapOptions): string {
   const H = Math.ceil(y);
   out.push(svgOpen(W, H, title || 'heatmaps'));
   if (defs.length) out.push(`<defs>\n${defs.join('')}</defs>\n`);
-  out.push(...body);
+  out.push(body.join('')); // one string: push(...body) overflows the stack for many panels
   out.push('</svg>\n');
   return out.join('');
 }
@@ -300,18 +308,19 @@ export function heatmapPanels(options: HeatmapOptions): string {
 /** Round (1-2-5) values inside the scale, plus its ends when no tick is near them. */
 function colourTicks(scale: Scale): { value: number; label: string }[] {
   const { min, max } = scale;
-  const step = niceStep((max - min) / 4);
-  const values: number[] = [];
-  for (let k = Math.ceil(min / step - 1e-9); k <= Math.floor(max / step + 1e-9); k++) values.push(tickValue(k, step));
-  const near = (v: number) => values.some((u) => Math.abs(u - v) < (max - min) * 0.12);
+  const { step, ticks: values } = ticksInside(min, max, 4);
+  const near = (v: number) => values.some((u) => Math.abs(fractionOf(u, min, max) - fractionOf(v, min, max)) < 0.12);
   const fmt = tickFormatter(step, Math.max(Math.abs(min), Math.abs(max)));
   const ticks = values.map((v) => ({ value: v, label: fmt(v) }));
-  // ends: 3 significant digits
-  const endFmt = (v: number) => {
-    const s = Number.parseFloat(v.toPrecision(3));
-    return tickFormatter(niceStep(Math.abs(s) / 100 || 1e-3), Math.abs(s))(s);
-  };
-  if (!near(min)) ticks.unshift({ value: min, label: endFmt(min) });
-  if (!near(max)) ticks.push({ value: max, label: endFmt(max) });
+  if (!near(min)) ticks.unshift({ value: min, label: endLabel(min) });
+  if (!near(max)) ticks.push({ value: max, label: endLabel(max) });
   return ticks;
+}
+
+/** A colour-scale end to 3 significant digits. */
+function endLabel(v: number): string {
+  const rounded = Number.parseFloat(v.toPrecision(3));
+  // 1.7976931348623157e308 rounds up to Infinity at 3 digits: keep the value itself then
+  const s = Number.isFinite(rounded) ? rounded : v;
+  return tickFormatter(niceStep(Math.abs(s) / 100 || 1e-3), Math.abs(s))(s);
 }

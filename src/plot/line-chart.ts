@@ -4,7 +4,7 @@
  * null or not finite, and labelled vertical marker lines.
  */
 import {
-  escapeXml, finite, niceScale, px, safeColor, sizeOr, svgOpen, textWidth, tickFormatter, wrapText,
+  escapeXml, finite, labelText, maxOf, niceScale, px, safeColor, sizeOr, svgOpen, textWidth, tickFormatter, wrapText,
 } from './svg.js';
 
 export interface LineSeries {
@@ -28,7 +28,10 @@ export interface LineChartOptions {
   /** Pixels; default 960 × 540. */
   width?: number;
   height?: number;
-  /** Vertical lines at x positions (indices into x, fractions allowed), labelled above the plot. */
+  /**
+   * Vertical lines at x positions (indices into x, fractions allowed), labelled above the plot.
+   * Positions that are not finite or lie beyond ±1e15 are left out.
+   */
   markX?: { at: number; label: string }[];
 }
 
@@ -41,6 +44,9 @@ const LABEL_SIZE = 13;
 const TICK_SIZE = 11;
 const LEGEND_SIZE = 12;
 const MARK_SIZE = 11;
+
+/** Marker positions beyond this would squash the data into a pixel and lose integer precision. */
+const MAX_MARK_POSITION = 1e15;
 
 /** "1949-01" → 1949·12 + 0, for aligning ticks on years and quarters. */
 function monthOrdinal(label: string | number): number | null {
@@ -107,6 +113,36 @@ function flowRows(widths: number[], maxWidth: number, gap: number): { pos: [numb
   return { pos, rowWidths };
 }
 
+interface MarkLabel { x: number; row: number; w: number; label: string; lineX: number }
+
+/**
+ * Marker labels centred on their line, clamped to the chart, stacked in up to
+ * `maxRows` rows so they do not overlap (the last row takes what fits nowhere).
+ * Labels are placed left to right, so each row only needs its right end: linear
+ * after the sort, however many markers there are.
+ */
+function placeMarkLabels(
+  marks: { at: number; label: string }[], xPos: (i: number) => number, plotLeft: number, W: number, maxRows: number,
+): MarkLabel[] {
+  const placed: MarkLabel[] = marks.map((m) => {
+    const lineX = xPos(m.at);
+    const w = textWidth(m.label, MARK_SIZE);
+    const x = w > W - 8 ? W / 2 : Math.min(Math.max(lineX, plotLeft + w / 2), W - 4 - w / 2);
+    return { x, row: 0, w, label: m.label, lineX };
+  });
+  const order = placed.map((_, i) => i).sort((a, b) => (placed[a].x - placed[a].w / 2) - (placed[b].x - placed[b].w / 2));
+  const rowRight: number[] = [];
+  for (const i of order) {
+    const m = placed[i];
+    const [l, r] = [m.x - m.w / 2 - 6, m.x + m.w / 2 + 6];
+    let row = rowRight.findIndex((right) => l > right);
+    if (row < 0) row = rowRight.length < maxRows ? rowRight.length : maxRows - 1;
+    rowRight[row] = Math.max(rowRight[row] ?? -Infinity, r);
+    m.row = row;
+  }
+  return placed;
+}
+
 /** A complete SVG document (XML declaration, xmlns) drawing the series as lines. */
 export function lineChart(options: LineChartOptions): string {
   const W = sizeOr(options.width, 960, 240);
@@ -117,17 +153,18 @@ export function lineChart(options: LineChartOptions): string {
   const rawX = Array.isArray(options.x) ? options.x : [];
   const series = (Array.isArray(options.series) ? options.series : []).map((s, i) => ({
     name: String(s?.name ?? `series ${i + 1}`),
-    values: (Array.isArray(s?.values) ? s.values : []).map(finite),
+    // Array.from, not map: holes in a sparse array become gaps instead of being skipped
+    values: Array.from(Array.isArray(s?.values) ? s.values : [], finite),
     color: safeColor(s?.color, SERIES_COLORS[i % SERIES_COLORS.length]),
     dashed: Boolean(s?.dashed),
   }));
   const marks = (Array.isArray(options.markX) ? options.markX : [])
-    .filter((m) => finite(m?.at) !== null)
+    .filter((m) => finite(m?.at) !== null && Math.abs(m.at) <= MAX_MARK_POSITION)
     .map((m) => ({ at: m.at, label: String(m.label ?? '') }));
 
   // Positions 0 … n-1: as many as the longest of x and the series.
-  const n = Math.max(rawX.length, ...series.map((s) => s.values.length), 0);
-  const labels = Array.from({ length: n }, (_, i) => (i < rawX.length && rawX[i] != null ? String(rawX[i]) : ''));
+  const n = Math.max(rawX.length, maxOf(series.map((s) => s.values.length), 0));
+  const labels = Array.from({ length: n }, (_, i) => (i < rawX.length ? labelText(rawX[i]) : ''));
 
   // ---- y domain --------------------------------------------------------------
   let yMin = Infinity;
@@ -163,7 +200,7 @@ export function lineChart(options: LineChartOptions): string {
   const plotBottom = H - bottomPad - xLabelBand - xTickBand;
   const plotH0 = Math.max(40, plotBottom - provisionalTop);
   const scale = niceScale(yMin, yMax, Math.max(2, Math.min(10, Math.round(plotH0 / 55))));
-  const maxAbs = Math.max(...scale.ticks.map(Math.abs));
+  const maxAbs = maxOf(scale.ticks.map(Math.abs), 0);
   const fmt = tickFormatter(scale.step, maxAbs);
   const yTickLabels = scale.ticks.map(fmt);
   const yTickW = yTickLabels.reduce((w, l) => Math.max(w, textWidth(l, TICK_SIZE)), 0);
@@ -179,20 +216,8 @@ export function lineChart(options: LineChartOptions): string {
   if (xHi === xLo) { xLo -= 0.5; xHi += 0.5; }
   const xPos = (i: number) => plotLeft + ((i - xLo) / (xHi - xLo)) * plotW;
 
-  // Marker labels: centred on their line, clamped to the plot, stacked in rows to avoid overlap.
-  const markPlaced: { x: number; row: number; w: number; label: string; lineX: number }[] = [];
-  const rows: [number, number][][] = [];
-  for (const m of marks) {
-    const lineX = xPos(m.at);
-    const w = textWidth(m.label, MARK_SIZE);
-    const cx = w > W - 8 ? W / 2 : Math.min(Math.max(lineX, plotLeft + w / 2), W - 4 - w / 2);
-    const [l, r] = [cx - w / 2 - 6, cx + w / 2 + 6];
-    let row = rows.findIndex((spans) => spans.every(([a, b]) => r < a || l > b));
-    if (row < 0) row = rows.length < markRowsMax ? rows.length : markRowsMax - 1;
-    (rows[row] ??= []).push([l, r]);
-    markPlaced.push({ x: cx, row, w, label: m.label, lineX });
-  }
-  const markRows = markPlaced.length ? Math.max(...markPlaced.map((m) => m.row)) + 1 : 0;
+  const markPlaced = placeMarkLabels(marks, xPos, plotLeft, W, markRowsMax);
+  const markRows = markPlaced.length ? maxOf(markPlaced.map((m) => m.row), 0) + 1 : 0;
   const plotTop = Math.round(markBandTop + markRows * markRowH + (markRows ? 4 : 0));
   const plotH = Math.max(20, plotBottom - plotTop);
   const span = scale.hiK - scale.loK;
