@@ -96,7 +96,7 @@ export async function forecastCommand(argv: string[]): Promise<void> {
   const s = forecastSettings(a);
   const series = loadSeries(s.csv, s.column, s.dateColumn);
   checkWindowValues(series.values.length, s.options.window);
-  const futureAt = labelsAhead(series.labels, s.horizon);
+  const futureAt = futureLabels(series.labels, s.horizon);
   const outDir = checkOutputFolder(s.out);
   await init(s.backendName ? { backend: s.backendName } : {});
   const log = (line = '') => { if (!s.json) process.stdout.write(line + '\n'); };
@@ -181,16 +181,6 @@ function testOption(v: string | boolean | undefined): number {
 export function checkWindowValues(points: number, window: number): void {
   if (points * window > LIMITS.windowValues) {
     cliFail(`a window of ${n(window)} over ${n(points)} points makes ${n(points * window)} model inputs, more than the limit of ${n(LIMITS.windowValues)}; use a smaller --window or a shorter series`);
-  }
-}
-
-/** Labels for the points beyond the data; dates that run past what a Date can hold are an error, before any training. */
-export function labelsAhead(labels: string[], horizon: number): string[] {
-  try {
-    return futureLabels(labels, horizon);
-  } catch (e) {
-    if (!(e instanceof RangeError)) throw e;
-    cliFail(`the dates of ${n(horizon)} points after ${printable(labels[labels.length - 1])} run past the year 275760, the last a date can hold; use a shorter --horizon`);
   }
 }
 

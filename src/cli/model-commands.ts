@@ -10,7 +10,8 @@ import { slidingWindows } from '../timeseries/windows.js';
 import { rmse } from '../timeseries/metrics.js';
 import { choiceOption, cliFail, intOption, parse, textOption, type OptionSpec } from './args.js';
 import { loadSeries, type LoadedSeries } from './files.js';
-import { checkWindowValues, labelsAhead } from './forecast.js';
+import { checkWindowValues } from './forecast.js';
+import { futureLabels } from '../timeseries/labels.js';
 import { LIMITS, showBytes, showCount } from './limits.js';
 import { checkFinite, printable, printableLines, printWarnings } from './output.js';
 import { loadForecaster, MODEL_FILE, type LoadedForecaster } from './saved-model.js';
@@ -62,7 +63,7 @@ export async function predictCommand(argv: string[]): Promise<void> {
   const horizon = intOption(a.horizon, 'horizon', 12, { min: 0, max: LIMITS.horizon });
   const modelPath = textOption(a.model, 'model') ?? DEFAULT_MODEL;
   const series = loadSeries(textOption(a.csv, 'csv'), textOption(a.column, 'column'), textOption(a['date-column'], 'date-column'));
-  const futureAt = labelsAhead(series.labels, horizon);
+  const futureAt = futureLabels(series.labels, horizon);
   await init(backendOf(a.backend));
   const { model, recipe } = loadSavedModel(modelPath);
   try {
