@@ -122,7 +122,7 @@ export const DEFAULT_TRAINING = { layers: [50, 100], epochs: 100, batchSize: 16,
  * baselines, and return the model ready to forecast beyond the data.
  */
 export async function forecaster(series: ArrayLike<number>, options: ForecasterOptions = {}): Promise<Forecaster> {
-  const { recipe, training: o } = checkOptions(options);
+  const { recipe, training: o, onEpochEnd } = checkOptions(options);
   const values = checkSeries(series);
 
   const N = values.length;
@@ -147,7 +147,6 @@ export async function forecaster(series: ArrayLike<number>, options: ForecasterO
   try {
     model.compile({ optimizer: getOptimizer({ name: o.optimizer, learningRate: o.learningRate }), loss: 'mse' });
     let inCallback = 0;
-    const onEpochEnd = options.onEpochEnd;
     const timed = onEpochEnd && {
       async onEpochEnd(epoch: number, logs: Logs) {
         const t = now();
@@ -192,7 +191,7 @@ export async function forecaster(series: ArrayLike<number>, options: ForecasterO
 type Training = Required<Omit<ForecasterOptions, 'onEpochEnd' | keyof Recipe>>;
 
 /** Every option of forecaster(), type and range, before anything is built: the recipe and the training settings with the defaults filled in. */
-function checkOptions(options: ForecasterOptions): { recipe: Recipe; training: Training } {
+function checkOptions(options: ForecasterOptions): { recipe: Recipe; training: Training; onEpochEnd: ForecasterOptions['onEpochEnd'] } {
   if (options === null || typeof options !== 'object' || Array.isArray(options)) fail(`forecaster: options must be an object such as { epochs: 50 }, got ${show(options)}`);
   const unknown = Object.keys(options).filter((k) => !(OPTION_NAMES as readonly string[]).includes(k));
   if (unknown.length) fail(`forecaster: unknown option${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => JSON.stringify(k)).join(', ')}; the options are ${OPTION_NAMES.join(', ')}`);
@@ -215,7 +214,7 @@ function checkOptions(options: ForecasterOptions): { recipe: Recipe; training: T
   };
   const onEpochEnd = given('onEpochEnd');
   if (onEpochEnd !== undefined && typeof onEpochEnd !== 'function') fail(`forecaster: onEpochEnd must be a function (epoch, logs) => …, got ${show(onEpochEnd)}`);
-  return { recipe, training };
+  return { recipe, training, onEpochEnd };
 }
 
 function wholeNumber(name: string, v: unknown, min: number, max: number, dflt: number): number {

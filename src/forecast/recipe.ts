@@ -61,7 +61,7 @@ export class FittedRecipe {
     const scaler = recipe.scaler === 'minmax' ? new MinMaxScaler() : new StandardScaler();
     if (trainEnd - lag < 2) fail(`too few training points: ${trainEnd} leave ${trainEnd - lag} after differencing; use a longer series or a smaller --period`);
     scaler.fit(unscaled.slice(lag, trainEnd));
-    return new FittedRecipe(recipe, scaler);
+    return new FittedRecipe(copyRecipe(recipe), scaler);
   }
 
   /**
@@ -127,7 +127,7 @@ export class FittedRecipe {
     checkRecipe(o?.recipe);
     const scaler = o.scaler?.type === 'MinMaxScaler' ? MinMaxScaler.fromJSON(o.scaler as MinMaxScalerJSON) : StandardScaler.fromJSON(o.scaler as StandardScalerJSON);
     if (!scaler.fitted || scaler.features !== 1) fail(`the saved recipe's scaler is ${scaler.fitted ? `fitted to ${scaler.features} features` : 'not fitted'}, but a forecaster's is fitted to the one series: the saved model is incomplete or corrupt`);
-    return new FittedRecipe(o.recipe, scaler);
+    return new FittedRecipe(copyRecipe(o.recipe), scaler);
   }
 
   /** One line for people: "log → year-on-year change (12) → standardize; windows of 6". */
@@ -176,6 +176,11 @@ export function checkRecipe(r: Recipe): void {
   for (const [k, v, max] of [['period', r.period, MAX_PERIOD], ['window', r.window, MAX_WINDOW]] as const) {
     if (typeof v !== 'number' || !Number.isInteger(v) || v < 1 || v > max) fail(`${k} must be a whole number from 1 to ${max}, got ${show(v)}`);
   }
+}
+
+/** The recipe's own fields only, so that later changes to the given object (or extra fields in a file) do not reach a fitted recipe. */
+function copyRecipe(r: Recipe): Recipe {
+  return { transform: r.transform, difference: r.difference, period: r.period, scaler: r.scaler, window: r.window };
 }
 
 /** A value for a message: numbers as they print, strings quoted, other things by their kind. */
