@@ -123,6 +123,7 @@ export const DEFAULT_TRAINING = { layers: [50, 100], epochs: 100, batchSize: 16,
  */
 export async function forecaster(series: ArrayLike<number>, options: ForecasterOptions = {}): Promise<Forecaster> {
   const { recipe, training: o, onEpochEnd } = checkOptions(options);
+  checkMemory(o, recipe.window, seriesLength(series));
   const values = checkSeries(series);
 
   const N = values.length;
@@ -133,7 +134,6 @@ export async function forecaster(series: ArrayLike<number>, options: ForecasterO
   const lag = fitted.lag;
   const minPoints = lag + recipe.window + 1;
   if (testFrom < minPoints + 1) fail(`too few points before the test part: ${testFrom}, but a window of ${recipe.window} after a difference of ${lag} needs at least ${minPoints + 1}; use a smaller --window or --period, or a longer series`);
-  checkMemory(o, recipe.window, N - lag);
 
   // windows over the model-space series z (z[i] is point i + lag): training targets before the test part
   const z = fitted.toModel(values);
@@ -250,11 +250,16 @@ function checkTest(v: unknown): number {
   return v;
 }
 
-/** The series as numbers, each checked: the error names the first point that is not a finite number. */
-function checkSeries(series: ArrayLike<number>): number[] {
-  if (series === null || typeof series !== 'object' || typeof series.length !== 'number' || !Number.isSafeInteger(series.length)) {
+/** The series' length, once it is known to be an array (or typed array) at all. */
+function seriesLength(series: ArrayLike<number>): number {
+  if (series === null || typeof series !== 'object' || typeof series.length !== 'number' || !Number.isSafeInteger(series.length) || series.length < 0) {
     fail(`forecaster: the series must be an array of numbers, got ${show(series)}`);
   }
+  return series.length;
+}
+
+/** The series as numbers, each checked: the error names the first point that is not a finite number. */
+function checkSeries(series: ArrayLike<number>): number[] {
   const values = new Array<number>(series.length);
   for (let i = 0; i < series.length; i++) {
     const v = series[i];
@@ -266,13 +271,13 @@ function checkSeries(series: ArrayLike<number>): number[] {
 
 /**
  * What the windows and training will take, from the sizes alone, against MAX_WINDOW_VALUES and
- * MAX_TRAINING_FLOATS: too big is an error before anything is allocated. `modelPoints` is the
- * model-space series' length (points after differencing).
+ * MAX_TRAINING_FLOATS: too big is an error before anything is allocated (the series is not even
+ * copied). A series of `points` gives at most that many windows, each `window` inputs and a target.
  */
-function checkMemory(o: Training, window: number, modelPoints: number): void {
-  const windowValues = modelPoints * (window + 1);
+function checkMemory(o: Training, window: number, points: number): void {
+  const windowValues = points * (window + 1);
   if (windowValues > MAX_WINDOW_VALUES) {
-    fail(`forecaster: ${modelPoints} windows of ${window} points would take ${mib(windowValues)} MiB, over the ${mib(MAX_WINDOW_VALUES)} MiB allowed; use a smaller window or a shorter series`);
+    fail(`forecaster: ${points} windows of ${window} points would take ${mib(windowValues)} MiB, over the ${mib(MAX_WINDOW_VALUES)} MiB allowed; use a smaller window or a shorter series`);
   }
   let params = 0, inputs = 1, perSample = 0;
   for (const units of o.layers) {
@@ -281,7 +286,7 @@ function checkMemory(o: Training, window: number, modelPoints: number): void {
     inputs = units;
   }
   params += inputs + 1;
-  const batch = Math.min(o.batchSize, modelPoints);
+  const batch = Math.min(o.batchSize, points);
   const floats = 5 * params + batch * perSample;
   if (floats > MAX_TRAINING_FLOATS) {
     fail(`forecaster: training layers [${o.layers.join(', ')}] (${params.toLocaleString('en-US')} parameters) on batches of ${batch} windows of ${window} would take about ${mib(floats)} MiB, over the ${mib(MAX_TRAINING_FLOATS)} MiB allowed; use fewer or smaller layers, a smaller batchSize or a smaller window`);
