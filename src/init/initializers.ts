@@ -82,8 +82,8 @@ const COLUMN_BLOCK = 64;
  * Why this construction (of the cheap structured ones):
  * - Random Givens stages started from identity columns need ~log(n)
  *   stages just to spread each column over the n rows, then more to make
- *   the entries Gaussian-like: ~24 stages at n = 8192 (measured), 2.5×
- *   the work of this one. A DCT column is spread from the start (every
+ *   the entries Gaussian-like: ~22 stages at n = 2048 (measured), more
+ *   as n grows, 2–3× the work of this one. A DCT column is spread from the start (every
  *   |entry| ≤ √(2/n)), so the stages only have to reshape the entries'
  *   distribution, and that takes a number of stages independent of n.
  * - Kronecker products of small Haar blocks need rows to factor well
