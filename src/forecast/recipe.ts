@@ -48,6 +48,11 @@ export class FittedRecipe {
   static fit(recipe: Recipe, series: ArrayLike<number>, trainEnd: number): FittedRecipe {
     checkRecipe(recipe);
     const lag = lagOf(recipe);
+    if (series == null || typeof series !== 'object' || typeof series.length !== 'number') fail(`fit: expected a series of numbers, got ${show(series)}`);
+    for (let i = 0; i < series.length; i++) {
+      if (typeof series[i] !== 'number' || !Number.isFinite(series[i])) fail(`point ${i + 1} of the series is ${show(series[i])}; every point must be a finite number`);
+    }
+    if (!Number.isInteger(trainEnd) || trainEnd > series.length) fail(`fit: the training part must end at a whole number of points within the series' ${series.length}, got ${show(trainEnd)}`);
     if (recipe.transform === 'log') {
       const bad = Array.prototype.findIndex.call(series, (v: number) => !(v > 0));
       if (bad >= 0) fail(`the log transform needs positive values, but point ${bad + 1} is ${series[bad]}; use --transform none`);
@@ -56,20 +61,60 @@ export class FittedRecipe {
     const scaler = recipe.scaler === 'minmax' ? new MinMaxScaler() : new StandardScaler();
     if (trainEnd - lag < 2) fail(`too few training points: ${trainEnd} leave ${trainEnd - lag} after differencing; use a longer series or a smaller --period`);
     scaler.fit(unscaled.slice(lag, trainEnd));
-    return new FittedRecipe(recipe, scaler);
+    return new FittedRecipe(copyRecipe(recipe), scaler);
   }
 
-  /** z_t for t ≥ lag (index 0 of the result is point `lag`). */
+  /**
+   * z_t for t ≥ lag (index 0 of the result is point `lag`), the whole
+   * series at once. Every point must be a finite number, and positive for
+   * the log transform: the error names the first that is not.
+   */
   toModel(series: ArrayLike<number>): number[] {
+    if (series == null || typeof series !== 'object' || typeof series.length !== 'number') fail(`toModel: expected a series of numbers, got ${show(series)}`);
+    for (let i = 0; i < series.length; i++) this.checkPoint(series[i], i);
     return this.scaler.transform(changes(this.recipe, series).slice(this.lag)) as number[];
   }
 
-  /** The value at t in the series' units from a model-space prediction z, given the points before t. */
+  /**
+   * The value at t in the series' units from a model-space prediction z,
+   * given the points before t. A non-finite z, or one whose value is not
+   * finite (exp overflowing after the log transform), is an error.
+   */
   fromModel(z: number, t: number, history: ArrayLike<number>): number {
-    const change = (this.scaler.inverseTransform([z]) as number[])[0];
     const lag = this.lag;
-    const base = lag ? forward(this.recipe, history[t - lag]) : 0;
-    return backward(this.recipe, base + change);
+    if (!Number.isInteger(t) || t < lag || history == null || t > history.length) fail(`fromModel: point index ${t} needs the ${lag} point${lag === 1 ? '' : 's'} before it in a history of ${history?.length} points`);
+    if (lag) this.checkPoint(history[t - lag], t - lag);
+    if (typeof z !== 'number' || !Number.isFinite(z)) fail(`fromModel: the model's prediction for point ${t + 1} is ${show(z)}, not a finite number`);
+    const value = this.seriesValue(z, lag ? history[t - lag] : 0);
+    if (!Number.isFinite(value)) fail(`fromModel: the model's prediction ${z} for point ${t + 1} is ${value} in the series' units (${this.recipe.transform === 'log' ? 'exp overflows' : 'out of range'}): the model is far outside what it was trained on`);
+    return value;
+  }
+
+  /**
+   * One point's model-space value from its value and `base`, the point
+   * `lag` before it (ignored without differencing): what toModel computes
+   * for that point, by the same arithmetic. For forecasting point by point
+   * without transforming the whole history again; the caller checks the
+   * values (finite, positive for the log transform).
+   */
+  modelValue(value: number, base: number): number {
+    const change = this.lag ? forward(this.recipe, value) - forward(this.recipe, base) : forward(this.recipe, value);
+    return (this.scaler.transform([change]) as number[])[0];
+  }
+
+  /** The inverse of modelValue, as fromModel computes it but unchecked: may be non-finite or 0 (exp overflow or underflow). */
+  seriesValue(z: number, base: number): number {
+    const change = (this.scaler.inverseTransform([z]) as number[])[0];
+    const from = this.lag ? forward(this.recipe, base) : 0;
+    return backward(this.recipe, from + change);
+  }
+
+  /** A point of a series given to a fitted recipe: a finite number, positive for the log transform. */
+  private checkPoint(v: unknown, i: number): void {
+    if (typeof v !== 'number' || !Number.isFinite(v)) fail(`point ${i + 1} of the series is ${show(v)}; every point must be a finite number`);
+    if (this.recipe.transform === 'log' && !(v > 0)) {
+      fail(`the log transform needs positive values, but point ${i + 1} of the series is ${v}: this model was trained on the log of its series (--transform log); use it on positive data, or a model trained with --transform none`);
+    }
   }
 
   /** The recipe and its fitted scaler, for saving. */
@@ -81,7 +126,8 @@ export class FittedRecipe {
   static fromJSON(o: { recipe: Recipe; scaler: MinMaxScalerJSON | StandardScalerJSON }): FittedRecipe {
     checkRecipe(o?.recipe);
     const scaler = o.scaler?.type === 'MinMaxScaler' ? MinMaxScaler.fromJSON(o.scaler as MinMaxScalerJSON) : StandardScaler.fromJSON(o.scaler as StandardScalerJSON);
-    return new FittedRecipe(o.recipe, scaler);
+    if (!scaler.fitted || scaler.features !== 1) fail(`the saved recipe's scaler is ${scaler.fitted ? `fitted to ${scaler.features} features` : 'not fitted'}, but a forecaster's is fitted to the one series: the saved model is incomplete or corrupt`);
+    return new FittedRecipe(copyRecipe(o.recipe), scaler);
   }
 
   /** One line for people: "log → year-on-year change (12) → standardize; windows of 6". */
@@ -111,12 +157,36 @@ function changes(r: Recipe, series: ArrayLike<number>): number[] {
   return f.map((v, t) => (lag === 0 ? v : t >= lag ? v - f[t - lag] : Number.NaN));
 }
 
-function checkRecipe(r: Recipe): void {
-  if (!r || typeof r !== 'object') fail('recipe missing');
-  if (r.transform !== 'log' && r.transform !== 'none') fail(`transform must be 'log' or 'none', got ${JSON.stringify(r.transform)}`);
-  if (!['seasonal', 'first', 'none'].includes(r.difference)) fail(`difference must be 'seasonal', 'first' or 'none', got ${JSON.stringify(r.difference)}`);
-  if (r.scaler !== 'standard' && r.scaler !== 'minmax') fail(`scaler must be 'standard' or 'minmax', got ${JSON.stringify(r.scaler)}`);
-  for (const [k, v] of [['period', r.period], ['window', r.window]] as const) {
-    if (!Number.isInteger(v) || v < 1) fail(`${k} must be a whole number ≥ 1, got ${v}`);
+/**
+ * The longest window: every training sample is an LSTM run over this many
+ * steps, and the windows take points × window floats. 1000 covers years of
+ * daily data; longer windows cost memory and time without helping an LSTM.
+ */
+export const MAX_WINDOW = 1000;
+
+/** The longest season (a year of hourly data is 8766): differencing over more needs more points than any series here has. */
+export const MAX_PERIOD = 100_000;
+
+/** A recipe's fields, as given to fit or read from a saved model: the right types, in range. */
+export function checkRecipe(r: Recipe): void {
+  if (!r || typeof r !== 'object') fail(`recipe missing: expected { transform, difference, period, scaler, window }, got ${show(r)}`);
+  if (r.transform !== 'log' && r.transform !== 'none') fail(`transform must be 'log' or 'none', got ${show(r.transform)}`);
+  if (r.difference !== 'seasonal' && r.difference !== 'first' && r.difference !== 'none') fail(`difference must be 'seasonal', 'first' or 'none', got ${show(r.difference)}`);
+  if (r.scaler !== 'standard' && r.scaler !== 'minmax') fail(`scaler must be 'standard' or 'minmax', got ${show(r.scaler)}`);
+  for (const [k, v, max] of [['period', r.period, MAX_PERIOD], ['window', r.window, MAX_WINDOW]] as const) {
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 1 || v > max) fail(`${k} must be a whole number from 1 to ${max}, got ${show(v)}`);
   }
+}
+
+/** The recipe's own fields only, so that later changes to the given object (or extra fields in a file) do not reach a fitted recipe. */
+function copyRecipe(r: Recipe): Recipe {
+  return { transform: r.transform, difference: r.difference, period: r.period, scaler: r.scaler, window: r.window };
+}
+
+/** A value for a message: numbers as they print, strings quoted, other things by their kind. */
+function show(v: unknown): string {
+  if (typeof v === 'number') return String(v);
+  if (typeof v === 'string') return JSON.stringify(v);
+  if (v === null || v === undefined) return String(v);
+  return Array.isArray(v) ? `an array of ${v.length}` : typeof v;
 }
