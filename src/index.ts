@@ -6,7 +6,7 @@ export { init, backend, memoryInfo, simdSupported, type InitOptions } from './ba
 export type { BackendName, ActivationName } from './backend/kernels.js';
 export { LstmWasmError } from './errors.js';
 export type { Tensor, TensorLike } from './tensor.js';
-export { Layer, type WeightFormat, type Weights } from './layers/layer.js';
+export { Layer, MAX_FEATURES, type WeightFormat, type Weights } from './layers/layer.js';
 export { RecurrentLayer, type RecurrentOptions, type RecurrentState, type RecurrentOutput, type GateRecord } from './layers/recurrent.js';
 export { LSTM } from './layers/lstm.js';
 export { GRU } from './layers/gru.js';
@@ -24,7 +24,10 @@ export { EarlyStopping, type Callback, type Logs, type EarlyStoppingOptions } fr
 export type { CompileOptions, FitOptions, History, MetricName } from './train/trainer.js';
 export { saveModel, loadModel, type ModelJSON, type SavedModel } from './io/model-file.js';
 export * from './timeseries/index.js';
-export { forecaster, forecastAhead, DEFAULT_TRAINING, type Forecaster, type ForecasterOptions, type Evaluation, type Scores } from './forecast/forecaster.js';
-export { FittedRecipe, DEFAULT_RECIPE, SEEDS_RECIPE, type Recipe } from './forecast/recipe.js';
+export {
+  forecaster, forecastAhead, DEFAULT_TRAINING, MAX_HORIZON, MAX_LAYERS, MAX_UNITS, MAX_EPOCHS, MAX_BATCH_SIZE, MAX_SEED, MAX_WINDOW_VALUES,
+  MAX_TRAINING_FLOATS, DIVERGED_LOSS_FACTOR, type Forecaster, type ForecasterOptions, type Evaluation, type Scores,
+} from './forecast/forecaster.js';
+export { FittedRecipe, DEFAULT_RECIPE, SEEDS_RECIPE, MAX_WINDOW, MAX_PERIOD, type Recipe } from './forecast/recipe.js';
 export { forecastChart, recordGates, gatePanels, type LabelledSeries } from './forecast/charts.js';
 export { lineChart, heatmapPanels, type LineChartOptions, type LineSeries, type HeatmapOptions, type HeatmapPanel } from './plot/index.js';

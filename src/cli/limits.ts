@@ -4,34 +4,32 @@
  * option or file can make it hang or run out of memory. Each is named in
  * the commands' --help.
  */
-import { MAX_HORIZON } from '../forecast/forecaster.js';
+import { MAX_BATCH_SIZE, MAX_EPOCHS, MAX_HORIZON, MAX_LAYERS, MAX_SEED, MAX_UNITS, MAX_WINDOW_VALUES } from '../forecast/forecaster.js';
+import { MAX_PERIOD, MAX_WINDOW } from '../forecast/recipe.js';
 
 const MiB = 1024 * 1024;
 
 export const LIMITS = {
-  /** Points to forecast beyond the data (the library's own limit on recursive forecasts). */
+  // the forecaster's own limits (src/forecast/), checked here before any file is read or work done
   horizon: MAX_HORIZON,
-  epochs: 100_000,
-  /** LSTM layers in --layers. */
-  layers: 8,
-  /** Units of one LSTM layer: 8 layers of 1,024 are 63 M parameters, about 250 MB of weights. */
-  units: 1024,
-  window: 1000,
-  period: 10_000,
-  batchSize: 4096,
-  /** Largest seed: seed × 1000 + layer must stay below 2³² to give every seed its own initial weights. */
-  seed: 1_000_000,
+  epochs: MAX_EPOCHS,
+  layers: MAX_LAYERS,
+  units: MAX_UNITS,
+  window: MAX_WINDOW,
+  period: MAX_PERIOD,
+  batchSize: MAX_BATCH_SIZE,
+  seed: MAX_SEED,
+  windowValues: MAX_WINDOW_VALUES,
+  // the CLI's own
   /** Steps of `explain`'s heatmaps: more makes an SVG of hundreds of MB. */
   steps: 1000,
   /** Data rows of a CSV (non-blank lines after the header), counted before parsing: 1,000,000 rows parse in ~0.5 GB. */
   points: 1_000_000,
-  /** Model inputs of one pass over the series, points × window (80 MB as float32). */
-  windowValues: 20_000_000,
   /** A CSV file's size, checked with stat before reading: parsing takes up to ~7× the file's size in memory. */
   csvBytes: 64 * MiB,
   /** model.json: a forecaster's is about 1 KB. */
   modelJsonBytes: 1 * MiB,
-  /** model.safetensors: the largest model the limits above allow is about 250 MB. */
+  /** model.safetensors: the largest model forecast trains (MAX_TRAINING_FLOATS holds five copies of it) is about 215 MB. */
   weightsBytes: 512 * MiB,
 } as const;
 

@@ -14,8 +14,10 @@
  * truncate).
  *
  * Asserts: without character edits, the text parses to exactly the
- * generated values, dates and column name (an invalid option must be an
- * LstmWasmError). With them: an LstmWasmError (message bounded), or a
+ * generated values, dates and column name — or, where the rules say the
+ * file is unusable, an LstmWasmError: an invalid option, dates a row
+ * operation put out of order or repeated, a date column whose quoted
+ * fields hold line breaks. With them: an LstmWasmError (message bounded), or a
  * result whose values are all finite numbers, whose dates (if any) are one
  * per value, and where every value, date and the name is "attested" — it
  * is what one field of the text says: a token between delimiters, quotes
@@ -145,7 +147,7 @@ function build(c: CsvCase): Built {
     while (rest.length) { cols.push(rest.splice(o % rest.length, 1)[0]); o = Math.floor(o / 7) + 3; }
   }
   // rows, with the row operations applied (each row keeps its own date)
-  let rows = c.rows.map((r, i) => ({ ...r, date: dateText(c.dateKind, c.dateStart, i) }));
+  let rows = c.rows.map((r, i) => ({ ...r, date: dateText(c.dateKind, c.dateStart, i), at: i }));
   for (const op of c.rowOps) {
     const n = rows.length;
     if (op.op === 'dup') rows.splice(op.i % n, 0, rows[op.i % n]);
@@ -175,7 +177,12 @@ function build(c: CsvCase): Built {
   // (nor a missing-value word)
   const firstIsDates = cols.length > 1 && cols[0] !== 'v' && !isNumeric(raw(rows[0], cols[0])) && !MISSING.has(raw(rows[0], cols[0]).toLowerCase());
   const dates = c.options === 'default' ? (firstIsDates ? rows.map((r) => raw(r, cols[0])) : undefined) : hasDate ? rows.map((r) => r.date) : undefined;
-  const ok = { values, dates, name: valueName.trim() };
+  // what makes a well-formed file's dates unusable (documented in csv.ts): generated dates (months, days, and years when
+  // named) that a row operation put out of order or repeated; and a date column of text whose quoted fields hold line breaks
+  const datesFromD = c.options === 'default' ? firstIsDates && cols[0] === 'd' : hasDate;
+  const outOfOrder = datesFromD && rows.some((r, i) => i > 0 && r.at <= rows[i - 1].at);
+  const textDatesSpanLines = c.options === 'default' && firstIsDates && cols[0] !== 'd' && rows.some((r) => /[\r\n]/.test(r.extras[Number(cols[0].slice(1))] ?? ''));
+  const ok = outOfOrder || textDatesSpanLines ? 'error' : { values, dates, name: valueName.trim() };
   switch (c.options) {
     case 'default': return { text, options: {}, expect: ok };
     case 'name': return { text, options: { column: valueName, dateColumn: hasDate ? dateName : undefined }, expect: ok };
@@ -220,7 +227,7 @@ async function run(c: CsvCase): Promise<void> {
   const r = attempt('parseCsvSeries', () => parseCsvSeries(text, b.options));
   if (text === b.text) {
     if (b.expect === 'error') {
-      if (r.ok) finding('an invalid column option was accepted', `options ${JSON.stringify(b.options)} gave ${clip(JSON.stringify(r.value), 200)}`);
+      if (r.ok) finding('an invalid file or column option was accepted', `options ${JSON.stringify(b.options)} gave ${clip(JSON.stringify(r.value), 200)}`);
       return;
     }
     if (!r.ok) finding('a valid CSV was rejected', r.error.message);

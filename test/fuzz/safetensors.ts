@@ -22,7 +22,7 @@
  * writing a tensor named "__metadata__" is an LstmWasmError. A mutated
  * file is judged against a reference reader written from the format's
  * spec and the library's documented limits (dtypes F32/F16/BF16/F64,
- * header ≤ 100 MiB, non-negative integer shapes, offsets that tile the data
+ * header ≤ 100 MiB, shapes and offsets of whole numbers below 2^53, offsets that tile the data
  * exactly): where the reference reads it, the library must return the same
  * tensors and metadata; where it does not, an LstmWasmError. loadModel
  * accepts the slots only if they are exactly optimizer.slot0 … slot{k−1}
@@ -229,8 +229,9 @@ function reference(file: Uint8Array): { tensors: [string, number[], Float32Array
     if (!info || typeof info !== 'object') return `${name}: not an object`;
     const { dtype, shape, data_offsets: off } = info as Record<string, unknown>;
     if (typeof dtype !== 'string' || !Object.hasOwn(ITEM, dtype)) return `${name}: dtype`;
-    if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= 0)) return `${name}: shape`;
-    if (!Array.isArray(off) || off.length !== 2 || !off.every((o) => Number.isInteger(o) && o >= 0) || off[0] > off[1]) return `${name}: offsets`;
+    // dimensions and offsets are whole numbers a double holds exactly (≤ 2^53 − 1): beyond, JSON's numbers are already rounded
+    if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && d >= 0)) return `${name}: shape`;
+    if (!Array.isArray(off) || off.length !== 2 || !off.every((o) => Number.isSafeInteger(o) && o >= 0) || off[0] > off[1]) return `${name}: offsets`;
     const count = shape.reduce((a: bigint, d: number) => a * BigInt(d), 1n);
     if (BigInt(off[1] - off[0]) !== count * BigInt(ITEM[dtype])) return `${name}: span vs shape`;
     if (off[1] > data.length) return `${name}: past the data`;
