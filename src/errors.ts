@@ -18,6 +18,8 @@ const SHOWN_CHARS = 80;
  * length. Safe on anything (cycles, BigInt, getters that throw).
  */
 export function show(value: unknown): string {
+  // a string is cut before it is quoted, so that it still reads as a string ("abc…")
+  if (typeof value === 'string' && value.length > SHOWN_CHARS) return JSON.stringify(`${value.slice(0, SHOWN_CHARS - 1)}…`);
   let text: string;
   try {
     text = typeof value === 'bigint' ? `${value}n`

@@ -165,7 +165,7 @@ describe('a saved model is checked before it is used', () => {
     ['the last LSTM returning every step', 'predict', (m) => (m.model.layers[1].config.returnSequences = true), /model\.layers\[1\]\.config\.returnSequences must be false, got true/],
     ['a scaler of another kind than the recipe names', 'predict', (m) => (m.recipe.recipe.scaler = 'minmax'), /recipe\.scaler\.type must be "MinMaxScaler", got "StandardScaler"/],
     ['a first layer of 3 input features', 'predict', (m) => (m.model.layers[0].config.inputSize = 3), /model\.layers\[0\]\.config\.inputSize must be 1, got 3/],
-    ['a layer past the unit limit', 'summary', (m) => (m.model.layers[1].config.units = 2000), /model\.layers\[1\]\.config\.units must be a whole number from 1 to 1024, got 2000/],
+    ['a layer past the unit limit', 'summary', (m) => (m.model.layers[1].config.units = 3000), /model\.layers\[1\]\.config\.units must be a whole number from 1 to 2048, got 3000/],
     ['a period of a billion', 'summary', (m) => (m.recipe.recipe.period = 1e9), /recipe\.recipe\.period must be a whole number from 1 to 10000/],
     ['a learning rate that is not a number', 'summary', (m) => (m.model.compile.optimizer.learningRate = 'x'), /model\.compile\.optimizer\.learningRate must be a finite number, got "x"/],
     ['a layer class named toString', 'summary', (m) => (m.model.layers[0].className = 'toString'), /model\.layers\[0\]\.className must be "LSTM", got "toString"/],

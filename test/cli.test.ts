@@ -149,7 +149,7 @@ describe('lstm-wasm on bad input', () => {
 describe('lstm-wasm options are checked, strictly and before any work', () => {
   const dir = mkdtempSync(join(tmpdir(), 'lstm-wasm-options-'));
   const cases: [string, string[], RegExp][] = [
-    ['an empty --seed (not 0)', ['forecast', '--seed', ''], /--seed must be a whole number from 0 to 1,000,000, got ""/],
+    ['an empty --seed (not 0)', ['forecast', '--seed', ''], /--seed must be a whole number from 0 to 4,294,966, got ""/],
     ['a --seed with a space', ['forecast', '--seed', ' 5'], /--seed must be a whole number .*got " 5"/],
     ['a hexadecimal --seed', ['forecast', '--seed', '0x10'], /--seed must be a whole number .*got "0x10"/],
     ['--epochs in exponent form', ['forecast', '--epochs', '1e2'], /--epochs must be a whole number from 1 to 100,000, got "1e2"/],
@@ -158,12 +158,12 @@ describe('lstm-wasm options are checked, strictly and before any work', () => {
     ['a hexadecimal --test', ['forecast', '--test', '0x1'], /--test must be a fraction/],
     ['--horizon past the forecaster\'s 100,000', ['forecast', '--horizon', '100001'], /--horizon must be a whole number from 0 to 100,000, got "100001"/],
     ['--epochs past 100,000', ['forecast', '--epochs', '100001'], /--epochs must be a whole number from 1 to 100,000/],
-    ['a layer past 1,024 units', ['forecast', '--layers', '50,2000'], /--layers must be 1 to 8 comma-separated unit counts from 1 to 1,024/],
+    ['a layer past 2,048 units', ['forecast', '--layers', '50,3000'], /--layers must be 1 to 8 comma-separated unit counts from 1 to 2,048/],
     ['more than 8 layers', ['forecast', '--layers', '1,2,3,4,5,6,7,8,9'], /--layers must be 1 to 8/],
     ['--window past 1,000', ['forecast', '--window', '1001'], /--window must be a whole number from 1 to 1,000/],
-    ['--period past 10,000', ['forecast', '--period', '10001'], /--period must be a whole number from 1 to 10,000/],
-    ['--batch-size past 4,096', ['forecast', '--batch-size', '5000'], /--batch-size must be a whole number from 1 to 4,096/],
-    ['--seed past 1,000,000 (seeds would share weights)', ['forecast', '--seed', '1000001'], /--seed must be a whole number from 0 to 1,000,000/],
+    ['--period past 100,000', ['forecast', '--period', '100001'], /--period must be a whole number from 1 to 100,000/],
+    ['--batch-size past 1,048,576', ['forecast', '--batch-size', '1048577'], /--batch-size must be a whole number from 1 to 1,048,576/],
+    ['--seed past 4,294,966 (seeds would share weights)', ['forecast', '--seed', '4294967'], /--seed must be a whole number from 0 to 4,294,966/],
     ['predict --horizon past 100,000', ['predict', '--horizon', '100001'], /--horizon must be a whole number from 0 to 100,000/],
     ['explain --steps past 1,000', ['explain', '--steps', '1001'], /--steps must be a whole number from 1 to 1,000/],
     ['an option missing its value before another option', ['forecast', '--out', '--json'], /Option '--out' argument is ambiguous\. An option needs a value/],

@@ -11,6 +11,7 @@
 import type { Recipe } from '../forecast/recipe.js';
 import type { ModelJSON } from '../io/model-file.js';
 import type { MinMaxScalerJSON, StandardScalerJSON } from '../timeseries/scalers.js';
+import { show } from '../errors.js';
 import { cliFail } from './args.js';
 import { LIMITS } from './limits.js';
 
@@ -54,7 +55,7 @@ class SchemaCheck {
   constructor(private readonly file: string) {}
 
   fail(path: Path, expected: string, got: unknown): never {
-    cliFail(`${this.file}: ${path} must be ${expected}, got ${show(got)}; pass a model.json written by \`lstm-wasm forecast\` (or train a new one)`);
+    cliFail(`${this.file}: ${path} must be ${expected}, got ${shown(got)}; pass a model.json written by \`lstm-wasm forecast\` (or train a new one)`);
   }
 
   object(v: unknown, path: Path): Record<string, unknown> {
@@ -117,10 +118,8 @@ function get(o: Record<string, unknown>, key: string): unknown {
   return Object.hasOwn(o, key) ? o[key] : undefined;
 }
 
-function show(v: unknown): string {
-  if (v === undefined) return 'nothing (the field is missing)';
-  const s = JSON.stringify(v) ?? String(v);
-  return s.length > 60 ? `${s.slice(0, 57)}…` : s;
+function shown(v: unknown): string {
+  return v === undefined ? 'nothing (the field is missing)' : show(v);
 }
 
 /** The checked saved forecaster from parsed model.json, or a one-line error naming the first bad field. */
@@ -130,7 +129,7 @@ export function checkSavedForecaster(v: unknown, file: string): SavedForecaster 
   if (get(o, 'format') !== FORECASTER_FORMAT) cliFail(`${file} is not a saved lstm-wasm forecaster (no "format": "${FORECASTER_FORMAT}"); pass the model.json written by \`lstm-wasm forecast\``);
   const version = get(o, 'version');
   if (version !== 1 && version !== FORECASTER_VERSION) {
-    cliFail(`${file} is a saved forecaster of version ${show(version)}, but this lstm-wasm reads versions 1 and ${FORECASTER_VERSION}; use the lstm-wasm that wrote it, or train a new one`);
+    cliFail(`${file} is a saved forecaster of version ${shown(version)}, but this lstm-wasm reads versions 1 and ${FORECASTER_VERSION}; use the lstm-wasm that wrote it, or train a new one`);
   }
   const model = checkModel(c, get(o, 'model'));
   const recipe = checkRecipe(c, get(o, 'recipe'));

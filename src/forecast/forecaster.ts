@@ -8,7 +8,8 @@
  *   f.evaluation.rmse, f.evaluation.baselines  // test error vs the baselines
  *   f.forecast(12);                            // the next 12 points
  */
-import { fail } from '../errors.js';
+import { fail, show } from '../errors.js';
+import { integerIn, oneOf, optionsOf, positiveNumber } from '../options.js';
 import { recordFloats, roundUp4 } from '../backend/kernels.js';
 import { Dense } from '../layers/dense.js';
 import { LSTM } from '../layers/lstm.js';
@@ -192,58 +193,35 @@ type Training = Required<Omit<ForecasterOptions, 'onEpochEnd' | keyof Recipe>>;
 
 /** Every option of forecaster(), type and range, before anything is built: the recipe and the training settings with the defaults filled in. */
 function checkOptions(options: ForecasterOptions): { recipe: Recipe; training: Training; onEpochEnd: ForecasterOptions['onEpochEnd'] } {
-  if (options === null || typeof options !== 'object' || Array.isArray(options)) fail(`forecaster: options must be an object such as { epochs: 50 }, got ${show(options)}`);
-  const unknown = Object.keys(options).filter((k) => !(OPTION_NAMES as readonly string[]).includes(k));
-  if (unknown.length) fail(`forecaster: unknown option${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => JSON.stringify(k)).join(', ')}; the options are ${OPTION_NAMES.join(', ')}`);
-  const given = <K extends keyof ForecasterOptions>(k: K) => (Object.prototype.hasOwnProperty.call(options, k) ? options[k] : undefined);
+  const o = optionsOf(options, OPTION_NAMES, 'forecaster');
+  const or = <T>(v: T | undefined, check: (v: unknown) => T, dflt: T): T => (v === undefined ? dflt : check(v));
   const recipe: Recipe = {
-    transform: choice('transform', given('transform'), ['log', 'none'] as const, DEFAULT_RECIPE.transform),
-    difference: choice('difference', given('difference'), ['seasonal', 'first', 'none'] as const, DEFAULT_RECIPE.difference),
-    period: wholeNumber('period', given('period'), 1, MAX_PERIOD, DEFAULT_RECIPE.period),
-    scaler: choice('scaler', given('scaler'), ['standard', 'minmax'] as const, DEFAULT_RECIPE.scaler),
-    window: wholeNumber('window', given('window'), 1, MAX_WINDOW, DEFAULT_RECIPE.window),
+    transform: or(o.transform, (v) => oneOf(v, ['log', 'none'], 'forecaster: transform'), DEFAULT_RECIPE.transform),
+    difference: or(o.difference, (v) => oneOf(v, ['seasonal', 'first', 'none'], 'forecaster: difference'), DEFAULT_RECIPE.difference),
+    period: or(o.period, (v) => integerIn(v, 1, MAX_PERIOD, 'forecaster: period'), DEFAULT_RECIPE.period),
+    scaler: or(o.scaler, (v) => oneOf(v, ['standard', 'minmax'], 'forecaster: scaler'), DEFAULT_RECIPE.scaler),
+    window: or(o.window, (v) => integerIn(v, 1, MAX_WINDOW, 'forecaster: window'), DEFAULT_RECIPE.window),
   };
   const training: Training = {
-    layers: checkLayers(given('layers')),
-    epochs: wholeNumber('epochs', given('epochs'), 1, MAX_EPOCHS, DEFAULT_TRAINING.epochs),
-    batchSize: wholeNumber('batchSize', given('batchSize'), 1, MAX_BATCH_SIZE, DEFAULT_TRAINING.batchSize),
-    optimizer: choice('optimizer', given('optimizer'), OPTIMIZERS, DEFAULT_TRAINING.optimizer),
-    learningRate: checkLearningRate(given('learningRate')),
-    seed: wholeNumber('seed', given('seed'), 0, MAX_SEED, DEFAULT_TRAINING.seed),
-    test: checkTest(given('test')),
+    layers: or(o.layers, checkLayers, [...DEFAULT_TRAINING.layers]),
+    epochs: or(o.epochs, (v) => integerIn(v, 1, MAX_EPOCHS, 'forecaster: epochs'), DEFAULT_TRAINING.epochs),
+    batchSize: or(o.batchSize, (v) => integerIn(v, 1, MAX_BATCH_SIZE, 'forecaster: batchSize'), DEFAULT_TRAINING.batchSize),
+    optimizer: or(o.optimizer, (v) => oneOf(v, OPTIMIZERS, 'forecaster: optimizer'), DEFAULT_TRAINING.optimizer),
+    learningRate: or(o.learningRate, (v) => positiveNumber(v, 'forecaster: learningRate'), DEFAULT_TRAINING.learningRate),
+    seed: or(o.seed, (v) => integerIn(v, 0, MAX_SEED, 'forecaster: seed'), DEFAULT_TRAINING.seed),
+    test: or(o.test, checkTest, DEFAULT_TRAINING.test),
   };
-  const onEpochEnd = given('onEpochEnd');
-  if (onEpochEnd !== undefined && typeof onEpochEnd !== 'function') fail(`forecaster: onEpochEnd must be a function (epoch, logs) => …, got ${show(onEpochEnd)}`);
-  return { recipe, training, onEpochEnd };
-}
-
-function wholeNumber(name: string, v: unknown, min: number, max: number, dflt: number): number {
-  if (v === undefined) return dflt;
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) fail(`forecaster: ${name} must be a whole number from ${min} to ${max}, got ${show(v)}`);
-  return v;
-}
-
-function choice<T extends string>(name: string, v: unknown, choices: readonly T[], dflt: T): T {
-  if (v === undefined) return dflt;
-  if (typeof v !== 'string' || !(choices as readonly string[]).includes(v)) fail(`forecaster: ${name} must be one of ${choices.map((c) => `'${c}'`).join(', ')}, got ${show(v)}`);
-  return v as T;
+  if (o.onEpochEnd !== undefined && typeof o.onEpochEnd !== 'function') fail(`forecaster: onEpochEnd must be a function (epoch, logs) => …, got ${show(o.onEpochEnd)}`);
+  return { recipe, training, onEpochEnd: o.onEpochEnd };
 }
 
 function checkLayers(v: unknown): number[] {
-  if (v === undefined) return [...DEFAULT_TRAINING.layers];
-  const ok = Array.isArray(v) && v.length >= 1 && v.length <= MAX_LAYERS && v.every((u) => typeof u === 'number' && Number.isInteger(u) && u >= 1 && u <= MAX_UNITS);
-  if (!ok) fail(`forecaster: layers must be a list of 1 to ${MAX_LAYERS} unit counts, each a whole number from 1 to ${MAX_UNITS}, e.g. [50, 100]; got ${Array.isArray(v) ? JSON.stringify(v) : show(v)}`);
-  return [...(v as number[])];
+  if (!Array.isArray(v) || v.length < 1 || v.length > MAX_LAYERS) fail(`forecaster: layers must be a list of 1 to ${MAX_LAYERS} unit counts, e.g. [50, 100]; got ${show(v)}`);
+  return v.map((u, i) => integerIn(u, 1, MAX_UNITS, `forecaster: layers[${i}]`));
 }
 
-function checkLearningRate(v: unknown): number {
-  if (v === undefined) return DEFAULT_TRAINING.learningRate;
-  if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) fail(`forecaster: learningRate must be a positive finite number such as 0.001, got ${show(v)}`);
-  return v;
-}
-
+/** A fraction 0 < f < 1 of the series, or a whole count of points. */
 function checkTest(v: unknown): number {
-  if (v === undefined) return DEFAULT_TRAINING.test;
   if (typeof v !== 'number' || !Number.isFinite(v) || !(v > 0) || (v >= 1 && !Number.isInteger(v))) {
     fail(`forecaster: test must be a fraction 0 < f < 1 of the series or a whole count of points ≥ 1, got ${show(v)}`);
   }
@@ -389,15 +367,6 @@ function scores(pred: number[], truth: number[]): Scores {
 
 function nanScores(): Scores {
   return { rmse: Number.NaN, mae: Number.NaN, mape: Number.NaN, smape: Number.NaN };
-}
-
-/** A value for a message: numbers as they print, strings quoted, other things by their kind. */
-function show(v: unknown): string {
-  if (typeof v === 'number') return String(v);
-  if (typeof v === 'string') return JSON.stringify(v);
-  if (v === null || v === undefined) return String(v);
-  if (typeof v === 'bigint') return `${v}n (a bigint)`;
-  return Array.isArray(v) ? `an array of ${v.length}` : typeof v;
 }
 
 const now = (): number => (typeof performance !== 'undefined' ? performance.now() : Date.now());

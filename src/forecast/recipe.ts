@@ -13,7 +13,8 @@
  * and every prediction is turned back into passengers through the same
  * steps in reverse, from the true (or, beyond the data, forecast) history.
  */
-import { fail } from '../errors.js';
+import { fail, show } from '../errors.js';
+import { integerIn, oneOf } from '../options.js';
 import { MinMaxScaler, StandardScaler, type MinMaxScalerJSON, type StandardScalerJSON } from '../timeseries/scalers.js';
 
 /** How a series becomes model inputs and predictions become values again: transform, differencing, scaling, window. */
@@ -170,12 +171,11 @@ export const MAX_PERIOD = 100_000;
 /** A recipe's fields, as given to fit or read from a saved model: the right types, in range. */
 export function checkRecipe(r: Recipe): void {
   if (!r || typeof r !== 'object') fail(`recipe missing: expected { transform, difference, period, scaler, window }, got ${show(r)}`);
-  if (r.transform !== 'log' && r.transform !== 'none') fail(`transform must be 'log' or 'none', got ${show(r.transform)}`);
-  if (r.difference !== 'seasonal' && r.difference !== 'first' && r.difference !== 'none') fail(`difference must be 'seasonal', 'first' or 'none', got ${show(r.difference)}`);
-  if (r.scaler !== 'standard' && r.scaler !== 'minmax') fail(`scaler must be 'standard' or 'minmax', got ${show(r.scaler)}`);
-  for (const [k, v, max] of [['period', r.period, MAX_PERIOD], ['window', r.window, MAX_WINDOW]] as const) {
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < 1 || v > max) fail(`${k} must be a whole number from 1 to ${max}, got ${show(v)}`);
-  }
+  oneOf(r.transform, ['log', 'none'], 'transform');
+  oneOf(r.difference, ['seasonal', 'first', 'none'], 'difference');
+  oneOf(r.scaler, ['standard', 'minmax'], 'scaler');
+  integerIn(r.period, 1, MAX_PERIOD, 'period');
+  integerIn(r.window, 1, MAX_WINDOW, 'window');
 }
 
 /** The recipe's own fields only, so that later changes to the given object (or extra fields in a file) do not reach a fitted recipe. */
@@ -184,9 +184,3 @@ function copyRecipe(r: Recipe): Recipe {
 }
 
 /** A value for a message: numbers as they print, strings quoted, other things by their kind. */
-function show(v: unknown): string {
-  if (typeof v === 'number') return String(v);
-  if (typeof v === 'string') return JSON.stringify(v);
-  if (v === null || v === undefined) return String(v);
-  return Array.isArray(v) ? `an array of ${v.length}` : typeof v;
-}

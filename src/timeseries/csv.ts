@@ -26,7 +26,7 @@
  * kind and strictly increasing — oldest first, no repeats. Free-text labels
  * are taken as they are. Reading is linear in the size of the text.
  */
-import { fail } from '../errors.js';
+import { fail, show } from '../errors.js';
 import { firstOutOfOrder, readTimeAxis } from './labels.js';
 
 export interface CsvSeriesOptions {
@@ -66,14 +66,6 @@ const NONZERO_MANTISSA = /^[^eE]*[1-9]/;
 /** True if `field` (already trimmed) is a finite decimal number. */
 export function isNumericField(field: string): boolean {
   return NUMBER.test(field) && Number.isFinite(Number(field));
-}
-
-/** How many characters of a field a message quotes. */
-const SHOWN_CHARS = 40;
-
-/** A field for a message: JSON-quoted (so a line break shows as \n), cut to SHOWN_CHARS. */
-function show(text: string): string {
-  return JSON.stringify(text.length > SHOWN_CHARS ? `${text.slice(0, SHOWN_CHARS)}…` : text);
 }
 
 /** Comma-separated items for a message, the first `max` of them and how many more. */
@@ -400,7 +392,7 @@ function readQuoted(cur: Cursor, column: number): string {
   if (cur.pos < text.length) {
     const c = text.charCodeAt(cur.pos);
     if (c !== cur.delimiter && !isLineEnd(c)) {
-      const rest = text.slice(cur.pos, cur.pos + SHOWN_CHARS + 1).split(/[\r\n]/)[0];
+      const rest = text.slice(cur.pos, cur.pos + 100).split(/[\r\n]/)[0];
       const opened = openLine === cur.line ? '' : ` (its quote opened in row ${openLine})`;
       fail(`${fieldAt(cur, cur.line, column)}: text after the closing quote of a quoted field${opened}: ${show(rest)} — `
         + 'quote the whole field and double the quotes inside it ("a ""b"" c"), or remove the stray quote');

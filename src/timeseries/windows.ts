@@ -1,7 +1,7 @@
 /**
  * Cut a series into supervised (input window → next values) samples.
  */
-import { fail } from '../errors.js';
+import { fail, show } from '../errors.js';
 import type { Tensor } from '../tensor.js';
 
 export interface WindowOptions {
@@ -125,8 +125,3 @@ function flatten(series: ArrayLike<number> | ArrayLike<number>[], what: string):
   return { data, length, features };
 }
 
-function show(v: unknown): string {
-  if (typeof v === 'number') return String(v);
-  if (typeof v === 'string') return `the string ${JSON.stringify(v)}`;
-  return v === null ? 'null' : Array.isArray(v) ? `an array of ${v.length}` : typeof v;
-}
