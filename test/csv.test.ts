@@ -6,16 +6,14 @@
  * inputs that used to take quadratic time. Row numbers are file lines, the
  * header being row 1.
  */
-import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { rng, throwsLW } from './helpers.js';
+import { rng, runBuilt, throwsLW } from './helpers.js';
 import { parseCsvSeries } from '../src/index.js';
 import { parseCsvRecords } from '../src/timeseries/csv.js';
 
 const AIRLINE = fileURLToPath(new URL('../data/international-airline-passengers.csv', import.meta.url));
-const BUILT = new URL('../dist/index.js', import.meta.url).href;
 
 /** Expect an LstmWasmError whose one-line message matches every pattern; return the message. */
 function throwsLine(fn: () => unknown, ...patterns: RegExp[]): string {
@@ -248,11 +246,6 @@ describe('parseCsvSeries: other ways a file could mislead it', () => {
 // that is killed after 60 s: a quadratic regression fails here instead of
 // stalling the run.
 
-function runBuilt(body: string): { status: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string } {
-  const script = `const lib = await import(${JSON.stringify(BUILT)});\n${body}`;
-  const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 60_000, maxBuffer: 1 << 20 });
-  return { status: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr };
-}
 
 describe('parseCsvSeries in linear time', () => {
   it('rejects a 1,000,000-digit non-number without backtracking (\\d+\\.?\\d* was quadratic: 50,000 digits took 10 s)', () => {

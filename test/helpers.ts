@@ -1,8 +1,10 @@
 /** Shared by the tests: the backends to run, golden cases, comparisons. */
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
 import { LstmWasmError, type BackendName, type Tensor } from '../src/index.js';
+import { rng } from './rng.js';
 
 export const BACKENDS: BackendName[] = ['wasm-simd', 'wasm', 'js'];
 
@@ -56,16 +58,7 @@ export function expectClose(actual: Tensor, expected: Tensor | GoldenTensor, tol
   return d;
 }
 
-/** Deterministic uniform numbers in [lo, hi) for test data. */
-export function rng(seed: number): (lo?: number, hi?: number) => number {
-  let s = seed >>> 0;
-  return (lo = -1, hi = 1) => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(s ^ (s >>> 15), s | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return lo + (hi - lo) * (((t ^ (t >>> 14)) >>> 0) / 4294967296);
-  };
-}
+export { rng } from './rng.js';
 
 export function randomTensor(shape: number[], r: (lo?: number, hi?: number) => number, scale = 1): Tensor {
   const n = shape.reduce((a, b) => a * b, 1);
@@ -102,4 +95,16 @@ function checkLW(err: unknown, patterns: RegExp[]): LstmWasmError {
   }
   for (const p of patterns) expect(err.message).toMatch(p);
   return err;
+}
+
+/**
+ * Run `body` against the built package (dist/, which npm test builds first) in a child process killed
+ * after 60 s: a synchronous loop cannot be interrupted by the test runner, so a test of linear time runs
+ * here and a quadratic regression fails instead of stalling the run. `lib` in `body` is the package.
+ */
+export function runBuilt(body: string): { status: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string } {
+  const built = new URL('../dist/index.js', import.meta.url).href;
+  const script = `const lib = await import(${JSON.stringify(built)});\n${body}`;
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 60_000, maxBuffer: 1 << 20 });
+  return { status: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr };
 }

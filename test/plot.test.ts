@@ -16,6 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { inflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { heatmapPanels, lineChart, SERIES_COLORS } from '../src/plot/index.js';
+import { runBuilt } from './helpers.js';
 
 const OUT_DIR = fileURLToPath(new URL('../out/', import.meta.url));
 const AIRLINE_CSV = fileURLToPath(new URL('../data/international-airline-passengers.csv', import.meta.url));
@@ -955,11 +956,9 @@ describe('plot input that used to take super-linear time', () => {
   // A synchronous loop cannot be interrupted by the test runner, so this runs the
   // built package (npm test builds it first) in a child process killed after 60 s.
   it('refuses a 1,000,000-character colour at once ("rgb(" + spaces backtracked quadratically)', () => {
-    const built = new URL('../dist/index.js', import.meta.url).href;
-    const script = `const { lineChart } = await import(${JSON.stringify(built)});
-      const svg = lineChart({ title: 't', xLabel: 'x', yLabel: 'y', x: [0, 1], series: [{ name: 's', values: [0, 1], color: 'rgb(' + ' '.repeat(1e6) + 'x' }] });
-      console.log(/class="series"[^>]* stroke="([^"]*)"/.exec(svg)[1]);`;
-    const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 60_000 });
+    const r = runBuilt(`
+      const svg = lib.lineChart({ title: 't', xLabel: 'x', yLabel: 'y', x: [0, 1], series: [{ name: 's', values: [0, 1], color: 'rgb(' + ' '.repeat(1e6) + 'x' }] });
+      console.log(/class="series"[^>]* stroke="([^"]*)"/.exec(svg)[1]);`);
     expect(r.signal, 'killed: did not finish in 60 s').toBeNull();
     expect(r.stdout.trim()).toBe(SERIES_COLORS[0]); // not a colour: the default is used
   }, 90_000);

@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import fc from 'fast-check';
+import { rng } from '../rng.js';
 import { Bidirectional, Dense, GRU, init, LSTM, LstmWasmError, SimpleRNN, type BackendName, type Layer } from '../../src/index.js';
 
 /** The limits every case is held to, and why those numbers. */
@@ -192,16 +193,6 @@ export function allFinite(a: ArrayLike<number>): boolean {
   return true;
 }
 
-/** Deterministic uniform numbers in [lo, hi) (the tests' mulberry32). */
-export function rng(seed: number): (lo?: number, hi?: number) => number {
-  let s = seed >>> 0;
-  return (lo = -1, hi = 1) => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(s ^ (s >>> 15), s | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return lo + (hi - lo) * (((t ^ (t >>> 14)) >>> 0) / 4294967296);
-  };
-}
 
 export function randomData(n: number, seed: number, scale = 1): Float32Array {
   const r = rng(seed);
@@ -447,3 +438,5 @@ export function checkCliExit(what: string, r: CliRun): boolean {
 export function tempDir(prefix: string): string {
   return mkdtempSync(join(process.env.FUZZ_TMP ?? tmpdir(), `${prefix}-`));
 }
+
+export { rng };
