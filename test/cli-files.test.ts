@@ -95,6 +95,12 @@ describe.skipIf(process.platform === 'win32')('a forecast that fails leaves the 
     expectUserError(r, /training diverged/);
   });
 
+  it('when the training explodes but stays finite (the issue\'s --lr 1e10 --horizon 0 once exited 0 and saved the model)', () => {
+    const r = run(['forecast', '--out', 'out', '--lr', '1e10', '--horizon', '0', '--epochs', '5', '--quiet'], dir);
+    expectUnchanged();
+    expectUserError(r, /training diverged: the final training loss is .*× the .* of always predicting the training targets' mean .*; lower the learning rate \(now 10000000000\)/);
+  });
+
   it('(the failed forecast, unhindered, does replace the model)', () => {
     const r = run([...second.slice(0, 2), 'elsewhere', ...second.slice(3)], dir);
     expect(r.code, r.stderr).toBe(0);
