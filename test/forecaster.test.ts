@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it, vi } from 'vitest';
 import { MAX_HORIZON } from '../src/forecast/forecaster.js';
-import { DEFAULT_RECIPE, FittedRecipe, forecastAhead, forecaster, init, memoryInfo, parseCsvSeries, SEEDS_RECIPE, type ForecasterOptions, type Recipe, type Sequential } from '../src/index.js';
+import { DEFAULT_RECIPE, FittedRecipe, forecastAhead, forecastChart, forecaster, init, memoryInfo, parseCsvSeries, SEEDS_RECIPE, type ForecasterOptions, type Recipe, type Sequential } from '../src/index.js';
 import { rejectsLW, throwsLW } from './helpers.js';
 
 const airline = parseCsvSeries(readFileSync(new URL('../data/international-airline-passengers.csv', import.meta.url), 'utf8')).values;
@@ -217,5 +217,23 @@ describe('forecaster', () => {
     const long = Array.from({ length: 100_000 }, (_, i) => 100 + Math.sin(i / 10));
     await rejectsLW(forecaster(long, { window: 1000, transform: 'none', difference: 'none' }), /100000 windows of 1000 points would take \d+ MiB, over the 256 MiB allowed; use a smaller window or a shorter series/);
     expect(memoryInfo().liveBlocks).toBe(live);
+  });
+});
+
+describe('forecastChart', () => {
+  it('titles the comparison with persistence when no season of history precedes the test part (it printed "seasonal naive NaN")', async () => {
+    await init({ backend: 'wasm-simd' });
+    const values = Array.from({ length: 60 }, (_, i) => 100 + 10 * Math.sin(i / 3) + i);
+    const f = await forecaster(values, { period: 50, difference: 'first', epochs: 2 });
+    try {
+      expect(Number.isNaN(f.evaluation.baselines.seasonalNaive.rmse)).toBe(true);
+      const labels = values.map((_, i) => String(i + 1));
+      const svg = forecastChart(f, { values, labels, name: 'units' }, [], []);
+      const title = /<title>([^<]*)<\/title>/.exec(svg)?.[1] ?? '';
+      expect(title).toBe(`units: LSTM forecast (test RMSE ${f.evaluation.rmse.toFixed(1)} vs persistence ${f.evaluation.baselines.persistence.rmse.toFixed(1)})`);
+      expect(svg).not.toMatch(/NaN/);
+    } finally {
+      f.dispose();
+    }
   });
 });

@@ -29,8 +29,11 @@ export function forecastChart(f: Forecaster, series: LabelledSeries, future: num
     return v;
   };
   const e = f.evaluation;
+  // a seasonal naive needs a season of history before the test part; without one the title compares with persistence
+  const seasonal = e.baselines.seasonalNaive.rmse;
+  const against = Number.isFinite(seasonal) ? `seasonal naive ${seasonal.toFixed(1)}` : `persistence ${e.baselines.persistence.rmse.toFixed(1)}`;
   return lineChart({
-    title: `${series.name}: LSTM forecast (test RMSE ${e.rmse.toFixed(1)} vs seasonal naive ${e.baselines.seasonalNaive.rmse.toFixed(1)})`,
+    title: `${series.name}: LSTM forecast (test RMSE ${e.rmse.toFixed(1)} vs ${against})`,
     xLabel: 'time', yLabel: series.name, x,
     series: [
       { name: 'history', values: series.values.slice(0, f.sizes.trainPoints).concat(new Array(x.length - f.sizes.trainPoints).fill(null)) },
