@@ -234,3 +234,20 @@ describe('lstm-wasm forecast says what it could not do', () => {
     expect(JSON.parse(r.stdout).forecast.map((p: { label: string }) => p.label)).toEqual(Array.from({ length: 12 }, (_, k) => `+${k + 1}`));
   });
 });
+
+describe('lstm-wasm forecast on a flat series', () => {
+  it('runs to the end (it died with "Fatal JavaScript invalid size error" drawing the chart) and calls a tie a tie', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lstm-wasm-flat-'));
+    const rows = Array.from({ length: 60 }, (_, i) => `${1950 + Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')},100`);
+    writeFileSync(join(dir, 'flat.csv'), 'month,value\n' + rows.join('\n') + '\n');
+    const r = run(['forecast', '--csv', 'flat.csv', '--epochs', '5', '--quiet'], dir);
+    expect(r.code, r.stderr).toBe(0);
+    expect(readdirSync(join(dir, 'out')).sort()).toEqual(['forecast.svg', 'model.json', 'model.safetensors', 'summary.json']);
+    // every forecast of a constant is the constant, up to rounding: not "worse than repeating past values"
+    expect(r.stdout).toMatch(/The LSTM forecasts as well as persistence \(last value\) and seasonal naive \(12 before\) and seasonal naive \+ last year-on-year change \(RMSE 0\.0\)\./);
+    const summary = JSON.parse(readFileSync(join(dir, 'out', 'summary.json'), 'utf8'));
+    expect(summary.test.ties).toHaveLength(3);
+    expect(summary.forecast.map((p: { value: number }) => Math.round(p.value))).toEqual(new Array(12).fill(100));
+    expect(readFileSync(join(dir, 'out', 'forecast.svg'), 'utf8')).toMatch(/^<\?xml[\s\S]*<\/svg>\n$/);
+  });
+});

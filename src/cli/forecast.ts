@@ -207,6 +207,8 @@ interface Summary {
     /** Baselines without scores, and why (instead of NaN scores, which JSON would turn into null). */
     baselinesNotComputed: BaselineNotComputed[];
     beats: string[];
+    /** Baselines whose RMSE equals the LSTM's up to rounding (a flat series: every forecast exact). */
+    ties: string[];
     predictions: { label: string; truth: number; prediction: number }[];
   };
   forecast: { label: string; value: number }[];
@@ -218,7 +220,9 @@ function buildSummary(f: Forecaster, series: LoadedSeries, future: number[], fut
   const names = { persistence: 'persistence (last value)', seasonalNaive: `seasonal naive (${period} before)`, seasonalNaiveTrend: 'seasonal naive + last year-on-year change' };
   const baselines: Record<string, Scores> = {};
   const notComputed: BaselineNotComputed[] = [];
-  const beats: string[] = [];
+  const beats: string[] = [], ties: string[] = [];
+  // errors closer than this are rounding, not one forecast being better (4e-14 against 0 on a flat series)
+  const same = 1e-9 * Math.max(1, e.truth.reduce((m, v) => Math.max(m, Math.abs(v)), 0));
   for (const [key, name] of Object.entries(names)) {
     const scores = e.baselines[key as keyof typeof names];
     // the forecaster gives NaN scores for a seasonal baseline when the test part starts within the first period
@@ -227,7 +231,8 @@ function buildSummary(f: Forecaster, series: LoadedSeries, future: number[], fut
       continue;
     }
     baselines[name] = scores;
-    if (e.rmse < scores.rmse) beats.push(name);
+    if (Math.abs(e.rmse - scores.rmse) <= same) ties.push(name);
+    else if (e.rmse < scores.rmse) beats.push(name);
   }
   return {
     data: { source: series.source, column: series.name, points: f.sizes.points, first: labels[0], last: labels[labels.length - 1], trainPoints: f.sizes.trainPoints, testPoints: f.sizes.testPoints, trainWindows: f.sizes.trainWindows, testFrom: labels[f.sizes.trainPoints] },
@@ -237,7 +242,7 @@ function buildSummary(f: Forecaster, series: LoadedSeries, future: number[], fut
     warnings: [...f.warnings],
     test: {
       rmse: e.rmse, mae: e.mae, mape: e.mape, smape: e.smape,
-      baselines, baselinesNotComputed: notComputed, beats,
+      baselines, baselinesNotComputed: notComputed, beats, ties,
       predictions: e.targets.map((t, i) => ({ label: labels[t], truth: e.truth[i], prediction: e.predictions[i] })),
     },
     forecast: future.map((v, k) => ({ label: futureAt[k], value: v })),
@@ -265,7 +270,8 @@ function printReport(s: Summary, f: Forecaster, series: LoadedSeries, log: (s?: 
   for (const b of s.test.baselinesNotComputed) log(`  ${b.name.padEnd(44)} not computed: ${b.reason}`);
   const all = Object.keys(s.test.baselines);
   const best = Object.entries(s.test.baselines).sort((x, y) => x[1].rmse - y[1].rmse)[0];
-  if (all.length === 1 && s.test.beats.length === 1) log(`The LSTM beats ${best[0]}, the one baseline that could be computed (${best[1].rmse.toFixed(1)}).`);
+  if (s.test.ties.length && s.test.beats.length + s.test.ties.length === all.length) log(`The LSTM forecasts as well as ${s.test.ties.join(' and ')} (RMSE ${best[1].rmse.toFixed(1)})${s.test.beats.length ? ` and beats ${s.test.beats.join(' and ')}` : ''}.`);
+  else if (all.length === 1 && s.test.beats.length === 1) log(`The LSTM beats ${best[0]}, the one baseline that could be computed (${best[1].rmse.toFixed(1)}).`);
   else if (s.test.beats.length === all.length) log(`The LSTM beats all ${all.length} baselines (the best of them: ${best[0]}, ${best[1].rmse.toFixed(1)}).`);
   else if (s.test.beats.length === 0) log(`The LSTM beats none of the baselines: it forecasts worse than repeating past values (best: ${best[0]}, ${best[1].rmse.toFixed(1)}).${s.training.epochs < 50 ? ' It looks under-trained: try more --epochs.' : ''}`);
   else log(`The LSTM beats ${s.test.beats.join(' and ')}, but not ${all.filter((x) => !s.test.beats.includes(x)).join(' or ')}.`);
