@@ -251,3 +251,19 @@ describe('lstm-wasm forecast on a flat series', () => {
     expect(readFileSync(join(dir, 'out', 'forecast.svg'), 'utf8')).toMatch(/^<\?xml[\s\S]*<\/svg>\n$/);
   });
 });
+
+describe('lstm-wasm forecast on a test part of zeros', () => {
+  it('reports no MAPE (it divides by the true values) instead of failing after training', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lstm-wasm-zeros-'));
+    const rows = Array.from({ length: 60 }, (_, i) => `${1950 + Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')},${i < 48 ? 5 + (i % 4) : 0}`);
+    writeFileSync(join(dir, 'zeros.csv'), 'month,count\n' + rows.join('\n') + '\n');
+    const r = run(['forecast', '--csv', 'zeros.csv', '--transform', 'none', '--epochs', '3', '--quiet', '--json'], dir);
+    expect(r.code, r.stderr).toBe(0);
+    const summary = JSON.parse(r.stdout);
+    expect(Object.keys(summary.test)).not.toContain('mape');
+    expect(summary.test.smape).toBeGreaterThan(0);
+    for (const b of Object.values(summary.test.baselines) as Record<string, number>[]) expect(Object.keys(b)).toEqual(['rmse', 'mae', 'smape']);
+    const text = run(['forecast', '--csv', 'zeros.csv', '--transform', 'none', '--epochs', '3', '--quiet', '--out', 'out2'], dir);
+    expect(text.stdout).toMatch(/ {2}LSTM +\d+\.\d +\d+\.\d + —/);
+  });
+});

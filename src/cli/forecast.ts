@@ -202,8 +202,8 @@ interface Summary {
   training: { epochs: number; loss: number[]; fitSeconds: number };
   /** Training warnings, also printed on stderr. */
   warnings: string[];
-  test: Scores & {
-    baselines: Record<string, Scores>;
+  test: ReportedScores & {
+    baselines: Record<string, ReportedScores>;
     /** Baselines without scores, and why (instead of NaN scores, which JSON would turn into null). */
     baselinesNotComputed: BaselineNotComputed[];
     beats: string[];
@@ -215,10 +215,18 @@ interface Summary {
   files: { plot: string; model: string; weights: string; summary: string };
 }
 
+/** Scores as the summary has them: MAPE left out where it is undefined (every true value 0), never a NaN that JSON would print as null. */
+function reported(s: Scores): ReportedScores {
+  const { rmse, mae, mape, smape } = s;
+  return Number.isNaN(mape) ? { rmse, mae, smape } : { rmse, mae, mape, smape };
+}
+
+type ReportedScores = Omit<Scores, 'mape'> & { mape?: number };
+
 function buildSummary(f: Forecaster, series: LoadedSeries, future: number[], futureAt: string[], horizon: number, outDir: string): Summary {
   const e = f.evaluation, labels = series.labels, period = f.recipe.recipe.period;
   const names = { persistence: 'persistence (last value)', seasonalNaive: `seasonal naive (${period} before)`, seasonalNaiveTrend: 'seasonal naive + last year-on-year change' };
-  const baselines: Record<string, Scores> = {};
+  const baselines: Record<string, ReportedScores> = {};
   const notComputed: BaselineNotComputed[] = [];
   const beats: string[] = [], ties: string[] = [];
   // errors closer than this are rounding, not one forecast being better (4e-14 against 0 on a flat series)
@@ -230,7 +238,7 @@ function buildSummary(f: Forecaster, series: LoadedSeries, future: number[], fut
       notComputed.push({ name, reason: `the test part starts at point ${e.targets[0] + 1}, so there is no full season of ${period} points before it` });
       continue;
     }
-    baselines[name] = scores;
+    baselines[name] = reported(scores);
     if (Math.abs(e.rmse - scores.rmse) <= same) ties.push(name);
     else if (e.rmse < scores.rmse) beats.push(name);
   }
@@ -241,7 +249,7 @@ function buildSummary(f: Forecaster, series: LoadedSeries, future: number[], fut
     training: { epochs: f.history.epoch.length, loss: f.history.history.loss ?? [], fitSeconds: f.fitSeconds },
     warnings: [...f.warnings],
     test: {
-      rmse: e.rmse, mae: e.mae, mape: e.mape, smape: e.smape,
+      ...reported(e),
       baselines, baselinesNotComputed: notComputed, beats, ties,
       predictions: e.targets.map((t, i) => ({ label: labels[t], truth: e.truth[i], prediction: e.predictions[i] })),
     },
@@ -264,7 +272,7 @@ function printReport(s: Summary, f: Forecaster, series: LoadedSeries, log: (s?: 
   log(`Training: ${s.training.epochs} epochs, ${o.optimizer} lr ${o.learningRate}, batch ${o.batchSize}, seed ${o.seed}: ${s.training.fitSeconds.toFixed(2)} s, loss ${loss[0].toFixed(4)} → ${loss[loss.length - 1].toFixed(4)}`);
   log('');
   log(`Test, one step ahead (${s.data.testPoints} points, ${p(series.name)})   RMSE     MAE    MAPE`);
-  const row = (name: string, v: Scores) => log(`  ${name.padEnd(44)} ${v.rmse.toFixed(1).padStart(6)}  ${v.mae.toFixed(1).padStart(6)}  ${v.mape.toFixed(1).padStart(5)}%`);
+  const row = (name: string, v: ReportedScores) => log(`  ${name.padEnd(44)} ${v.rmse.toFixed(1).padStart(6)}  ${v.mae.toFixed(1).padStart(6)}  ${v.mape === undefined ? '     —' : `${v.mape.toFixed(1).padStart(5)}%`}`);
   row('LSTM', s.test);
   for (const [name, v] of Object.entries(s.test.baselines)) row(name, v);
   for (const b of s.test.baselinesNotComputed) log(`  ${b.name.padEnd(44)} not computed: ${b.reason}`);

@@ -77,6 +77,7 @@ const OPTION_NAMES = ['transform', 'difference', 'period', 'scaler', 'window', '
 export interface Scores {
   rmse: number;
   mae: number;
+  /** NaN when every true value is 0 (MAPE divides by them). */
   mape: number;
   smape: number;
 }
@@ -362,7 +363,9 @@ export function forecastAhead(model: Sequential, fitted: FittedRecipe, series: A
 }
 
 function scores(pred: number[], truth: number[]): Scores {
-  return { rmse: rmse(pred, truth), mae: mae(pred, truth), mape: mape(pred, truth), smape: smape(pred, truth) };
+  // a test part of zeros (a count series) has no MAPE: that must not fail the forecast after training
+  const mapeDefined = truth.some((v) => v !== 0);
+  return { rmse: rmse(pred, truth), mae: mae(pred, truth), mape: mapeDefined ? mape(pred, truth) : Number.NaN, smape: smape(pred, truth) };
 }
 
 function nanScores(): Scores {
