@@ -127,6 +127,7 @@ describe('options are checked for type and range, and unknown ones are refused',
       for (const [options, pattern] of bad) await rejectsLW(m.fit(x, y, options as never), pattern);
       expect(Array.from(m.snapshotParams())).toEqual(Array.from(before));
       throwsLW(() => m.compile({ metrics: 'mae' as unknown as ['mae'] }), /metrics must be an array of names/);
+      throwsLW(() => m.compile({ metrics: ['mae', 'rmse', 'mae'] }), /metric 'mae' is listed twice/);
       throwsLW(() => m.evaluate(x, y, { batch: 2 } as never), /unknown option "batch"/);
       m.dispose();
     });

@@ -78,7 +78,10 @@ export function trainingSettings(options: CompileOptions | undefined): TrainingS
   const o = optionsOf(options, ['optimizer', 'loss', 'metrics'], 'compile');
   if (o.metrics !== undefined && !Array.isArray(o.metrics)) fail(`compile: metrics must be an array of names such as ['mae'], got ${show(o.metrics)}`);
   const metrics = (o.metrics ?? []).map((m) => oneOf(m, METRICS, 'compile: metric'));
-  return { optimizer: getOptimizer(o.optimizer ?? 'rmsprop'), loss: getLoss(o.loss ?? 'mse'), metrics: [...new Set(metrics)] };
+  // each metric is one key of the logs: a second one would be silently merged into the first
+  const twice = metrics.find((m, i) => metrics.indexOf(m) !== i);
+  if (twice !== undefined) fail(`compile: metric '${twice}' is listed twice; list each metric once`);
+  return { optimizer: getOptimizer(o.optimizer ?? 'rmsprop'), loss: getLoss(o.loss ?? 'mse'), metrics };
 }
 
 /** A batch size: a whole number ≥ 1 (larger than the data is one batch). */
