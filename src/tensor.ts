@@ -18,6 +18,11 @@ export function isTensor(x: unknown): x is Tensor {
   return typeof x === 'object' && x !== null && 'shape' in x && 'data' in x;
 }
 
+/** Is `s` a shape: an array of whole numbers ≥ 0 (safe integers, so a product of them is exact or clearly too big)? */
+export function isShape(s: unknown): s is number[] {
+  return Array.isArray(s) && s.every((d) => Number.isSafeInteger(d) && d >= 0);
+}
+
 export function sizeOf(shape: readonly number[]): number {
   return shape.reduce((a, b) => a * b, 1);
 }
@@ -30,7 +35,7 @@ export function sizeOf(shape: readonly number[]): number {
 export function toTensor(x: TensorLike, what: string): Tensor {
   let t: Tensor;
   if (isTensor(x)) {
-    if (!Array.isArray(x.shape) || x.shape.length > MAX_RANK || x.shape.some((d) => !Number.isSafeInteger(d) || d < 0)) {
+    if (!isShape(x.shape) || x.shape.length > MAX_RANK) {
       fail(`${what}: shape must be an array of at most ${MAX_RANK} non-negative integers, got ${show(x.shape)}`);
     }
     if (!(x.data instanceof Float32Array)) {

@@ -22,7 +22,7 @@ import type { Heap } from './kernels.js';
 
 const ALIGN = 64;
 /** The most a heap can hold: wasm32 addresses 2^32 bytes, and the js heap keeps to the same limit. */
-export const MAX_HEAP_BYTES = 2 ** 32;
+const MAX_HEAP_BYTES = 2 ** 32;
 /** Bytes of red zone after a guarded block's floats (at least; alignment may add more). */
 const GUARD_BYTES = 16;
 /** The red zone's fill: a quiet NaN with a recognisable payload. */

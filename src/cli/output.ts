@@ -26,7 +26,7 @@ export function printableLines(s: string): string {
 }
 
 /** The first number in `value` (walked depth first) that is NaN or ±Infinity, with its path, e.g. "test.rmse". */
-export function firstNonFinite(value: unknown, path = ''): { path: string; value: number } | undefined {
+function firstNonFinite(value: unknown, path = ''): { path: string; value: number } | undefined {
   if (typeof value === 'number') return Number.isFinite(value) ? undefined : { path, value };
   if (typeof value !== 'object' || value === null) return undefined;
   for (const [k, v] of Object.entries(value)) {

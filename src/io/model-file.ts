@@ -106,7 +106,7 @@ function checkSpec(spec: unknown): ModelJSON {
   if (!isRecord(s) || s.format !== 'lstm-wasm' || !Array.isArray(s.layers)) fail('loadModel: not an lstm-wasm model JSON (no "format": "lstm-wasm" with "layers")');
   if (s.version !== 1) fail(`loadModel: model JSON version ${show(s.version)} is not one this version reads (1)`);
   if (typeof s.name !== 'string') fail(`loadModel: "name" must be a string, got ${show(s.name)}`);
-  if (s.layers.length === 0 || s.layers.length > MAX_LAYERS) fail(`loadModel: "layers" must hold 1 to ${MAX_LAYERS} layers, got ${s.layers.length}`);
+  if (s.layers.length === 0 || s.layers.length > MAX_MODEL_LAYERS) fail(`loadModel: "layers" must hold 1 to ${MAX_MODEL_LAYERS} layers, got ${s.layers.length}`);
   if (s.compile !== undefined) {
     const c = s.compile;
     if (!isRecord(c)) fail(`loadModel: "compile" must be an object { optimizer, loss, metrics }, got ${show(c)}`);
@@ -118,7 +118,7 @@ function checkSpec(spec: unknown): ModelJSON {
 }
 
 /** More layers than any model this library makes sensibly has; a file claiming more is corrupt. */
-const MAX_LAYERS = 1000;
+const MAX_MODEL_LAYERS = 1000;
 
 /**
  * Split the weights file into the model's parameters and the optimizer's

@@ -9,8 +9,7 @@
  * converted).
  */
 import { fail, show } from '../errors.js';
-import { isShape } from '../weights/take.js';
-import { sizeOf, type Tensor } from '../tensor.js';
+import { isShape, sizeOf, type Tensor } from '../tensor.js';
 
 const ITEM_BYTES: Record<string, number> = { F32: 4, F16: 2, BF16: 2, F64: 8 };
 const MAX_HEADER = 100 * 1024 * 1024;

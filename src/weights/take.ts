@@ -1,6 +1,6 @@
 /** Reading named tensors out of a user's weight record, with errors that say what is wrong. */
 import { fail, show } from '../errors.js';
-import { checkFinite, sizeOf } from '../tensor.js';
+import { checkFinite, isShape, sizeOf } from '../tensor.js';
 import type { Weights } from '../layers/layer.js';
 
 /**
@@ -23,11 +23,6 @@ export function takeWeight(w: Weights, names: readonly string[], shape: readonly
   if (data.length !== sizeOf(shape)) fail(`${what} has ${data.length} values for shape [${shape}]`);
   checkFinite(data, what);
   return data;
-}
-
-/** Is `s` a shape: an array of whole numbers ≥ 0 (safe integers, so a product of them is exact or clearly too big)? */
-export function isShape(s: unknown): s is number[] {
-  return Array.isArray(s) && s.every((d) => Number.isSafeInteger(d) && d >= 0);
 }
 
 /**
