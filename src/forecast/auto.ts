@@ -1,0 +1,198 @@
+/**
+ * The automatic forecaster: h steps ahead from the end of a series, with
+ * only the horizon given, and an honest account of how good that is.
+ *
+ *   1. prepare   log or not, season or not: decided from the data (adjust.ts)
+ *   2. backtest  from several past origins (backtest.ts), every method
+ *                forecasts h steps: the LSTM (trained once, on the points
+ *                before the first origin, in each candidate configuration),
+ *                exponential smoothing (ETS), Theta, the naive and seasonal
+ *                naive (refitted at each origin), and their combination
+ *   3. choose    the LSTM's configuration with the lowest backtest MASE
+ *   4. forecast  everything refitted on the whole series; the forecast is
+ *                the median of the LSTM, ETS and Theta (the M4 lesson:
+ *                combinations beat any one method), with conformal
+ *                intervals from the combination's backtest errors
+ *
+ * Every part's own forecast and backtest scores are kept, so a report can
+ * show what each contributes. A series too short for the LSTM is forecast
+ * by the statistical methods alone, and the reasons say so.
+ */
+import { fail, show } from '../errors.js';
+import { integerIn, optionsOf } from '../options.js';
+import { etsForecast } from '../stats/ets.js';
+import { thetaForecast } from '../stats/theta.js';
+import { adjust, chooseAdjustment, unadjust } from './adjust.js';
+import { backtest, rollingOrigins, score, type BacktestScores, type Origins } from './backtest.js';
+import { backtestCoverage, calibrate, errorsOf, intervalsAround, type Intervals, type Level } from './intervals.js';
+import { median, NeuralForecaster, type NeuralConfig, type Strategy } from './neural.js';
+
+/** The methods compared; 'combination' is the median of lstm, ets and theta (of ets and theta without the LSTM). */
+export type MethodName = 'combination' | 'lstm' | 'ets' | 'theta' | 'naive' | 'seasonalNaive';
+
+export interface AutoOptions {
+  /** Points to forecast, 1 … MAX_AUTO_HORIZON. */
+  horizon: number;
+  /** Season length in points (1: none). Default 1. */
+  period?: number;
+  /** LSTMs per ensemble (seeds 1 … n). Default 3. */
+  ensemble?: number;
+  /** Backtest origins. Default BACKTEST_ORIGINS. */
+  origins?: number;
+}
+
+export interface MethodResult {
+  /** Its forecast of the next h points from the whole series. */
+  forecast: number[];
+  backtest: BacktestScores;
+}
+
+export interface AutoForecast {
+  horizon: number;
+  period: number;
+  /** The headline forecast. */
+  forecast: number[];
+  intervals: Intervals;
+  /** The method the headline forecast is. */
+  method: MethodName;
+  methods: Partial<Record<MethodName, MethodResult>>;
+  /** Points known at each backtest origin. */
+  origins: number[];
+  /** How often the headline's intervals held on the backtest (each origin calibrated on the others). NaN with one origin. */
+  coverage: Record<Level, number>;
+  /** The LSTM's chosen configuration, null when the series was too short for it. */
+  neural: NeuralConfig | null;
+  /** What was decided and why, in words. */
+  reasons: string[];
+  /** Seconds spent, all included. */
+  seconds: number;
+}
+
+export const MAX_AUTO_HORIZON = 10_000;
+/** The fewest training windows the LSTM learns from; fewer and the statistical methods forecast alone. */
+export const MIN_LSTM_WINDOWS = 8;
+const MAX_ENSEMBLE = 25;
+const OPTION_NAMES = ['horizon', 'period', 'ensemble', 'origins'] as const;
+
+/** Forecast `horizon` points after `values` (finite numbers, oldest first; fill missing values first). */
+export async function autoForecast(values: ArrayLike<number>, options: AutoOptions): Promise<AutoForecast> {
+  const started = now();
+  const o = optionsOf(options, OPTION_NAMES, 'autoForecast');
+  const h = integerIn(o.horizon, 1, MAX_AUTO_HORIZON, 'autoForecast: horizon');
+  const m = o.period === undefined ? 1 : integerIn(o.period, 1, 100_000, 'autoForecast: period');
+  const ensemble = o.ensemble === undefined ? 3 : integerIn(o.ensemble, 1, MAX_ENSEMBLE, 'autoForecast: ensemble');
+  const originCount = o.origins === undefined ? undefined : integerIn(o.origins, 1, 100, 'autoForecast: origins');
+  const y = checkValues(values);
+  const n = y.length;
+  const reasons: string[] = [];
+
+  // the statistical methods need a few points; the LSTM needs windows (checked per configuration)
+  const statMin = Math.max(4, Math.min(2 * m, 24));
+  const origins = rollingOrigins(n, h, statMin, originCount);
+  reasons.push(`backtest: ${origins.origins.length} origin${origins.origins.length === 1 ? '' : 's'} ${origins.step} point${origins.step === 1 ? '' : 's'} apart, each forecasting ${h} points (the last from point ${origins.origins[origins.origins.length - 1]})`);
+  const actual = origins.origins.map((origin) => y.slice(origin, origin + h));
+
+  const methods: Partial<Record<MethodName, MethodResult>> = {};
+  const backtests: Partial<Record<MethodName, number[][]>> = {};
+  const run = (name: MethodName, from: (y: number[]) => number[]) => {
+    const bt = backtest(y, h, m, origins, (origin) => from(y.slice(0, origin)));
+    backtests[name] = bt.forecasts;
+    methods[name] = { forecast: from(y), backtest: bt.scores };
+  };
+  run('naive', (part) => new Array(h).fill(part[part.length - 1]));
+  if (m > 1 && origins.origins[0] >= m) run('seasonalNaive', (part) => Array.from({ length: h }, (_, k) => part[part.length - m + (k % m)]));
+  run('ets', (part) => etsForecast(part, h, m).mean);
+  run('theta', (part) => thetaForecast(part, h, m).mean);
+
+  const neural = await runNeural(y, h, m, origins, ensemble, reasons);
+  if (neural) {
+    backtests.lstm = neural.backtest;
+    methods.lstm = { forecast: neural.forecast, backtest: score(y, h, m, origins, neural.backtest) };
+  }
+
+  // the headline: the median of the members, step by step
+  const members: MethodName[] = neural ? ['lstm', 'ets', 'theta'] : ['ets', 'theta'];
+  const combine = (rows: number[][]) => rows[0].map((_, k) => median(rows.map((r) => r[k])));
+  const combinedBacktest = origins.origins.map((_, j) => combine(members.map((name) => backtests[name]![j])));
+  const combined = combine(members.map((name) => methods[name]!.forecast));
+  methods.combination = { forecast: combined, backtest: score(y, h, m, origins, combinedBacktest) };
+  reasons.push(`forecast: the median of ${members.join(', ')} at each step`);
+
+  const scale = { log: y.every((v) => v > 0) && combined.every((v) => v > 0) && combinedBacktest.every((f) => f.every((v) => v > 0)) };
+  const intervals = intervalsAround(combined, calibrate(errorsOf(combinedBacktest, actual, scale)), scale);
+  const coverage = backtestCoverage(combinedBacktest, actual, scale);
+  reasons.push(`intervals: conformal, from the ${origins.origins.length * h} backtest errors of the forecast${scale.log ? ' (as ratios: the series is positive)' : ''}`);
+
+  return { horizon: h, period: m, forecast: combined, intervals, method: 'combination', methods, origins: origins.origins, coverage, neural: neural?.config ?? null, reasons, seconds: (now() - started) / 1000 };
+}
+
+/**
+ * The LSTM part: each candidate configuration trained on the points before the first origin and
+ * backtested; the best (lowest MASE) retrained on the whole series. Null, with the reason, when the
+ * series has too few points before the first origin for MIN_LSTM_WINDOWS windows.
+ */
+async function runNeural(y: number[], h: number, m: number, origins: Origins, ensemble: number, reasons: string[]): Promise<{ config: NeuralConfig; forecast: number[]; backtest: number[][] } | null> {
+  const first = origins.origins[0];
+  const seeds = Array.from({ length: ensemble }, (_, i) => i + 1);
+  const candidates = candidateConfigs(y.length, h, m, seeds).filter((c) => windowsFrom(first, c, h) >= MIN_LSTM_WINDOWS);
+  if (candidates.length === 0) {
+    reasons.push(`no LSTM: ${first} points before the first backtest origin are too few for ${MIN_LSTM_WINDOWS} training windows; the statistical methods forecast alone`);
+    return null;
+  }
+  const adj0 = chooseAdjustment(y.slice(0, first), m);
+  const a0 = adjust(adj0, y);
+  let best: { config: NeuralConfig; backtest: number[][]; mase: number } | null = null;
+  const tried: string[] = [];
+  for (const config of candidates) {
+    const nf = await NeuralForecaster.train(a0.slice(0, first), h, config);
+    try {
+      const bt = backtest(y, h, m, origins, (origin) => nf.forecast(a0, origin).map((v, k) => unadjust(adj0, v, origin + k)));
+      tried.push(`${describeConfig(config)} MASE ${bt.scores.mase.toFixed(3)}`);
+      if (!best || bt.scores.mase < best.mase) best = { config, backtest: bt.forecasts, mase: bt.scores.mase };
+    } finally {
+      nf.dispose();
+    }
+  }
+  reasons.push(`LSTM: ${best!.config.strategy} with windows of ${best!.config.window}, chosen on the backtest (${tried.join('; ')})`);
+  const adj = chooseAdjustment(y, m);
+  reasons.push(...adj.reasons.map((r) => `LSTM input: ${r}`));
+  const a = adjust(adj, y);
+  const nf = await NeuralForecaster.train(a, h, best!.config);
+  try {
+    const forecast = nf.forecast(a).map((v, k) => unadjust(adj, v, y.length + k));
+    if (forecast.some((v) => !Number.isFinite(v))) fail(`the LSTM's forecast is not finite (${show(forecast.find((v) => !Number.isFinite(v)))}): the series' values are too large for the log transform`);
+    return { config: best!.config, forecast, backtest: best!.backtest };
+  } finally {
+    nf.dispose();
+  }
+}
+
+/** The configurations the backtest chooses from: the direct and the recursive strategy, windows of two seasons (at least h and 8). */
+function candidateConfigs(n: number, h: number, m: number, seeds: number[]): NeuralConfig[] {
+  const window = Math.max(8, h, Math.min(2 * m, 64));
+  const strategies: Strategy[] = ['direct', 'recursive'];
+  return strategies.map((strategy) => ({ window, units: 32, strategy, epochs: epochsFor(n - window), seeds }));
+}
+
+/** Enough passes for about 300 optimizer steps of 32 windows, between 20 and 200 passes. */
+function epochsFor(windows: number): number {
+  return Math.max(20, Math.min(200, Math.ceil((300 * 32) / Math.max(1, windows))));
+}
+
+function windowsFrom(points: number, c: NeuralConfig, h: number): number {
+  return points - c.window - (c.strategy === 'direct' ? h : 1) + 1;
+}
+
+export function describeConfig(c: NeuralConfig): string {
+  return `${c.strategy}, window ${c.window}, LSTM(${c.units}), ${c.epochs} epochs, ${c.seeds.length} seed${c.seeds.length === 1 ? '' : 's'}`;
+}
+
+function checkValues(values: ArrayLike<number>): number[] {
+  if (values === null || typeof values !== 'object' || typeof values.length !== 'number') fail(`autoForecast: the series must be an array of numbers, got ${show(values)}`);
+  const y = Array.from(values);
+  const bad = y.findIndex((v) => typeof v !== 'number' || !Number.isFinite(v));
+  if (bad >= 0) fail(`autoForecast: point ${bad + 1} is ${show(y[bad])}; every point must be a finite number (fill missing values first: fillMissing)`);
+  return y;
+}
+
+const now = (): number => (typeof performance !== 'undefined' ? performance.now() : Date.now());

@@ -1,0 +1,1 @@
+export * from './acf.js'; export * from './decompose.js'; export * from './ets.js'; export * from './theta.js';
