@@ -164,7 +164,7 @@ async function train(name) {
   drawLoss(losses, epochs, name);
 
   const future = f.forecast(HORIZON);
-  ui.forecast.innerHTML = inlineSvg(forecastChart(f, series, future, futureLabels(series.labels, HORIZON), { width: 1040, height: 460 }));
+  ui.forecast.innerHTML = inlineSvg(forecastChart(f, series, future, futureLabels(series.labels, HORIZON), undefined, { width: 1040, height: 460 }));
   drawScores(f);
   const g = gatePanels(f, series);
   ui.gates.innerHTML = g.svgs.map((svg) => `<div class="gate">${inlineSvg(svg)}</div>`).join('')

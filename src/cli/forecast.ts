@@ -14,6 +14,10 @@ import { init, backend } from '../backend/registry.js';
 import type { BackendName } from '../backend/kernels.js';
 import { DEFAULT_TRAINING, forecaster, type Forecaster, type ForecasterOptions, type Scores } from '../forecast/forecaster.js';
 import { DEFAULT_RECIPE, SEEDS_RECIPE } from '../forecast/recipe.js';
+import { autoForecast, MAX_AUTO_HORIZON, type AutoForecast } from '../forecast/auto.js';
+import { LEVELS } from '../forecast/intervals.js';
+import { choosePeriod, defaultHorizon } from '../forecast/period.js';
+import { backtestSummary, components, fmt, printBacktest, type BacktestSummary } from './auto-report.js';
 import { forecastChart } from '../forecast/charts.js';
 import { futureLabels } from '../timeseries/labels.js';
 import { choiceOption, cliFail, intOption, numberOption, parse, textOption, unitsOption, type OptionSpec, type OptionValues } from './args.js';
@@ -83,7 +87,8 @@ interface ForecastSettings {
   column?: string;
   dateColumn?: string;
   options: Omit<ForecasterOptions, 'onEpochEnd'> & { epochs: number; window: number };
-  horizon: number;
+  /** Given on the command line: the rest are chosen from the data. */
+  given: { period?: number; transform?: 'log' | 'none'; difference?: 'seasonal' | 'first' | 'none'; epochs: boolean; horizon?: number };
   backendName?: BackendName;
   out: string;
   json: boolean;
@@ -95,42 +100,83 @@ export async function forecastCommand(argv: string[]): Promise<void> {
   if (a.help) return void process.stdout.write(FORECAST_HELP);
   const s = forecastSettings(a);
   const series = loadSeries(s.csv, s.column, s.dateColumn);
+  const period = s.given.period !== undefined ? { period: s.given.period, reason: 'given with --period' } : choosePeriod(series.values, series.labels);
+  const horizon = s.given.horizon ?? defaultHorizon(period.period);
   checkWindowValues(series.values.length, s.options.window);
-  const futureAt = futureLabels(series.labels, s.horizon);
+  const futureAt = futureLabels(series.labels, horizon);
   const outDir = checkOutputFolder(s.out);
   await init(s.backendName ? { backend: s.backendName } : {});
   const log = (line = '') => { if (!s.json) process.stdout.write(line + '\n'); };
 
-  log(`lstm-wasm forecast — ${printable(series.source)}, column "${printable(series.name)}": ${series.values.length} points, ${printable(series.labels[0])} … ${printable(series.labels[series.labels.length - 1])}`);
-  const f = await train(series, s);
+  const missing = series.missing ? ` (${series.missing} missing value${series.missing === 1 ? '' : 's'} filled by linear interpolation)` : '';
+  log(`lstm-wasm forecast — ${printable(series.source)}, column "${printable(series.name)}": ${series.values.length} points, ${printable(series.labels[0])} … ${printable(series.labels[series.labels.length - 1])}${missing}`);
+  log(`Period ${period.period} (${period.reason}); forecasting ${horizon} point${horizon === 1 ? '' : 's'} ahead`);
+  const auto = horizon > 0 ? await automatic(series, horizon, period.period, s.quiet) : null;
+  if (horizon > 0 && !auto) log('The forecast below is the one-step LSTM fed back: no backtest, no intervals (see the warning).');
+  const f = await train(series, s, oneStepOptions(s, period.period, auto, series.values.length));
   try {
     printWarnings(f.warnings);
-    const future = f.forecast(s.horizon);
-    const summary = buildSummary(f, series, future, futureAt, s.horizon, outDir);
+    const future = auto ? auto.forecast : f.forecast(horizon);
+    const summary = buildSummary(f, series, future, futureAt, horizon, outDir, auto, period);
     checkFinite(summary, adviceFor);
-    writeFilesAtomically(outDir, outputFiles(f, series, future, futureAt, summary));
+    writeFilesAtomically(outDir, outputFiles(f, series, future, futureAt, summary, auto));
     if (s.json) process.stdout.write(JSON.stringify(summary, null, 1) + '\n');
-    else printReport(summary, f, series, log);
+    else printReport(summary, f, series, log, auto);
   } finally {
     f.dispose();
   }
 }
 
-/** The forecaster, trained with a progress bar on stderr (ended even when training fails, so an error starts its own line). */
-async function train(series: LoadedSeries, s: ForecastSettings): Promise<Forecaster> {
-  const progress = new Progress(s.options.epochs, process.stderr, s.quiet);
+/** The automatic forecast and its backtest; a series too short to backtest at this horizon falls back to the one-step LSTM, fed back. */
+async function automatic(series: LoadedSeries, horizon: number, period: number, quiet: boolean): Promise<AutoForecast | null> {
+  if (horizon > MAX_AUTO_HORIZON) {
+    printWarnings([`a horizon of ${horizon} is past the ${MAX_AUTO_HORIZON} points the backtested forecast makes; the forecast is the one-step LSTM's, each step fed back, without a backtest or intervals`]);
+    return null;
+  }
+  if (!quiet) process.stderr.write('backtesting the LSTM, exponential smoothing and Theta …\n');
   try {
-    return await forecaster(series.values, { ...s.options, onEpochEnd: (e, logs) => progress.update(e, logs) });
+    return await autoForecast(series.values, { horizon, period });
+  } catch (e) {
+    if (e instanceof Error && e.message.startsWith('too short to backtest')) {
+      printWarnings([`${e.message}; the forecast is the one-step LSTM's, each step fed back, without a backtest or intervals`]);
+      return null;
+    }
+    throw e;
+  }
+}
+
+/**
+ * The one-step model's options: what the command line gave, the rest from the data as the automatic
+ * forecast chose them (log or not, the period, seasonal or first differences), and its epochs capped so a
+ * long series does not take minutes (about 20,000 window passes) unless --epochs says otherwise.
+ */
+function oneStepOptions(s: ForecastSettings, period: number, auto: AutoForecast | null, points: number): ForecastSettings['options'] {
+  const adj = auto?.adjustment;
+  const transform = s.given.transform ?? (adj ? (adj.log ? 'log' : 'none') : s.options.transform);
+  const difference = s.given.difference ?? (adj ? (adj.seasonal.length ? 'seasonal' : 'first') : s.options.difference);
+  const windows = Math.max(1, points - s.options.window);
+  const epochs = s.given.epochs ? s.options.epochs : Math.min(s.options.epochs, Math.max(5, Math.ceil(ONE_STEP_WINDOW_PASSES / windows)));
+  return { ...s.options, transform, difference, period, epochs };
+}
+
+/** About this many window passes train the one-step model when --epochs is not given (the airline: 100 epochs of ~100 windows). */
+const ONE_STEP_WINDOW_PASSES = 20_000;
+
+/** The forecaster, trained with a progress bar on stderr (ended even when training fails, so an error starts its own line). */
+async function train(series: LoadedSeries, s: ForecastSettings, options: ForecastSettings['options']): Promise<Forecaster> {
+  const progress = new Progress(options.epochs, process.stderr, s.quiet);
+  try {
+    return await forecaster(series.values, { ...options, onEpochEnd: (e, logs) => progress.update(e, logs) });
   } finally {
     progress.finish();
   }
 }
 
 /** Everything forecast writes, in the order the files replace the old ones: the plot, the model pair (weights first), the summary. */
-function outputFiles(f: Forecaster, series: LoadedSeries, future: number[], futureAt: string[], summary: Summary): OutputFile[] {
+function outputFiles(f: Forecaster, series: LoadedSeries, future: number[], futureAt: string[], summary: Summary, auto: AutoForecast | null): OutputFile[] {
   const info = { name: series.name, source: series.source, points: series.values.length, lastLabel: series.labels[series.labels.length - 1] };
   return [
-    { name: 'forecast.svg', data: forecastChart(f, series, future, futureAt) },
+    { name: 'forecast.svg', data: forecastChart(f, series, future, futureAt, auto?.intervals) },
     ...forecasterFiles(f.model, f.recipe, info),
     { name: 'summary.json', data: JSON.stringify(summary, null, 1) + '\n' },
   ];
@@ -160,7 +206,13 @@ function forecastSettings(a: OptionValues): ForecastSettings {
       seed: intOption(a.seed, 'seed', train.seed, { min: 0, max: LIMITS.seed }),
       test: testOption(a.test),
     },
-    horizon: intOption(a.horizon, 'horizon', 12, { min: 0, max: LIMITS.horizon }),
+    given: {
+      period: a.period === undefined ? (seeds ? SEEDS_RECIPE.period : undefined) : intOption(a.period, 'period', 1, { min: 1, max: LIMITS.period }),
+      transform: a.transform === undefined ? (seeds ? SEEDS_RECIPE.transform : undefined) : choiceOption(a.transform, 'transform', ['log', 'none'] as const, 'log'),
+      difference: a.difference === undefined ? (seeds ? SEEDS_RECIPE.difference : undefined) : choiceOption(a.difference, 'difference', ['seasonal', 'first', 'none'] as const, 'seasonal'),
+      epochs: a.epochs !== undefined || seeds,
+      horizon: a.horizon === undefined ? undefined : intOption(a.horizon, 'horizon', 12, { min: 0, max: LIMITS.horizon }),
+    },
     backendName,
     out: textOption(a.out, 'out') ?? 'out',
     json: a.json === true,
@@ -196,6 +248,16 @@ interface BaselineNotComputed {
 }
 
 interface Summary {
+  /** The season length and where it came from (the dates, the autocorrelation, --period). */
+  period: { value: number; reason: string };
+  /** Missing values filled by linear interpolation before anything else. */
+  missing: number;
+  /** The headline: every method h steps ahead from past origins (absent with --horizon 0, or a horizon too long to backtest). */
+  backtest?: BacktestSummary;
+  /** What the automatic forecast chose, and why. */
+  choices?: string[];
+  /** Each method's own forecast of the next h points. */
+  components?: Record<string, number[]>;
   data: { source: string; column: string; points: number; first: string; last: string; trainPoints: number; testPoints: number; trainWindows: number; testFrom: string };
   config: Record<string, unknown>;
   model: { layers: string; parameters: number; backend: string };
@@ -211,7 +273,7 @@ interface Summary {
     ties: string[];
     predictions: { label: string; truth: number; prediction: number }[];
   };
-  forecast: { label: string; value: number }[];
+  forecast: { label: string; value: number; intervals?: Record<string, [number, number]> }[];
   files: { plot: string; model: string; weights: string; summary: string };
 }
 
@@ -223,7 +285,7 @@ function reported(s: Scores): ReportedScores {
 
 type ReportedScores = Omit<Scores, 'mape'> & { mape?: number };
 
-function buildSummary(f: Forecaster, series: LoadedSeries, future: number[], futureAt: string[], horizon: number, outDir: string): Summary {
+function buildSummary(f: Forecaster, series: LoadedSeries, future: number[], futureAt: string[], horizon: number, outDir: string, auto: AutoForecast | null, chosen: { period: number; reason: string }): Summary {
   const e = f.evaluation, labels = series.labels, period = f.recipe.recipe.period;
   const names = { persistence: 'persistence (last value)', seasonalNaive: `seasonal naive (${period} before)`, seasonalNaiveTrend: 'seasonal naive + last year-on-year change' };
   const baselines: Record<string, ReportedScores> = {};
@@ -243,6 +305,9 @@ function buildSummary(f: Forecaster, series: LoadedSeries, future: number[], fut
     else if (e.rmse < scores.rmse) beats.push(name);
   }
   return {
+    period: { value: chosen.period, reason: chosen.reason },
+    missing: series.missing ?? 0,
+    ...(auto && { backtest: backtestSummary(auto, labels), choices: auto.reasons, components: components(auto) }),
     data: { source: series.source, column: series.name, points: f.sizes.points, first: labels[0], last: labels[labels.length - 1], trainPoints: f.sizes.trainPoints, testPoints: f.sizes.testPoints, trainWindows: f.sizes.trainWindows, testFrom: labels[f.sizes.trainPoints] },
     config: { ...f.recipe.recipe, ...f.options, horizon },
     model: { layers: describeModel(f), parameters: f.model.countParams(), backend: backend() },
@@ -253,7 +318,7 @@ function buildSummary(f: Forecaster, series: LoadedSeries, future: number[], fut
       baselines, baselinesNotComputed: notComputed, beats, ties,
       predictions: e.targets.map((t, i) => ({ label: labels[t], truth: e.truth[i], prediction: e.predictions[i] })),
     },
-    forecast: future.map((v, k) => ({ label: futureAt[k], value: v })),
+    forecast: future.map((v, k) => ({ label: futureAt[k], value: v, ...(auto && { intervals: Object.fromEntries(LEVELS.map((l) => [String(l), auto.intervals[l][k]])) }) })),
     files: { plot: join(outDir, 'forecast.svg'), model: join(outDir, MODEL_FILE), weights: join(outDir, WEIGHTS_FILE), summary: join(outDir, 'summary.json') },
   };
 }
@@ -262,9 +327,14 @@ function describeModel(f: Forecaster): string {
   return f.options.layers.map((u, i) => `LSTM(${u}${i < f.options.layers.length - 1 ? ', all steps' : ''})`).join(' → ') + ' → Dense(1)';
 }
 
-function printReport(s: Summary, f: Forecaster, series: LoadedSeries, log: (s?: string) => void): void {
+function printReport(s: Summary, f: Forecaster, series: LoadedSeries, log: (s?: string) => void, auto: AutoForecast | null): void {
   const o = f.options;
   const p = printable;
+  if (auto && s.backtest) {
+    printBacktest(s.backtest, auto, log);
+    log('');
+    log('The one-step model (saved as the model files; `predict` and `explain` use it):');
+  }
   log(`Recipe: ${f.recipe.describe()}`);
   log(`Model: ${s.model.layers}, ${n(s.model.parameters)} parameters, backend ${s.model.backend}`);
   log(`Split: train ${p(s.data.first)} … ${p(series.labels[s.data.trainPoints - 1])} (${s.data.trainPoints} points, ${s.data.trainWindows} windows), test ${p(s.data.testFrom)} … ${p(s.data.last)} (${s.data.testPoints} points), in time order`);
@@ -284,7 +354,7 @@ function printReport(s: Summary, f: Forecaster, series: LoadedSeries, log: (s?: 
   else if (s.test.beats.length === 0) log(`The LSTM beats none of the baselines: it forecasts worse than repeating past values (best: ${best[0]}, ${best[1].rmse.toFixed(1)}).${s.training.epochs < 50 ? ' It looks under-trained: try more --epochs.' : ''}`);
   else log(`The LSTM beats ${s.test.beats.join(' and ')}, but not ${all.filter((x) => !s.test.beats.includes(x)).join(' or ')}.`);
   log('');
-  if (s.forecast.length) log(`Next ${s.forecast.length}: ${s.forecast.map((q) => `${p(q.label)} ${q.value.toFixed(0)}`).join(', ')}`);
+  if (s.forecast.length) log(`Next ${s.forecast.length}${auto ? ' (95% interval)' : ''}: ${s.forecast.map((q) => `${p(q.label)} ${fmt(q.value)}${q.intervals ? ` [${fmt(q.intervals['95'][0])}, ${fmt(q.intervals['95'][1])}]` : ''}`).join(', ')}`);
   log(`Wrote ${s.files.plot} (the plot), ${s.files.model} + ${s.files.weights} (the model), ${s.files.summary}`);
   log(`Next: open the plot; \`lstm-wasm explain\` draws what the LSTM's gates did; \`lstm-wasm forecast --help\` for the options.`);
 }

@@ -22,7 +22,7 @@ import { fail, show } from '../errors.js';
 import { integerIn, optionsOf } from '../options.js';
 import { etsForecast } from '../stats/ets.js';
 import { thetaForecast } from '../stats/theta.js';
-import { adjust, chooseAdjustment, unadjust } from './adjust.js';
+import { adjust, chooseAdjustment, unadjust, type Adjustment } from './adjust.js';
 import { backtest, rollingOrigins, score, type BacktestScores, type Origins } from './backtest.js';
 import { backtestCoverage, calibrate, errorsOf, intervalsAround, type Intervals, type Level } from './intervals.js';
 import { median, NeuralForecaster, type NeuralConfig, type Strategy } from './neural.js';
@@ -62,6 +62,10 @@ export interface AutoForecast {
   coverage: Record<Level, number>;
   /** The LSTM's chosen configuration, null when the series was too short for it. */
   neural: NeuralConfig | null;
+  /** The exponential smoothing model chosen on the whole series, e.g. 'ETS(A,Ad,N)'. */
+  etsMethod: string;
+  /** The transform and seasonal adjustment chosen on the whole series (the LSTM's input). */
+  adjustment: Adjustment;
   /** What was decided and why, in words. */
   reasons: string[];
   /** Seconds spent, all included. */
@@ -101,10 +105,16 @@ export async function autoForecast(values: ArrayLike<number>, options: AutoOptio
   };
   run('naive', (part) => new Array(h).fill(part[part.length - 1]));
   if (m > 1 && origins.origins[0] >= m) run('seasonalNaive', (part) => Array.from({ length: h }, (_, k) => part[part.length - m + (k % m)]));
-  run('ets', (part) => etsForecast(part, h, m).mean);
+  let etsMethod = '';
+  run('ets', (part) => {
+    const fit = etsForecast(part, h, m);
+    if (part.length === n) etsMethod = fit.method; // the model chosen on the whole series
+    return fit.mean;
+  });
   run('theta', (part) => thetaForecast(part, h, m).mean);
 
-  const neural = await runNeural(y, h, m, origins, ensemble, reasons);
+  const adjustment = chooseAdjustment(y, m);
+  const neural = await runNeural(y, h, m, origins, ensemble, adjustment, reasons);
   if (neural) {
     backtests.lstm = neural.backtest;
     methods.lstm = { forecast: neural.forecast, backtest: score(y, h, m, origins, neural.backtest) };
@@ -123,7 +133,7 @@ export async function autoForecast(values: ArrayLike<number>, options: AutoOptio
   const coverage = backtestCoverage(combinedBacktest, actual, scale);
   reasons.push(`intervals: conformal, from the ${origins.origins.length * h} backtest errors of the forecast${scale.log ? ' (as ratios: the series is positive)' : ''}`);
 
-  return { horizon: h, period: m, forecast: combined, intervals, method: 'combination', methods, origins: origins.origins, coverage, neural: neural?.config ?? null, reasons, seconds: (now() - started) / 1000 };
+  return { horizon: h, period: m, forecast: combined, intervals, method: 'combination', methods, origins: origins.origins, coverage, neural: neural?.config ?? null, etsMethod, adjustment, reasons, seconds: (now() - started) / 1000 };
 }
 
 /**
@@ -131,7 +141,7 @@ export async function autoForecast(values: ArrayLike<number>, options: AutoOptio
  * backtested; the best (lowest MASE) retrained on the whole series. Null, with the reason, when the
  * series has too few points before the first origin for MIN_LSTM_WINDOWS windows.
  */
-async function runNeural(y: number[], h: number, m: number, origins: Origins, ensemble: number, reasons: string[]): Promise<{ config: NeuralConfig; forecast: number[]; backtest: number[][] } | null> {
+async function runNeural(y: number[], h: number, m: number, origins: Origins, ensemble: number, adj: Adjustment, reasons: string[]): Promise<{ config: NeuralConfig; forecast: number[]; backtest: number[][] } | null> {
   const first = origins.origins[0];
   const seeds = Array.from({ length: ensemble }, (_, i) => i + 1);
   const candidates = candidateConfigs(y.length, h, m, seeds).filter((c) => windowsFrom(first, c, h) >= MIN_LSTM_WINDOWS);
@@ -154,7 +164,6 @@ async function runNeural(y: number[], h: number, m: number, origins: Origins, en
     }
   }
   reasons.push(`LSTM: ${best!.config.strategy} with windows of ${best!.config.window}, chosen on the backtest (${tried.join('; ')})`);
-  const adj = chooseAdjustment(y, m);
   reasons.push(...adj.reasons.map((r) => `LSTM input: ${r}`));
   const a = adjust(adj, y);
   const nf = await NeuralForecaster.train(a, h, best!.config);

@@ -12,6 +12,7 @@ import { lineChart } from '../plot/line-chart.js';
 import type { HeatmapPanel } from '../plot/heatmap.js';
 import type { Forecaster } from './forecaster.js';
 import type { FittedRecipe } from './recipe.js';
+import type { Intervals } from './intervals.js';
 
 /** A series with a label per point and a name (its unit on the y axis). */
 export interface LabelledSeries {
@@ -20,8 +21,8 @@ export interface LabelledSeries {
   name: string;
 }
 
-/** The forecast chart as a standalone SVG. */
-export function forecastChart(f: Forecaster, series: LabelledSeries, future: number[], futureAt: string[], size: { width?: number; height?: number } = {}): string {
+/** The forecast chart as a standalone SVG; `intervals` (of the future points) are drawn as shaded bands. */
+export function forecastChart(f: Forecaster, series: LabelledSeries, future: number[], futureAt: string[], intervals?: Intervals, size: { width?: number; height?: number } = {}): string {
   const N = series.values.length, x = [...series.labels, ...futureAt];
   const at = (pairs: [number, number][], len: number) => {
     const v: (number | null)[] = new Array(len).fill(null);
@@ -41,6 +42,12 @@ export function forecastChart(f: Forecaster, series: LabelledSeries, future: num
       { name: 'test: LSTM, one step ahead', values: at(e.targets.map((t, i) => [t, e.predictions[i]]), x.length), dashed: true },
       { name: `forecast: next ${future.length}`, values: at([[N - 1, series.values[N - 1]], ...future.map((v, k) => [N + k, v] as [number, number])], x.length), dashed: true },
     ],
+    bands: intervals ? ([95, 80] as const).map((level) => ({
+      name: `${level}% interval`,
+      low: at(intervals[level].map(([lo], k) => [N + k, lo] as [number, number]), x.length),
+      high: at(intervals[level].map(([, hi], k) => [N + k, hi] as [number, number]), x.length),
+      color: level === 95 ? '#56B4E9' : '#0072B2',
+    })) : [],
     markX: [{ at: f.sizes.trainPoints - 0.5, label: 'train | test' }, ...(future.length ? [{ at: N - 0.5, label: 'forecast →' }] : [])],
     ...size,
   });

@@ -33,6 +33,19 @@ export interface LineChartOptions {
    * Positions that are not finite or lie beyond ±1e15 are left out.
    */
   markX?: { at: number; label: string }[];
+  /**
+   * Shaded bands between low[i] and high[i] (prediction intervals), drawn under the lines and
+   * listed in the legend. A position where either bound is missing or not finite breaks the band.
+   */
+  bands?: LineBand[];
+}
+
+export interface LineBand {
+  name: string;
+  low: (number | null)[];
+  high: (number | null)[];
+  /** Any CSS colour; drawn at 20% opacity. Default grey-blue. */
+  color?: string;
 }
 
 /** Okabe & Ito's palette, distinguishable with every common colour-vision deficiency. */
@@ -158,18 +171,25 @@ export function lineChart(options: LineChartOptions): string {
     color: safeColor(s?.color, SERIES_COLORS[i % SERIES_COLORS.length]),
     dashed: Boolean(s?.dashed),
   }));
+  const bands = (Array.isArray(options.bands) ? options.bands : []).map((b, i) => ({
+    name: String(b?.name ?? `band ${i + 1}`),
+    low: Array.from(Array.isArray(b?.low) ? b.low : [], finite),
+    high: Array.from(Array.isArray(b?.high) ? b.high : [], finite),
+    color: safeColor(b?.color, '#56B4E9'),
+  }));
   const marks = (Array.isArray(options.markX) ? options.markX : [])
     .filter((m) => finite(m?.at) !== null && Math.abs(m.at) <= MAX_MARK_POSITION)
     .map((m) => ({ at: m.at, label: String(m.label ?? '') }));
 
   // Positions 0 … n-1: as many as the longest of x and the series.
-  const n = Math.max(rawX.length, maxOf(series.map((s) => s.values.length), 0));
+  const n = Math.max(rawX.length, maxOf(series.map((s) => s.values.length), 0), maxOf(bands.map((b) => Math.min(b.low.length, b.high.length)), 0));
   const labels = Array.from({ length: n }, (_, i) => (i < rawX.length ? labelText(rawX[i]) : ''));
 
   // ---- y domain --------------------------------------------------------------
   let yMin = Infinity;
   let yMax = -Infinity;
   for (const s of series) for (const v of s.values) if (v !== null) { yMin = Math.min(yMin, v); yMax = Math.max(yMax, v); }
+  for (const b of bands) for (const v of [...b.low, ...b.high]) if (v !== null) { yMin = Math.min(yMin, v); yMax = Math.max(yMax, v); }
   const hasData = yMin <= yMax;
   if (!hasData) { yMin = 0; yMax = 1; }
 
@@ -180,11 +200,11 @@ export function lineChart(options: LineChartOptions): string {
   const titleTop = 12;
   y = titleTop + titleLines.length * (TITLE_SIZE + 6);
 
-  const legendWidths = series.map((s) => 30 + 6 + textWidth(s.name, LEGEND_SIZE));
+  const legendWidths = [...series, ...bands].map((s) => 30 + 6 + textWidth(s.name, LEGEND_SIZE));
   const legend = flowRows(legendWidths, W - 64, 22);
   const legendTop = y + 8;
   const legendRowH = LEGEND_SIZE + 8;
-  if (series.length > 0) y = legendTop + legend.rowWidths.length * legendRowH;
+  if (series.length + bands.length > 0) y = legendTop + legend.rowWidths.length * legendRowH;
 
   const markBandTop = y + 6;
   const markRowH = MARK_SIZE + 5;
@@ -281,6 +301,26 @@ export function lineChart(options: LineChartOptions): string {
     out.push('</g>\n');
   }
 
+  // bands: one polygon per run of positions where both bounds are known (low edge forward, high edge back)
+  for (const b of bands) {
+    out.push(`<g class="band" data-name="${escapeXml(b.name)}" fill="${escapeXml(b.color)}" fill-opacity="0.2" stroke="none">\n`);
+    let run: number[] = [];
+    const flush = () => {
+      if (run.length > 1) {
+        const edge = [...run.map((i) => `${px(xPos(i))},${px(yPos(b.low[i]!))}`), ...run.reverse().map((i) => `${px(xPos(i))},${px(yPos(b.high[i]!))}`)];
+        out.push(`<polygon points="${edge.join(' ')}"/>\n`);
+      }
+      run = [];
+    };
+    const len = Math.min(b.low.length, b.high.length);
+    for (let i = 0; i < len; i++) {
+      if (b.low[i] === null || b.high[i] === null) flush();
+      else run.push(i);
+    }
+    flush();
+    out.push('</g>\n');
+  }
+
   // series: one polyline per run of consecutive finite values; lone points as dots
   for (const s of series) {
     out.push(`<g class="series" data-name="${escapeXml(s.name)}" fill="none" stroke="${escapeXml(s.color)}" stroke-width="2" stroke-linejoin="round" stroke-linecap="round"${s.dashed ? ` stroke-dasharray="${DASH}"` : ''}>\n`);
@@ -306,7 +346,7 @@ export function lineChart(options: LineChartOptions): string {
   }
 
   // legend, centred under the title
-  if (series.length) {
+  if (series.length + bands.length) {
     out.push(`<g class="legend" font-size="${LEGEND_SIZE}" fill="#222222">\n`);
     series.forEach((s, i) => {
       const [lx, row] = legend.pos[i];
@@ -315,6 +355,13 @@ export function lineChart(options: LineChartOptions): string {
       const ly = legendTop + row * legendRowH + LEGEND_SIZE / 2 + 2;
       out.push(`<g class="legend-item"><line x1="${px(x0)}" x2="${px(x0 + 30)}" y1="${px(ly)}" y2="${px(ly)}" stroke="${escapeXml(s.color)}" stroke-width="2.5"${s.dashed ? ` stroke-dasharray="${DASH}"` : ''}/>`
         + `<text x="${px(x0 + 36)}" y="${px(ly + LEGEND_SIZE * 0.35)}">${escapeXml(s.name)}</text></g>\n`);
+    });
+    bands.forEach((b, k) => {
+      const [lx, row] = legend.pos[series.length + k];
+      const x0 = (W - legend.rowWidths[row]) / 2 + lx;
+      const ly = legendTop + row * legendRowH + LEGEND_SIZE / 2 + 2;
+      out.push(`<g class="legend-item"><rect x="${px(x0)}" y="${px(ly - 6)}" width="30" height="12" fill="${escapeXml(b.color)}" fill-opacity="0.35"/>`
+        + `<text x="${px(x0 + 36)}" y="${px(ly + LEGEND_SIZE * 0.35)}">${escapeXml(b.name)}</text></g>\n`);
     });
     out.push('</g>\n');
   }
