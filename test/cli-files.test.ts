@@ -10,8 +10,12 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CLI, expectUserError, isRoot, NOBODY, run, snapshot } from './cli-run.js';
+import { throwsLW } from './helpers.js';
+import { loadSeries } from '../src/cli/files.js';
+import { CliError } from '../src/cli/args.js';
 
 /** A folder the unprivileged user can enter too (mkdtemp makes it private). */
 function openTempDir(prefix: string): string {
@@ -242,5 +246,90 @@ describe('input files that are not what they should be', () => {
     const latin1 = Buffer.from(monthlyCsv(Array.from({ length: 40 }, (_, i) => 100 + i)).replace('value', 'caf\u00e9'), 'latin1');
     writeFileSync(join(dir, 'latin1.csv'), latin1);
     expectUserError(run(['forecast', '--csv', 'latin1.csv', '--epochs', '1'], dir), /latin1\.csv is not UTF-8 text/);
+  });
+});
+
+describe('loadSeries: the series the CLI reads, gaps filled', () => {
+  const suite = (file: string) => fileURLToPath(new URL(`./data/forecast-dev/${file}`, import.meta.url));
+  let dir: string;
+  beforeAll(() => { dir = openTempDir('lstm-wasm-load-'); });
+
+  it('presidents.train.csv: quarters as labels, the missing values counted and filled (the first takes the second, 87)', () => {
+    const text = readFileSync(suite('presidents.train.csv'), 'utf8');
+    const emptyAt = text.trim().split('\n').slice(1).flatMap((line, i) => (line.split(',')[1] === '' ? [i] : []));
+    const s = loadSeries(suite('presidents.train.csv'));
+    expect(s.name).toBe('value');
+    expect(s.labels.slice(0, 2)).toEqual(['1945-Q1', '1945-Q2']);
+    expect(s.missing).toBe(emptyAt.length);
+    expect(s.missingAt).toEqual(emptyAt);
+    expect(s.missingAt[0]).toBe(0);
+    expect(s.values[0]).toBe(87);
+    expect(s.values.every(Number.isFinite)).toBe(true);
+    expect(s.covariates).toEqual([]);
+  });
+
+  it('gold.train.csv: missing equals the empty cells of the file (a plain line split)', () => {
+    const text = readFileSync(suite('gold.train.csv'), 'utf8');
+    const empty = text.trim().split(/\r?\n/).slice(1).filter((line) => line.split(',')[1].trim() === '').length;
+    const s = loadSeries(suite('gold.train.csv'));
+    expect(empty).toBeGreaterThan(0);
+    expect(s.missing).toBe(empty);
+    expect(s.missingAt).toHaveLength(empty);
+    expect(s.values.every(Number.isFinite)).toBe(true);
+  });
+
+  it('the embedded airline file, no column given: passengers, nothing missing', () => {
+    const s = loadSeries(undefined);
+    expect([s.name, s.values.length, s.labels[0], s.missing, s.missingAt]).toEqual(['passengers', 144, '1949-01', 0, []]);
+    expect(s.source).toMatch(/international-airline-passengers\.csv \(embedded\)/);
+  });
+
+  it('seatbelts_front.train.csv: the value column by its name; covariates by name or index, filled', () => {
+    const s = loadSeries(suite('seatbelts_front.train.csv'), undefined, undefined, ['kms', '3', 'law']);
+    expect(s.name).toBe('value');
+    expect(s.values[0]).toBe(867);
+    expect(s.covariates.map((c) => [c.name, c.values.length, c.values[0], c.missing])).toEqual([
+      ['kms', 174, 9059, 0], ['PetrolPrice', 174, 0.102971811805368, 0], ['law', 174, 0, 0],
+    ]);
+    const b = loadSeries(suite('BJsales.train.csv')); // date,value,lead: "lead", the last column, was taken before
+    expect([b.name, b.values[0]]).toEqual(['value', 200.1]);
+  });
+
+  it('covariates with gaps are filled the same way', () => {
+    writeFileSync(join(dir, 'cov.csv'), 'month,value,price\n2020-01,1,\n2020-02,2,4\n2020-03,NA,NA\n2020-04,4,8\n');
+    const s = loadSeries(join(dir, 'cov.csv'), undefined, undefined, ['price']);
+    expect(s.values).toEqual([1, 2, 3, 4]);
+    expect([s.missing, s.missingAt]).toEqual([1, [2]]);
+    expect(s.covariates).toEqual([{ name: 'price', values: [4, 4, 6, 8], missing: 2 }]);
+  });
+
+  it('errors: too few known values to fill, naming the file and the column', () => {
+    writeFileSync(join(dir, 'gappy.csv'), 'month,value,price\n2020-01,1,\n2020-02,,5\n2020-03,,\n');
+    const e = throwsLW(() => loadSeries(join(dir, 'gappy.csv')), /gappy\.csv: column "value": only 1 of its 3 values is known — at least 2 known values are needed/);
+    expect(e).toBeInstanceOf(CliError);
+    writeFileSync(join(dir, 'empty-cov.csv'), 'month,value,price\n2020-01,1,\n2020-02,2,NA\n');
+    throwsLW(() => loadSeries(join(dir, 'empty-cov.csv'), 'value', undefined, ['price']), /empty-cov\.csv: column "price": every value is missing/);
+    throwsLW(() => loadSeries(join(dir, 'empty-cov.csv'), undefined, undefined, ['nope']), /no column named "nope" — the columns are 0: "month", 1: "value", 2: "price"/);
+  });
+});
+
+describe('the CLI on files with gaps and several columns', () => {
+  let dir: string;
+  beforeAll(() => { dir = openTempDir('lstm-wasm-gaps-'); });
+
+  it('forecasts presidents.train.csv (missing values, quarters): labels continue at 1973-Q1', () => {
+    const csv = fileURLToPath(new URL('./data/forecast-dev/presidents.train.csv', import.meta.url));
+    const r = run(['forecast', '--csv', csv, '--epochs', '2', '--layers', '4', '--json', '--out', 'out'], dir);
+    expect(r.code, r.stderr).toBe(0);
+    const summary = JSON.parse(readFileSync(join(dir, 'out', 'summary.json'), 'utf8'));
+    expect(JSON.stringify(summary)).toContain('1973-Q1');
+  });
+
+  it('several numeric columns, none named value/y/target and no --column: an error naming them and --column', () => {
+    const rows = Array.from({ length: 48 }, (_, i) => `${2000 + Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')},${100 + i},${10 + ((i * 7) % 13)}`);
+    writeFileSync(join(dir, 'two.csv'), `month,a,b\n${rows.join('\n')}\n`);
+    expectUserError(run(['forecast', '--csv', 'two.csv', '--epochs', '1'], dir), /two\.csv: 2 numeric columns besides the date column "month" \("a", "b"\) and none is named value, y or target — .*--column NAME/);
+    const r = run(['forecast', '--csv', 'two.csv', '--column', 'b', '--epochs', '1', '--layers', '4', '--quiet', '--out', 'out-b'], dir);
+    expect(r.code, r.stderr).toBe(0);
   });
 });

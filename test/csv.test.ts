@@ -240,6 +240,125 @@ describe('parseCsvSeries: other ways a file could mislead it', () => {
   });
 });
 
+const SUITE = new URL('./data/forecast-dev/', import.meta.url);
+const suiteText = (file: string) => readFileSync(new URL(file, SUITE), 'utf8');
+
+describe('parseCsvSeries: missing values are NaN', () => {
+  it('an empty cell, NA, NaN, null — any case, spaces around, quoted or not — reads as NaN', () => {
+    const s = parseCsvSeries('t,v\na,1\nb,\nc,NA\nd, na \ne,NaN\nf,nan\ng,NULL\nh," Null "\ni,""\nj,2\n');
+    expect(s.values).toEqual([1, NaN, NaN, NaN, NaN, NaN, NaN, NaN, NaN, 2]);
+    expect(s.values.filter(Number.isNaN)).toHaveLength(8);
+  });
+
+  it('other text is still an error naming the row and the column; look-alike missing markers get a hint', () => {
+    for (const word of ['n/a', 'N/A', 'none', '-', '?', '.', '#N/A', 'missing', 'nil']) {
+      throwsLine(() => parseCsvSeries(`t,v\na,1\nb,${word}\n`), new RegExp(`row 3, column "v": "${word.replace(/[?.\/#-]/g, '\\$&')}" is not a number — if the value is missing, leave the cell empty or write NA`));
+    }
+    throwsLine(() => parseCsvSeries('t,v\na,1\nb,NAN1\n'), /row 3, column "v": "NAN1" is not a number — fix the value/);
+    throwsLine(() => parseCsvSeries('t,v\na,1\nb,NA NA\n'), /row 3, column "v": "NA NA" is not a number/);
+  });
+
+  it('presidents.train.csv: its first value is missing (1945-Q1), as are the others its file leaves empty', () => {
+    const text = suiteText('presidents.train.csv');
+    const s = parseCsvSeries(text);
+    expect(s.name).toBe('value');
+    expect(s.dates![0]).toBe('1945-Q1');
+    expect(s.values[0]).toBeNaN();
+    expect(s.values[1]).toBe(87);
+    // counted independently: lines whose value field is empty
+    const empty = text.trim().split('\n').slice(1).filter((line) => line.split(',')[1] === '').length;
+    expect(empty).toBeGreaterThan(1);
+    expect(s.values.filter(Number.isNaN)).toHaveLength(empty);
+  });
+
+  it('gold.train.csv: as many NaN as empty value cells (counted with a plain line split)', () => {
+    const text = suiteText('gold.train.csv');
+    const lines = text.trim().split(/\r?\n/).slice(1);
+    const emptyAt = lines.flatMap((line, i) => (line.split(',')[1].trim() === '' ? [i] : []));
+    expect(emptyAt.length).toBeGreaterThan(10);
+    const s = parseCsvSeries(text);
+    expect(s.values).toHaveLength(lines.length);
+    expect(s.values.flatMap((v, i) => (Number.isNaN(v) ? [i] : []))).toEqual(emptyAt);
+  });
+
+  it('a missing first cell does not make the first column the dates (unless it is named like dates)', () => {
+    expect(parseCsvSeries('a,v\n,1\nx,2\n', { column: 'v' }).dates).toBeUndefined();
+    expect(parseCsvSeries('date,v\n,1\nx,2\n').dates).toEqual(['', 'x']); // free text: no order to check
+  });
+});
+
+describe('parseCsvSeries: the value column when none is given', () => {
+  it('the one numeric column besides the date column, wherever it is (not the last column)', () => {
+    expect(parseCsvSeries('month,sales,note\n2020-01,5,a\n2020-02,6,b\n')).toEqual({ values: [5, 6], dates: ['2020-01', '2020-02'], name: 'sales' });
+    expect(parseCsvSeries('month,sales,comment\n2020-01,,ok\n2020-02,6,\n').name).toBe('sales'); // numeric: its first non-missing cell
+    expect(parseCsvSeries('v\n1\n2\n').name).toBe('v');
+  });
+
+  it('the airline file: time (dates) and passengers', () => {
+    const s = parseCsvSeries(readFileSync(AIRLINE, 'utf8'));
+    expect([s.name, s.values.length, s.dates![0]]).toEqual(['passengers', 144, '1949-01']);
+  });
+
+  it('among several numeric columns, the one named value, y or target (any case)', () => {
+    const bj = parseCsvSeries(suiteText('BJsales.train.csv')); // date,value,lead: the last column was taken before
+    expect(bj.name).toBe('value');
+    expect(bj.values[0]).toBe(200.1);
+    expect(bj.dates![0]).toBe('1'); // "date" names the dates even though they are numbers
+    const front = parseCsvSeries(suiteText('seatbelts_front.train.csv')); // date,value,kms,PetrolPrice,law
+    expect([front.name, front.values[0], front.dates![0]]).toEqual(['value', 867, '1969-01']);
+    expect(parseCsvSeries('t,price,Y\na,1,2\n').name).toBe('Y');
+    expect(parseCsvSeries('t,TARGET,x\na,1,2\n').name).toBe('TARGET');
+  });
+
+  it('several numeric columns and none (or more than one) named value/y/target: an error listing them and saying how to choose', () => {
+    throwsLine(() => parseCsvSeries('month,a,b,note\n2020-01,1,2,x\n', { source: 'f.csv' }),
+      /^lstm-wasm: f\.csv: 2 numeric columns besides the date column "month" \("a", "b"\) and none is named value, y or target — say which with the column option \(--column NAME on the command line\)$/);
+    throwsLine(() => parseCsvSeries('month,value,y\n2020-01,1,2\n'), /2 numeric columns .*\("value", "y"\) and 2 are named value, y or target \("value", "y"\)/);
+    throwsLine(() => parseCsvSeries('year,a,b\n1990,1,2\n'), /besides the date column "year" \("a", "b"\)/);
+  });
+
+  it('no numeric column: one candidate is taken (its first bad cell is the error); several are an error', () => {
+    throwsLine(() => parseCsvSeries('t,v\na,x\n'), /row 2, column "v": "x" is not a number/);
+    throwsLine(() => parseCsvSeries('t,u,v\na,x,y\n'), /no numeric column besides the date column "t": the columns "u", "v" begin with text — say which/);
+  });
+});
+
+describe('parseCsvSeries: covariates', () => {
+  it('reads the named columns beside the values, in the order asked, NaN where missing', () => {
+    const s = parseCsvSeries('date,value,kms,price\n2020-01,1,10,0.5\n2020-02,2,,NA\n2020-03,3,30,0.7\n', { covariates: ['price', 'KMS'] });
+    expect(s.values).toEqual([1, 2, 3]);
+    expect(s.covariates).toEqual([{ name: 'price', values: [0.5, NaN, 0.7] }, { name: 'kms', values: [10, NaN, 30] }]);
+    expect(parseCsvSeries('t,v,c\na,1,2\n', { covariates: [2] }).covariates).toEqual([{ name: 'c', values: [2] }]);
+    expect(parseCsvSeries('t,v,c\na,1,2\n', { column: 'v', covariates: [] }).covariates).toEqual([]);
+    expect(parseCsvSeries('t,v,c\na,1,2\n', { column: 'v' })).not.toHaveProperty('covariates');
+  });
+
+  it('seatbelts_front.train.csv: kms, PetrolPrice and law', () => {
+    const s = parseCsvSeries(suiteText('seatbelts_front.train.csv'), { covariates: ['kms', 'PetrolPrice', 'law'] });
+    expect(s.name).toBe('value');
+    expect(s.covariates!.map((c) => [c.name, c.values.length, c.values[0]])).toEqual([
+      ['kms', 174, 9059], ['PetrolPrice', 174, 0.102971811805368], ['law', 174, 0],
+    ]);
+  });
+
+  it('covariates are left out of the default value column: one numeric column besides them is the value', () => {
+    expect(parseCsvSeries('month,sales,price\n2020-01,5,1.5\n', { covariates: ['price'] }).name).toBe('sales');
+  });
+
+  it('errors: an unknown column (listing them), the value or date column as a covariate, one named twice, a non-numeric cell', () => {
+    throwsLine(() => parseCsvSeries('date,value,kms\n2020-01,1,2\n', { covariates: ['km'] }), /no column named "km" — the columns are 0: "date", 1: "value", 2: "kms"/);
+    throwsLine(() => parseCsvSeries('date,value,kms\n2020-01,1,2\n', { covariates: [3] }), /covariate 3 is out of range/);
+    throwsLine(() => parseCsvSeries('date,value,kms\n2020-01,1,2\n', { covariates: ['value'] }), /covariate column 2 \("value"\) is the value column/);
+    throwsLine(() => parseCsvSeries('date,value,kms\n2020-01,1,2\n', { column: 'kms', covariates: ['kms'] }), /covariate column 3 \("kms"\) is the value column/);
+    throwsLine(() => parseCsvSeries('date,value,kms\n2020-01,1,2\n', { covariates: ['date'] }), /covariate column 1 \("date"\) is the date column/);
+    throwsLine(() => parseCsvSeries('d,value,kms\n2020-01,1,2\n', { dateColumn: 'd', covariates: [0] }), /covariate column 1 \("d"\) is the date column/);
+    throwsLine(() => parseCsvSeries('date,value,kms\n2020-01,1,2\n', { covariates: ['kms', 'KMS'] }), /covariate column 3 \("kms"\) is named twice/);
+    throwsLine(() => parseCsvSeries('date,value,kms\n2020-01,1,2\n2020-02,1,fast\n', { covariates: ['kms'] }), /row 3, column "kms": "fast" is not a number/);
+    throwsLine(() => parseCsvSeries('date,value,kms\n2020-01,1,"2\n3"\n', { covariates: ['kms'] }), /row 2, column 3 \("kms"\): a quoted value opens here and runs on to row 3/);
+    throwsLine(() => parseCsvSeries('t,v\na,1\n', { covariates: 'kms' as unknown as string[] }), /covariates must be an array of column names or 0-based indices, got "kms"/);
+  });
+});
+
 // ---------------------------------------------------------------------------
 // Linear time. A synchronous loop cannot be interrupted by the test runner, so
 // these run the built package (npm test builds it first) in a child process

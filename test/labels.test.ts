@@ -5,9 +5,10 @@
  * the last data label. Expected dates are worked out by hand or with
  * JavaScript's own Date as an independent calendar.
  */
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { throwsLW } from './helpers.js';
-import { futureLabels } from '../src/index.js';
+import { futureLabels, parseCsvSeries, periodFromLabels } from '../src/index.js';
 
 const plus = (n: number) => Array.from({ length: n }, (_, k) => `+${k + 1}`);
 const DAY_MS = 86_400_000;
@@ -88,5 +89,132 @@ describe('futureLabels does not make up dates', () => {
     throwsLW(() => futureLabels(['1'], 1e7), /got 10000000/);
     throwsLW(() => futureLabels('1960-12' as unknown as string[], 1), /labels must be an array/);
     expect(futureLabels(['1960-12'], 0)).toEqual([]);
+  });
+});
+
+describe('quarters: YYYY-Qn, also YYYY Qn and YYYYQn', () => {
+  it('continues quarters into the next year, written like the last label', () => {
+    expect(futureLabels(['1960-Q2', '1960-Q3', '1960-Q4'], 3)).toEqual(['1961-Q1', '1961-Q2', '1961-Q3']);
+    expect(futureLabels(['1960 Q3', '1960 Q4'], 2)).toEqual(['1961 Q1', '1961 Q2']);
+    expect(futureLabels(['1960Q4'], 5)).toEqual(['1961Q1', '1961Q2', '1961Q3', '1961Q4', '1962Q1']); // one quarter: quarterly
+    expect(futureLabels(['1960-Q1', '1961-Q1'], 2)).toEqual(['1962-Q1', '1963-Q1']); // yearly, in quarters
+    expect(futureLabels(['1960-Q3', '1960 Q4'], 1)).toEqual(['1961 Q1']); // mixed separators: one kind, the last one's style
+  });
+
+  it('the suite files: presidents (1945-Q1 … 1972-Q4) and freeny_y continue where their test files begin', () => {
+    const dir = new URL('./data/forecast-dev/', import.meta.url);
+    for (const name of ['presidents', 'freeny_y']) {
+      const train = parseCsvSeries(readFileSync(new URL(`${name}.train.csv`, dir), 'utf8'));
+      const test = parseCsvSeries(readFileSync(new URL(`${name}.test.csv`, dir), 'utf8'));
+      expect(futureLabels(train.dates!, test.dates!.length)).toEqual(test.dates);
+    }
+  });
+
+  it('order checks apply to quarters: out of order, repeated, Q0/Q5, mixed with months', () => {
+    expect(() => parseCsvSeries('q,v\n1960-Q2,1\n1960-Q1,2\n')).toThrow(/row 3, column "q": the date "1960-Q1" comes before "1960-Q2" in row 2/);
+    expect(() => parseCsvSeries('q,v\n1960-Q2,1\n1960 Q2,2\n')).toThrow(/row 3, .*repeats row 2/);
+    expect(() => parseCsvSeries('q,v\n1960-Q4,1\n1960-Q5,2\n')).toThrow(/row 3, .*"1960-Q5" is not a real date or time — correct it \(.*quarters Q1-Q4/);
+    expect(() => parseCsvSeries('q,v\n1960-Q0,1\n')).toThrow(/row 2, .*"1960-Q0" is not a real date/);
+    expect(() => parseCsvSeries('q,v\n1960-Q4,1\n1961-01,2\n')).toThrow(/"1961-01" is a month \(YYYY-MM\) but the first date is a quarter \(YYYY-Qn\)/);
+    expect(futureLabels(['1960-Q3', '1960-Q2'], 2)).toEqual(plus(2));
+    expect(futureLabels(['1960-Q1', '1960-Q2', '1960-Q4'], 2)).toEqual(plus(2)); // irregular
+  });
+
+  it('other spellings are free text (no order assumed): Q4 1960, lower-case q, 1960-Q04, 60-Q1', () => {
+    expect(parseCsvSeries('q,v\nQ4 1960,1\nQ1 1960,2\n').dates).toEqual(['Q4 1960', 'Q1 1960']);
+    expect(parseCsvSeries('q,v\n1960-q4,1\n1960-q1,2\n').dates).toEqual(['1960-q4', '1960-q1']);
+    expect(parseCsvSeries('q,v\n1960-Q04,1\n1960-Q01,2\n').dates).toEqual(['1960-Q04', '1960-Q01']);
+    expect(futureLabels(['60-Q1', '60-Q2'], 1)).toEqual(plus(1));
+  });
+
+  it('stops at year 9999', () => {
+    expect(futureLabels(['9999-Q3', '9999-Q4'], 1)).toEqual(plus(1));
+    expect(futureLabels(['9999-Q2', '9999-Q3'], 1)).toEqual(['9999-Q4']);
+  });
+});
+
+describe('periodFromLabels: the period the dates imply', () => {
+  const months = (start: number, n: number, step = 1) => Array.from({ length: n }, (_, i) => {
+    const m = start + i * step;
+    return `${Math.floor(m / 12)}-${String((m % 12) + 1).padStart(2, '0')}`;
+  });
+  /** Days from a UTC date, each `gaps[i % gaps.length]` after the one before. */
+  const days = (start: string, n: number, gaps: number[]) => {
+    let t = Date.parse(`${start}T00:00:00Z`);
+    return Array.from({ length: n }, (_, i) => { if (i > 0) t += gaps[(i - 1) % gaps.length] * DAY_MS; return isoDay(t); });
+  };
+
+  it('months → 12, quarters → 4 (also months 3 apart), months 12 apart → 1', () => {
+    expect(periodFromLabels(months(1949 * 12, 144))).toEqual({ period: 12, reason: 'monthly' });
+    expect(periodFromLabels(['1960-Q3', '1960-Q4', '1961-Q1'])).toEqual({ period: 4, reason: 'quarterly' });
+    expect(periodFromLabels(['1960 Q3', '1960 Q4'])).toEqual({ period: 4, reason: 'quarterly' });
+    expect(periodFromLabels(months(2000 * 12, 8, 3))).toEqual({ period: 4, reason: 'quarterly' });
+    expect(periodFromLabels(months(2000 * 12, 8, 12))).toEqual({ period: 1, reason: 'yearly' });
+    expect(periodFromLabels(months(2000 * 12, 8, 2))).toBeNull(); // every other month: no known period
+  });
+
+  it('days: 1 apart → 7; 7 apart → 52; weekdays only (weekends skipped) → 5', () => {
+    expect(periodFromLabels(days('2020-02-25', 30, [1]))).toEqual({ period: 7, reason: 'daily' });
+    expect(periodFromLabels(days('2021-12-17', 20, [7]))).toEqual({ period: 52, reason: 'weekly' });
+    // Monday 2021-01-04 on: Mon–Fri, then 3 days to the next Monday
+    const weekdays = days('2021-01-04', 60, [1, 1, 1, 1, 3]);
+    expect(weekdays.map((d) => new Date(d).getUTCDay()).every((w) => w >= 1 && w <= 5)).toBe(true);
+    expect(periodFromLabels(weekdays)).toEqual({ period: 5, reason: 'business days' });
+    // a holiday left out too (a 4-day gap) is still business days
+    expect(periodFromLabels([...weekdays.slice(0, 9), ...weekdays.slice(10)])).toEqual({ period: 5, reason: 'business days' });
+    // daily data with a few days missing: the commonest gap decides
+    const gappy = days('2020-01-01', 40, [1, 1, 1, 1, 1, 1, 1, 1, 2]);
+    expect(periodFromLabels(gappy)).toEqual({ period: 7, reason: 'daily' });
+    // Monday to Friday of a single week (no skipped weekend to go by): daily
+    expect(periodFromLabels(days('2021-01-04', 5, [1]))).toEqual({ period: 7, reason: 'daily' });
+    expect(periodFromLabels(days('2021-01-04', 10, [2]))).toBeNull();
+  });
+
+  it('date-times: hourly → 24, half-hourly → 48, quarter-hourly → 96, a day apart → 7', () => {
+    const times = (n: number, minutes: number, sep = 'T') => Array.from({ length: n }, (_, i) => {
+      const iso = new Date(Date.UTC(2021, 11, 31, 20) + i * minutes * 60_000).toISOString();
+      return `${iso.slice(0, 10)}${sep}${iso.slice(11, 16)}`;
+    });
+    expect(periodFromLabels(times(50, 60))).toEqual({ period: 24, reason: 'hourly' });
+    expect(periodFromLabels(times(50, 60, ' '))).toEqual({ period: 24, reason: 'hourly' });
+    expect(periodFromLabels(times(50, 30))).toEqual({ period: 48, reason: 'half-hourly' });
+    expect(periodFromLabels(times(50, 15))).toEqual({ period: 96, reason: 'quarter-hourly' });
+    expect(periodFromLabels(times(20, 24 * 60))).toEqual({ period: 7, reason: 'daily' });
+    expect(periodFromLabels(times(20, 10))).toBeNull(); // every 10 minutes: none known
+    expect(periodFromLabels(['2021-01-01 10:00:00Z', '2021-01-01 11:00:00Z', '2021-01-01 13:00:00Z', '2021-01-01 14:00:00Z'])).toEqual({ period: 24, reason: 'hourly' });
+  });
+
+  it('4-digit years 1 apart (1000 … 2999) → 1; time indices, other integers and free text → null', () => {
+    expect(periodFromLabels(['1871', '1872', '1873'])).toEqual({ period: 1, reason: 'yearly' });
+    expect(periodFromLabels(['1000', '1001'])).toEqual({ period: 1, reason: 'yearly' });
+    expect(periodFromLabels(['2998', '2999'])).toEqual({ period: 1, reason: 'yearly' });
+    expect(periodFromLabels(['999', '1000'])).toBeNull();
+    expect(periodFromLabels(['2999', '3000'])).toBeNull();
+    expect(periodFromLabels(['1990', '1995', '2000'])).toBeNull(); // every 5 years
+    expect(periodFromLabels(Array.from({ length: 100 }, (_, i) => String(i + 1)))).toBeNull(); // a time index
+    expect(periodFromLabels(['Jan', 'Feb', 'Mar'])).toBeNull();
+    expect(periodFromLabels(['Q1 1960', 'Q2 1960'])).toBeNull();
+  });
+
+  it('null when the dates cannot say: one label, none, out of order, repeated, mixed kinds', () => {
+    expect(periodFromLabels(['1960-01'])).toBeNull();
+    expect(periodFromLabels([])).toBeNull();
+    expect(periodFromLabels(['1960-02', '1960-01'])).toBeNull();
+    expect(periodFromLabels(['1960-01', '1960-01', '1960-02'])).toBeNull();
+    expect(periodFromLabels(['1960-01', '1960-02-01'])).toBeNull();
+    expect(periodFromLabels(['1960-01', ''])).toBeNull();
+    throwsLW(() => periodFromLabels('1960-01' as unknown as string[]), /periodFromLabels: labels must be an array of strings/);
+  });
+
+  it('the suite files: monthly 12, quarterly 4, years 1, indices null', () => {
+    const dir = new URL('./data/forecast-dev/', import.meta.url);
+    const period = (name: string) => periodFromLabels(parseCsvSeries(readFileSync(new URL(`${name}.train.csv`, dir), 'utf8')).dates ?? []);
+    expect(period('seatbelts_front')).toEqual({ period: 12, reason: 'monthly' });
+    expect(period('sunspots_monthly')).toEqual({ period: 12, reason: 'monthly' });
+    expect(period('presidents')).toEqual({ period: 4, reason: 'quarterly' });
+    expect(period('freeny_y')).toEqual({ period: 4, reason: 'quarterly' });
+    expect(period('nhtemp')).toEqual({ period: 1, reason: 'yearly' });
+    expect(period('discoveries')).toEqual({ period: 1, reason: 'yearly' });
+    for (const name of ['BJsales', 'WWWusage', 'dax', 'gold', 'treering']) expect(period(name), name).toBeNull();
   });
 });

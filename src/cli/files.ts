@@ -5,13 +5,16 @@
 import { accessSync, constants, statSync, type Stats } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { show } from '../errors.js';
 import { parseCsvSeries } from '../timeseries/csv.js';
+import { fillMissing, type FilledSeries } from '../timeseries/missing.js';
 import { cliFail } from './args.js';
 import { reason } from './atomic-write.js';
 import { LIMITS, showCount } from './limits.js';
 import { decodeUtf8, readRegularFile, type FileToRead } from './read-file.js';
 
 export interface LoadedSeries {
+  /** The values, missing ones filled (fillMissing: linear interpolation, the nearest known value at the ends): every one finite. */
   values: number[];
   /** A label per point (dates from the CSV, else 1, 2, …). */
   labels: string[];
@@ -19,19 +22,64 @@ export interface LoadedSeries {
   name: string;
   /** Where it came from, for reports. */
   source: string;
+  /** How many values were missing in the file (and were filled). */
+  missing: number;
+  /** The 0-based positions of the missing values, in increasing order (missingAt.length === missing). */
+  missingAt: number[];
+  /** The covariate columns asked for, in that order, their missing values filled the same way; [] when none. */
+  covariates: LoadedCovariate[];
+}
+
+/** A covariate column as loaded: its gaps filled. */
+export interface LoadedCovariate {
+  name: string;
+  values: number[];
+  /** How many of its values were missing in the file. */
+  missing: number;
 }
 
 /** The airline series shipped inside the package. */
 export const EMBEDDED_CSV = fileURLToPath(new URL('../../data/international-airline-passengers.csv', import.meta.url));
 
-/** The series in a CSV file (default: the embedded one), within the size and row limits. */
-export function loadSeries(path: string | undefined, column?: string, dateColumn?: string): LoadedSeries {
+/**
+ * The series in a CSV file (default: the embedded one), within the size and
+ * row limits, with its missing values filled; covariates are column names
+ * (or 0-based indices) read beside it.
+ */
+export function loadSeries(path: string | undefined, column?: string, dateColumn?: string, covariates?: string[]): LoadedSeries {
   const file: FileToRead = { path: path ?? EMBEDDED_CSV, what: 'a CSV file', maxBytes: LIMITS.csvBytes, hint: 'give the path of a CSV file with --csv' };
   const bytes = readRegularFile(file);
   checkRowCount(bytes, file.path);
   const asIndex = (c?: string) => (c !== undefined && /^\d+$/.test(c) ? Number(c) : c);
-  const s = parseCsvSeries(decodeUtf8(bytes, file), { column: asIndex(column), dateColumn: asIndex(dateColumn), source: basename(file.path) });
-  return { values: s.values, labels: s.dates ?? s.values.map((_, i) => String(i + 1)), name: s.name, source: path ? file.path : `${basename(file.path)} (embedded)` };
+  const name = basename(file.path);
+  const s = parseCsvSeries(decodeUtf8(bytes, file), {
+    column: asIndex(column), dateColumn: asIndex(dateColumn), source: name,
+    ...(covariates === undefined ? {} : { covariates: covariates.map((c) => asIndex(c)!) }),
+  });
+  const filled = fillColumn(s.values, name, s.name);
+  return {
+    values: filled.values,
+    labels: s.dates ?? s.values.map((_, i) => String(i + 1)),
+    name: s.name,
+    source: path ? file.path : `${name} (embedded)`,
+    missing: filled.filled,
+    missingAt: filled.positions,
+    covariates: (s.covariates ?? []).map((c) => {
+      const f = fillColumn(c.values, name, c.name);
+      return { name: c.name, values: f.values, missing: f.filled };
+    }),
+  };
+}
+
+/** fillMissing on a column, its errors (too few known values) naming the file and the column. */
+function fillColumn(values: number[], file: string, column: string): FilledSeries {
+  let known = 0;
+  for (let i = 0; i < values.length && known < 2; i++) if (!Number.isNaN(values[i])) known++;
+  if (known < 2 && known < values.length) {
+    const what = known === 0 ? 'every value is missing' : `only 1 of its ${showCount(values.length)} values is known`;
+    cliFail(`${file}: column ${show(column)}: ${what} — at least 2 known values are needed to fill the missing ones; choose another column or fill them in`);
+  }
+  return fillMissing(values);
 }
 
 /** Counted on the bytes before parsing: the parser's memory grows with the rows, and too many would exhaust it. */

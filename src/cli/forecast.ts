@@ -48,7 +48,7 @@ With no options: the airline-passengers series (embedded), LSTM(50, all steps)
 Data
   --csv PATH            a CSV file with a header row, UTF-8, at most ${showBytes(LIMITS.csvBytes)} and
                         ${n(LIMITS.points)} rows (default: the embedded series)
-  --column NAME|N       the value column (default: the last)
+  --column NAME|N       the value column (default: the one numeric column besides the dates, else the one named value, y or target)
   --date-column NAME|N  the date column (default: the first, if it is not numeric)
 Recipe
   --recipe default|seeds  'seeds' = the tutorials' settings: levels, min-max, window 10,

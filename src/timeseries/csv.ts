@@ -22,22 +22,51 @@
  * when the header has no comma outside quotes but has one of those.
  *
  * When every date is a recognisable time label (see labels.ts: YYYY-MM,
- * YYYY-MM-DD, YYYY-MM-DD HH:MM[:SS], whole numbers), the dates must be of one
- * kind and strictly increasing — oldest first, no repeats. Free-text labels
- * are taken as they are. Reading is linear in the size of the text.
+ * YYYY-Qn, YYYY-MM-DD, YYYY-MM-DD HH:MM[:SS], whole numbers), the dates must
+ * be of one kind and strictly increasing — oldest first, no repeats.
+ * Free-text labels are taken as they are.
+ *
+ * A missing value — an empty cell, or `NA`, `NaN` or `null` in any case,
+ * with spaces around it or not — reads as NaN, in the value column and in
+ * covariate columns alike (fillMissing in missing.ts fills such gaps). Any
+ * other text that is not a number (`n/a`, `-`, `?`, `12a`, `1,000`) is an
+ * error naming the row and the column. Reading is linear in the size of the
+ * text.
  */
 import { fail, show } from '../errors.js';
 import { firstOutOfOrder, readTimeAxis } from './labels.js';
 
+/** The value column when none is given, among several numeric ones: the one with one of these names (any case). */
+const VALUE_NAMES = new Set(['value', 'y', 'target']);
+/** A first column with one of these names (any case) is the date column by default, even when it holds numbers (years, indices). */
+const DATE_NAMES = new Set(['date', 'time', 'datetime', 'timestamp', 'ds', 'year', 'quarter', 'month', 'week', 'day', 'period', 'index', 't']);
+
 export interface CsvSeriesOptions {
-  /** The value column: a header name or a 0-based index. Default: the last column (the last with a non-empty name). */
+  /**
+   * The value column: a header name or a 0-based index. Default: the one
+   * numeric column besides the date column and the covariates (a column is
+   * numeric when its first non-missing cell is a number); among several
+   * numeric ones, the one named `value`, `y` or `target` (any case) if
+   * exactly one is; otherwise an error listing the numeric columns. (When no
+   * column is numeric and there is only one to choose, it is taken, and its
+   * first bad cell is the error.)
+   */
   column?: string | number;
   /**
    * The date (label) column: a header name or a 0-based index. Default: the
-   * first column, if it is not the value column and its first value is not a
-   * number; otherwise no dates.
+   * first column, if it is not the value column, there is
+   * more than one column, and its first value is text (not a number, not
+   * missing) or its name is a time word (`date`, `time`, `datetime`,
+   * `timestamp`, `ds`, `year`, `quarter`, `month`, `week`, `day`, `period`,
+   * `index`, `t`, any case); otherwise no dates.
    */
   dateColumn?: string | number;
+  /**
+   * Covariate columns to read beside the values (header names or 0-based
+   * indices): numeric, missing values as NaN. Neither the value nor the date
+   * column may be one of them, nor may one be named twice.
+   */
+  covariates?: (string | number)[];
   /** Where the text came from (a file path), used to begin error messages. */
   source?: string;
 }
@@ -49,10 +78,20 @@ export interface CsvSeries {
   dates: string[] | undefined;
   /** The value column's header name. */
   name: string;
+  /** The covariate columns asked for (options.covariates), in that order; absent when none were asked for. */
+  covariates?: CsvCovariate[];
 }
 
-/** Words that mark a missing value (compared case-insensitively), besides an empty field. */
-const MISSING = new Set(['', 'na', 'n/a', 'nan', 'null', 'none', '-', '?']);
+/** A covariate column: its header name and its values in file order (NaN where missing). */
+export interface CsvCovariate {
+  name: string;
+  values: number[];
+}
+
+/** What marks a missing value (compared case-insensitively, after trimming): an empty field or one of these words. */
+const MISSING = new Set(['', 'na', 'nan', 'null']);
+/** Other ways files write a missing value: an error, with a hint to write it as one of the above. */
+const NOT_MISSING = new Set(['n/a', 'none', '-', '?', '.', '#n/a', 'nil', 'missing']);
 
 /**
  * A plain decimal number: `12`, `-3.5`, `.5`, `1e3`. Not hex, not `Infinity`,
@@ -75,16 +114,21 @@ function listSome(items: string[], max = 20): string {
 }
 
 /**
- * Parse CSV text into `{ values, dates, name }`.
+ * Parse CSV text into `{ values, dates, name }` (and `covariates` when
+ * asked for). A missing value (an empty cell, `NA`, `NaN`, `null`) is NaN in
+ * `values` and in the covariates: fill the gaps with fillMissing before
+ * training.
  *
  * Row numbers in errors count the header as row 1 and are line numbers in the
  * file (blank lines and lines inside quoted fields count), so they match an
  * editor. Every error is an `LstmWasmError` saying what is wrong and what to
  * do: empty text, no data rows, a stray or unclosed quote, an unknown or
- * ambiguous column (the message lists the columns), a row with the wrong
- * number of fields, a missing value (empty, `NA`, `NaN`, `null`, …), a value
- * that is not a number or is out of range (row, column and the value are
- * named), and dates that are missing, malformed, mixed or out of order.
+ * ambiguous column (the message lists the columns), no value column given
+ * and none to take by default (the message lists the numeric columns), a
+ * covariate that is the value or date column or is named twice, a row with
+ * the wrong number of fields, a value that is not a number or is out of
+ * range (row, column and the value are named), and dates that are missing,
+ * malformed, mixed or out of order.
  */
 export function parseCsvSeries(text: string, options: CsvSeriesOptions = {}): CsvSeries {
   options ??= {};
@@ -104,10 +148,12 @@ export function parseCsvSeries(text: string, options: CsvSeriesOptions = {}): Cs
   }
   if (rows.length === 0) fail(`${where}no data rows after the header (${show(header.join(','))}) — the file needs at least one row of values`);
 
-  // default: the last column with a name (a trailing delimiter leaves an unnamed, empty last column)
-  let lastNamed = header.length - 1;
-  while (lastNamed > 0 && header[lastNamed] === '') lastNamed--;
-  const valueIndex = options.column === undefined ? lastNamed : resolveColumn(options.column, header, 'column', where);
+  for (const record of rows) checkFieldCount(record, header, where);
+
+  const covariateIndices = resolveCovariates(options.covariates, header, where);
+  const covariateSet = new Set(covariateIndices);
+  const isCovariate = (c: number) => covariateSet.has(c);
+  let valueIndex = options.column === undefined ? undefined : resolveColumn(options.column, header, 'column', where);
   let dateIndex: number | undefined;
   if (options.dateColumn !== undefined) {
     dateIndex = resolveColumn(options.dateColumn, header, 'dateColumn', where);
@@ -115,21 +161,94 @@ export function parseCsvSeries(text: string, options: CsvSeriesOptions = {}): Cs
       fail(`${where}dateColumn and column are the same column (${show(header[valueIndex])}) — pick a different date column or leave it out`);
     }
   } else if (valueIndex !== 0 && header.length > 1) {
-    const first = rows[0].fields[0]?.trim() ?? '';
-    if (!isNumericField(first) && !MISSING.has(first.toLowerCase())) dateIndex = 0;
+    const first = rows[0].fields[0].trim();
+    const isText = !isNumericField(first) && !MISSING.has(first.toLowerCase());
+    if (isText || DATE_NAMES.has(header[0].toLowerCase())) dateIndex = 0;
+  }
+  const byDefault = valueIndex === undefined;
+  if (valueIndex === undefined) {
+    // covariates do not change the choice made without them; they only settle a choice it could not make
+    const plain = defaultValueColumn(header, rows, (c) => c !== dateIndex, dateIndex);
+    const chosen = typeof plain === 'number' || covariateIndices.length === 0 ? plain
+      : defaultValueColumn(header, rows, (c) => c !== dateIndex && !isCovariate(c), dateIndex);
+    if (typeof chosen === 'string') fail(`${where}${chosen}`);
+    valueIndex = chosen;
+  }
+  for (const c of covariateIndices) {
+    if (c === valueIndex || c === dateIndex) {
+      const role = c === valueIndex ? `value column${byDefault ? ' (taken by default)' : ''}` : `date column${options.dateColumn === undefined ? ' (taken by default)' : ''}`;
+      fail(`${where}covariate ${columnName(c, header)} is the ${role} — a covariate must be another column: leave it out of the covariates${byDefault && c === valueIndex ? ' or name the value column with the column option (--column NAME on the command line)' : ''}`);
+    }
   }
 
   const name = header[valueIndex];
   const values: number[] = new Array(rows.length);
   const dates: string[] | undefined = dateIndex === undefined ? undefined : new Array(rows.length);
+  const covariates: CsvCovariate[] = covariateIndices.map((c) => ({ name: header[c], values: new Array(rows.length) }));
   for (let r = 0; r < rows.length; r++) {
     const record = rows[r];
-    checkShape(record, header, { value: valueIndex, date: dateIndex }, where);
+    checkSpanning(record, header, { value: valueIndex, date: dateIndex, covariates: covariateSet }, where);
     values[r] = readValue(record.fields[valueIndex], record.row, name, where);
     if (dates) dates[r] = record.fields[dateIndex!].trim();
+    for (let k = 0; k < covariates.length; k++) {
+      covariates[k].values[r] = readValue(record.fields[covariateIndices[k]], record.row, covariates[k].name, where);
+    }
   }
   if (dates) checkDates(dates, rows.map((rec) => rec.row), header[dateIndex!], where);
-  return { values, dates, name };
+  return options.covariates === undefined ? { values, dates, name } : { values, dates, name, covariates };
+}
+
+/**
+ * The value column when none is given: the one numeric column among the
+ * candidates (a column is numeric when its first non-missing cell is a
+ * number), or among several the one named value, y or target; with no
+ * numeric column, the only candidate if there is just one (its first bad
+ * cell is then the error). Otherwise why not, listing the columns (the
+ * message for an error). Linear in the number of cells (every row has one
+ * field per column).
+ */
+function defaultValueColumn(header: string[], rows: CsvRecord[], candidate: (c: number) => boolean, dateIndex: number | undefined): number | string {
+  const candidates: number[] = [];
+  const numeric: number[] = [];
+  for (let c = 0; c < header.length; c++) {
+    if (!candidate(c)) continue;
+    let first: string | undefined; // the first non-missing cell
+    for (let r = 0; r < rows.length && first === undefined; r++) {
+      const field = rows[r].fields[c].trim();
+      if (!MISSING.has(field.toLowerCase())) first = field;
+    }
+    if (header[c] === '' && first === undefined) continue; // an unnamed, empty column (a trailing delimiter)
+    candidates.push(c);
+    if (first !== undefined && isNumericField(first)) numeric.push(c);
+  }
+  const besides = dateIndex === undefined ? '' : ` besides the date column ${show(header[dateIndex])}`;
+  const choose = 'say which with the column option (--column NAME on the command line)';
+  const names = (cols: number[]) => listSome(cols.map((c) => (header[c] ? show(header[c]) : `column ${c + 1}`)));
+  if (numeric.length === 1) return numeric[0];
+  if (numeric.length > 1) {
+    const named = numeric.filter((c) => VALUE_NAMES.has(header[c].toLowerCase()));
+    if (named.length === 1) return named[0];
+    const why = named.length === 0 ? 'none is named value, y or target' : `${named.length} are named value, y or target (${names(named)})`;
+    return `${numeric.length} numeric columns${besides} (${names(numeric)}) and ${why} — ${choose}`;
+  }
+  if (candidates.length === 1) return candidates[0];
+  if (candidates.length === 0) return `no column for the values${besides} — the file needs a numeric column`;
+  return `no numeric column${besides}: the columns ${names(candidates)} begin with text — ${choose}`;
+}
+
+/** The covariate columns' indices, checked: an array of names or indices, each an existing column, none twice. */
+function resolveCovariates(specs: (string | number)[] | undefined, header: string[], where: string): number[] {
+  if (specs === undefined) return [];
+  if (!Array.isArray(specs)) fail(`${where}covariates must be an array of column names or 0-based indices, got ${show(specs)}`);
+  const out: number[] = [];
+  const seen = new Set<number>();
+  for (const spec of specs) {
+    const c = resolveColumn(spec, header, 'covariate', where);
+    if (seen.has(c)) fail(`${where}covariate ${columnName(c, header)} is named twice — list each covariate once`);
+    seen.add(c);
+    out.push(c);
+  }
+  return out;
 }
 
 /** The delimiter: a comma, or a semicolon / tab when the header has none outside quotes but has one of those. */
@@ -146,37 +265,40 @@ function columnName(column: number, header: string[]): string {
 }
 
 /**
- * A row must have one field per column, and its date and value fields must
- * not span lines. A row with the wrong number of fields that holds a field
- * spanning lines names that field too: a stray quote that swallowed the rows
- * after it is the likely cause.
+ * A row must have one field per column. A row with the wrong number of
+ * fields that holds a field spanning lines names that field too: a stray
+ * quote that swallowed the rows after it is the likely cause.
  */
-function checkShape(record: CsvRecord, header: string[], keyColumns: { value: number; date?: number }, where: string): void {
+function checkFieldCount(record: CsvRecord, header: string[], where: string): void {
   const { fields, row, spanning } = record;
-  if (fields.length !== header.length) {
-    const s = spanning[0];
-    const count = `row ${row} has ${fields.length} field${fields.length === 1 ? '' : 's'} but the header has ${header.length} columns`;
-    if (s) {
-      fail(`${where}${count}, and its quoted field in ${columnName(s.column, header)} opens in row ${s.row} and runs on to row ${s.endRow} — `
-        + 'a stray quote that swallowed the rows after it? Close the quote on the same line or remove it');
-    }
-    const hint = fields.length < header.length ? 'a value is missing' : 'an unquoted delimiter inside a field?';
-    fail(`${where}${count} (${hint}) — give every row one field per column`);
+  if (fields.length === header.length) return;
+  const s = spanning[0];
+  const count = `row ${row} has ${fields.length} field${fields.length === 1 ? '' : 's'} but the header has ${header.length} columns`;
+  if (s) {
+    fail(`${where}${count}, and its quoted field in ${columnName(s.column, header)} opens in row ${s.row} and runs on to row ${s.endRow} — `
+      + 'a stray quote that swallowed the rows after it? Close the quote on the same line or remove it');
   }
-  for (const s of spanning) {
-    const what = s.column === keyColumns.value ? 'value' : s.column === keyColumns.date ? 'date' : null;
+  const hint = fields.length < header.length ? 'a value is missing' : 'an unquoted delimiter inside a field?';
+  fail(`${where}${count} (${hint}) — give every row one field per column`);
+}
+
+/** The date, value and covariate fields of a row must not span lines (a note may, as RFC 4180 allows). */
+function checkSpanning(record: CsvRecord, header: string[], keyColumns: { value: number; date?: number; covariates: ReadonlySet<number> }, where: string): void {
+  for (const s of record.spanning) {
+    const what = s.column === keyColumns.value || keyColumns.covariates.has(s.column) ? 'value' : s.column === keyColumns.date ? 'date' : null;
     if (what === null) continue; // a note or other text may span lines (RFC 4180)
     fail(`${where}row ${s.row}, ${columnName(s.column, header)}: a quoted ${what} opens here and runs on to row ${s.endRow}, `
       + `but a ${what} cannot hold a line break — almost surely a stray quote: close it on the same line or remove it`);
   }
 }
 
-/** The number in a value field, or an error naming the row, the column and the field. */
+/** The number in a value field, NaN for a missing value, or an error naming the row, the column and the field. */
 function readValue(field: string, row: number, name: string, where: string): number {
   const raw = field.trim();
   const at = `${where}row ${row}, column ${show(name)}`;
-  if (MISSING.has(raw.toLowerCase())) {
-    fail(`${at}: missing value${raw === '' ? '' : ` (${show(raw)})`} — fill it in (e.g. interpolate) or remove the row`);
+  if (MISSING.has(raw.toLowerCase())) return Number.NaN;
+  if (NOT_MISSING.has(raw.toLowerCase())) {
+    fail(`${at}: ${show(raw)} is not a number — if the value is missing, leave the cell empty or write NA`);
   }
   if (!NUMBER.test(raw)) fail(`${at}: ${show(raw)} is not a number — fix the value or choose another column`);
   const value = Number(raw); // validated above as a plain decimal

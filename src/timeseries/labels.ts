@@ -4,6 +4,9 @@
  * A label is a recognisable time label when it is one of
  *
  * - a month `YYYY-MM` (e.g. `1949-01`),
+ * - a quarter `YYYY-Qn` (n 1 … 4, e.g. `1960-Q4`), also written `YYYY Qn`
+ *   or `YYYYQn`; the `Q` is a capital, and the year comes first (`Q4 1960`
+ *   is free text),
  * - a day `YYYY-MM-DD`,
  * - a date-time `YYYY-MM-DDTHH:MM`, `YYYY-MM-DD HH:MM`, with optional `:SS`
  *   and an optional trailing `Z` (read as UTC; numeric offsets like `+02:00`
@@ -12,16 +15,17 @@
  *   like `1949`, or a time index `1, 2, 3, …`).
  *
  * Years have exactly 4 digits (0000 … 9999) and every part must exist on the
- * calendar (no `2021-02-29`, no `24:00`). Anything else (`1949-1`, `Q1 2020`,
- * `01/02/2020`) is free text: nothing is assumed about its order.
+ * calendar (no `2021-02-29`, no `24:00`, no `2020-Q5`). Anything else
+ * (`1949-1`, `Q1 2020`, `01/02/2020`) is free text: nothing is assumed about
+ * its order.
  */
 import { fail } from '../errors.js';
 
-export type TimeKind = 'month' | 'day' | 'datetime' | 'integer';
+export type TimeKind = 'month' | 'quarter' | 'day' | 'datetime' | 'integer';
 
 /** How a date-time or number is written, so labels beyond the data are written the same way. */
 interface TimeStyle {
-  /** 'T' or ' ' between the date and the time. */
+  /** 'T' or ' ' between the date and the time; '-', ' ' or '' between the year and the quarter. */
   separator: string;
   seconds: boolean;
   /** 'Z' or ''. */
@@ -32,7 +36,8 @@ interface TimeStyle {
 
 /**
  * A recognised label: its kind and a whole number that orders labels of that
- * kind — months since year 0, days or seconds since 1970-01-01, or the number.
+ * kind — months or quarters since year 0, days or seconds since 1970-01-01,
+ * or the number.
  */
 export interface TimeLabel {
   kind: TimeKind;
@@ -41,6 +46,7 @@ export interface TimeLabel {
 }
 
 const MONTH = /^(\d{4})-(\d{2})$/;
+const QUARTER = /^(\d{4})(-| |)Q(\d)$/;
 const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
 const DATETIME = /^(\d{4})-(\d{2})-(\d{2})([T ])(\d{2}):(\d{2})(?::(\d{2}))?(Z?)$/;
 const INTEGER = /^-?\d{1,15}$/;
@@ -54,6 +60,7 @@ export const MAX_FUTURE_LABELS = 1_000_000;
 
 const KIND_NAMES: Record<TimeKind, string> = {
   month: 'a month (YYYY-MM)',
+  quarter: 'a quarter (YYYY-Qn)',
   day: 'a date (YYYY-MM-DD)',
   datetime: 'a date and time (YYYY-MM-DD HH:MM)',
   integer: 'a whole number',
@@ -93,6 +100,12 @@ function parseTimeLabel(label: string): TimeLabel | 'invalid' | null {
   if (m) {
     const month = Number(m[2]);
     return month >= 1 && month <= 12 ? { kind: 'month', value: Number(m[1]) * 12 + month - 1, style: PLAIN } : 'invalid';
+  }
+  m = QUARTER.exec(label);
+  if (m) {
+    const quarter = Number(m[3]);
+    if (quarter < 1 || quarter > 4) return 'invalid';
+    return { kind: 'quarter', value: Number(m[1]) * 4 + quarter - 1, style: { ...PLAIN, separator: m[2] } };
   }
   m = DAY.exec(label);
   if (m) {
@@ -163,7 +176,7 @@ export function readTimeAxis(labels: readonly string[]): TimeAxis | TimeAxisProb
     const p = parsed[i];
     if (p === null) return { ok: false, index: i, reason: 'the date is missing', fix: 'fill it in or remove the row' };
     if (p === 'invalid') {
-      return { ok: false, index: i, reason: `"${labels[i]}" is not a real date or time`, fix: 'correct it (months 01-12, days that exist, hours 00-23)' };
+      return { ok: false, index: i, reason: `"${labels[i]}" is not a real date or time`, fix: 'correct it (months 01-12, quarters Q1-Q4, days that exist, hours 00-23)' };
     }
     if (p.kind !== first!.kind) {
       return {
@@ -206,6 +219,10 @@ function formatValue(kind: TimeKind, value: number, style: TimeStyle): string | 
     const year = Math.floor(value / 12);
     return year > MAX_YEAR ? null : `${pad(year, 4)}-${pad((value % 12) + 1, 2)}`;
   }
+  if (kind === 'quarter') {
+    const year = Math.floor(value / 4);
+    return year > MAX_YEAR ? null : `${pad(year, 4)}${style.separator}Q${(value % 4) + 1}`;
+  }
   const days = kind === 'day' ? value : Math.floor(value / SECONDS_PER_DAY);
   const [y, m, d] = civilDate(days);
   if (!(y <= MAX_YEAR)) return null; // also NaN: beyond the ±275,760 years a Date holds
@@ -220,7 +237,7 @@ function formatValue(kind: TimeKind, value: number, style: TimeStyle): string | 
 /**
  * Labels for n points after the data. When every label is a recognisable
  * time label of one kind, strictly increasing and regularly spaced, the next
- * n are continued at that spacing (months roll over into years; days,
+ * n are continued at that spacing (months and quarters roll over into years; days,
  * weeks and hours follow the calendar) and written like the last label.
  * Otherwise — free text, dates out of order, irregular spacing, or labels
  * that would pass year 9999 — they are `+1, +2, …`: no dates are made up.
