@@ -1,0 +1,203 @@
+/**
+ * The exponential smoothing state-space models (Hyndman, Koehler, Ord &
+ * Snyder, "Forecasting with Exponential Smoothing", 2008): one run of a
+ * model through a series with given parameters and starting states, its
+ * likelihood, its point forecasts, and which parameters are allowed. No
+ * fitting here (ets-fit.ts does that).
+ *
+ * Models: error A/M, trend N/A (optionally damped), season N/A/M. The state
+ * updates are written in the form that is the same for additive and
+ * multiplicative errors (the error type only changes how the error, and so
+ * the likelihood, is measured), as the forecast package does.
+ */
+
+export interface EtsSpec {
+  error: 'A' | 'M';
+  trend: 'N' | 'A';
+  damped: boolean;
+  season: 'N' | 'A' | 'M';
+  /** The season length; 1 when season is 'N'. */
+  period: number;
+}
+
+export interface EtsParams {
+  alpha: number;
+  /** 0 without a trend. */
+  beta: number;
+  /** 0 without a season. */
+  gamma: number;
+  /** 1 without damping. */
+  phi: number;
+}
+
+/**
+ * A model's states at one time. `season` is a ring: the seasonal state
+ * used for the observation at time t is season[t mod period], and the
+ * update writes its new value back to the same slot.
+ */
+export interface EtsState {
+  level: number;
+  trend: number;
+  season: Float64Array;
+}
+
+export interface EtsRun {
+  /** −2·log-likelihood up to a constant: n·log Σe² (+ 2·Σ log|ŷ| for multiplicative errors). */
+  lik: number;
+  /** Mean squared one-step error in the series' units (thetaf's SES is fitted on this). */
+  mse: number;
+  /** Σ e² of the model's own errors (relative errors for multiplicative error). */
+  sse: number;
+  /** States after the last observation, ready to forecast from. */
+  final: EtsState;
+}
+
+/** "ETS(A,Ad,N)" as R names models. */
+export function modelName(spec: EtsSpec): string {
+  return `ETS(${spec.error},${spec.trend}${spec.damped ? 'd' : ''},${spec.season})`;
+}
+
+/** A divisor this close to zero is treated as zero (the forecast package's tolerance). */
+const TOLERANCE = 1e-10;
+/** What a ratio with a zero divisor becomes: huge, so the likelihood rejects the parameters, but finite. */
+const HUGE = 1e10;
+/** Keep the running product of |ŷ| within this range (then take its log), so there is one log per many steps, not one per step. */
+const PRODUCT_LIMIT = 1e200;
+
+/**
+ * Run the model through `y` from `start` (which is not modified). When
+ * `residuals` is given it receives each one-step error (relative for
+ * multiplicative error). A bad parameter set gives a non-finite lik; it is
+ * for the caller to reject it.
+ */
+export function runEts(y: ArrayLike<number>, spec: EtsSpec, p: EtsParams, start: EtsState, residuals?: Float64Array): EtsRun {
+  const n = y.length;
+  const m = spec.period;
+  const trended = spec.trend === 'A';
+  const seasonA = spec.season === 'A';
+  const seasonM = spec.season === 'M';
+  const multError = spec.error === 'M';
+  const { alpha, beta, gamma, phi } = p;
+  const betaOverAlpha = beta / alpha;
+  const season = Float64Array.from(start.season);
+  let level = start.level;
+  let trend = trended ? start.trend : 0;
+  let sse = 0;
+  let squared = 0; // Σ (y − ŷ)² in the series' units
+  let logSum = 0; // Σ log|ŷ|, gathered as a product renormalised now and then
+  let product = 1;
+  let slot = 0;
+  for (let t = 0; t < n; t++) {
+    const yt = y[t];
+    const phib = phi * trend;
+    const q = level + phib; // level plus (damped) trend: the non-seasonal one-step forecast
+    const s = seasonA || seasonM ? season[slot] : 0;
+    const forecast = seasonA ? q + s : seasonM ? q * s : q;
+    const diff = yt - forecast;
+    const e = multError ? diff / forecast : diff;
+    if (residuals) residuals[t] = e;
+    sse += e * e;
+    squared += diff * diff;
+    if (multError) {
+      product *= Math.abs(forecast);
+      if (product > PRODUCT_LIMIT || product < 1 / PRODUCT_LIMIT) { logSum += Math.log(product); product = 1; }
+    }
+    // new level from the deseasonalised observation
+    const deseasoned = seasonA ? yt - s : seasonM ? (Math.abs(s) < TOLERANCE ? HUGE : yt / s) : yt;
+    const newLevel = q + alpha * (deseasoned - q);
+    if (trended) trend = phib + betaOverAlpha * (newLevel - level - phib);
+    if (seasonA) season[slot] = s + gamma * (yt - q - s);
+    else if (seasonM) season[slot] = s + gamma * ((Math.abs(q) < TOLERANCE ? HUGE : yt / q) - s);
+    level = newLevel;
+    if (++slot === m) slot = 0;
+  }
+  if (multError) logSum += Math.log(product);
+  let lik = n * Math.log(sse);
+  if (multError) lik += 2 * logSum;
+  // the ring is rotated so that the returned state's slot 0 is the next observation's (time n)
+  const rotated = new Float64Array(season.length);
+  for (let j = 0; j < season.length; j++) rotated[j] = season[(n + j) % season.length];
+  return { lik, mse: squared / n, sse, final: { level, trend, season: rotated } };
+}
+
+/** Point forecasts 1 … h steps ahead from `state` (whose season slot 0 is the first step's). */
+export function forecastEts(spec: EtsSpec, phi: number, state: EtsState, h: number): number[] {
+  const out = new Array<number>(h);
+  let damping = 0; // φ + φ² + … + φ^k: the trend's weight k steps ahead
+  let power = 1;
+  for (let k = 0; k < h; k++) {
+    power *= spec.damped ? phi : 1;
+    damping += power;
+    const q = state.level + (spec.trend === 'A' ? damping * state.trend : 0);
+    const s = spec.season === 'N' ? 0 : state.season[k % spec.period];
+    out[k] = spec.season === 'A' ? q + s : spec.season === 'M' ? q * s : q;
+  }
+  return out;
+}
+
+/** The parameter bounds R's ets() uses by default ("usual" region): α, β, γ in [1e-4, 0.9999], φ in [0.8, 0.98]. */
+export const LOWER = { alpha: 1e-4, beta: 1e-4, gamma: 1e-4, phi: 0.8 };
+export const UPPER = { alpha: 0.9999, beta: 0.9999, gamma: 0.9999, phi: 0.98 };
+
+/**
+ * Both of ets()'s default constraints: the usual region (smoothing weights
+ * in their bounds, β ≤ α, γ ≤ 1 − α) and the admissible region (the model's
+ * forecasts do not depend ever more on the distant past: the roots of its
+ * characteristic polynomial lie in the unit circle).
+ */
+export function allowedParams(spec: EtsSpec, p: EtsParams): boolean {
+  const { alpha, beta, gamma, phi } = p;
+  if (!(alpha >= LOWER.alpha && alpha <= UPPER.alpha)) return false;
+  if (spec.trend === 'A' && !(beta >= LOWER.beta && beta <= UPPER.beta && beta <= alpha)) return false;
+  if (spec.damped && !(phi >= LOWER.phi && phi <= UPPER.phi)) return false;
+  if (spec.season !== 'N' && !(gamma >= LOWER.gamma && gamma <= UPPER.gamma && gamma <= 1 - alpha)) return false;
+  return admissible(spec, p);
+}
+
+function admissible(spec: EtsSpec, { alpha, beta, gamma, phi }: EtsParams): boolean {
+  if (phi < 0 || phi > 1 + 1e-8) return false;
+  if (spec.season === 'N' || spec.period < 2) {
+    if (alpha < 1 - 1 / phi || alpha > 1 + 1 / phi) return false;
+    if (spec.trend === 'A' && (beta < alpha * (phi - 1) || beta > (1 + phi) * (2 - alpha))) return false;
+    return true;
+  }
+  const m = spec.period;
+  const low = Math.max(1 - 1 / phi - alpha, 0);
+  if (gamma < low || gamma > 1 + 1 / phi - alpha) return false;
+  if (alpha < 1 - 1 / phi - (gamma * (1 - m + phi + phi * m)) / (2 * phi * m)) return false;
+  if (beta < -(1 - phi) * (gamma / m + alpha)) return false;
+  // the characteristic polynomial, constant term first: φ(1−α−γ) + (α+β−αφ+γ−1)z + (α+β−αφ)(z² … z^{m−1}) + (α+β−φ)z^m + z^{m+1}
+  const c = new Float64Array(m + 2);
+  c[0] = phi * (1 - alpha - gamma);
+  c[1] = alpha + beta - alpha * phi + gamma - 1;
+  for (let j = 2; j < m; j++) c[j] = alpha + beta - alpha * phi;
+  c[m] = alpha + beta - phi;
+  c[m + 1] = 1;
+  return rootsWithin(c, 1 + 1e-10);
+}
+
+/**
+ * True when every root of Σ c_j z^j lies within |z| < radius: the
+ * Schur–Cohn recursion on the polynomial scaled by `radius` (O(degree²), no
+ * root finding). The slack in `radius` admits roots on the unit circle,
+ * which the non-seasonal-trend models have exactly (z = 1).
+ */
+export function rootsWithin(coefficients: ArrayLike<number>, radius: number): boolean {
+  let a = Float64Array.from(coefficients, (v, j) => v * radius ** j);
+  for (let d = a.length - 1; d > 0; d--) {
+    const a0 = a[0];
+    const ad = a[d];
+    if (!(Math.abs(a0) < Math.abs(ad))) return false;
+    // (a_d·p(z) − a_0·p*(z)) / z, p* the reversed polynomial: one degree less, the same number of roots outside
+    const b = new Float64Array(d);
+    let scale = 0;
+    for (let j = 1; j <= d; j++) {
+      b[j - 1] = ad * a[j] - a0 * a[d - j];
+      scale = Math.max(scale, Math.abs(b[j - 1]));
+    }
+    if (!(scale > 0)) return false;
+    for (let j = 0; j < d; j++) b[j] /= scale;
+    a = b;
+  }
+  return true;
+}

@@ -1,0 +1,11 @@
+/**
+ * Classical statistical forecasters, written for this library (pure
+ * TypeScript, no wasm, no dependencies): Theta and automatic exponential
+ * smoothing as R's forecast package computes them, with the pieces they are
+ * built from.
+ */
+export { nelderMead, type NelderMeadOptions, type NelderMeadResult } from './nelder-mead.js';
+export { acf, seasonalityTest, detectPeriod, DEFAULT_PERIOD_CANDIDATES, MAX_DETECT_LAG } from './acf.js';
+export { decompose, type Decomposition, type DecompositionType } from './decompose.js';
+export { thetaForecast, type ThetaForecast } from './theta.js';
+export { MAX_HORIZON, MAX_PERIOD } from './validate.js';
