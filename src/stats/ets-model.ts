@@ -183,21 +183,29 @@ function admissible(spec: EtsSpec, { alpha, beta, gamma, phi }: EtsParams): bool
  * which the non-seasonal-trend models have exactly (z = 1).
  */
 export function rootsWithin(coefficients: ArrayLike<number>, radius: number): boolean {
-  let a = Float64Array.from(coefficients, (v, j) => v * radius ** j);
-  for (let d = a.length - 1; d > 0; d--) {
+  const size = coefficients.length;
+  if (rootWork.length < size) rootWork = new Float64Array(2 * size);
+  // the current polynomial lives in rootWork[0 … d] and the next is built in place: b_{j−1} only reads a_j and a_{d−j}, so a copy of a is kept
+  const a = rootWork;
+  for (let j = 0; j < size; j++) a[j] = coefficients[j] * radius ** j;
+  const copy = rootCopy.length < size ? (rootCopy = new Float64Array(2 * size)) : rootCopy;
+  for (let d = size - 1; d > 0; d--) {
     const a0 = a[0];
     const ad = a[d];
     if (!(Math.abs(a0) < Math.abs(ad))) return false;
     // (a_d·p(z) − a_0·p*(z)) / z, p* the reversed polynomial: one degree less, the same number of roots outside
-    const b = new Float64Array(d);
+    for (let j = 0; j <= d; j++) copy[j] = a[j];
     let scale = 0;
     for (let j = 1; j <= d; j++) {
-      b[j - 1] = ad * a[j] - a0 * a[d - j];
-      scale = Math.max(scale, Math.abs(b[j - 1]));
+      a[j - 1] = ad * copy[j] - a0 * copy[d - j];
+      scale = Math.max(scale, Math.abs(a[j - 1]));
     }
     if (!(scale > 0)) return false;
-    for (let j = 0; j < d; j++) b[j] /= scale;
-    a = b;
+    for (let j = 0; j < d; j++) a[j] /= scale;
   }
   return true;
 }
+
+/** Scratch for rootsWithin (called once per likelihood evaluation; allocating there showed up as garbage collection). */
+let rootWork = new Float64Array(64);
+let rootCopy = new Float64Array(64);

@@ -9,3 +9,5 @@ export { acf, seasonalityTest, detectPeriod, DEFAULT_PERIOD_CANDIDATES, MAX_DETE
 export { decompose, type Decomposition, type DecompositionType } from './decompose.js';
 export { thetaForecast, type ThetaForecast } from './theta.js';
 export { MAX_HORIZON, MAX_PERIOD } from './validate.js';
+export { etsForecast, MAX_ETS_PERIOD, type EtsForecast, type EtsOptions } from './ets.js';
+export type { EtsSpec, EtsParams } from './ets-model.js';
