@@ -90,8 +90,7 @@ export function fitEts(
   const result = nelderMead(objective, par, { maxEvaluations });
   const u = unpack(result.point);
   if (u === null) return null; // cannot happen: the start is allowed and every accepted move was
-  const residuals = new Float64Array(n);
-  const run = runEts(y, spec, u.params, u.initial, residuals);
+  const run = runEts(y, spec, u.params, u.initial);
   const lik = Math.max(run.lik, PERFECT_FIT_LIK);
   if (!Number.isFinite(lik)) return null;
   const free = par.length;
