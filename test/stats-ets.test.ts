@@ -63,6 +63,8 @@ describe('etsForecast on series with a known answer', () => {
     expect(f.spec.season).not.toBe('N');
     expect(f.spec.trend).toBe('N');
     f.mean.forEach((v, k) => expect(v).toBeCloseTo(20 + pattern[(48 + k) % 6], 6));
+    expect(f.initial.level).toBeCloseTo(20, 6);
+    f.initial.season.forEach((s, j) => expect(s).toBeCloseTo(pattern[j], 6));
   });
 
   it('a multiplicative season that grows with the level is fitted as one', () => {

@@ -87,6 +87,8 @@ export function fitEts(
     return Number.isNaN(value) ? Infinity : value;
   };
 
+  // a model that cannot be evaluated at its own starting point is skipped, as ets() skips one whose optimiser fails
+  if (!Number.isFinite(objective(Float64Array.from(par)))) return null;
   const result = nelderMead(objective, par, { maxEvaluations });
   const u = unpack(result.point);
   if (u === null) return null; // cannot happen: the start is allowed and every accepted move was

@@ -30,6 +30,8 @@ export interface EtsForecast {
   sigma: number;
   /** The fitted smoothing weights (β = 0 without trend, γ = 0 without season, φ = 1 without damping). */
   params: EtsParams;
+  /** The fitted starting states: level, trend (0 without one) and seasonal states (season[0] is that of y[0]; empty without a season). */
+  initial: { level: number; trend: number; season: number[] };
   /** The chosen model's AICc (up to a constant shared by all models of the series). */
   aicc: number;
   /** The chosen model's components. */
@@ -66,7 +68,7 @@ export function etsForecast(y: ArrayLike<number>, h: number, period: number, opt
     const spec: EtsSpec = { error: 'A', trend: 'N', damped: false, season: 'N', period: 1 };
     return {
       mean: new Array<number>(h).fill(values[0]), method: modelName(spec), sigma: 0,
-      params: { alpha: 0.99999, beta: 0, gamma: 0, phi: 1 }, aicc: -Infinity, spec,
+      params: { alpha: 0.99999, beta: 0, gamma: 0, phi: 1 }, initial: { level: values[0], trend: 0, season: [] }, aicc: -Infinity, spec,
     };
   }
 
@@ -94,6 +96,11 @@ export function etsForecast(y: ArrayLike<number>, h: number, period: number, opt
   const mean = forecastEts(best.spec, best.params.phi, best.final, h);
   checkFinite(mean, what, 'mean');
   return {
-    mean, method: modelName(best.spec), sigma: Math.sqrt(best.sigma2), params: best.params, aicc: best.aicc, spec: best.spec,
+    mean, method: modelName(best.spec), sigma: Math.sqrt(best.sigma2), params: best.params,
+    initial: {
+      level: best.initial.level, trend: best.initial.trend,
+      season: best.spec.season === 'N' ? [] : Array.from(best.initial.season),
+    },
+    aicc: best.aicc, spec: best.spec,
   };
 }
