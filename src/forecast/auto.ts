@@ -74,7 +74,7 @@ export interface AutoForecast {
 export const MAX_AUTO_HORIZON = 10_000;
 /** The fewest training windows the LSTM learns from; fewer and the statistical methods forecast alone. */
 export const MIN_LSTM_WINDOWS = 8;
-const MAX_ENSEMBLE = 25;
+export const MAX_ENSEMBLE = 25;
 const OPTION_NAMES = ['horizon', 'period', 'ensemble', 'origins', 'covariates'] as const;
 
 /** Forecast `horizon` points after `values` (finite numbers, oldest first; fill missing values first). */
@@ -95,9 +95,7 @@ export async function forecastOne(values: ArrayLike<number>, options: AutoOption
   const reasons: string[] = [];
   const covariates = checkCovariates(o.covariates, n, h, 'autoForecast');
 
-  // the statistical methods need a few points; the LSTM needs windows (checked per configuration)
-  const statMin = Math.max(4, Math.min(2 * m, 24));
-  const origins = rollingOrigins(n, h, statMin, originCount);
+  const origins = backtestOrigins(n, h, m, originCount);
   reasons.push(`backtest: ${origins.origins.length} origin${origins.origins.length === 1 ? '' : 's'} ${origins.step} point${origins.step === 1 ? '' : 's'} apart, each forecasting ${h} points (the last from point ${origins.origins[origins.origins.length - 1]})`);
   const actual = origins.origins.map((origin) => y.slice(origin, origin + h));
 
@@ -221,4 +219,10 @@ export function withCovariates(configs: NeuralConfig[], covariates: { name: stri
   if (covariates.length === 0) return configs;
   reasons.push(`LSTM covariates: ${describeCovariates(covariates)}; the direct strategy only; the statistical methods ignore them`);
   return configs.filter((c) => c.strategy === 'direct');
+}
+
+/** The backtest origins of a series of n points: the statistical methods need a few points; the LSTM needs windows (checked per configuration). */
+export function backtestOrigins(n: number, h: number, m: number, count?: number): Origins {
+  const statMin = Math.max(4, Math.min(2 * m, 24));
+  return rollingOrigins(n, h, statMin, count);
 }
