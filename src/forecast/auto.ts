@@ -24,8 +24,9 @@ import { etsForecast } from '../stats/ets.js';
 import { thetaForecast } from '../stats/theta.js';
 import { adjust, chooseAdjustment, unadjust, type Adjustment } from './adjust.js';
 import { backtest, rollingOrigins, score, type BacktestScores, type Origins } from './backtest.js';
+import { checkCovariates, describeCovariates, type AutoCovariate } from './covariates.js';
 import { backtestCoverage, calibrate, errorsOf, intervalsAround, type Intervals, type Level } from './intervals.js';
-import { median, NeuralForecaster, type NeuralConfig, type Strategy } from './neural.js';
+import { median, NeuralForecaster, type NeuralConfig, type NeuralCovariate, type Strategy } from './neural.js';
 
 /** The methods compared; 'combination' is the median of lstm, ets and theta (of ets and theta without the LSTM). */
 export type MethodName = 'combination' | 'lstm' | 'ets' | 'theta' | 'naive' | 'seasonalNaive';
@@ -39,6 +40,8 @@ export interface AutoOptions {
   ensemble?: number;
   /** Backtest origins. Default BACKTEST_ORIGINS. */
   origins?: number;
+  /** Series aligned with this one that the LSTM reads too (the statistical methods ignore them); with `future` (≥ horizon values) known in the future. */
+  covariates?: AutoCovariate[];
 }
 
 export interface MethodResult {
@@ -75,11 +78,16 @@ export interface AutoForecast {
 export const MAX_AUTO_HORIZON = 10_000;
 /** The fewest training windows the LSTM learns from; fewer and the statistical methods forecast alone. */
 export const MIN_LSTM_WINDOWS = 8;
-const MAX_ENSEMBLE = 25;
-const OPTION_NAMES = ['horizon', 'period', 'ensemble', 'origins'] as const;
+export const MAX_ENSEMBLE = 25;
+const OPTION_NAMES = ['horizon', 'period', 'ensemble', 'origins', 'covariates'] as const;
 
 /** Forecast `horizon` points after `values` (finite numbers, oldest first; fill missing values first). */
 export async function autoForecast(values: ArrayLike<number>, options: AutoOptions): Promise<AutoForecast> {
+  return forecastOne(values, options);
+}
+
+/** autoForecast, or with `neuralPart` the LSTM part made elsewhere (autoForecastMany's global network). */
+export async function forecastOne(values: ArrayLike<number>, options: AutoOptions, neuralPart?: NeuralPart): Promise<AutoForecast> {
   const started = now();
   const o = optionsOf(options, OPTION_NAMES, 'autoForecast');
   const h = integerIn(o.horizon, 1, MAX_AUTO_HORIZON, 'autoForecast: horizon');
@@ -89,10 +97,9 @@ export async function autoForecast(values: ArrayLike<number>, options: AutoOptio
   const y = checkValues(values);
   const n = y.length;
   const reasons: string[] = [];
+  const covariates = checkCovariates(o.covariates, n, h, 'autoForecast');
 
-  // the statistical methods need a few points; the LSTM needs windows (checked per configuration)
-  const statMin = Math.max(4, Math.min(2 * m, 24));
-  const origins = rollingOrigins(n, h, statMin, originCount);
+  const origins = backtestOrigins(n, h, m, originCount);
   reasons.push(`backtest: ${origins.origins.length} origin${origins.origins.length === 1 ? '' : 's'} ${origins.step} point${origins.step === 1 ? '' : 's'} apart, each forecasting ${h} points (the last from point ${origins.origins[origins.origins.length - 1]})`);
   const actual = origins.origins.map((origin) => y.slice(origin, origin + h));
 
@@ -114,7 +121,7 @@ export async function autoForecast(values: ArrayLike<number>, options: AutoOptio
   run('theta', (part) => thetaForecast(part, h, m).mean);
 
   const adjustment = chooseAdjustment(y, m);
-  const neural = await runNeural(y, h, m, origins, ensemble, adjustment, reasons);
+  const neural = neuralPart ? await neuralPart(y, origins, reasons) : await runNeural(y, h, m, origins, ensemble, adjustment, reasons, covariates);
   if (neural) {
     backtests.lstm = neural.backtest;
     methods.lstm = { forecast: neural.forecast, backtest: score(y, h, m, origins, neural.backtest) };
@@ -141,10 +148,10 @@ export async function autoForecast(values: ArrayLike<number>, options: AutoOptio
  * backtested; the best (lowest MASE) retrained on the whole series. Null, with the reason, when the
  * series has too few points before the first origin for MIN_LSTM_WINDOWS windows.
  */
-async function runNeural(y: number[], h: number, m: number, origins: Origins, ensemble: number, adj: Adjustment, reasons: string[]): Promise<{ config: NeuralConfig; forecast: number[]; backtest: number[][] } | null> {
+async function runNeural(y: number[], h: number, m: number, origins: Origins, ensemble: number, adj: Adjustment, reasons: string[], covariates: NeuralCovariate[] = []): Promise<NeuralResult | null> {
   const first = origins.origins[0];
   const seeds = Array.from({ length: ensemble }, (_, i) => i + 1);
-  const candidates = candidateConfigs(y.length, h, m, seeds).filter((c) => windowsFrom(first, c, h) >= MIN_LSTM_WINDOWS);
+  const candidates = withCovariates(candidateConfigs(y.length, h, m, seeds), covariates, reasons).filter((c) => windowsFrom(first, c, h) >= MIN_LSTM_WINDOWS);
   if (candidates.length === 0) {
     reasons.push(`no LSTM: ${first} points before the first backtest origin are too few for ${MIN_LSTM_WINDOWS} training windows; the statistical methods forecast alone`);
     return null;
@@ -154,9 +161,9 @@ async function runNeural(y: number[], h: number, m: number, origins: Origins, en
   let best: { config: NeuralConfig; backtest: number[][]; mase: number } | null = null;
   const tried: string[] = [];
   for (const config of candidates) {
-    const nf = await NeuralForecaster.train(a0.slice(0, first), h, config);
+    const nf = await NeuralForecaster.train(covariates.length ? [{ values: a0.slice(0, first), covariates }] : a0.slice(0, first), h, config);
     try {
-      const bt = backtest(y, h, m, origins, (origin) => nf.forecast(a0, origin).map((v, k) => unadjust(adj0, v, origin + k)));
+      const bt = backtest(y, h, m, origins, (origin) => nf.forecast(a0, origin, { covariates }).map((v, k) => unadjust(adj0, v, origin + k)));
       tried.push(`${describeConfig(config)} MASE ${bt.scores.mase.toFixed(3)}`);
       if (!best || bt.scores.mase < best.mase) best = { config, backtest: bt.forecasts, mase: bt.scores.mase };
     } finally {
@@ -166,9 +173,9 @@ async function runNeural(y: number[], h: number, m: number, origins: Origins, en
   reasons.push(`LSTM: ${best!.config.strategy} with windows of ${best!.config.window}, chosen on the backtest (${tried.join('; ')})`);
   reasons.push(...adj.reasons.map((r) => `LSTM input: ${r}`));
   const a = adjust(adj, y);
-  const nf = await NeuralForecaster.train(a, h, best!.config);
+  const nf = await NeuralForecaster.train(covariates.length ? [{ values: a, covariates }] : a, h, best!.config);
   try {
-    const forecast = nf.forecast(a).map((v, k) => unadjust(adj, v, y.length + k));
+    const forecast = nf.forecast(a, a.length, { covariates }).map((v, k) => unadjust(adj, v, y.length + k));
     if (forecast.some((v) => !Number.isFinite(v))) fail(`the LSTM's forecast is not finite (${show(forecast.find((v) => !Number.isFinite(v)))}): the series' values are too large for the log transform`);
     return { config: best!.config, forecast, backtest: best!.backtest };
   } finally {
@@ -177,18 +184,18 @@ async function runNeural(y: number[], h: number, m: number, origins: Origins, en
 }
 
 /** The configurations the backtest chooses from: the direct and the recursive strategy, windows of two seasons (at least h and 8). */
-function candidateConfigs(n: number, h: number, m: number, seeds: number[]): NeuralConfig[] {
+export function candidateConfigs(n: number, h: number, m: number, seeds: number[]): NeuralConfig[] {
   const window = Math.max(8, h, Math.min(2 * m, 64));
   const strategies: Strategy[] = ['direct', 'recursive'];
   return strategies.map((strategy) => ({ window, units: 32, strategy, epochs: epochsFor(n - window), seeds }));
 }
 
 /** Enough passes for about 300 optimizer steps of 32 windows, between 20 and 200 passes. */
-function epochsFor(windows: number): number {
+export function epochsFor(windows: number): number {
   return Math.max(20, Math.min(200, Math.ceil((300 * 32) / Math.max(1, windows))));
 }
 
-function windowsFrom(points: number, c: NeuralConfig, h: number): number {
+export function windowsFrom(points: number, c: NeuralConfig, h: number): number {
   return points - c.window - (c.strategy === 'direct' ? h : 1) + 1;
 }
 
@@ -205,3 +212,26 @@ function checkValues(values: ArrayLike<number>): number[] {
 }
 
 const now = (): number => (typeof performance !== 'undefined' ? performance.now() : Date.now());
+
+/** The LSTM part's outcome: its configuration, its forecast from the whole series, its backtest forecasts per origin. */
+export interface NeuralResult {
+  config: NeuralConfig;
+  forecast: number[];
+  backtest: number[][];
+}
+
+/** An LSTM part made elsewhere, given the series, its backtest origins and the reasons to add to. */
+export type NeuralPart = (y: number[], origins: Origins, reasons: string[]) => Promise<NeuralResult | null>;
+
+/** With covariates the LSTM forecasts directly only (neural.ts says why); the reasons name the covariates. */
+export function withCovariates(configs: NeuralConfig[], covariates: { name: string; known: boolean }[], reasons: string[]): NeuralConfig[] {
+  if (covariates.length === 0) return configs;
+  reasons.push(`LSTM covariates: ${describeCovariates(covariates)}; the direct strategy only; the statistical methods ignore them`);
+  return configs.filter((c) => c.strategy === 'direct');
+}
+
+/** The backtest origins of a series of n points: the statistical methods need a few points; the LSTM needs windows (checked per configuration). */
+export function backtestOrigins(n: number, h: number, m: number, count?: number): Origins {
+  const statMin = Math.max(4, Math.min(2 * m, 24));
+  return rollingOrigins(n, h, statMin, count);
+}
