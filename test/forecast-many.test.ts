@@ -56,12 +56,12 @@ describe('autoForecastMany', () => {
   });
 
   it('a series too short for its own windows is still forecast by the global network; one shorter than a window is not', async () => {
-    const r = await autoForecastMany([{ id: 'long', values: wavy(100, 4) }, { id: 'short', values: wavy(20, 6) }, { id: 'tiny', values: wavy(10, 8) }], FAST);
+    const r = await autoForecastMany([{ id: 'long', values: wavy(100, 4) }, { id: 'short', values: wavy(20, 6) }, { id: 'tiny', values: wavy(11, 8) }], FAST);
     const [long, short, tiny] = r.series;
     expect(long.methods.lstm).toBeDefined();
     expect(short.methods.lstm).toBeDefined();
     expect(tiny.methods.lstm).toBeUndefined();
-    expect(tiny.reasons.join('\n')).toMatch(/no LSTM: 4 points before the first backtest origin are fewer than the global LSTM's window of 8/);
+    expect(tiny.reasons.join('\n')).toMatch(/no LSTM: 5 points before the first backtest origin are fewer than the global LSTM's window of 8/);
     expect(tiny.forecast.every(Number.isFinite)).toBe(true);
     expect(r.aggregate.lstm!.series).toBe(2);
     expect(r.aggregate.ets!.series).toBe(3);

@@ -22,7 +22,7 @@ import { fail, LstmWasmError, show } from '../errors.js';
 import { integerIn, nameOption, optionsOf } from '../options.js';
 import { adjust, chooseAdjustment, unadjust } from './adjust.js';
 import {
-  backtestOrigins, candidateConfigs, describeConfig, epochsFor, forecastOne, MAX_AUTO_HORIZON, MAX_ENSEMBLE, MIN_LSTM_WINDOWS, windowsFrom, withCovariates,
+  backtestOrigins, candidateConfigs, DEFAULT_ENSEMBLE, describeConfig, epochsFor, forecastOne, MAX_AUTO_HORIZON, MAX_ENSEMBLE, MIN_LSTM_WINDOWS, windowsFrom, withCovariates,
   type AutoForecast, type MethodName, type NeuralResult,
 } from './auto.js';
 import { backtest, type Origins } from './backtest.js';
@@ -43,7 +43,7 @@ export interface ManyOptions {
   horizon: number;
   /** Season length shared by the series (1: none). Default 1. */
   period?: number;
-  /** LSTMs per ensemble (seeds 1 … n). Default 3. */
+  /** LSTMs per ensemble (seeds 1 … n). Default DEFAULT_ENSEMBLE (5). */
   ensemble?: number;
   /** Backtest origins per series. Default BACKTEST_ORIGINS. */
   origins?: number;
@@ -89,7 +89,7 @@ export async function autoForecastMany(series: ManySeries[], options: ManyOption
   const o = optionsOf(options, OPTION_NAMES, 'autoForecastMany');
   const h = integerIn(o.horizon, 1, MAX_AUTO_HORIZON, 'autoForecastMany: horizon');
   const m = o.period === undefined ? 1 : integerIn(o.period, 1, 100_000, 'autoForecastMany: period');
-  const ensemble = o.ensemble === undefined ? 3 : integerIn(o.ensemble, 1, MAX_ENSEMBLE, 'autoForecastMany: ensemble');
+  const ensemble = o.ensemble === undefined ? DEFAULT_ENSEMBLE : integerIn(o.ensemble, 1, MAX_ENSEMBLE, 'autoForecastMany: ensemble');
   const originCount = o.origins === undefined ? undefined : integerIn(o.origins, 1, 100, 'autoForecastMany: origins');
   const list = checkSeries(series, h, m, originCount);
   const reasons: string[] = [];

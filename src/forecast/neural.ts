@@ -103,6 +103,12 @@ interface SeriesScale {
   sd: number[];
 }
 
+/** Look at the ensemble after some of its passes (to choose how many passes are best): `call(epochs, forecaster)` after each pass listed in `at`. */
+export interface Checkpoints {
+  at: number[];
+  call: (epochs: number, forecaster: NeuralForecaster) => void;
+}
+
 /** An ensemble of trained networks over one or several adjusted series. */
 export class NeuralForecaster {
   private constructor(
@@ -131,7 +137,7 @@ export class NeuralForecaster {
    * windows of each, MAX_POOLED_WINDOWS in all). Each series needs window + out + 1 points to give a
    * window (out = h for 'direct', 1 for 'recursive'); a shorter one of several gives none.
    */
-  static async train(a: ArrayLike<number> | NeuralSeries[], horizon: number, config: NeuralConfig): Promise<NeuralForecaster> {
+  static async train(a: ArrayLike<number> | NeuralSeries[], horizon: number, config: NeuralConfig, checkpoints?: Checkpoints): Promise<NeuralForecaster> {
     const list: NeuralSeries[] = isSeriesList(a) ? a : [{ values: a }];
     if (list.length === 0) fail('the LSTM needs at least one series to train on');
     const w = config.window, out = config.strategy === 'direct' ? horizon : 1;
@@ -168,13 +174,21 @@ export class NeuralForecaster {
         ]);
         models.push(model);
         model.compile({ optimizer: getOptimizer({ name: 'adam', learningRate: LEARNING_RATE }), loss: 'mse' });
-        await model.fit({ shape: [n, L, C], data: x }, { shape: [n, out], data: y }, { epochs: config.epochs, batchSize: BATCH_SIZE, seed, onWarning: () => {} });
       }
+      const nf = new NeuralForecaster({ ...config, seeds: [...config.seeds] }, horizon, scales, layout, models, { shape: [1, L, C], data: new Float32Array(L * C) });
+      // the networks train in step, one pass each at a time, so that the ensemble can be looked at after any pass
+      const inputs = { shape: [n, L, C], data: x }, targets = { shape: [n, out], data: y };
+      for (let epoch = 1; epoch <= config.epochs; epoch++) {
+        for (let i = 0; i < models.length; i++) {
+          await models[i].fit(inputs, targets, { epochs: 1, batchSize: BATCH_SIZE, seed: config.seeds[i] * 100_003 + epoch, onWarning: () => {} });
+        }
+        if (checkpoints?.at.includes(epoch)) checkpoints.call(epoch, nf);
+      }
+      return nf;
     } catch (e) {
       for (const m of models) m.dispose();
       throw e;
     }
-    return new NeuralForecaster({ ...config, seeds: [...config.seeds] }, horizon, scales, layout, models, { shape: [1, L, C], data: new Float32Array(L * C) });
   }
 
   /**
