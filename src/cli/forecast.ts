@@ -26,10 +26,12 @@ import { checkOutputFolder, loadSeries, type LoadedSeries } from './files.js';
 import { LIMITS, showBytes, showCount } from './limits.js';
 import { checkFinite, printable, printWarnings } from './output.js';
 import { Progress } from './progress.js';
+import { forecastManyCommand } from './forecast-many.js';
 import { forecasterFiles, MODEL_FILE, WEIGHTS_FILE } from './saved-model.js';
 
 export const FORECAST_OPTIONS: OptionSpec = {
-  csv: { type: 'string' }, column: { type: 'string' }, 'date-column': { type: 'string' },
+  csv: { type: 'string' }, column: { type: 'string' }, 'date-column': { type: 'string' }, 'id-column': { type: 'string' },
+  covariates: { type: 'string' }, future: { type: 'string' },
   recipe: { type: 'string' }, transform: { type: 'string' }, difference: { type: 'string' }, period: { type: 'string' }, scaler: { type: 'string' },
   window: { type: 'string' }, horizon: { type: 'string' }, test: { type: 'string' },
   layers: { type: 'string' }, epochs: { type: 'string' }, 'batch-size': { type: 'string' }, optimizer: { type: 'string' }, lr: { type: 'string' }, seed: { type: 'string' },
@@ -49,7 +51,14 @@ Data
   --csv PATH            a CSV file with a header row, UTF-8, at most ${showBytes(LIMITS.csvBytes)} and
                         ${n(LIMITS.points)} rows (default: the embedded series)
   --column NAME|N       the value column (default: the one numeric column besides the dates, else the one named value, y or target)
-  --date-column NAME|N  the date column (default: the first, if it is not numeric)
+  --date-column NAME|N  the date column (default: the first if it is named like dates — date, time,
+                        year, … — or is not numeric)
+  --covariates A,B      other columns the LSTM part reads as inputs (ETS and Theta do not)
+  --future PATH         a CSV of the next --horizon rows with the covariates known in advance (a law
+                        in force, a holiday flag); covariates not in it are used as past values only
+Many series (one global LSTM, everything else per series; writes summary.json only)
+  --id-column NAME      a long CSV: this column names the series each row belongs to
+  --column A,B,C        a wide CSV: several value columns, one series each
 Recipe
   --recipe default|seeds  'seeds' = the tutorials' settings: levels, min-max, window 10,
                         RMSprop lr 1e-3, batch 512, 30 epochs (options below override)
@@ -98,6 +107,7 @@ interface ForecastSettings {
 export async function forecastCommand(argv: string[]): Promise<void> {
   const a = parse(argv, FORECAST_OPTIONS, 'forecast');
   if (a.help) return void process.stdout.write(FORECAST_HELP);
+  if (a['id-column'] !== undefined || (typeof a.column === 'string' && a.column.includes(','))) return forecastManyCommand(a);
   const s = forecastSettings(a);
   const series = loadSeries(s.csv, s.column, s.dateColumn);
   const period = s.given.period !== undefined ? { period: s.given.period, reason: 'given with --period' } : choosePeriod(series.values, series.labels);
