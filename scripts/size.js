@@ -17,8 +17,12 @@ import { build } from 'esbuild';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
-/** Everything a browser user ships must stay under this, gzip. */
-export const BUDGET_GZIP_BYTES = 60 * 1024;
+/**
+ * Everything a browser user ships must stay under this, gzip. 60 KiB until the CSV reader learned
+ * missing values, quarters and covariates (+1.6 KiB) and charts learned interval bands (+0.2 KiB);
+ * the automatic forecaster is a separate entry (lstm-wasm/forecast) and is not counted here.
+ */
+export const BUDGET_GZIP_BYTES = 62 * 1024;
 
 const gzip = (bytes) => gzipSync(bytes, { level: 9 }).length;
 

@@ -12,7 +12,7 @@ import { printable } from './output.js';
 /** The methods in the order a report lists them, with their names for people. */
 export function methodNames(a: AutoForecast): Record<MethodName, string> {
   return {
-    combination: a.neural ? 'forecast (median of LSTM, ETS, Theta)' : 'forecast (median of ETS, Theta)',
+    combination: a.neural ? 'forecast (mean of LSTM, ETS, Theta)' : 'forecast (mean of ETS, Theta)',
     lstm: 'LSTM',
     ets: a.etsMethod ? `exponential smoothing ${a.etsMethod}` : 'exponential smoothing',
     theta: 'Theta',

@@ -15,6 +15,8 @@ import type { BackendName } from '../backend/kernels.js';
 import { DEFAULT_TRAINING, forecaster, type Forecaster, type ForecasterOptions, type Scores } from '../forecast/forecaster.js';
 import { DEFAULT_RECIPE, SEEDS_RECIPE } from '../forecast/recipe.js';
 import { autoForecast, MAX_AUTO_HORIZON, type AutoForecast } from '../forecast/auto.js';
+import type { AutoCovariate } from '../forecast/covariates.js';
+import { readFutureCovariates } from './future-covariates.js';
 import { LEVELS } from '../forecast/intervals.js';
 import { choosePeriod, defaultHorizon } from '../forecast/period.js';
 import { backtestSummary, components, fmt, printBacktest, type BacktestSummary } from './auto-report.js';
@@ -94,6 +96,10 @@ numbers, fails and writes nothing.
 interface ForecastSettings {
   csv?: string;
   column?: string;
+  /** --covariates: column names. */
+  covariates?: string[];
+  /** --future: the CSV of the covariates' future values. */
+  future?: string;
   dateColumn?: string;
   options: Omit<ForecasterOptions, 'onEpochEnd'> & { epochs: number; window: number };
   /** Given on the command line: the rest are chosen from the data. */
@@ -109,9 +115,10 @@ export async function forecastCommand(argv: string[]): Promise<void> {
   if (a.help) return void process.stdout.write(FORECAST_HELP);
   if (a['id-column'] !== undefined || (typeof a.column === 'string' && a.column.includes(','))) return forecastManyCommand(a);
   const s = forecastSettings(a);
-  const series = loadSeries(s.csv, s.column, s.dateColumn);
+  const series = loadSeries(s.csv, s.column, s.dateColumn, s.covariates);
+  const future = s.future !== undefined ? readFutureCovariates(s.future, s.covariates ?? [], horizonOf(s, series)) : new Map<string, number[]>();
   const period = s.given.period !== undefined ? { period: s.given.period, reason: 'given with --period' } : choosePeriod(series.values, series.labels);
-  const horizon = s.given.horizon ?? defaultHorizon(period.period);
+  const horizon = horizonOf(s, series, period.period);
   checkWindowValues(series.values.length, s.options.window);
   const futureAt = futureLabels(series.labels, horizon);
   const outDir = checkOutputFolder(s.out);
@@ -121,7 +128,8 @@ export async function forecastCommand(argv: string[]): Promise<void> {
   const missing = series.missing ? ` (${series.missing} missing value${series.missing === 1 ? '' : 's'} filled by linear interpolation)` : '';
   log(`lstm-wasm forecast — ${printable(series.source)}, column "${printable(series.name)}": ${series.values.length} points, ${printable(series.labels[0])} … ${printable(series.labels[series.labels.length - 1])}${missing}`);
   log(`Period ${period.period} (${period.reason}); forecasting ${horizon} point${horizon === 1 ? '' : 's'} ahead`);
-  const auto = horizon > 0 ? await automatic(series, horizon, period.period, s.quiet) : null;
+  const covariates = series.covariates.map((c) => ({ name: c.name, values: c.values, ...(future.has(c.name) && { future: future.get(c.name) }) }));
+  const auto = horizon > 0 ? await automatic(series, horizon, period.period, s.quiet, covariates) : null;
   if (horizon > 0 && !auto) log('The forecast below is the one-step LSTM fed back: no backtest, no intervals (see the warning).');
   const f = await train(series, s, oneStepOptions(s, period.period, auto, series.values.length));
   try {
@@ -137,15 +145,20 @@ export async function forecastCommand(argv: string[]): Promise<void> {
   }
 }
 
+/** --horizon, or one season of the period (from --period or the dates/autocorrelation). */
+function horizonOf(s: ForecastSettings, series: LoadedSeries, period?: number): number {
+  return s.given.horizon ?? defaultHorizon(period ?? s.given.period ?? choosePeriod(series.values, series.labels).period);
+}
+
 /** The automatic forecast and its backtest; a series too short to backtest at this horizon falls back to the one-step LSTM, fed back. */
-async function automatic(series: LoadedSeries, horizon: number, period: number, quiet: boolean): Promise<AutoForecast | null> {
+async function automatic(series: LoadedSeries, horizon: number, period: number, quiet: boolean, covariates: AutoCovariate[]): Promise<AutoForecast | null> {
   if (horizon > MAX_AUTO_HORIZON) {
     printWarnings([`a horizon of ${horizon} is past the ${MAX_AUTO_HORIZON} points the backtested forecast makes; the forecast is the one-step LSTM's, each step fed back, without a backtest or intervals`]);
     return null;
   }
   if (!quiet) process.stderr.write('backtesting the LSTM, exponential smoothing and Theta …\n');
   try {
-    return await autoForecast(series.values, { horizon, period });
+    return await autoForecast(series.values, { horizon, period, ...(covariates.length && { covariates }) });
   } catch (e) {
     if (e instanceof Error && e.message.startsWith('too short to backtest')) {
       printWarnings([`${e.message}; the forecast is the one-step LSTM's, each step fed back, without a backtest or intervals`]);
@@ -158,19 +171,19 @@ async function automatic(series: LoadedSeries, horizon: number, period: number, 
 /**
  * The one-step model's options: what the command line gave, the rest from the data as the automatic
  * forecast chose them (log or not, the period, seasonal or first differences), and its epochs capped so a
- * long series does not take minutes (about 20,000 window passes) unless --epochs says otherwise.
+ * long series does not take minutes (about 14,000 window passes: the airline's 100 epochs) unless --epochs says otherwise.
  */
 function oneStepOptions(s: ForecastSettings, period: number, auto: AutoForecast | null, points: number): ForecastSettings['options'] {
   const adj = auto?.adjustment;
   const transform = s.given.transform ?? (adj ? (adj.log ? 'log' : 'none') : s.options.transform);
   const difference = s.given.difference ?? (adj ? (adj.seasonal.length ? 'seasonal' : 'first') : s.options.difference);
   const windows = Math.max(1, points - s.options.window);
-  const epochs = s.given.epochs ? s.options.epochs : Math.min(s.options.epochs, Math.max(5, Math.ceil(ONE_STEP_WINDOW_PASSES / windows)));
+  const epochs = s.given.epochs ? s.options.epochs : Math.min(s.options.epochs, Math.max(1, Math.round(ONE_STEP_WINDOW_PASSES / windows)));
   return { ...s.options, transform, difference, period, epochs };
 }
 
-/** About this many window passes train the one-step model when --epochs is not given (the airline: 100 epochs of ~100 windows). */
-const ONE_STEP_WINDOW_PASSES = 20_000;
+/** About this many window passes train the one-step model when --epochs is not given (the airline's 138 windows get their 100 epochs). */
+const ONE_STEP_WINDOW_PASSES = 14_000;
 
 /** The forecaster, trained with a progress bar on stderr (ended even when training fails, so an error starts its own line). */
 async function train(series: LoadedSeries, s: ForecastSettings, options: ForecastSettings['options']): Promise<Forecaster> {
@@ -201,6 +214,8 @@ function forecastSettings(a: OptionValues): ForecastSettings {
   return {
     csv: textOption(a.csv, 'csv'),
     column: textOption(a.column, 'column'),
+    covariates: listOption(a.covariates, 'covariates'),
+    future: futureOption(a),
     dateColumn: textOption(a['date-column'], 'date-column'),
     options: {
       transform: choiceOption(a.transform, 'transform', ['log', 'none'] as const, base.transform),
@@ -228,6 +243,24 @@ function forecastSettings(a: OptionValues): ForecastSettings {
     json: a.json === true,
     quiet: a.quiet === true,
   };
+}
+
+/** A comma-separated list of names (--covariates a,b): each non-empty, none twice. */
+function listOption(v: string | boolean | undefined, name: string): string[] | undefined {
+  const text = textOption(v, name);
+  if (text === undefined) return undefined;
+  const items = text.split(',').map((x) => x.trim());
+  if (items.some((x) => x === '')) cliFail(`--${name} must be column names separated by commas, got ${JSON.stringify(text)}`);
+  const twice = items.find((x, i) => items.indexOf(x) !== i);
+  if (twice !== undefined) cliFail(`--${name} names ${JSON.stringify(twice)} twice`);
+  return items;
+}
+
+/** --future only with --covariates: it holds their future values. */
+function futureOption(a: OptionValues): string | undefined {
+  const path = textOption(a.future, 'future');
+  if (path !== undefined && a.covariates === undefined) cliFail('--future holds the future values of covariates: give them with --covariates too');
+  return path;
 }
 
 /** --test: a fraction 0 < f < 1, or a whole count of points. */

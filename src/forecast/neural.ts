@@ -39,7 +39,7 @@ export interface NeuralConfig {
 }
 
 /** The most windows one network trains on: the most recent ones. More only cost time on a long series. */
-export const MAX_TRAINING_WINDOWS = 512;
+export const MAX_TRAINING_WINDOWS = 384;
 /** The most windows a global network (several series pooled) trains on, shared fairly between the series. */
 export const MAX_POOLED_WINDOWS = 4096;
 /** The most input values (windows × steps × channels) one training set holds: 64 MB of float32. */

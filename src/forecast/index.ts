@@ -1,0 +1,26 @@
+/**
+ * `lstm-wasm/forecast`: the automatic forecaster — h steps ahead with only
+ * the horizon given, backtested against exponential smoothing, Theta and
+ * the naive forecasts, with prediction intervals; covariates; many series
+ * with one global LSTM. A separate entry so that an app that only predicts
+ * with a model does not ship it. Initialise the kernels with `init()` from
+ * 'lstm-wasm' first.
+ *
+ *   import { init } from 'lstm-wasm';
+ *   import { autoForecast } from 'lstm-wasm/forecast';
+ *   await init();
+ *   const f = await autoForecast(values, { horizon: 12, period: 12 });
+ *   f.forecast, f.intervals[95], f.methods.lstm.backtest.mase, f.reasons
+ */
+export {
+  autoForecast, DEFAULT_ENSEMBLE, MAX_AUTO_HORIZON, MIN_LSTM_WINDOWS,
+  type AutoForecast, type AutoOptions, type MethodName, type MethodResult,
+} from './auto.js';
+export { autoForecastMany, MAX_SERIES, type AutoForecastMany } from './many.js';
+export type { AutoCovariate } from './covariates.js';
+export type { Adjustment } from './adjust.js';
+export { BACKTEST_ORIGINS, type BacktestScores } from './backtest.js';
+export { LEVELS, type Intervals, type Level } from './intervals.js';
+export type { NeuralConfig, Strategy } from './neural.js';
+export { choosePeriod, defaultHorizon, type ChosenPeriod } from './period.js';
+export { etsForecast, thetaForecast, detectPeriod, seasonalityTest, type EtsForecast, type ThetaForecast } from '../stats/index.js';
