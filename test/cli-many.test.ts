@@ -53,7 +53,8 @@ describe('lstm-wasm forecast, several series', () => {
     rear = tail('seatbelts_rear.train.csv');
     const rows = [...front.map(([d, v]) => `front,${d},${v}`), ...rear.map(([d, v]) => `rear,${d},${v}`)];
     writeFileSync(join(dir, 'long.csv'), `id,date,value\n${rows.join('\n')}\n`);
-    writeFileSync(join(dir, 'wide.csv'), `date,a,b\n${front.map(([d, v], i) => `${d},${v},${rear[i][1]}`).join('\n')}\n`);
+    // b's 10th value left empty: filled in b alone, and counted for b
+    writeFileSync(join(dir, 'wide.csv'), `date,a,b\n${front.map(([d, v], i) => `${d},${v},${i === 9 ? '' : rear[i][1]}`).join('\n')}\n`);
     const r = run(['forecast', '--csv', 'long.csv', '--id-column', 'id', '--horizon', String(H), '--json', '--out', 'long-out', '--quiet'], dir, { timeout: 300_000 });
     expect(r.code, r.stderr).toBe(0);
     long = { stdout: r.stdout, summary: JSON.parse(r.stdout), file: readFileSync(join(dir, 'long-out', 'summary.json'), 'utf8') };
@@ -105,7 +106,7 @@ describe('lstm-wasm forecast, several series', () => {
     expect(Object.keys(snapshot(join(dir, 'long-out')))).toEqual(['summary.json']);
   });
 
-  it('a wide CSV (--column a,b) gives one series per column, named by it, and prints the table', () => {
+  it('a wide CSV (--column a,b) gives one series per column, named by it, its gaps filled and counted per series, and prints the table', () => {
     const r = run(['forecast', '--csv', 'wide.csv', '--column', 'a,b', '--horizon', String(H), '--out', 'wide-out'], dir, { timeout: 300_000 });
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/backtesting one LSTM over the 2 series/);
@@ -115,6 +116,8 @@ describe('lstm-wasm forecast, several series', () => {
     const s: ManySummary = JSON.parse(readFileSync(join(dir, 'wide-out', 'summary.json'), 'utf8'));
     expect(s.series.map((x) => x.id)).toEqual(['a', 'b']);
     expect(s.series.map((x) => x.points)).toEqual([POINTS, POINTS]);
+    expect(s.series.map((x) => x.missing)).toEqual([0, 1]);
+    expect(r.stdout).toMatch(/1 missing value filled by linear interpolation, per series/);
     expect(r.stdout).toContain(`Wrote ${join(dir, 'wide-out', 'summary.json')}`);
   }, 300_000);
 
