@@ -47,21 +47,17 @@ export const EMBEDDED_CSV = fileURLToPath(new URL('../../data/international-airl
  * (or 0-based indices) read beside it.
  */
 export function loadSeries(path: string | undefined, column?: string, dateColumn?: string, covariates?: string[]): LoadedSeries {
-  const file: FileToRead = { path: path ?? EMBEDDED_CSV, what: 'a CSV file', maxBytes: LIMITS.csvBytes, hint: 'give the path of a CSV file with --csv' };
-  const bytes = readRegularFile(file);
-  checkRowCount(bytes, file.path);
-  const asIndex = (c?: string) => (c !== undefined && /^\d+$/.test(c) ? Number(c) : c);
-  const name = basename(file.path);
-  const s = parseCsvSeries(decodeUtf8(bytes, file), {
-    column: asIndex(column), dateColumn: asIndex(dateColumn), source: name,
-    ...(covariates === undefined ? {} : { covariates: covariates.map((c) => asIndex(c)!) }),
+  const { text, name } = readCsvText(path ?? EMBEDDED_CSV);
+  const s = parseCsvSeries(text, {
+    column: columnSpec(column), dateColumn: columnSpec(dateColumn), source: name,
+    ...(covariates === undefined ? {} : { covariates: covariates.map((c) => columnSpec(c)!) }),
   });
   const filled = fillColumn(s.values, name, s.name);
   return {
     values: filled.values,
     labels: s.dates ?? s.values.map((_, i) => String(i + 1)),
     name: s.name,
-    source: path ? file.path : `${name} (embedded)`,
+    source: path ?? `${name} (embedded)`,
     missing: filled.filled,
     missingAt: filled.positions,
     covariates: (s.covariates ?? []).map((c) => {
@@ -71,8 +67,21 @@ export function loadSeries(path: string | undefined, column?: string, dateColumn
   };
 }
 
+/** A CSV file's text, read within the size and row limits; name is its file name, for messages. */
+export function readCsvText(path: string): { text: string; name: string } {
+  const file: FileToRead = { path, what: 'a CSV file', maxBytes: LIMITS.csvBytes, hint: 'give the path of a CSV file with --csv' };
+  const bytes = readRegularFile(file);
+  checkRowCount(bytes, file.path);
+  return { text: decodeUtf8(bytes, file), name: basename(file.path) };
+}
+
+/** A column as the options give it: digits are a 0-based index, anything else a header name. */
+export function columnSpec(c: string | undefined): string | number | undefined {
+  return c !== undefined && /^\d+$/.test(c) ? Number(c) : c;
+}
+
 /** fillMissing on a column, its errors (too few known values) naming the file and the column. */
-function fillColumn(values: number[], file: string, column: string): FilledSeries {
+export function fillColumn(values: number[], file: string, column: string): FilledSeries {
   let known = 0;
   for (let i = 0; i < values.length && known < 2; i++) if (!Number.isNaN(values[i])) known++;
   if (known < 2 && known < values.length) {

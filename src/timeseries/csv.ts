@@ -67,6 +67,16 @@ export interface CsvSeriesOptions {
    * column may be one of them, nor may one be named twice.
    */
   covariates?: (string | number)[];
+  /**
+   * A long CSV's id column (a header name or a 0-based index): each row
+   * belongs to the series its id names. The id column is never taken as the
+   * value or date column by default (the date column is then the first
+   * column that is not the id column, by the same test), may not be given as
+   * either or as a covariate, and every row needs an id. Dates are checked
+   * within each id (oldest first, each once), not over the whole file; the
+   * rows are returned as they are, for the caller to group.
+   */
+  idColumn?: string | number;
   /** Where the text came from (a file path), used to begin error messages. */
   source?: string;
 }
@@ -80,6 +90,9 @@ export interface CsvSeries {
   name: string;
   /** The covariate columns asked for (options.covariates), in that order; absent when none were asked for. */
   covariates?: CsvCovariate[];
+  /** With options.idColumn: each row's id (trimmed, unquoted, never empty) and its row in the file (the header is row 1). */
+  ids?: string[];
+  rows?: number[];
 }
 
 /** A covariate column: its header name and its values in file order (NaN where missing). */
@@ -153,24 +166,30 @@ export function parseCsvSeries(text: string, options: CsvSeriesOptions = {}): Cs
   const covariateIndices = resolveCovariates(options.covariates, header, where);
   const covariateSet = new Set(covariateIndices);
   const isCovariate = (c: number) => covariateSet.has(c);
+  const idIndex = options.idColumn === undefined ? undefined : resolveColumn(options.idColumn, header, 'idColumn', where);
   let valueIndex = options.column === undefined ? undefined : resolveColumn(options.column, header, 'column', where);
+  if (idIndex !== undefined && valueIndex === idIndex) fail(`${where}the value column and the id column are the same column (${show(header[idIndex])}) — name another value column`);
+  if (idIndex !== undefined && covariateSet.has(idIndex)) fail(`${where}covariate ${columnName(idIndex, header)} is the id column — leave it out of the covariates`);
   let dateIndex: number | undefined;
+  // the first column that could hold the dates: with an id column first (id,date,value), the one after it
+  const firstOther = idIndex === 0 ? 1 : 0;
   if (options.dateColumn !== undefined) {
     dateIndex = resolveColumn(options.dateColumn, header, 'dateColumn', where);
     if (dateIndex === valueIndex) {
       fail(`${where}dateColumn and column are the same column (${show(header[valueIndex])}) — pick a different date column or leave it out`);
     }
-  } else if (valueIndex !== 0 && header.length > 1) {
-    const first = rows[0].fields[0].trim();
+    if (dateIndex === idIndex) fail(`${where}the date column and the id column are the same column (${show(header[idIndex])}) — name another date column`);
+  } else if (valueIndex !== firstOther && header.length > firstOther + 1) {
+    const first = rows[0].fields[firstOther].trim();
     const isText = !isNumericField(first) && !MISSING.has(first.toLowerCase());
-    if (isText || DATE_NAMES.has(header[0].toLowerCase())) dateIndex = 0;
+    if (isText || DATE_NAMES.has(header[firstOther].toLowerCase())) dateIndex = firstOther;
   }
   const byDefault = valueIndex === undefined;
   if (valueIndex === undefined) {
     // covariates do not change the choice made without them; they only settle a choice it could not make
-    const plain = defaultValueColumn(header, rows, (c) => c !== dateIndex, dateIndex);
+    const plain = defaultValueColumn(header, rows, (c) => c !== dateIndex && c !== idIndex, dateIndex);
     const chosen = typeof plain === 'number' || covariateIndices.length === 0 ? plain
-      : defaultValueColumn(header, rows, (c) => c !== dateIndex && !isCovariate(c), dateIndex);
+      : defaultValueColumn(header, rows, (c) => c !== dateIndex && c !== idIndex && !isCovariate(c), dateIndex);
     if (typeof chosen === 'string') fail(`${where}${chosen}`);
     valueIndex = chosen;
   }
@@ -185,17 +204,36 @@ export function parseCsvSeries(text: string, options: CsvSeriesOptions = {}): Cs
   const values: number[] = new Array(rows.length);
   const dates: string[] | undefined = dateIndex === undefined ? undefined : new Array(rows.length);
   const covariates: CsvCovariate[] = covariateIndices.map((c) => ({ name: header[c], values: new Array(rows.length) }));
+  const ids: string[] | undefined = idIndex === undefined ? undefined : new Array(rows.length);
   for (let r = 0; r < rows.length; r++) {
     const record = rows[r];
-    checkSpanning(record, header, { value: valueIndex, date: dateIndex, covariates: covariateSet }, where);
+    checkSpanning(record, header, { value: valueIndex, date: dateIndex, id: idIndex, covariates: covariateSet }, where);
+    if (ids) {
+      ids[r] = record.fields[idIndex!].trim();
+      if (ids[r] === '') fail(`${where}row ${record.row}, column ${show(header[idIndex!])}: the id is empty — every row needs the name of the series it belongs to`);
+    }
     values[r] = readValue(record.fields[valueIndex], record.row, name, where);
     if (dates) dates[r] = record.fields[dateIndex!].trim();
     for (let k = 0; k < covariates.length; k++) {
       covariates[k].values[r] = readValue(record.fields[covariateIndices[k]], record.row, covariates[k].name, where);
     }
   }
-  if (dates) checkDates(dates, rows.map((rec) => rec.row), header[dateIndex!], where);
-  return options.covariates === undefined ? { values, dates, name } : { values, dates, name, covariates };
+  const rowOf = rows.map((rec) => rec.row);
+  if (dates && ids) checkDatesPerId(dates, ids, rowOf, header[dateIndex!], where);
+  else if (dates) checkDates(dates, rowOf, header[dateIndex!], where);
+  const out: CsvSeries = options.covariates === undefined ? { values, dates, name } : { values, dates, name, covariates };
+  return ids ? { ...out, ids, rows: rowOf } : out;
+}
+
+/** checkDates on each id's rows (in file order): a long CSV's series each have their own dates, which may repeat across ids. */
+function checkDatesPerId(dates: string[], ids: string[], rowOf: number[], column: string, where: string): void {
+  const groups = new Map<string, number[]>();
+  for (let r = 0; r < ids.length; r++) {
+    const g = groups.get(ids[r]);
+    if (g) g.push(r);
+    else groups.set(ids[r], [r]);
+  }
+  for (const [id, at] of groups) checkDates(at.map((r) => dates[r]), at.map((r) => rowOf[r]), column, `${where}series ${show(id)}: `);
 }
 
 /**
@@ -283,12 +321,12 @@ function checkFieldCount(record: CsvRecord, header: string[], where: string): vo
 }
 
 /** The date, value and covariate fields of a row must not span lines (a note may, as RFC 4180 allows). */
-function checkSpanning(record: CsvRecord, header: string[], keyColumns: { value: number; date?: number; covariates: ReadonlySet<number> }, where: string): void {
+function checkSpanning(record: CsvRecord, header: string[], keyColumns: { value: number; date?: number; id?: number; covariates: ReadonlySet<number> }, where: string): void {
   for (const s of record.spanning) {
-    const what = s.column === keyColumns.value || keyColumns.covariates.has(s.column) ? 'value' : s.column === keyColumns.date ? 'date' : null;
+    const what = s.column === keyColumns.value || keyColumns.covariates.has(s.column) ? 'value' : s.column === keyColumns.date ? 'date' : s.column === keyColumns.id ? 'id' : null;
     if (what === null) continue; // a note or other text may span lines (RFC 4180)
     fail(`${where}row ${s.row}, ${columnName(s.column, header)}: a quoted ${what} opens here and runs on to row ${s.endRow}, `
-      + `but a ${what} cannot hold a line break — almost surely a stray quote: close it on the same line or remove it`);
+      + `but ${what === 'id' ? 'an' : 'a'} ${what} cannot hold a line break — almost surely a stray quote: close it on the same line or remove it`);
   }
 }
 
