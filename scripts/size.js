@@ -19,10 +19,12 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 
 /**
  * Everything a browser user ships must stay under this, gzip. 60 KiB until the CSV reader learned
- * missing values, quarters and covariates (+1.6 KiB) and charts learned interval bands (+0.2 KiB);
- * the automatic forecaster is a separate entry (lstm-wasm/forecast) and is not counted here.
+ * missing values, quarters, covariates and a series-id column (+1.9 KiB) and charts learned interval
+ * bands (+0.2 KiB); the automatic forecaster is a separate entry (lstm-wasm/forecast) and is not
+ * counted here. A predict-only app ships far less than this whole-API figure; measuring that is
+ * issue 10's (a lean inference core).
  */
-export const BUDGET_GZIP_BYTES = 62 * 1024;
+export const BUDGET_GZIP_BYTES = 63 * 1024;
 
 const gzip = (bytes) => gzipSync(bytes, { level: 9 }).length;
 

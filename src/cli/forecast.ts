@@ -16,6 +16,7 @@ import { DEFAULT_TRAINING, forecaster, type Forecaster, type ForecasterOptions, 
 import { DEFAULT_RECIPE, SEEDS_RECIPE } from '../forecast/recipe.js';
 import { autoForecast, MAX_AUTO_HORIZON, type AutoForecast } from '../forecast/auto.js';
 import type { AutoCovariate } from '../forecast/covariates.js';
+import { chooseAdjustment, type Adjustment } from '../forecast/adjust.js';
 import { readFutureCovariates } from './future-covariates.js';
 import { LEVELS } from '../forecast/intervals.js';
 import { choosePeriod, defaultHorizon } from '../forecast/period.js';
@@ -129,13 +130,17 @@ export async function forecastCommand(argv: string[]): Promise<void> {
   log(`lstm-wasm forecast — ${printable(series.source)}, column "${printable(series.name)}": ${series.values.length} points, ${printable(series.labels[0])} … ${printable(series.labels[series.labels.length - 1])}${missing}`);
   log(`Period ${period.period} (${period.reason}); forecasting ${horizon} point${horizon === 1 ? '' : 's'} ahead`);
   const covariates = series.covariates.map((c) => ({ name: c.name, values: c.values, ...(future.has(c.name) && { future: future.get(c.name) }) }));
-  const auto = horizon > 0 ? await automatic(series, horizon, period.period, s.quiet, covariates) : null;
-  if (horizon > 0 && !auto) log('The forecast below is the one-step LSTM fed back: no backtest, no intervals (see the warning).');
-  const f = await train(series, s, oneStepOptions(s, period.period, auto, series.values.length));
+  // the one-step model first: a series too short for it is an error before the backtest's time is spent
+  const adjustment = chooseAdjustment(series.values, period.period);
+  const f = await train(series, s, oneStepOptions(s, period.period, adjustment, series.values.length));
   try {
-    printWarnings(f.warnings);
-    const future = auto ? auto.forecast : f.forecast(horizon);
-    const summary = buildSummary(f, series, future, futureAt, horizon, outDir, auto, period);
+    const notes: string[] = [];
+    const auto = horizon > 0 ? await automatic(series, horizon, period.period, s.quiet, covariates, notes) : null;
+    const warnings = [...f.warnings, ...notes];
+    printWarnings(warnings);
+    const ownForecast = f.forecast(horizon);
+    const future = auto ? auto.forecast : ownForecast;
+    const summary = buildSummary(f, series, future, futureAt, horizon, outDir, auto, period, ownForecast, warnings);
     checkFinite(summary, adviceFor);
     writeFilesAtomically(outDir, outputFiles(f, series, future, futureAt, summary, auto));
     if (s.json) process.stdout.write(JSON.stringify(summary, null, 1) + '\n');
@@ -151,17 +156,17 @@ function horizonOf(s: ForecastSettings, series: LoadedSeries, period?: number): 
 }
 
 /** The automatic forecast and its backtest; a series too short to backtest at this horizon falls back to the one-step LSTM, fed back. */
-async function automatic(series: LoadedSeries, horizon: number, period: number, quiet: boolean, covariates: AutoCovariate[]): Promise<AutoForecast | null> {
+async function automatic(series: LoadedSeries, horizon: number, period: number, quiet: boolean, covariates: AutoCovariate[], notes: string[]): Promise<AutoForecast | null> {
   if (horizon > MAX_AUTO_HORIZON) {
-    printWarnings([`a horizon of ${horizon} is past the ${MAX_AUTO_HORIZON} points the backtested forecast makes; the forecast is the one-step LSTM's, each step fed back, without a backtest or intervals`]);
+    notes.push(`a horizon of ${horizon} is past the ${MAX_AUTO_HORIZON} points the backtested forecast makes; the forecast is the one-step LSTM's, each step fed back, without a backtest or intervals`);
     return null;
   }
   if (!quiet) process.stderr.write('backtesting the LSTM, exponential smoothing and Theta …\n');
   try {
     return await autoForecast(series.values, { horizon, period, ...(covariates.length && { covariates }) });
   } catch (e) {
-    if (e instanceof Error && e.message.startsWith('too short to backtest')) {
-      printWarnings([`${e.message}; the forecast is the one-step LSTM's, each step fed back, without a backtest or intervals`]);
+    if (e instanceof Error && e.message.includes('too short to backtest')) {
+      notes.push(`${e.message.replace(/^lstm-wasm: /, '')}; the forecast is the one-step LSTM's, each step fed back, without a backtest or intervals`);
       return null;
     }
     throw e;
@@ -173,8 +178,7 @@ async function automatic(series: LoadedSeries, horizon: number, period: number, 
  * forecast chose them (log or not, the period, seasonal or first differences), and its epochs capped so a
  * long series does not take minutes (about 14,000 window passes: the airline's 100 epochs) unless --epochs says otherwise.
  */
-function oneStepOptions(s: ForecastSettings, period: number, auto: AutoForecast | null, points: number): ForecastSettings['options'] {
-  const adj = auto?.adjustment;
+function oneStepOptions(s: ForecastSettings, period: number, adj: Adjustment, points: number): ForecastSettings['options'] {
   const transform = s.given.transform ?? (adj ? (adj.log ? 'log' : 'none') : s.options.transform);
   const difference = s.given.difference ?? (adj ? (adj.seasonal.length ? 'seasonal' : 'first') : s.options.difference);
   const windows = Math.max(1, points - s.options.window);
@@ -315,6 +319,8 @@ interface Summary {
     /** Baselines whose RMSE equals the LSTM's up to rounding (a flat series: every forecast exact). */
     ties: string[];
     predictions: { label: string; truth: number; prediction: number }[];
+    /** The one-step model's own forecast beyond the data, each step fed back: what `predict` with the saved model gives. */
+    forecastAhead: number[];
   };
   forecast: { label: string; value: number; intervals?: Record<string, [number, number]> }[];
   files: { plot: string; model: string; weights: string; summary: string };
@@ -328,7 +334,7 @@ function reported(s: Scores): ReportedScores {
 
 type ReportedScores = Omit<Scores, 'mape'> & { mape?: number };
 
-function buildSummary(f: Forecaster, series: LoadedSeries, future: number[], futureAt: string[], horizon: number, outDir: string, auto: AutoForecast | null, chosen: { period: number; reason: string }): Summary {
+function buildSummary(f: Forecaster, series: LoadedSeries, future: number[], futureAt: string[], horizon: number, outDir: string, auto: AutoForecast | null, chosen: { period: number; reason: string }, ownForecast: number[], warnings: string[]): Summary {
   const e = f.evaluation, labels = series.labels, period = f.recipe.recipe.period;
   const names = { persistence: 'persistence (last value)', seasonalNaive: `seasonal naive (${period} before)`, seasonalNaiveTrend: 'seasonal naive + last year-on-year change' };
   const baselines: Record<string, ReportedScores> = {};
@@ -355,11 +361,12 @@ function buildSummary(f: Forecaster, series: LoadedSeries, future: number[], fut
     config: { ...f.recipe.recipe, ...f.options, horizon },
     model: { layers: describeModel(f), parameters: f.model.countParams(), backend: backend() },
     training: { epochs: f.history.epoch.length, loss: f.history.history.loss ?? [], fitSeconds: f.fitSeconds },
-    warnings: [...f.warnings],
+    warnings,
     test: {
       ...reported(e),
       baselines, baselinesNotComputed: notComputed, beats, ties,
       predictions: e.targets.map((t, i) => ({ label: labels[t], truth: e.truth[i], prediction: e.predictions[i] })),
+      forecastAhead: ownForecast,
     },
     forecast: future.map((v, k) => ({ label: futureAt[k], value: v, ...(auto && { intervals: Object.fromEntries(LEVELS.map((l) => [String(l), auto.intervals[l][k]])) }) })),
     files: { plot: join(outDir, 'forecast.svg'), model: join(outDir, MODEL_FILE), weights: join(outDir, WEIGHTS_FILE), summary: join(outDir, 'summary.json') },
