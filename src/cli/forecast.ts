@@ -176,18 +176,22 @@ async function automatic(series: LoadedSeries, horizon: number, period: number, 
 /**
  * The one-step model's options: what the command line gave, the rest from the data as the automatic
  * forecast chose them (log or not, the period, seasonal or first differences), and its epochs capped so a
- * long series does not take minutes (about 14,000 window passes: the airline's 100 epochs) unless --epochs says otherwise.
+ * long series does not take minutes (about 10,000 window passes: the airline's 100 epochs) unless --epochs says otherwise.
  */
 function oneStepOptions(s: ForecastSettings, period: number, adj: Adjustment, points: number): ForecastSettings['options'] {
-  const transform = s.given.transform ?? (adj ? (adj.log ? 'log' : 'none') : s.options.transform);
-  const difference = s.given.difference ?? (adj ? (adj.seasonal.length ? 'seasonal' : 'first') : s.options.difference);
-  const windows = Math.max(1, points - s.options.window);
-  const epochs = s.given.epochs ? s.options.epochs : Math.min(s.options.epochs, Math.max(1, Math.round(ONE_STEP_WINDOW_PASSES / windows)));
+  const transform = s.given.transform ?? (adj.log ? 'log' : 'none');
+  const difference = s.given.difference ?? (adj.seasonal.length ? 'seasonal' : 'first');
+  // its training windows: the points before the test part, less the differencing lag and one window
+  const lag = difference === 'seasonal' ? period : difference === 'first' ? 1 : 0;
+  const test = s.options.test ?? DEFAULT_TRAINING.test;
+  const trainPoints = test < 1 ? points - Math.round(points * test) : points - test;
+  const windows = Math.max(1, trainPoints - lag - s.options.window);
+  const epochs = s.given.epochs ? s.options.epochs : Math.min(s.options.epochs, Math.max(1, Math.floor(ONE_STEP_WINDOW_PASSES / windows)));
   return { ...s.options, transform, difference, period, epochs };
 }
 
-/** About this many window passes train the one-step model when --epochs is not given (the airline's 138 windows get their 100 epochs). */
-const ONE_STEP_WINDOW_PASSES = 14_000;
+/** About this many window passes train the one-step model when --epochs is not given (the airline's 97 training windows get their 100 epochs). */
+const ONE_STEP_WINDOW_PASSES = 10_000;
 
 /** The forecaster, trained with a progress bar on stderr (ended even when training fails, so an error starts its own line). */
 async function train(series: LoadedSeries, s: ForecastSettings, options: ForecastSettings['options']): Promise<Forecaster> {
