@@ -17,7 +17,7 @@ interface Entry { label: string; value: number; intervals?: Record<'80' | '95', 
 interface Summary {
   period: { value: number; reason: string };
   missing: number;
-  backtest?: { horizon: number; origins: string[]; forecast: string; methods: Record<string, { name: string; mase: number; smape: number; rmse: number; perHorizon: { mase: number[] } }>; coverage?: Record<string, number> };
+  backtest?: { horizon: number; origins: string[]; forecast: string; members: string[]; methods: Record<string, { name: string; mase: number; smape: number; rmse: number; perHorizon: { mase: number[] } }>; coverage?: Record<string, number> };
   choices?: string[];
   components?: Record<string, number[]>;
   test: { rmse: number };
@@ -67,10 +67,12 @@ describe('forecast: the automatic forecast is the headline', () => {
     expect(s.choices!.join('\n')).toMatch(/log transform: the swing grows with the level/);
   });
 
-  it('forecasts the mean of its parts, with nested intervals on every point, and keeps the one-step figure beside it', () => {
+  it('forecasts the mean of its two best parts, with nested intervals on every point, and keeps the one-step figure beside it', () => {
     expect(s.forecast.map((e) => e.label)).toEqual(['1961-01', '1961-02', '1961-03', '1961-04', '1961-05', '1961-06', '1961-07', '1961-08', '1961-09', '1961-10', '1961-11', '1961-12']);
-    const c = s.components!;
-    s.forecast.forEach((e, k) => expect(e.value).toBeCloseTo((c.lstm[k] + c.ets[k] + c.theta[k]) / 3, 6));
+    const c = s.components!, [p, q] = s.backtest!.members;
+    const parts = ['lstm', 'ets', 'theta'].sort((x, y) => s.backtest!.methods[x].mase - s.backtest!.methods[y].mase);
+    expect([p, q]).toEqual(parts.slice(0, 2));
+    s.forecast.forEach((e, k) => expect(e.value).toBeCloseTo((c[p][k] + c[q][k]) / 2, 6));
     expectNestedIntervals(s.forecast);
     expect(s.forecast[6].value).toBeGreaterThan(s.forecast[10].value); // July above November, as every year
     expect(s.test.rmse).toBeLessThanOrEqual(20); // the one-step figure the README quotes

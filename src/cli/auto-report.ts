@@ -9,10 +9,12 @@ import type { BacktestScores } from '../forecast/backtest.js';
 import { LEVELS } from '../forecast/intervals.js';
 import { printable } from './output.js';
 
+const SHORT: Record<MethodName, string> = { combination: 'forecast', lstm: 'LSTM', ets: 'ETS', theta: 'Theta', seasonalNaive: 'seasonal naive', naive: 'naive' };
+
 /** The methods in the order a report lists them, with their names for people. */
 export function methodNames(a: AutoForecast): Record<MethodName, string> {
   return {
-    combination: a.neural ? 'forecast (mean of LSTM, ETS, Theta)' : 'forecast (mean of ETS, Theta)',
+    combination: `forecast (mean of ${a.members.map((m) => SHORT[m]).join(' and ')})`,
     lstm: 'LSTM',
     ets: a.etsMethod ? `exponential smoothing ${a.etsMethod}` : 'exponential smoothing',
     theta: 'Theta',
@@ -27,6 +29,8 @@ export interface BacktestSummary {
   origins: string[];
   /** The method the forecast is. */
   forecast: MethodName;
+  /** The parts it averages. */
+  members: MethodName[];
   methods: Partial<Record<MethodName, BacktestScores & { name: string }>>;
   /** How often the forecast's intervals held on the backtest, per level; absent with a single origin. */
   coverage?: Record<string, number>;
@@ -40,7 +44,7 @@ export function backtestSummary(a: AutoForecast, labels: string[]): BacktestSumm
     if (m) methods[key] = { name: names[key], ...m.backtest };
   }
   const coverage = Number.isFinite(a.coverage[95]) ? Object.fromEntries(LEVELS.map((l) => [String(l), a.coverage[l]])) : undefined;
-  return { horizon: a.horizon, origins: a.origins.map((o) => labels[o - 1]), forecast: a.method, methods, ...(coverage && { coverage }) };
+  return { horizon: a.horizon, origins: a.origins.map((o) => labels[o - 1]), forecast: a.method, members: a.members, methods, ...(coverage && { coverage }) };
 }
 
 /** Each method's own forecast beyond the data, so a user sees what each part contributes. */

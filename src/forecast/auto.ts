@@ -8,11 +8,12 @@
  *                before the first origin, in each candidate configuration),
  *                exponential smoothing (ETS), Theta, the naive and seasonal
  *                naive (refitted at each origin), and their combination
- *   3. choose    the LSTM's configuration with the lowest backtest MASE
+ *   3. choose    the LSTM's configuration and passes with the lowest backtest
+ *                MASE, and the two of LSTM, ETS and Theta that did best
  *   4. forecast  everything refitted on the whole series; the forecast is
- *                the mean of the LSTM, ETS and Theta (the M4 lesson:
- *                combinations beat any one method), with conformal
- *                intervals from the combination's backtest errors
+ *                the mean of those two (the M4 lesson: combinations beat any
+ *                one method), with Student-t intervals from the
+ *                combination's backtest errors (intervals.ts)
  *
  * Every part's own forecast and backtest scores are kept, so a report can
  * show what each contributes. A series too short for the LSTM is forecast
@@ -28,7 +29,7 @@ import { checkCovariates, describeCovariates, type AutoCovariate } from './covar
 import { backtestCoverage, calibrate, errorsOf, intervalsAround, type Intervals, type Level } from './intervals.js';
 import { NeuralForecaster, type NeuralConfig, type NeuralCovariate, type Strategy } from './neural.js';
 
-/** The methods compared; 'combination' is the mean of lstm, ets and theta (of ets and theta without the LSTM). */
+/** The methods compared; 'combination' is the mean of the two of lstm, ets and theta with the lowest backtest MASE. */
 export type MethodName = 'combination' | 'lstm' | 'ets' | 'theta' | 'naive' | 'seasonalNaive';
 
 export interface AutoOptions {
@@ -58,6 +59,8 @@ export interface AutoForecast {
   intervals: Intervals;
   /** The method the headline forecast is. */
   method: MethodName;
+  /** The parts the combination averages: the two with the lowest backtest MASE. */
+  members: MethodName[];
   methods: Partial<Record<MethodName, MethodResult>>;
   /** Points known at each backtest origin. */
   origins: number[];
@@ -129,20 +132,24 @@ export async function forecastOne(values: ArrayLike<number>, options: AutoOption
     methods.lstm = { forecast: neural.forecast, backtest: score(y, h, m, origins, neural.backtest) };
   }
 
-  // the headline: the mean of the members, step by step (M4's combination benchmark averages, too)
-  const members: MethodName[] = neural ? ['lstm', 'ets', 'theta'] : ['ets', 'theta'];
+  // the headline: the mean, step by step, of the two parts with the lowest backtest MASE (a trimmed
+  // combination: averaging beats choosing one, and dropping the part that did worst on this series'
+  // own past beat averaging all three on the dev suite, whichever part that was)
+  const parts: MethodName[] = neural ? ['lstm', 'ets', 'theta'] : ['ets', 'theta'];
+  const ranked = [...parts].sort((p, q) => methods[p]!.backtest.mase - methods[q]!.backtest.mase);
+  const members = ranked.slice(0, 2);
   const combine = (rows: number[][]) => rows[0].map((_, k) => rows.reduce((s, r) => s + r[k], 0) / rows.length);
   const combinedBacktest = origins.origins.map((_, j) => combine(members.map((name) => backtests[name]![j])));
   const combined = combine(members.map((name) => methods[name]!.forecast));
   methods.combination = { forecast: combined, backtest: score(y, h, m, origins, combinedBacktest) };
-  reasons.push(`forecast: the mean of ${members.join(', ')} at each step`);
+  reasons.push(`forecast: the mean of ${members.join(' and ')} at each step${ranked.length > 2 ? `, the two parts with the lowest backtest MASE (${ranked.map((p) => `${p} ${methods[p]!.backtest.mase.toFixed(3)}`).join(', ')})` : ''}`);
 
   const scale = { log: y.every((v) => v > 0) && combined.every((v) => v > 0) && combinedBacktest.every((f) => f.every((v) => v > 0)) };
   const intervals = intervalsAround(combined, calibrate(errorsOf(combinedBacktest, actual, scale)), scale);
   const coverage = backtestCoverage(combinedBacktest, actual, scale);
   reasons.push(`intervals: Student-t with ${Math.max(1, origins.origins.length - 1)} degree${origins.origins.length > 2 ? 's' : ''} of freedom, their spread from the forecast's ${origins.origins.length * h} backtest errors${scale.log ? ' (as ratios: the series is positive)' : ''}`);
 
-  return { horizon: h, period: m, forecast: combined, intervals, method: 'combination', methods, origins: origins.origins, coverage, neural: neural?.config ?? null, etsMethod, adjustment, reasons, seconds: (now() - started) / 1000 };
+  return { horizon: h, period: m, forecast: combined, intervals, method: 'combination', members, methods, origins: origins.origins, coverage, neural: neural?.config ?? null, etsMethod, adjustment, reasons, seconds: (now() - started) / 1000 };
 }
 
 /**
