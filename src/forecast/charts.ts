@@ -34,7 +34,9 @@ export function forecastChart(f: Forecaster, series: LabelledSeries, future: num
   const seasonal = e.baselines.seasonalNaive.rmse;
   const against = Number.isFinite(seasonal) ? `seasonal naive ${seasonal.toFixed(1)}` : `persistence ${e.baselines.persistence.rmse.toFixed(1)}`;
   return lineChart({
-    title: `${series.name}: LSTM forecast (test RMSE ${e.rmse.toFixed(1)} vs ${against})`,
+    title: intervals
+      ? `${series.name}: the forecast with its 80% and 95% intervals, and the LSTM one step ahead on the test part (RMSE ${e.rmse.toFixed(1)} vs ${against})`
+      : `${series.name}: LSTM forecast (test RMSE ${e.rmse.toFixed(1)} vs ${against})`,
     xLabel: 'time', yLabel: series.name, x,
     series: [
       { name: 'history', values: series.values.slice(0, f.sizes.trainPoints).concat(new Array(x.length - f.sizes.trainPoints).fill(null)) },
