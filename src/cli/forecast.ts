@@ -45,10 +45,13 @@ const n = showCount;
 
 export const FORECAST_HELP = `lstm-wasm forecast [options]
 
-Train an LSTM forecaster, test it on the last part of the series against naive
-baselines, forecast beyond the data, and write a plot and the model.
-With no options: the airline-passengers series (embedded), LSTM(50, all steps)
-→ LSTM(100) → Dense(1), log + year-on-year change + standardize, windows of 6.
+Forecast --horizon points ahead: backtest an LSTM ensemble, exponential smoothing
+(ETS) and Theta from 5 past origins against the naive forecasts, take the mean of
+the two that did best, with 80% and 95% intervals from its backtest errors. The
+period, the log and the season are chosen from the data (the report says why).
+Beside it, the tutorials' one-step model — LSTM(50, all steps) → LSTM(100) →
+Dense(1) — is tested one step ahead on the last part and saved.
+With no options: the airline-passengers series (embedded).
 
 Data
   --csv PATH            a CSV file with a header row, UTF-8, at most ${showBytes(LIMITS.csvBytes)} and
@@ -62,20 +65,23 @@ Data
 Many series (one global LSTM, everything else per series; writes summary.json only)
   --id-column NAME      a long CSV: this column names the series each row belongs to
   --column A,B,C        a wide CSV: several value columns, one series each
-Recipe
+Forecast
+  --horizon N           points to forecast, 0 … ${n(LIMITS.horizon)} (default: one season, at least 8);
+                        over ${n(MAX_AUTO_HORIZON)}, or too long to backtest: the one-step model fed back
+  --period N            season length in points, 1 … ${n(LIMITS.period)} (default: from the dates — months
+                        12, quarters 4, weeks 52, days 7, hours 24 — else the autocorrelation)
+The one-step model (saved; predict and explain use it)
   --recipe default|seeds  'seeds' = the tutorials' settings: levels, min-max, window 10,
                         RMSprop lr 1e-3, batch 512, 30 epochs (options below override)
-  --transform log|none  (default log)
-  --difference seasonal|first|none  model the change over --period, since the last point, or levels (default seasonal)
-  --period N            season length in points, 1 … ${n(LIMITS.period)} (default 12)
+  --transform log|none  (default: log where every value is positive and the swing grows with the level)
+  --difference seasonal|first|none  model the change over --period, since the last point, or levels
+                        (default: seasonal where the season is significant, else first)
   --scaler standard|minmax  (default standard)
   --window N            input points per window, 1 … ${n(LIMITS.window)} (default ${DEFAULT_RECIPE.window});
                         points × window at most ${n(LIMITS.windowValues)}
   --test F|N            held-out last part: a fraction or a count of points (default 0.2)
-  --horizon N           points to forecast beyond the data, 0 … ${n(LIMITS.horizon)} (default 12)
-Model and training
   --layers 50,100       LSTM units per layer: 1 … ${LIMITS.layers} layers of 1 … ${n(LIMITS.units)} units (default 50,100)
-  --epochs N            1 … ${n(LIMITS.epochs)} (default ${DEFAULT_TRAINING.epochs})
+  --epochs N            1 … ${n(LIMITS.epochs)} (default ${DEFAULT_TRAINING.epochs}, fewer on a long series: about 10,000 window passes)
   --batch-size N        1 … ${n(LIMITS.batchSize)} (default ${DEFAULT_TRAINING.batchSize})
   --optimizer adam|rmsprop|sgd|adamw (default adam)      --lr X (default ${DEFAULT_TRAINING.learningRate})
   --seed N              0 … ${n(LIMITS.seed)} (default ${DEFAULT_TRAINING.seed}): same seed, same result
@@ -87,7 +93,9 @@ Output
   --json                print the summary as JSON on stdout (progress stays on stderr)
   --quiet               no progress output (warnings are still shown)
 
-summary.json holds no NaN or null: a baseline that cannot be computed (the test
+summary.json leads with the backtest (per method, overall and per step), the
+choices and the forecast with its intervals; the one-step figure is under "test".
+It holds no NaN or null: a baseline that cannot be computed (the test
 part starts within the first --period points) is listed under
 test.baselinesNotComputed instead of test.baselines; training warnings are in
 "warnings". A run whose training diverges, or whose results are not finite
