@@ -150,7 +150,7 @@ describe('lstm-wasm on bad input', () => {
 describe('lstm-wasm options are checked, strictly and before any work', () => {
   const dir = mkdtempSync(join(tmpdir(), 'lstm-wasm-options-'));
   const cases: [string, string[], RegExp][] = [
-    ['an empty --seed (not 0)', ['forecast', '--seed', ''], /--seed must be a whole number from 0 to 4,294,966, got ""/],
+    ['an empty --seed (not 0)', ['forecast', '--seed', ''], /--seed must be a whole number from 0 to 4,294,962, got ""/],
     ['a --seed with a space', ['forecast', '--seed', ' 5'], /--seed must be a whole number .*got " 5"/],
     ['a hexadecimal --seed', ['forecast', '--seed', '0x10'], /--seed must be a whole number .*got "0x10"/],
     ['--epochs in exponent form', ['forecast', '--epochs', '1e2'], /--epochs must be a whole number from 1 to 100,000, got "1e2"/],
@@ -164,7 +164,7 @@ describe('lstm-wasm options are checked, strictly and before any work', () => {
     ['--window past 1,000', ['forecast', '--window', '1001'], /--window must be a whole number from 1 to 1,000/],
     ['--period past 100,000', ['forecast', '--period', '100001'], /--period must be a whole number from 1 to 100,000/],
     ['--batch-size past 1,048,576', ['forecast', '--batch-size', '1048577'], /--batch-size must be a whole number from 1 to 1,048,576/],
-    ['--seed past 4,294,966 (seeds would share weights)', ['forecast', '--seed', '4294967'], /--seed must be a whole number from 0 to 4,294,966/],
+    ['--seed past 4,294,962 (the ensemble seeds would pass 32 bits)', ['forecast', '--seed', '4294963'], /--seed must be a whole number from 0 to 4,294,962/],
     ['predict --horizon past 100,000', ['predict', '--horizon', '100001'], /--horizon must be a whole number from 0 to 100,000/],
     ['explain --steps past 1,000', ['explain', '--steps', '1001'], /--steps must be a whole number from 1 to 1,000/],
     ['an option missing its value before another option', ['forecast', '--out', '--json'], /Option '--out' argument is ambiguous\. An option needs a value/],

@@ -131,6 +131,18 @@ describe('autoForecast', () => {
     expect(a.forecast.every(Number.isFinite)).toBe(true);
   });
 
+  it('seed sets the ensemble: the same seed gives the same forecast, another changes only the LSTM part', async () => {
+    const y = Array.from({ length: 80 }, (_, t) => 50 + 10 * Math.sin((2 * Math.PI * t) / 8) + 0.2 * t);
+    const one = await autoForecast(y, { horizon: 4, period: 8, ensemble: 1, seed: 3 });
+    const again = await autoForecast(y, { horizon: 4, period: 8, ensemble: 1, seed: 3 });
+    const other = await autoForecast(y, { horizon: 4, period: 8, ensemble: 1, seed: 4 });
+    expect(again.methods.lstm!.forecast).toEqual(one.methods.lstm!.forecast);
+    expect(other.methods.lstm!.forecast).not.toEqual(one.methods.lstm!.forecast);
+    expect(other.methods.ets!.forecast).toEqual(one.methods.ets!.forecast);
+    expect(one.neural!.seeds).toEqual([3]);
+    await expect(autoForecast(y, { horizon: 4, ensemble: 5, seed: 4_294_963 })).rejects.toThrow(/seed \(with an ensemble of 5\) must be a whole number from 0 to 4,294,962/);
+  });
+
   it('refuses what it cannot use, naming it', async () => {
     await expect(autoForecast([1, 2, Number.NaN, 4], { horizon: 1 })).rejects.toThrow(/point 3 is NaN.*fill missing values first/);
     await expect(autoForecast(airline, { horizon: 0 })).rejects.toThrow(/horizon/);

@@ -28,9 +28,9 @@ import { checkFinite, printable } from './output.js';
 /**
  * Options of the single-series command that have no meaning here: they configure its one-step model,
  * which this mode does not train, or inputs it does not read. The many-series forecast chooses its own
- * configurations on the backtest, and its ensemble's seeds are fixed (so a run is reproducible as it is).
+ * configurations on the backtest (--seed sets its ensemble's first seed, as for one series).
  */
-const NOT_USED = ['layers', 'epochs', 'window', 'recipe', 'transform', 'difference', 'scaler', 'batch-size', 'optimizer', 'lr', 'test', 'covariates', 'future', 'seed'] as const;
+const NOT_USED = ['layers', 'epochs', 'window', 'recipe', 'transform', 'difference', 'scaler', 'batch-size', 'optimizer', 'lr', 'test', 'covariates', 'future'] as const;
 
 /** Series rows the terminal table shows; summary.json has them all. */
 const MAX_TABLE_ROWS = 50;
@@ -46,6 +46,8 @@ interface ManySettings {
   dateColumn?: string;
   period?: number;
   horizon?: number;
+  /** The LSTM ensemble's first seed. */
+  seed: number;
   backendName?: BackendName;
   out: string;
   json: boolean;
@@ -94,7 +96,7 @@ export async function forecastManyCommand(a: OptionValues): Promise<void> {
   log(`lstm-wasm forecast — ${printable(input.source)}: ${showCount(input.series.length)} series, ${showCount(input.series.reduce((p, q) => p + q.values.length, 0))} points${missing ? ` (${showCount(missing)} missing value${missing === 1 ? '' : 's'} filled by linear interpolation, per series)` : ''}`);
   log(`Period ${period.period} (${period.reason}); forecasting ${horizon} point${horizon === 1 ? '' : 's'} ahead for each series`);
   if (!s.quiet) process.stderr.write(`backtesting one LSTM over the ${showCount(input.series.length)} series, and exponential smoothing and Theta on each …\n`);
-  const result = await autoForecastMany(input.series.map((x) => ({ id: x.id, values: x.values })), { horizon, period: period.period });
+  const result = await autoForecastMany(input.series.map((x) => ({ id: x.id, values: x.values })), { horizon, period: period.period, seed: s.seed });
   const summary = buildSummary(input, result, { value: period.period, reason: period.reason }, outDir);
   checkFinite(summary, adviceFor);
   writeFilesAtomically(outDir, [{ name: 'summary.json', data: JSON.stringify(summary, null, 1) + '\n' }]);
@@ -106,7 +108,7 @@ export async function forecastManyCommand(a: OptionValues): Promise<void> {
 function manySettings(a: OptionValues): ManySettings {
   const refused = NOT_USED.filter((k) => a[k] !== undefined);
   if (refused.length) {
-    cliFail(`not used with several series: ${refused.map((k) => `--${k}`).join(', ')} — they set up the single-series one-step model (or its inputs); the many-series forecast chooses its configuration on the backtest, with fixed seeds. Leave ${refused.length === 1 ? 'it' : 'them'} out`);
+    cliFail(`not used with several series: ${refused.map((k) => `--${k}`).join(', ')} — they set up the single-series one-step model (or its inputs); the many-series forecast chooses its configuration on the backtest. Leave ${refused.length === 1 ? 'it' : 'them'} out`);
   }
   const csv = textOption(a.csv, 'csv');
   if (csv === undefined) cliFail('several series are read from a CSV file: give its path with --csv');
@@ -123,6 +125,7 @@ function manySettings(a: OptionValues): ManySettings {
     period: a.period === undefined ? undefined : intOption(a.period, 'period', 1, { min: 1, max: LIMITS.period }),
     // autoForecastMany forecasts at least one point: --horizon 0 (the single-series "train only") has no meaning here
     horizon: a.horizon === undefined ? undefined : intOption(a.horizon, 'horizon', 1, { min: 1, max: Math.min(LIMITS.horizon, MAX_AUTO_HORIZON) }),
+    seed: intOption(a.seed, 'seed', 1, { min: 0, max: LIMITS.seed }),
     backendName: choiceOption(a.backend, 'backend', ['wasm-simd', 'wasm', 'js'] as const, undefined as unknown as BackendName),
     out: textOption(a.out, 'out') ?? 'out',
     json: a.json === true,

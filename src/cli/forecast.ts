@@ -14,7 +14,7 @@ import { init, backend } from '../backend/registry.js';
 import type { BackendName } from '../backend/kernels.js';
 import { DEFAULT_TRAINING, forecaster, type Forecaster, type ForecasterOptions, type Scores } from '../forecast/forecaster.js';
 import { DEFAULT_RECIPE, SEEDS_RECIPE } from '../forecast/recipe.js';
-import { autoForecast, MAX_AUTO_HORIZON, type AutoForecast } from '../forecast/auto.js';
+import { autoForecast, DEFAULT_ENSEMBLE, MAX_AUTO_HORIZON, type AutoForecast } from '../forecast/auto.js';
 import type { AutoCovariate } from '../forecast/covariates.js';
 import { chooseAdjustment, type Adjustment } from '../forecast/adjust.js';
 import { readFutureCovariates } from './future-covariates.js';
@@ -84,7 +84,8 @@ The one-step model (saved; predict and explain use it)
   --epochs N            1 … ${n(LIMITS.epochs)} (default ${DEFAULT_TRAINING.epochs}, fewer on a long series: about 10,000 window passes)
   --batch-size N        1 … ${n(LIMITS.batchSize)} (default ${DEFAULT_TRAINING.batchSize})
   --optimizer adam|rmsprop|sgd|adamw (default adam)      --lr X (default ${DEFAULT_TRAINING.learningRate})
-  --seed N              0 … ${n(LIMITS.seed)} (default ${DEFAULT_TRAINING.seed}): same seed, same result
+  --seed N              0 … ${n(LIMITS.seed)} (default ${DEFAULT_TRAINING.seed}): the one-step model's, and the first of the
+                        LSTM ensemble's ${DEFAULT_ENSEMBLE}: same seed, same result
   --backend wasm-simd|wasm|js  (default: the fastest this runtime supports)
 Output
   --out DIR             where forecast.svg, ${MODEL_FILE}, ${WEIGHTS_FILE}, summary.json go (default out).
@@ -143,7 +144,7 @@ export async function forecastCommand(argv: string[]): Promise<void> {
   const f = await train(series, s, oneStepOptions(s, period.period, adjustment, series.values.length));
   try {
     const notes: string[] = [];
-    const auto = horizon > 0 ? await automatic(series, horizon, period.period, s.quiet, covariates, notes) : null;
+    const auto = horizon > 0 ? await automatic(series, horizon, period.period, s.options.seed ?? DEFAULT_TRAINING.seed, s.quiet, covariates, notes) : null;
     const warnings = [...f.warnings, ...notes];
     printWarnings(warnings);
     const ownForecast = f.forecast(horizon);
@@ -164,14 +165,14 @@ function horizonOf(s: ForecastSettings, series: LoadedSeries, period?: number): 
 }
 
 /** The automatic forecast and its backtest; a series too short to backtest at this horizon falls back to the one-step LSTM, fed back. */
-async function automatic(series: LoadedSeries, horizon: number, period: number, quiet: boolean, covariates: AutoCovariate[], notes: string[]): Promise<AutoForecast | null> {
+async function automatic(series: LoadedSeries, horizon: number, period: number, seed: number, quiet: boolean, covariates: AutoCovariate[], notes: string[]): Promise<AutoForecast | null> {
   if (horizon > MAX_AUTO_HORIZON) {
     notes.push(`a horizon of ${horizon} is past the ${MAX_AUTO_HORIZON} points the backtested forecast makes; the forecast is the one-step LSTM's, each step fed back, without a backtest or intervals`);
     return null;
   }
   if (!quiet) process.stderr.write('backtesting the LSTM, exponential smoothing and Theta …\n');
   try {
-    return await autoForecast(series.values, { horizon, period, ...(covariates.length && { covariates }) });
+    return await autoForecast(series.values, { horizon, period, seed, ...(covariates.length && { covariates }) });
   } catch (e) {
     if (e instanceof Error && e.message.includes('too short to backtest')) {
       notes.push(`${e.message.replace(/^lstm-wasm: /, '')}; the forecast is the one-step LSTM's, each step fed back, without a backtest or intervals`);

@@ -6,6 +6,7 @@
  */
 import { MAX_BATCH_SIZE, MAX_EPOCHS, MAX_HORIZON, MAX_LAYERS, MAX_SEED, MAX_UNITS, MAX_WINDOW_VALUES } from '../forecast/forecaster.js';
 import { MAX_PERIOD, MAX_WINDOW } from '../forecast/recipe.js';
+import { DEFAULT_ENSEMBLE } from '../forecast/auto.js';
 
 const MiB = 1024 * 1024;
 
@@ -18,7 +19,8 @@ export const LIMITS = {
   window: MAX_WINDOW,
   period: MAX_PERIOD,
   batchSize: MAX_BATCH_SIZE,
-  seed: MAX_SEED,
+  /** The one-step model's seed and the ensemble's first: its DEFAULT_ENSEMBLE seeds from it stay within MAX_SEED. */
+  seed: MAX_SEED - DEFAULT_ENSEMBLE + 1,
   windowValues: MAX_WINDOW_VALUES,
   // the CLI's own
   /** Steps of `explain`'s heatmaps: more makes an SVG of hundreds of MB. */

@@ -20,6 +20,7 @@
  * by the statistical methods alone, and the reasons say so.
  */
 import { fail, show } from '../errors.js';
+import { MAX_SEED } from './forecaster.js';
 import { integerIn, optionsOf } from '../options.js';
 import { etsForecast } from '../stats/ets.js';
 import { thetaForecast } from '../stats/theta.js';
@@ -37,8 +38,10 @@ export interface AutoOptions {
   horizon: number;
   /** Season length in points (1: none). Default 1. */
   period?: number;
-  /** LSTMs per ensemble (seeds 1 … n). Default DEFAULT_ENSEMBLE (5). */
+  /** LSTMs per ensemble (seeds seed … seed + n − 1). Default DEFAULT_ENSEMBLE (5). */
   ensemble?: number;
+  /** The ensemble's first seed: seed + ensemble − 1 at most MAX_SEED (forecaster's). Default 1. Same seed, same forecast. */
+  seed?: number;
   /** Backtest origins. Default BACKTEST_ORIGINS. */
   origins?: number;
   /** Series aligned with this one that the LSTM reads too (the statistical methods ignore them); with `future` (≥ horizon values) known in the future. */
@@ -84,7 +87,15 @@ export const DEFAULT_ENSEMBLE = 5;
 /** The fewest training windows the LSTM learns from; fewer and the statistical methods forecast alone. */
 export const MIN_LSTM_WINDOWS = 8;
 export const MAX_ENSEMBLE = 25;
-const OPTION_NAMES = ['horizon', 'period', 'ensemble', 'origins', 'covariates'] as const;
+const OPTION_NAMES = ['horizon', 'period', 'ensemble', 'origins', 'covariates', 'seed'] as const;
+
+/** The ensemble's seeds from the options: `ensemble` of them from `seed` on. */
+export function ensembleSeeds(o: { ensemble?: unknown; seed?: unknown }, where: string): number[] {
+  const ensemble = o.ensemble === undefined ? DEFAULT_ENSEMBLE : integerIn(o.ensemble, 1, MAX_ENSEMBLE, `${where}: ensemble`);
+  // the layers are seeded with seed·1000 (+ 1 for the head), as forecaster() seeds them: every seed of the ensemble ≤ MAX_SEED
+  const first = o.seed === undefined ? 1 : integerIn(o.seed, 0, MAX_SEED - ensemble + 1, `${where}: seed (with an ensemble of ${ensemble})`);
+  return Array.from({ length: ensemble }, (_, i) => first + i);
+}
 
 /** Forecast `horizon` points after `values` (finite numbers, oldest first; fill missing values first). */
 export async function autoForecast(values: ArrayLike<number>, options: AutoOptions): Promise<AutoForecast> {
@@ -97,7 +108,7 @@ export async function forecastOne(values: ArrayLike<number>, options: AutoOption
   const o = optionsOf(options, OPTION_NAMES, 'autoForecast');
   const h = integerIn(o.horizon, 1, MAX_AUTO_HORIZON, 'autoForecast: horizon');
   const m = o.period === undefined ? 1 : integerIn(o.period, 1, 100_000, 'autoForecast: period');
-  const ensemble = o.ensemble === undefined ? DEFAULT_ENSEMBLE : integerIn(o.ensemble, 1, MAX_ENSEMBLE, 'autoForecast: ensemble');
+  const seeds = ensembleSeeds(o, 'autoForecast');
   const originCount = o.origins === undefined ? undefined : integerIn(o.origins, 1, 100, 'autoForecast: origins');
   const y = checkValues(values);
   const n = y.length;
@@ -126,7 +137,7 @@ export async function forecastOne(values: ArrayLike<number>, options: AutoOption
   run('theta', (part) => thetaForecast(part, h, m).mean);
 
   const adjustment = chooseAdjustment(y, m);
-  const neural = neuralPart ? await neuralPart(y, origins, reasons) : await runNeural(y, h, m, origins, ensemble, adjustment, reasons, covariates);
+  const neural = neuralPart ? await neuralPart(y, origins, reasons) : await runNeural(y, h, m, origins, seeds, adjustment, reasons, covariates);
   if (neural) {
     backtests.lstm = neural.backtest;
     methods.lstm = { forecast: neural.forecast, backtest: score(y, h, m, origins, neural.backtest) };
@@ -157,9 +168,8 @@ export async function forecastOne(values: ArrayLike<number>, options: AutoOption
  * backtested; the best (lowest MASE) retrained on the whole series. Null, with the reason, when the
  * series has too few points before the first origin for MIN_LSTM_WINDOWS windows.
  */
-async function runNeural(y: number[], h: number, m: number, origins: Origins, ensemble: number, adj: Adjustment, reasons: string[], covariates: NeuralCovariate[] = []): Promise<NeuralResult | null> {
+async function runNeural(y: number[], h: number, m: number, origins: Origins, seeds: number[], adj: Adjustment, reasons: string[], covariates: NeuralCovariate[] = []): Promise<NeuralResult | null> {
   const first = origins.origins[0];
-  const seeds = Array.from({ length: ensemble }, (_, i) => i + 1);
   const candidates = withCovariates(candidateConfigs(y.length, h, m, seeds), covariates, reasons).filter((c) => windowsFrom(first, c, h) >= MIN_LSTM_WINDOWS);
   if (candidates.length === 0) {
     reasons.push(`no LSTM: ${first} points before the first backtest origin are too few for ${MIN_LSTM_WINDOWS} training windows; the statistical methods forecast alone`);

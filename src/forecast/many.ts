@@ -22,7 +22,7 @@ import { fail, LstmWasmError, show } from '../errors.js';
 import { integerIn, nameOption, optionsOf } from '../options.js';
 import { adjust, chooseAdjustment, unadjust } from './adjust.js';
 import {
-  backtestOrigins, candidateConfigs, DEFAULT_ENSEMBLE, describeConfig, epochsFor, forecastOne, MAX_AUTO_HORIZON, MAX_ENSEMBLE, MIN_LSTM_WINDOWS, windowsFrom, withCovariates,
+  backtestOrigins, candidateConfigs, describeConfig, ensembleSeeds, epochsFor, forecastOne, MAX_AUTO_HORIZON, MIN_LSTM_WINDOWS, windowsFrom, withCovariates,
   type AutoForecast, type MethodName, type NeuralResult,
 } from './auto.js';
 import { backtest, type Origins } from './backtest.js';
@@ -43,8 +43,10 @@ export interface ManyOptions {
   horizon: number;
   /** Season length shared by the series (1: none). Default 1. */
   period?: number;
-  /** LSTMs per ensemble (seeds 1 … n). Default DEFAULT_ENSEMBLE (5). */
+  /** LSTMs per ensemble (seeds seed … seed + n − 1). Default DEFAULT_ENSEMBLE (5). */
   ensemble?: number;
+  /** The ensemble's first seed (seed + ensemble − 1 at most MAX_SEED). Default 1. */
+  seed?: number;
   /** Backtest origins per series. Default BACKTEST_ORIGINS. */
   origins?: number;
 }
@@ -71,7 +73,7 @@ export interface AutoForecastMany {
 export const MAX_SERIES = 10_000;
 /** The most numbers (points of the series and of their covariates) one call takes. */
 export const MAX_TOTAL_POINTS = 10_000_000;
-const OPTION_NAMES = ['horizon', 'period', 'ensemble', 'origins'] as const;
+const OPTION_NAMES = ['horizon', 'period', 'ensemble', 'origins', 'seed'] as const;
 const SERIES_FIELDS = ['id', 'values', 'covariates'];
 const METHODS: MethodName[] = ['combination', 'lstm', 'ets', 'theta', 'naive', 'seasonalNaive'];
 
@@ -89,17 +91,17 @@ export async function autoForecastMany(series: ManySeries[], options: ManyOption
   const o = optionsOf(options, OPTION_NAMES, 'autoForecastMany');
   const h = integerIn(o.horizon, 1, MAX_AUTO_HORIZON, 'autoForecastMany: horizon');
   const m = o.period === undefined ? 1 : integerIn(o.period, 1, 100_000, 'autoForecastMany: period');
-  const ensemble = o.ensemble === undefined ? DEFAULT_ENSEMBLE : integerIn(o.ensemble, 1, MAX_ENSEMBLE, 'autoForecastMany: ensemble');
+  const seeds = ensembleSeeds(o, 'autoForecastMany');
   const originCount = o.origins === undefined ? undefined : integerIn(o.origins, 1, 100, 'autoForecastMany: origins');
   const list = checkSeries(series, h, m, originCount);
   const reasons: string[] = [];
-  const neural = await globalNeural(list, h, m, ensemble, reasons);
+  const neural = await globalNeural(list, h, m, seeds, reasons);
 
   const results: SeriesForecast[] = [];
   for (let i = 0; i < list.length; i++) {
     const s = list[i], part = neural.parts[i];
     const r = await inSeries(s.id, () =>
-      forecastOne(s.y, { horizon: h, period: m, ensemble, origins: originCount }, async (_y, origins, why) => {
+      forecastOne(s.y, { horizon: h, period: m, origins: originCount }, async (_y, origins, why) => {
         // the per-series backtest must use the origins the global network was held out at
         if (origins.origins.join() !== s.origins.origins.join()) fail(`internal: the backtest origins changed (${origins.origins.join()} vs ${s.origins.origins.join()})`);
         why.push(...part.reasons);
@@ -132,8 +134,7 @@ interface GlobalNeural {
  * first origin and backtested per series; the lowest mean MASE wins and is retrained on all the
  * points. A series with fewer points than a window before its first origin is not forecast by it.
  */
-async function globalNeural(list: Checked[], h: number, m: number, ensemble: number, reasons: string[]): Promise<GlobalNeural> {
-  const seeds = Array.from({ length: ensemble }, (_, i) => i + 1);
+async function globalNeural(list: Checked[], h: number, m: number, seeds: number[], reasons: string[]): Promise<GlobalNeural> {
   const firsts = list.map((s) => s.origins.origins[0]);
   const cap = list.length === 1 ? MAX_TRAINING_WINDOWS : MAX_POOLED_WINDOWS;
   const longest = Math.max(...list.map((s) => s.y.length));

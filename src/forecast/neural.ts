@@ -180,7 +180,8 @@ export class NeuralForecaster {
       const inputs = { shape: [n, L, C], data: x }, targets = { shape: [n, out], data: y };
       for (let epoch = 1; epoch <= config.epochs; epoch++) {
         for (let i = 0; i < models.length; i++) {
-          await models[i].fit(inputs, targets, { epochs: 1, batchSize: BATCH_SIZE, seed: config.seeds[i] * 100_003 + epoch, onWarning: () => {} });
+          // each pass shuffled by its own seed (mod 2^32: fit takes 32-bit seeds)
+          await models[i].fit(inputs, targets, { epochs: 1, batchSize: BATCH_SIZE, seed: (config.seeds[i] * 100_003 + epoch) % 2 ** 32, onWarning: () => {} });
         }
         if (checkpoints?.at.includes(epoch)) checkpoints.call(epoch, nf);
       }
