@@ -40,6 +40,12 @@ export interface NeuralConfig {
 
 /** The most windows one network trains on: the most recent ones. More only cost time on a long series. */
 export const MAX_TRAINING_WINDOWS = 384;
+/**
+ * The most window steps (windows × steps) one series' network trains on: 384 windows of 24 steps.
+ * Longer windows (two seasons of hourly data are 48 steps) get fewer of them, so that training
+ * costs about the same whatever the season.
+ */
+export const MAX_TRAINING_STEPS = 384 * 24;
 /** The most windows a global network (several series pooled) trains on, shared fairly between the series. */
 export const MAX_POOLED_WINDOWS = 4096;
 /** The most input values (windows × steps × channels) one training set holds: 64 MB of float32. */
@@ -148,7 +154,8 @@ export class NeuralForecaster {
       const longest = Math.max(...list.map((s) => s.values.length));
       fail(`the LSTM needs at least ${w + out} points for one window of ${w} and ${out} target${out === 1 ? '' : 's'}, got ${longest}`);
     }
-    const cap = Math.min(list.length === 1 ? MAX_TRAINING_WINDOWS : MAX_POOLED_WINDOWS, Math.floor(MAX_INPUT_VALUES / (layout.steps * layout.channels)));
+    const single = Math.min(MAX_TRAINING_WINDOWS, Math.max(1, Math.floor(MAX_TRAINING_STEPS / layout.steps)));
+    const cap = Math.min(list.length === 1 ? single : MAX_POOLED_WINDOWS, Math.floor(MAX_INPUT_VALUES / (layout.steps * layout.channels)));
     if (cap < 1) fail(`one training window of ${layout.steps} steps × ${layout.channels} channels exceeds ${MAX_INPUT_VALUES.toLocaleString('en-US')} values`);
     const takes = fairShares(counts, cap);
     const n = takes.reduce((p, q) => p + q, 0);
