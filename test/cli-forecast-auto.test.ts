@@ -4,11 +4,11 @@
  * values are filled and counted, covariates known in advance are read from
  * --future, and every forecast point carries its intervals.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { run } from './cli-run.js';
+import { expectUserError, run } from './cli-run.js';
 import { rng } from './rng.js';
 
 const SUITE = new URL('./data/forecast-dev/', import.meta.url).pathname;
@@ -110,6 +110,19 @@ describe('forecast: real data', () => {
     const s = forecast(['--csv', join(SUITE, 'seatbelts_front.train.csv'), '--column', 'value', '--covariates', 'law', '--future', join(SUITE, 'seatbelts_front.test.csv'), '--horizon', '6', '--out', 'seatbelts'], dir);
     expect(s.choices!.join('\n')).toMatch(/LSTM covariates: law \(known in the future\)/);
     expect(s.forecast).toHaveLength(6);
+  });
+
+  it('a series too short for the one-step model is still forecast by ETS and Theta (no model files, a warning); one too short for that too is an error', () => {
+    writeFileSync(join(dir, 'eight.csv'), 'year,v\n' + [103, 107, 108, 112, 116, 117, 121, 125].map((v, i) => `${1991 + i},${v}`).join('\n') + '\n');
+    const s = forecast(['--csv', join(dir, 'eight.csv'), '--horizon', '2', '--out', 'eight'], dir);
+    expect(readdirSync(join(dir, 'eight')).sort()).toEqual(['forecast.svg', 'summary.json']);
+    expect(s.warnings).toHaveLength(1);
+    expect(s.warnings[0]).toMatch(/^no one-step model \(and no model files\): 6 points before the one-step model's test part are too few/);
+    expect(s.backtest!.members).toEqual(expect.arrayContaining(['ets', 'theta']));
+    expect(s.forecast.map((e) => e.label)).toEqual(['1999', '2000']);
+    expectNestedIntervals(s.forecast);
+    expectUserError(run(['forecast', '--csv', join(dir, 'eight.csv'), '--horizon', '5', '--quiet', '--out', 'eight-5'], dir), /the series is too short to forecast: .* and too short to backtest: forecasting 5 points/);
+    expect(existsSync(join(dir, 'eight-5'))).toBe(false);
   });
 
   it('refuses --future without --covariates, and a --future shorter than the horizon, before any work', () => {

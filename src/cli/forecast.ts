@@ -30,6 +30,7 @@ import { LIMITS, showBytes, showCount } from './limits.js';
 import { checkFinite, printable, printWarnings } from './output.js';
 import { Progress } from './progress.js';
 import { forecastManyCommand } from './forecast-many.js';
+import { forecastShort } from './forecast-short.js';
 import { forecasterFiles, MODEL_FILE, WEIGHTS_FILE } from './saved-model.js';
 
 export const FORECAST_OPTIONS: OptionSpec = {
@@ -139,12 +140,16 @@ export async function forecastCommand(argv: string[]): Promise<void> {
   log(`lstm-wasm forecast — ${printable(series.source)}, column "${printable(series.name)}": ${series.values.length} points, ${printable(series.labels[0])} … ${printable(series.labels[series.labels.length - 1])}${missing}`);
   log(`Period ${period.period} (${period.reason}); forecasting ${horizon} point${horizon === 1 ? '' : 's'} ahead`);
   const covariates = series.covariates.map((c) => ({ name: c.name, values: c.values, ...(future.has(c.name) && { future: future.get(c.name) }) }));
-  // the one-step model first: a series too short for it is an error before the backtest's time is spent
+  // the one-step model first: a series too short for it is forecast without it (forecast-short.ts)
   const adjustment = chooseAdjustment(series.values, period.period);
-  const f = await train(series, s, oneStepOptions(s, period.period, adjustment, series.values.length));
+  const oneStep = oneStepOptions(s, period.period, adjustment, series.values.length);
+  const tooShort = oneStepTooShort(oneStep, series.values.length);
+  const seed = s.options.seed ?? DEFAULT_TRAINING.seed;
+  if (tooShort) return forecastShort(series, { horizon, period, futureAt, outDir, covariates, seed, json: s.json }, tooShort, log);
+  const f = await train(series, s, oneStep);
   try {
     const notes: string[] = [];
-    const auto = horizon > 0 ? await automatic(series, horizon, period.period, s.options.seed ?? DEFAULT_TRAINING.seed, s.quiet, covariates, notes) : null;
+    const auto = horizon > 0 ? await automatic(series, horizon, period.period, seed, s.quiet, covariates, notes) : null;
     const warnings = [...f.warnings, ...notes];
     printWarnings(warnings);
     const ownForecast = f.forecast(horizon);
@@ -197,6 +202,18 @@ function oneStepOptions(s: ForecastSettings, period: number, adj: Adjustment, po
   const windows = Math.max(1, trainPoints - lag - s.options.window);
   const epochs = s.given.epochs ? s.options.epochs : Math.min(s.options.epochs, Math.max(1, Math.floor(ONE_STEP_WINDOW_PASSES / windows)));
   return { ...s.options, transform, difference, period, epochs };
+}
+
+/**
+ * Why the one-step model cannot be trained on `points` points with these options (the points before
+ * its test part must hold the differencing lag, a window and two targets), or null when it can.
+ */
+function oneStepTooShort(o: ForecastSettings['options'], points: number): string | null {
+  const test = o.test ?? DEFAULT_TRAINING.test;
+  const testFrom = test < 1 ? points - Math.round(points * test) : points - test;
+  const lag = o.difference === 'seasonal' ? (o.period ?? 1) : o.difference === 'first' ? 1 : 0;
+  const needs = lag + o.window + 2;
+  return testFrom < needs ? `${Math.max(0, testFrom)} points before the one-step model's test part are too few for a window of ${o.window} after a difference of ${lag} (it needs ${needs})` : null;
 }
 
 /** About this many window passes train the one-step model when --epochs is not given (the airline's 97 training windows get their 100 epochs). */

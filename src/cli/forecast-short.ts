@@ -1,0 +1,84 @@
+/**
+ * `lstm-wasm forecast` on a series too short for the one-step model (the
+ * saved LSTM needs a window and a difference before its test part): the
+ * backtested forecast still runs — ETS and Theta, and the LSTM part where
+ * it has windows enough — and writes the plot and summary.json, but no
+ * model files. Only a series too short for that too is an error.
+ */
+import { join } from 'node:path';
+import { autoForecast, type AutoForecast } from '../forecast/auto.js';
+import type { AutoCovariate } from '../forecast/covariates.js';
+import { LEVELS } from '../forecast/intervals.js';
+import { lineChart } from '../plot/line-chart.js';
+import { cliFail } from './args.js';
+import { writeFilesAtomically } from './atomic-write.js';
+import { backtestSummary, components, fmt, printBacktest } from './auto-report.js';
+import type { LoadedSeries } from './files.js';
+import { checkFinite, printable, printWarnings } from './output.js';
+
+export interface ShortRun {
+  horizon: number;
+  period: { period: number; reason: string };
+  futureAt: string[];
+  outDir: string;
+  covariates: AutoCovariate[];
+  seed: number;
+  json: boolean;
+}
+
+/** Forecast without the one-step model, `why` saying why it could not be trained. */
+export async function forecastShort(series: LoadedSeries, run: ShortRun, why: string, log: (line?: string) => void): Promise<void> {
+  if (run.horizon === 0) cliFail(`${why}; with --horizon 0 there is nothing else to do`);
+  let auto: AutoForecast;
+  try {
+    auto = await autoForecast(series.values, { horizon: run.horizon, period: run.period.period, seed: run.seed, ...(run.covariates.length && { covariates: run.covariates }) });
+  } catch (e) {
+    if (e instanceof Error && e.message.includes('too short to backtest')) cliFail(`the series is too short to forecast: ${why}, and ${e.message.replace(/^lstm-wasm: /, '')}`);
+    throw e;
+  }
+  const warning = `no one-step model (and no model files): ${why}`;
+  printWarnings([warning]);
+  const labels = series.labels;
+  const summary = {
+    period: { value: run.period.period, reason: run.period.reason },
+    missing: series.missing,
+    backtest: backtestSummary(auto, labels),
+    choices: auto.reasons,
+    components: components(auto),
+    data: { source: series.source, column: series.name, points: series.values.length, first: labels[0], last: labels[labels.length - 1] },
+    warnings: [warning],
+    forecast: auto.forecast.map((value, k) => ({ label: run.futureAt[k], value, intervals: Object.fromEntries(LEVELS.map((l) => [String(l), auto.intervals[l][k]])) })),
+    files: { plot: join(run.outDir, 'forecast.svg'), summary: join(run.outDir, 'summary.json') },
+  };
+  checkFinite(summary, () => 'the values are too large to forecast; rescale them; nothing was written');
+  writeFilesAtomically(run.outDir, [
+    { name: 'forecast.svg', data: chart(series, auto, run.futureAt) },
+    { name: 'summary.json', data: JSON.stringify(summary, null, 1) + '\n' },
+  ]);
+  if (run.json) return void process.stdout.write(JSON.stringify(summary, null, 1) + '\n');
+  printBacktest(summary.backtest, auto, log);
+  log('');
+  log(`Next ${summary.forecast.length} (95% interval): ${summary.forecast.map((q) => `${printable(q.label)} ${fmt(q.value)} [${fmt(q.intervals['95'][0])}, ${fmt(q.intervals['95'][1])}]`).join(', ')}`);
+  log(`Wrote ${summary.files.plot} (the plot) and ${summary.files.summary}`);
+}
+
+/** History, the forecast and its intervals. */
+function chart(series: LoadedSeries, auto: AutoForecast, futureAt: string[]): string {
+  const N = series.values.length, x = [...series.labels, ...futureAt];
+  const after = (values: number[], withLast: boolean) => x.map((_, i) => (i >= N ? values[i - N] : withLast && i === N - 1 ? series.values[N - 1] : null));
+  return lineChart({
+    title: `${series.name}: the forecast with its 80% and 95% intervals`,
+    xLabel: 'time', yLabel: series.name, x,
+    series: [
+      { name: 'history', values: [...series.values, ...futureAt.map(() => null)] },
+      { name: `forecast: next ${futureAt.length}`, values: after(auto.forecast, true), dashed: true },
+    ],
+    bands: ([95, 80] as const).map((level) => ({
+      name: `${level}% interval`,
+      low: after(auto.intervals[level].map(([lo]) => lo), false),
+      high: after(auto.intervals[level].map(([, hi]) => hi), false),
+      color: level === 95 ? '#56B4E9' : '#0072B2',
+    })),
+    markX: [{ at: N - 0.5, label: 'forecast →' }],
+  });
+}
