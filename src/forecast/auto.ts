@@ -9,7 +9,7 @@
  *                exponential smoothing (ETS), Theta, the naive and seasonal
  *                naive (refitted at each origin), and their combination
  *   3. choose    the LSTM's configuration and passes with the lowest backtest
- *                MASE, and the two of LSTM, ETS and Theta that did best
+ *                MASE, and the two methods that did best
  *   4. forecast  everything refitted on the whole series; the forecast is
  *                the mean of those two (the M4 lesson: combinations beat any
  *                one method), with Student-t intervals from the
@@ -30,7 +30,7 @@ import { checkCovariates, describeCovariates, type AutoCovariate } from './covar
 import { backtestCoverage, calibrate, errorsOf, intervalsAround, type Intervals, type Level } from './intervals.js';
 import { NeuralForecaster, type NeuralConfig, type NeuralCovariate, type Strategy } from './neural.js';
 
-/** The methods compared; 'combination' is the mean of the two of lstm, ets and theta with the lowest backtest MASE. */
+/** The methods compared; 'combination' is the mean of the two others with the lowest backtest MASE. */
 export type MethodName = 'combination' | 'lstm' | 'ets' | 'theta' | 'naive' | 'seasonalNaive';
 
 export interface AutoOptions {
@@ -62,7 +62,7 @@ export interface AutoForecast {
   intervals: Intervals;
   /** The method the headline forecast is. */
   method: MethodName;
-  /** The parts the combination averages: the two with the lowest backtest MASE. */
+  /** The methods the combination averages: the two with the lowest backtest MASE. */
   members: MethodName[];
   methods: Partial<Record<MethodName, MethodResult>>;
   /** Points known at each backtest origin. */
@@ -150,17 +150,18 @@ export async function forecastOne(values: ArrayLike<number>, options: AutoOption
     methods.lstm = { forecast: neural.forecast, backtest: score(y, h, m, origins, neural.backtest) };
   }
 
-  // the headline: the mean, step by step, of the two parts with the lowest backtest MASE (a trimmed
-  // combination: averaging beats choosing one, and dropping the part that did worst on this series'
-  // own past beat averaging all three on the dev suite, whichever part that was)
-  const parts: MethodName[] = neural ? ['lstm', 'ets', 'theta'] : ['ets', 'theta'];
+  // the headline: the mean, step by step, of the two methods with the lowest backtest MASE (a trimmed
+  // combination: averaging beats choosing one, and leaving out what did worst on this series' own past
+  // beat averaging LSTM, ETS and Theta on the dev suite). The naive forecasts are candidates too: on a
+  // random walk, or where ETS and Theta misread a short season, repeating the past is the better part.
+  const parts = (['lstm', 'ets', 'theta', 'seasonalNaive', 'naive'] as const).filter((p) => methods[p]);
   const ranked = [...parts].sort((p, q) => methods[p]!.backtest.mase - methods[q]!.backtest.mase);
   const members = ranked.slice(0, 2);
   const combine = (rows: number[][]) => rows[0].map((_, k) => rows.reduce((s, r) => s + r[k], 0) / rows.length);
   const combinedBacktest = origins.origins.map((_, j) => combine(members.map((name) => backtests[name]![j])));
   const combined = combine(members.map((name) => methods[name]!.forecast));
   methods.combination = { forecast: combined, backtest: score(y, h, m, origins, combinedBacktest) };
-  reasons.push(`forecast: the mean of ${members.join(' and ')} at each step${ranked.length > 2 ? `, the two parts with the lowest backtest MASE (${ranked.map((p) => `${p} ${methods[p]!.backtest.mase.toFixed(3)}`).join(', ')})` : ''}`);
+  reasons.push(`forecast: the mean of ${members.join(' and ')} at each step, the two with the lowest backtest MASE (${ranked.map((p) => `${p} ${methods[p]!.backtest.mase.toFixed(3)}`).join(', ')})`);
 
   const scale = { log: y.every((v) => v > 0) && combined.every((v) => v > 0) && combinedBacktest.every((f) => f.every((v) => v > 0)) };
   const intervals = intervalsAround(combined, calibrate(errorsOf(combinedBacktest, actual, scale)), scale);
