@@ -1,6 +1,6 @@
 /**
  * The automatic forecaster: the backtest's origins and MASE unit (checked
- * against R's figures), conformal intervals that cover what they promise,
+ * against R's figures), backtest-calibrated intervals that cover what they promise,
  * the LSTM part and its fallback, and clear errors.
  */
 import { readFileSync } from 'node:fs';

@@ -38,6 +38,12 @@ describe('autoForecastMany', () => {
     expect(large.methods.combination!.backtest.mase).toBeCloseTo(small.methods.combination!.backtest.mase, 2);
     expect(r.neural).not.toBeNull();
     expect(r.reasons.join('\n')).toMatch(/global LSTM: .* trained on the windows of all 3 series/);
+    // its passes are chosen on the backtest, as for one series: the chosen count is one it was looked at after, and scored there
+    const looked = [...r.reasons.join('\n').matchAll(/(direct|recursive) after (\d+) passes ([\d.]+) over/g)];
+    expect(looked.length).toBeGreaterThan(2);
+    const bestLook = looked.reduce((p, q) => (Number(q[3]) < Number(p[3]) ? q : p));
+    expect(r.neural!.epochs).toBe(Number(bestLook[2]));
+    expect(r.neural!.strategy).toBe(bestLook[1]);
     for (const s of r.series) {
       expect(s.forecast).toHaveLength(H);
       expect(s.forecast.every(Number.isFinite)).toBe(true);

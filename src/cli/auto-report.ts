@@ -12,7 +12,7 @@ import { printable } from './output.js';
 const SHORT: Record<MethodName, string> = { combination: 'forecast', lstm: 'LSTM', ets: 'ETS', theta: 'Theta', seasonalNaive: 'seasonal naive', naive: 'naive' };
 
 /** The methods in the order a report lists them, with their names for people. */
-export function methodNames(a: AutoForecast): Record<MethodName, string> {
+function methodNames(a: AutoForecast): Record<MethodName, string> {
   return {
     combination: `forecast (mean of ${a.members.map((m) => SHORT[m]).join(' and ')})`,
     lstm: 'LSTM',

@@ -6,9 +6,10 @@
  * model files. Only a series too short for that too is an error.
  */
 import { join } from 'node:path';
-import { autoForecast, type AutoForecast } from '../forecast/auto.js';
+import { autoForecast, tooShortToForecast, type AutoForecast } from '../forecast/auto.js';
 import type { AutoCovariate } from '../forecast/covariates.js';
 import { LEVELS } from '../forecast/intervals.js';
+import { intervalBands } from '../forecast/charts.js';
 import { lineChart } from '../plot/line-chart.js';
 import { cliFail } from './args.js';
 import { writeFilesAtomically } from './atomic-write.js';
@@ -29,13 +30,9 @@ export interface ShortRun {
 /** Forecast without the one-step model, `why` saying why it could not be trained. */
 export async function forecastShort(series: LoadedSeries, run: ShortRun, why: string, log: (line?: string) => void): Promise<void> {
   if (run.horizon === 0) cliFail(`${why}; with --horizon 0 there is nothing else to do`);
-  let auto: AutoForecast;
-  try {
-    auto = await autoForecast(series.values, { horizon: run.horizon, period: run.period.period, seed: run.seed, ...(run.covariates.length && { covariates: run.covariates }) });
-  } catch (e) {
-    if (e instanceof Error && e.message.includes('too short to backtest')) cliFail(`the series is too short to forecast: ${why}, and ${e.message.replace(/^lstm-wasm: /, '')}`);
-    throw e;
-  }
+  const short = tooShortToForecast(series.values.length, run.horizon, run.period.period);
+  if (short) cliFail(`the series is too short to forecast: ${why}, and ${short}`);
+  const auto = await autoForecast(series.values, { horizon: run.horizon, period: run.period.period, seed: run.seed, ...(run.covariates.length && { covariates: run.covariates }) });
   const warning = `no one-step model (and no model files): ${why}`;
   printWarnings([warning]);
   const labels = series.labels;
@@ -65,20 +62,16 @@ export async function forecastShort(series: LoadedSeries, run: ShortRun, why: st
 /** History, the forecast and its intervals. */
 function chart(series: LoadedSeries, auto: AutoForecast, futureAt: string[]): string {
   const N = series.values.length, x = [...series.labels, ...futureAt];
-  const after = (values: number[], withLast: boolean) => x.map((_, i) => (i >= N ? values[i - N] : withLast && i === N - 1 ? series.values[N - 1] : null));
+  // the forecast's line starts at the last known point, so it joins the history
+  const forecast = x.map((_, i) => (i >= N ? auto.forecast[i - N] : i === N - 1 ? series.values[N - 1] : null));
   return lineChart({
     title: `${series.name}: the forecast with its 80% and 95% intervals`,
     xLabel: 'time', yLabel: series.name, x,
     series: [
       { name: 'history', values: [...series.values, ...futureAt.map(() => null)] },
-      { name: `forecast: next ${futureAt.length}`, values: after(auto.forecast, true), dashed: true },
+      { name: `forecast: next ${futureAt.length}`, values: forecast, dashed: true },
     ],
-    bands: ([95, 80] as const).map((level) => ({
-      name: `${level}% interval`,
-      low: after(auto.intervals[level].map(([lo]) => lo), false),
-      high: after(auto.intervals[level].map(([, hi]) => hi), false),
-      color: level === 95 ? '#56B4E9' : '#0072B2',
-    })),
+    bands: intervalBands(auto.intervals, N, x.length),
     markX: [{ at: N - 0.5, label: 'forecast →' }],
   });
 }

@@ -12,9 +12,9 @@
 import { join } from 'node:path';
 import { init, backend } from '../backend/registry.js';
 import type { BackendName } from '../backend/kernels.js';
-import { DEFAULT_TRAINING, forecaster, type Forecaster, type ForecasterOptions, type Scores } from '../forecast/forecaster.js';
-import { DEFAULT_RECIPE, SEEDS_RECIPE } from '../forecast/recipe.js';
-import { autoForecast, DEFAULT_ENSEMBLE, MAX_AUTO_HORIZON, type AutoForecast } from '../forecast/auto.js';
+import { DEFAULT_TRAINING, forecaster, tooFewToTrain, type Forecaster, type ForecasterOptions, type Scores } from '../forecast/forecaster.js';
+import { DEFAULT_RECIPE, lagOf, SEEDS_RECIPE, type Recipe } from '../forecast/recipe.js';
+import { autoForecast, DEFAULT_ENSEMBLE, MAX_AUTO_HORIZON, tooShortToForecast, type AutoForecast } from '../forecast/auto.js';
 import type { AutoCovariate } from '../forecast/covariates.js';
 import { chooseAdjustment, type Adjustment } from '../forecast/adjust.js';
 import { readFutureCovariates } from './future-covariates.js';
@@ -127,9 +127,9 @@ export async function forecastCommand(argv: string[]): Promise<void> {
   if (a['id-column'] !== undefined || (typeof a.column === 'string' && a.column.includes(','))) return forecastManyCommand(a);
   const s = forecastSettings(a);
   const series = loadSeries(s.csv, s.column, s.dateColumn, s.covariates);
-  const future = s.future !== undefined ? readFutureCovariates(s.future, s.covariates ?? [], horizonOf(s, series)) : new Map<string, number[]>();
   const period = s.given.period !== undefined ? { period: s.given.period, reason: 'given with --period' } : choosePeriod(series.values, series.labels);
-  const horizon = horizonOf(s, series, period.period);
+  const horizon = s.given.horizon ?? defaultHorizon(period.period);
+  const future = s.future !== undefined ? readFutureCovariates(s.future, s.covariates ?? [], horizon) : new Map<string, number[]>();
   checkWindowValues(series.values.length, s.options.window);
   const futureAt = futureLabels(series.labels, horizon);
   const outDir = checkOutputFolder(s.out);
@@ -143,7 +143,7 @@ export async function forecastCommand(argv: string[]): Promise<void> {
   // the one-step model first: a series too short for it is forecast without it (forecast-short.ts)
   const adjustment = chooseAdjustment(series.values, period.period);
   const oneStep = oneStepOptions(s, period.period, adjustment, series.values.length);
-  const tooShort = oneStepTooShort(oneStep, series.values.length);
+  const tooShort = tooFewToTrain(series.values.length, oneStep, oneStep.test);
   const seed = s.options.seed ?? DEFAULT_TRAINING.seed;
   if (tooShort) return forecastShort(series, { horizon, period, futureAt, outDir, covariates, seed, json: s.json }, tooShort, log);
   const f = await train(series, s, oneStep);
@@ -164,56 +164,37 @@ export async function forecastCommand(argv: string[]): Promise<void> {
   }
 }
 
-/** --horizon, or one season of the period (from --period or the dates/autocorrelation). */
-function horizonOf(s: ForecastSettings, series: LoadedSeries, period?: number): number {
-  return s.given.horizon ?? defaultHorizon(period ?? s.given.period ?? choosePeriod(series.values, series.labels).period);
-}
-
 /** The automatic forecast and its backtest; a series too short to backtest at this horizon falls back to the one-step LSTM, fed back. */
 async function automatic(series: LoadedSeries, horizon: number, period: number, seed: number, quiet: boolean, covariates: AutoCovariate[], notes: string[]): Promise<AutoForecast | null> {
   if (horizon > MAX_AUTO_HORIZON) {
     notes.push(`a horizon of ${horizon} is past the ${MAX_AUTO_HORIZON} points the backtested forecast makes; the forecast is the one-step LSTM's, each step fed back, without a backtest or intervals`);
     return null;
   }
-  if (!quiet) process.stderr.write('backtesting the LSTM, exponential smoothing and Theta …\n');
-  try {
-    return await autoForecast(series.values, { horizon, period, seed, ...(covariates.length && { covariates }) });
-  } catch (e) {
-    if (e instanceof Error && e.message.includes('too short to backtest')) {
-      notes.push(`${e.message.replace(/^lstm-wasm: /, '')}; the forecast is the one-step LSTM's, each step fed back, without a backtest or intervals`);
-      return null;
-    }
-    throw e;
+  const short = tooShortToForecast(series.values.length, horizon, period);
+  if (short) {
+    notes.push(`${short}; the forecast is the one-step LSTM's, each step fed back, without a backtest or intervals`);
+    return null;
   }
+  if (!quiet) process.stderr.write('backtesting the LSTM, exponential smoothing and Theta …\n');
+  return autoForecast(series.values, { horizon, period, seed, ...(covariates.length && { covariates }) });
 }
+
+type OneStepOptions = ForecastSettings['options'] & Pick<Recipe, 'difference' | 'period'> & { test: number };
 
 /**
  * The one-step model's options: what the command line gave, the rest from the data as the automatic
  * forecast chose them (log or not, the period, seasonal or first differences), and its epochs capped so a
  * long series does not take minutes (about 10,000 window passes: the airline's 100 epochs) unless --epochs says otherwise.
  */
-function oneStepOptions(s: ForecastSettings, period: number, adj: Adjustment, points: number): ForecastSettings['options'] {
+function oneStepOptions(s: ForecastSettings, period: number, adj: Adjustment, points: number): OneStepOptions {
   const transform = s.given.transform ?? (adj.log ? 'log' : 'none');
   const difference = s.given.difference ?? (adj.seasonal.length ? 'seasonal' : 'first');
   // its training windows: the points before the test part, less the differencing lag and one window
-  const lag = difference === 'seasonal' ? period : difference === 'first' ? 1 : 0;
   const test = s.options.test ?? DEFAULT_TRAINING.test;
-  const trainPoints = test < 1 ? points - Math.round(points * test) : points - test;
-  const windows = Math.max(1, trainPoints - lag - s.options.window);
+  const trainPoints = points - (test < 1 ? Math.round(points * test) : test);
+  const windows = Math.max(1, trainPoints - lagOf({ difference, period }) - s.options.window);
   const epochs = s.given.epochs ? s.options.epochs : Math.min(s.options.epochs, Math.max(1, Math.floor(ONE_STEP_WINDOW_PASSES / windows)));
-  return { ...s.options, transform, difference, period, epochs };
-}
-
-/**
- * Why the one-step model cannot be trained on `points` points with these options (the points before
- * its test part must hold the differencing lag, a window and two targets), or null when it can.
- */
-function oneStepTooShort(o: ForecastSettings['options'], points: number): string | null {
-  const test = o.test ?? DEFAULT_TRAINING.test;
-  const testFrom = test < 1 ? points - Math.round(points * test) : points - test;
-  const lag = o.difference === 'seasonal' ? (o.period ?? 1) : o.difference === 'first' ? 1 : 0;
-  const needs = lag + o.window + 2;
-  return testFrom < needs ? `${Math.max(0, testFrom)} points before the one-step model's test part are too few for a window of ${o.window} after a difference of ${lag} (it needs ${needs})` : null;
+  return { ...s.options, transform, difference, period, epochs, test };
 }
 
 /** About this many window passes train the one-step model when --epochs is not given (the airline's 97 training windows get their 100 epochs). */

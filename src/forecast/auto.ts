@@ -21,11 +21,12 @@
  */
 import { fail, show } from '../errors.js';
 import { MAX_SEED } from './forecaster.js';
+import { MAX_PERIOD } from './recipe.js';
 import { integerIn, optionsOf } from '../options.js';
 import { etsForecast } from '../stats/ets.js';
 import { thetaForecast } from '../stats/theta.js';
 import { adjust, chooseAdjustment, unadjust, type Adjustment } from './adjust.js';
-import { backtest, rollingOrigins, score, type BacktestScores, type Origins } from './backtest.js';
+import { backtest, rollingOrigins, score, tooShortToBacktest, type BacktestScores, type Origins } from './backtest.js';
 import { checkCovariates, describeCovariates, type AutoCovariate } from './covariates.js';
 import { backtestCoverage, calibrate, errorsOf, intervalsAround, type Intervals, type Level } from './intervals.js';
 import { NeuralForecaster, type NeuralConfig, type NeuralCovariate, type Strategy } from './neural.js';
@@ -96,12 +97,16 @@ export const MAX_ENSEMBLE = 25;
 export const MAX_ETS_POINTS = 2000;
 const OPTION_NAMES = ['horizon', 'period', 'ensemble', 'origins', 'covariates', 'seed'] as const;
 
-/** The ensemble's seeds from the options: `ensemble` of them from `seed` on. */
-export function ensembleSeeds(o: { ensemble?: unknown; seed?: unknown }, where: string): number[] {
+/** The options autoForecast and autoForecastMany share, checked: the horizon, the period, the ensemble's seeds, the origins. */
+export function sharedOptions(o: { horizon?: unknown; period?: unknown; ensemble?: unknown; seed?: unknown; origins?: unknown }, where: string): { h: number; m: number; seeds: number[]; originCount?: number } {
+  const h = integerIn(o.horizon, 1, MAX_AUTO_HORIZON, `${where}: horizon`);
+  const m = o.period === undefined ? 1 : integerIn(o.period, 1, MAX_PERIOD, `${where}: period`);
   const ensemble = o.ensemble === undefined ? DEFAULT_ENSEMBLE : integerIn(o.ensemble, 1, MAX_ENSEMBLE, `${where}: ensemble`);
   // the layers are seeded with seed·1000 (+ 1 for the head), as forecaster() seeds them: every seed of the ensemble ≤ MAX_SEED
   const first = o.seed === undefined ? 1 : integerIn(o.seed, 0, MAX_SEED - ensemble + 1, `${where}: seed (with an ensemble of ${ensemble})`);
-  return Array.from({ length: ensemble }, (_, i) => first + i);
+  const seeds = Array.from({ length: ensemble }, (_, i) => first + i);
+  const originCount = o.origins === undefined ? undefined : integerIn(o.origins, 1, 100, `${where}: origins`);
+  return { h, m, seeds, originCount };
 }
 
 /** Forecast `horizon` points after `values` (finite numbers, oldest first; fill missing values first). */
@@ -113,10 +118,7 @@ export async function autoForecast(values: ArrayLike<number>, options: AutoOptio
 export async function forecastOne(values: ArrayLike<number>, options: AutoOptions, neuralPart?: NeuralPart): Promise<AutoForecast> {
   const started = now();
   const o = optionsOf(options, OPTION_NAMES, 'autoForecast');
-  const h = integerIn(o.horizon, 1, MAX_AUTO_HORIZON, 'autoForecast: horizon');
-  const m = o.period === undefined ? 1 : integerIn(o.period, 1, 100_000, 'autoForecast: period');
-  const seeds = ensembleSeeds(o, 'autoForecast');
-  const originCount = o.origins === undefined ? undefined : integerIn(o.origins, 1, 100, 'autoForecast: origins');
+  const { h, m, seeds, originCount } = sharedOptions(o, 'autoForecast');
   const y = checkValues(values);
   const n = y.length;
   const reasons: string[] = [];
@@ -188,10 +190,8 @@ async function runNeural(y: number[], h: number, m: number, origins: Origins, se
   let best: { config: NeuralConfig; backtest: number[][]; mase: number } | null = null;
   const tried: string[] = [];
   for (const config of candidates) {
-    // one training per configuration, looked at after a quarter, half, three quarters and all of its passes
-    const at = [...new Set([0.25, 0.5, 0.75, 1].map((f) => Math.max(1, Math.round(f * config.epochs))))];
     const nf = await NeuralForecaster.train(covariates.length ? [{ values: a0.slice(0, first), covariates }] : a0.slice(0, first), h, config, {
-      at,
+      at: checkpointsOf(config.epochs),
       call: (epochs, trained) => {
         const bt = backtest(y, h, m, origins, (origin) => trained.forecast(a0, origin, { covariates }).map((v, k) => unadjust(adj0, v, origin + k)));
         tried.push(`${config.strategy} after ${epochs} passes ${bt.scores.mase.toFixed(3)}`);
@@ -218,6 +218,11 @@ export function candidateConfigs(n: number, h: number, m: number, seeds: number[
   const window = Math.max(8, h, Math.min(2 * m, 64));
   const strategies: Strategy[] = ['direct', 'recursive'];
   return strategies.map((strategy) => ({ window, units: 32, strategy, epochs: epochsFor(n - window), seeds }));
+}
+
+/** One training per configuration is looked at after a quarter, half, three quarters and all of its passes: the backtest picks among these. */
+export function checkpointsOf(epochs: number): number[] {
+  return [...new Set([0.25, 0.5, 0.75, 1].map((f) => Math.max(1, Math.round(f * epochs))))];
 }
 
 /**
@@ -264,8 +269,17 @@ export function withCovariates(configs: NeuralConfig[], covariates: { name: stri
   return configs.filter((c) => c.strategy === 'direct');
 }
 
+/** The fewest points before a backtest origin: two seasons (at most 24 points), and 5 at least (ETS needs 5 points, Theta 4). */
+function earliestOrigin(m: number): number {
+  return Math.max(5, Math.min(2 * m, 24));
+}
+
 /** The backtest origins of a series of n points: the statistical methods need a few points; the LSTM needs windows (checked per configuration). */
 export function backtestOrigins(n: number, h: number, m: number, count?: number): Origins {
-  const statMin = Math.max(5, Math.min(2 * m, 24)); // ETS needs 5 points, Theta 4
-  return rollingOrigins(n, h, statMin, count);
+  return rollingOrigins(n, h, earliestOrigin(m), count);
+}
+
+/** Why a series of n points (period m) cannot be forecast h points ahead with a backtest, or null when it can. */
+export function tooShortToForecast(n: number, h: number, m: number): string | null {
+  return tooShortToBacktest(n, h, earliestOrigin(m));
 }

@@ -43,9 +43,15 @@ export const BACKTEST_ORIGINS = 5;
 export function rollingOrigins(n: number, h: number, earliest: number, count = BACKTEST_ORIGINS): Origins {
   const step = Math.max(1, Math.floor(h / 2));
   const last = n - h;
-  if (last < earliest) fail(`too short to backtest: forecasting ${h} points from an origin with at least ${earliest} points before it needs ${earliest + h} points, the series has ${n}`);
+  const short = tooShortToBacktest(n, h, earliest);
+  if (short) fail(short);
   const k = Math.min(count, Math.floor((last - earliest) / step) + 1);
   return { origins: Array.from({ length: k }, (_, j) => last - (k - 1 - j) * step), step };
+}
+
+/** Why n points cannot be backtested h points ahead from an origin with `earliest` points before it, or null when they can. */
+export function tooShortToBacktest(n: number, h: number, earliest: number): string | null {
+  return n - h < earliest ? `too short to backtest: forecasting ${h} points from an origin with at least ${earliest} points before it needs ${earliest + h} points, the series has ${n}` : null;
 }
 
 /** The in-sample MAE of the seasonal naive (lag m; the naive for m = 1 or too few points) over y[0 … n): MASE's unit. */

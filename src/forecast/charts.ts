@@ -8,7 +8,7 @@ import { fail } from '../errors.js';
 import { LSTM } from '../layers/lstm.js';
 import type { GateRecord } from '../layers/recurrent.js';
 import type { Sequential } from '../model/sequential.js';
-import { lineChart } from '../plot/line-chart.js';
+import { lineChart, type LineBand } from '../plot/line-chart.js';
 import type { HeatmapPanel } from '../plot/heatmap.js';
 import type { Forecaster } from './forecaster.js';
 import type { FittedRecipe } from './recipe.js';
@@ -44,15 +44,21 @@ export function forecastChart(f: Forecaster, series: LabelledSeries, future: num
       { name: 'test: LSTM, one step ahead', values: at(e.targets.map((t, i) => [t, e.predictions[i]]), x.length), dashed: true },
       { name: `forecast: next ${future.length}`, values: at([[N - 1, series.values[N - 1]], ...future.map((v, k) => [N + k, v] as [number, number])], x.length), dashed: true },
     ],
-    bands: intervals ? ([95, 80] as const).map((level) => ({
-      name: `${level}% interval`,
-      low: at(intervals[level].map(([lo], k) => [N + k, lo] as [number, number]), x.length),
-      high: at(intervals[level].map(([, hi], k) => [N + k, hi] as [number, number]), x.length),
-      color: level === 95 ? '#56B4E9' : '#0072B2',
-    })) : [],
+    bands: intervals ? intervalBands(intervals, N, x.length) : [],
     markX: [{ at: f.sizes.trainPoints - 0.5, label: 'train | test' }, ...(future.length ? [{ at: N - 0.5, label: 'forecast →' }] : [])],
     ...size,
   });
+}
+
+/** The 95% and 80% intervals of the points from `from` on, as shaded bands over `length` positions (null elsewhere). */
+export function intervalBands(intervals: Intervals, from: number, length: number): LineBand[] {
+  const over = (bound: (k: number) => number) => Array.from({ length }, (_, i) => (i >= from && i - from < intervals[95].length ? bound(i - from) : null));
+  return ([95, 80] as const).map((level) => ({
+    name: `${level}% interval`,
+    low: over((k) => intervals[level][k][0]),
+    high: over((k) => intervals[level][k][1]),
+    color: level === 95 ? '#56B4E9' : '#0072B2',
+  }));
 }
 
 /**

@@ -22,7 +22,7 @@ import { persistence, seasonalNaive, seasonalNaiveTrend } from '../timeseries/ba
 import { mae, mape, rmse, smape } from '../timeseries/metrics.js';
 import { chronologicalSplit } from '../timeseries/split.js';
 import { slidingWindows } from '../timeseries/windows.js';
-import { DEFAULT_RECIPE, FittedRecipe, MAX_PERIOD, MAX_WINDOW, type Recipe } from './recipe.js';
+import { DEFAULT_RECIPE, FittedRecipe, lagOf, MAX_PERIOD, MAX_WINDOW, type Recipe } from './recipe.js';
 
 /**
  * Options of forecaster(): the recipe (how the series becomes windows) and the training; unset ones
@@ -130,12 +130,11 @@ export async function forecaster(series: ArrayLike<number>, options: ForecasterO
 
   const N = values.length;
   if (o.test >= N) fail(`forecaster: test: ${o.test} points would hold out the whole series of ${N}; hold out fewer (or a fraction such as 0.2)`);
-  const split = chronologicalSplit(N, { test: o.test });
-  const [testFrom] = split.test;
+  const short = tooFewToTrain(N, recipe, o.test);
+  if (short) fail(short);
+  const [testFrom] = chronologicalSplit(N, { test: o.test }).test;
   const fitted = FittedRecipe.fit(recipe, values, testFrom);
   const lag = fitted.lag;
-  const minPoints = lag + recipe.window + 1;
-  if (testFrom < minPoints + 1) fail(`too few points before the test part: ${testFrom}, but a window of ${recipe.window} after a difference of ${lag} needs at least ${minPoints + 1}; use a smaller --window or --period, or a longer series`);
 
   // windows over the model-space series z (z[i] is point i + lag): training targets before the test part
   const z = fitted.toModel(values);
@@ -188,6 +187,16 @@ export async function forecaster(series: ArrayLike<number>, options: ForecasterO
     model.dispose();
     throw e;
   }
+}
+
+/**
+ * Why forecaster() cannot train on `points` points with this recipe and test part, or null when it
+ * can: the points before the test part must hold the differencing lag, a window and two targets.
+ */
+export function tooFewToTrain(points: number, recipe: Pick<Recipe, 'difference' | 'period' | 'window'>, test: number): string | null {
+  const testFrom = points - (test < 1 ? Math.round(test * points) : test); // as chronologicalSplit counts
+  const lag = lagOf(recipe), needs = lag + recipe.window + 2;
+  return testFrom < needs ? `too few points before the test part: ${Math.max(0, testFrom)}, but a window of ${recipe.window} after a difference of ${lag} needs at least ${needs}; use a smaller --window or --period, or a longer series` : null;
 }
 
 type Training = Required<Omit<ForecasterOptions, 'onEpochEnd' | keyof Recipe>>;

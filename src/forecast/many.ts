@@ -11,7 +11,7 @@
  *             origin, in each candidate configuration, and the
  *             configuration with the lowest mean MASE over the series wins
  *   forecast  the network retrained on every series whole; per series the
- *             statistical methods, the median combination and the conformal
+ *             statistical methods, the combination of the two best and the
  *             intervals, exactly as autoForecast (forecastOne) makes them
  *
  * A global network helps short and related series: each learns from the
@@ -19,10 +19,10 @@
  * and the mean backtest MASE of each method over the series.
  */
 import { fail, LstmWasmError, show } from '../errors.js';
-import { integerIn, nameOption, optionsOf } from '../options.js';
+import { nameOption, optionsOf } from '../options.js';
 import { adjust, chooseAdjustment, unadjust } from './adjust.js';
 import {
-  backtestOrigins, candidateConfigs, describeConfig, ensembleSeeds, epochsFor, forecastOne, MAX_AUTO_HORIZON, MIN_LSTM_WINDOWS, windowsFrom, withCovariates,
+  backtestOrigins, candidateConfigs, describeConfig, checkpointsOf, epochsFor, forecastOne, sharedOptions, MIN_LSTM_WINDOWS, windowsFrom, withCovariates,
   type AutoForecast, type MethodName, type NeuralResult,
 } from './auto.js';
 import { backtest, type Origins } from './backtest.js';
@@ -89,10 +89,7 @@ interface Checked {
 export async function autoForecastMany(series: ManySeries[], options: ManyOptions): Promise<AutoForecastMany> {
   const started = now();
   const o = optionsOf(options, OPTION_NAMES, 'autoForecastMany');
-  const h = integerIn(o.horizon, 1, MAX_AUTO_HORIZON, 'autoForecastMany: horizon');
-  const m = o.period === undefined ? 1 : integerIn(o.period, 1, 100_000, 'autoForecastMany: period');
-  const seeds = ensembleSeeds(o, 'autoForecastMany');
-  const originCount = o.origins === undefined ? undefined : integerIn(o.origins, 1, 100, 'autoForecastMany: origins');
+  const { h, m, seeds, originCount } = sharedOptions(o, 'autoForecastMany');
   const list = checkSeries(series, h, m, originCount);
   const reasons: string[] = [];
   const neural = await globalNeural(list, h, m, seeds, reasons);
@@ -114,7 +111,7 @@ export async function autoForecastMany(series: ManySeries[], options: ManyOption
 }
 
 /** Each method's backtest MASE averaged over the series that have it. */
-export function aggregateOf(results: AutoForecast[]): AutoForecastMany['aggregate'] {
+function aggregateOf(results: AutoForecast[]): AutoForecastMany['aggregate'] {
   const out: AutoForecastMany['aggregate'] = {};
   for (const name of METHODS) {
     const scores = results.flatMap((r) => (r.methods[name] ? [r.methods[name]!.backtest.mase] : []));
@@ -149,32 +146,35 @@ async function globalNeural(list: Checked[], h: number, m: number, seeds: number
   }
   const adj0 = list.map((s, i) => inSeriesSync(s.id, () => chooseAdjustment(s.y.slice(0, firsts[i]), m)));
   const a0 = list.map((s, i) => inSeriesSync(s.id, () => adjust(adj0[i], s.y)));
-  let best: { config: NeuralConfig; backtests: (number[][] | null)[]; mase: number } | null = null;
+  // set in the checkpoint callbacks (the "as" keeps TypeScript from narrowing it to null for good)
+  let best = null as { config: NeuralConfig; backtests: (number[][] | null)[]; mase: number } | null;
   const tried: string[] = [];
   for (const config of candidates) {
-    const nf = await NeuralForecaster.train(list.map((s, i) => ({ values: a0[i].slice(0, firsts[i]), covariates: s.covariates })), h, config);
-    try {
-      let sum = 0, count = 0;
-      const backtests = list.map((s, i) => {
-        if (firsts[i] < config.window) return null;
-        const bt = inSeriesSync(s.id, () => backtest(s.y, h, m, s.origins, (origin) => nf.forecast(a0[i], origin, { series: i, covariates: s.covariates }).map((v, k) => unadjust(adj0[i], v, origin + k))));
-        sum += bt.scores.mase;
-        count++;
-        return bt.forecasts;
-      });
-      const mase = count ? sum / count : Number.POSITIVE_INFINITY;
-      tried.push(`${describeConfig(config)} mean MASE ${mase.toFixed(3)} over ${count} series`);
-      if (count && (!best || mase < best.mase)) best = { config, backtests, mase };
-    } finally {
-      nf.dispose();
-    }
+    // as for one series: the global network is looked at after some of its passes, and the backtest picks
+    const nf = await NeuralForecaster.train(list.map((s, i) => ({ values: a0[i].slice(0, firsts[i]), covariates: s.covariates })), h, config, {
+      at: checkpointsOf(config.epochs),
+      call: (epochs, trained) => {
+        let sum = 0, count = 0;
+        const backtests = list.map((s, i) => {
+          if (firsts[i] < config.window) return null;
+          const bt = inSeriesSync(s.id, () => backtest(s.y, h, m, s.origins, (origin) => trained.forecast(a0[i], origin, { series: i, covariates: s.covariates }).map((v, k) => unadjust(adj0[i], v, origin + k))));
+          sum += bt.scores.mase;
+          count++;
+          return bt.forecasts;
+        });
+        const mase = count ? sum / count : Number.POSITIVE_INFINITY;
+        tried.push(`${config.strategy} after ${epochs} passes ${mase.toFixed(3)} over ${count} series`);
+        if (count && (!best || mase < best.mase)) best = { config: { ...config, epochs }, backtests, mase };
+      },
+    });
+    nf.dispose();
   }
   if (!best) {
     reasons.push(`no LSTM: no series has a window (${candidates[0].window} points) before its first backtest origin`);
     return none('no LSTM: too few points before the first backtest origin for a window');
   }
   const chosen = best;
-  reasons.push(`global LSTM: ${chosen.config.strategy} with windows of ${chosen.config.window}, trained on the windows of all ${list.length} series (each adjusted and scaled on its own), chosen on the mean backtest MASE (${tried.join('; ')})`);
+  reasons.push(`global LSTM: ${chosen.config.strategy} with windows of ${chosen.config.window}, ${chosen.config.epochs} passes, trained on the windows of all ${list.length} series (each adjusted and scaled on its own), chosen on the mean backtest MASE (${tried.join(', ')})`);
   if (list[0].covariates.length) reasons.push(`LSTM covariates: ${describeCovariates(list[0].covariates)}`);
   const adj = list.map((s) => inSeriesSync(s.id, () => chooseAdjustment(s.y, m)));
   const a = list.map((s, i) => inSeriesSync(s.id, () => adjust(adj[i], s.y)));

@@ -335,14 +335,14 @@ export function fairShares(counts: number[], cap: number): number[] {
 }
 
 /** The mean absolute one-step change: the unit the network sees. 1 for a constant series (every change is then 0 anyway). */
-export function changeScale(a: ArrayLike<number>): number {
+function changeScale(a: ArrayLike<number>): number {
   let s = 0;
   for (let t = 1; t < a.length; t++) s += Math.abs(a[t] - a[t - 1]);
   const scale = a.length > 1 ? s / (a.length - 1) : 0;
   return scale > 0 && Number.isFinite(scale) ? scale : 1;
 }
 
-export function median(v: number[]): number {
+function median(v: number[]): number {
   const s = [...v].sort((p, q) => p - q);
   const m = s.length >> 1;
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;

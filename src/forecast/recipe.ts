@@ -139,7 +139,7 @@ export class FittedRecipe {
   }
 }
 
-export function lagOf(r: Recipe): number {
+export function lagOf(r: Pick<Recipe, 'difference' | 'period'>): number {
   return r.difference === 'seasonal' ? r.period : r.difference === 'first' ? 1 : 0;
 }
 

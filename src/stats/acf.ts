@@ -34,7 +34,7 @@ export function acf(y: ArrayLike<number>, maxLag: number): number[] {
 }
 
 /** acf without the checks, for callers that have checked already. */
-export function autocorrelations(y: ArrayLike<number>, maxLag: number): number[] {
+function autocorrelations(y: ArrayLike<number>, maxLag: number): number[] {
   const n = y.length;
   let mean = 0;
   for (let t = 0; t < n; t++) mean += y[t];
