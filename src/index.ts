@@ -13,7 +13,8 @@ export { GRU } from './layers/gru.js';
 export { SimpleRNN, type SimpleRNNOptions } from './layers/simple-rnn.js';
 export { Dense, type DenseOptions } from './layers/dense.js';
 export { Bidirectional, type BidirectionalOptions } from './layers/bidirectional.js';
-export { Sequential } from './model/sequential.js';
+export { Sequential, loadModel } from './model/sequential.js';
+export { SequentialCore } from './model/core.js';
 export { SequenceStream } from './model/stream.js';
 export { readSafetensors, readSafetensorsWithMetadata, writeSafetensors } from './io/safetensors.js';
 export { loadStateDict, stateDict } from './io/state-dict.js';
@@ -22,7 +23,7 @@ export { exponentialDecay, stepDecay, type Schedule, type LearningRate } from '.
 export { type Loss, type LossName } from './train/losses.js';
 export { EarlyStopping, type Callback, type Logs, type EarlyStoppingOptions } from './train/callbacks.js';
 export type { CompileOptions, FitOptions, History, MetricName } from './train/trainer.js';
-export { saveModel, loadModel, type ModelJSON, type SavedModel } from './io/model-file.js';
+export { saveModel, type ModelJSON, type SavedModel } from './io/model-file.js';
 export * from './timeseries/index.js';
 export {
   forecaster, forecastAhead, DEFAULT_TRAINING, MAX_HORIZON, MAX_LAYERS, MAX_UNITS, MAX_EPOCHS, MAX_BATCH_SIZE, MAX_SEED, MAX_WINDOW_VALUES,

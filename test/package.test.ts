@@ -5,7 +5,9 @@
  * browser user ships stays within the size budget.
  *
  * It also runs the README's Node lines as a user's project would: `lstm-wasm`
- * by name from node_modules, through the exports map's `node` condition.
+ * by name from node_modules, through the exports map's `node` condition; and
+ * the same for `lstm-wasm/predict`, the predict-only entry (issue 10), which
+ * loads the inference-only wasm builds.
  *
  * Needs the build (`npm run build`: dist/ and build/*.wasm), as `npm test`
  * does first. `npm run check:package` runs the same publint and attw checks
@@ -20,7 +22,7 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { publint } from 'publint';
 import { formatMessage } from 'publint/utils';
-import { measureSize, sizeTable, BUDGET_GZIP_BYTES } from '../scripts/size.js';
+import { measureSize, sizeTable, BUDGET_GZIP_BYTES, PREDICT_JS_BUDGET_GZIP_BYTES, PREDICT_WASM_BUDGET_GZIP_BYTES } from '../scripts/size.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const run = promisify(execFile);
@@ -41,7 +43,7 @@ describe('package', () => {
       // node10 and node16-cjs resolutions). The two wasm subpaths are assets for bundlers and fetch, not
       // TypeScript modules, so they are not entry points to type-check.
       const attw = await run(join(ROOT, 'node_modules/.bin/attw'), [
-        tarball, '--profile', 'esm-only', '--exclude-entrypoints', './wasm/simd.wasm', './wasm/scalar.wasm',
+        tarball, '--profile', 'esm-only', '--exclude-entrypoints', './wasm/simd.wasm', './wasm/scalar.wasm', './wasm/inference-simd.wasm', './wasm/inference-scalar.wasm',
         '--format', 'ascii', '--no-color',
       ], { cwd: ROOT }).catch((e: { stdout?: string; stderr?: string; code?: number }) => ({ ...e, failed: true }));
       expect('failed' in attw ? `${attw.stdout}\n${attw.stderr}` : 'ok').toBe('ok');
@@ -52,34 +54,93 @@ describe('package', () => {
     }
   });
 
-  it("Node imports lstm-wasm by name (the README's Node lines) and runs on wasm-simd", async () => {
+  /** Run `lines` as main.js of a fresh project whose node_modules/lstm-wasm is this repo; its stdout lines. */
+  async function runAsUser(lines: string[]): Promise<string[]> {
     const project = mkdtempSync(join(tmpdir(), 'lstm-wasm-node-'));
     try {
       writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'node-user', private: true, type: 'module', dependencies: { 'lstm-wasm': '*' } }));
       mkdirSync(join(project, 'node_modules'));
       symlinkSync(ROOT, join(project, 'node_modules/lstm-wasm'), 'dir');
-      writeFileSync(join(project, 'main.js'), [
-        "import { init, backend, Sequential, LSTM, Dense } from 'lstm-wasm';",
-        'await init();',
-        'const model = new Sequential([new LSTM({ inputSize: 3, units: 4 }), new Dense({ units: 2 })]);',
-        'console.log(backend(), model.predict([[[0.1, 0.2, 0.3], [0.4, -0.5, 0.6]]]).shape);',
-        'model.dispose();',
-        "console.log(import.meta.resolve('lstm-wasm'));",
-      ].join('\n'));
+      writeFileSync(join(project, 'main.js'), lines.join('\n'));
       const { stdout } = await run(process.execPath, ['main.js'], { cwd: project, timeout: 30_000 });
-      const [first, entry] = stdout.trim().split('\n');
-      expect(first).toBe('wasm-simd [ 1, 2 ]');
-      expect(entry).toMatch(/\/dist\/entry\/node\.js$/);
+      return stdout.trim().split('\n');
     } finally {
       rmSync(project, { recursive: true, force: true });
     }
+  }
+
+  it("Node imports lstm-wasm by name (the README's Node lines) and runs on wasm-simd", async () => {
+    const [first, entry] = await runAsUser([
+      "import { init, backend, Sequential, LSTM, Dense } from 'lstm-wasm';",
+      'await init();',
+      'const model = new Sequential([new LSTM({ inputSize: 3, units: 4 }), new Dense({ units: 2 })]);',
+      'console.log(backend(), model.predict([[[0.1, 0.2, 0.3], [0.4, -0.5, 0.6]]]).shape);',
+      'model.dispose();',
+      "console.log(import.meta.resolve('lstm-wasm'));",
+    ]);
+    expect(first).toBe('wasm-simd [ 1, 2 ]');
+    expect(entry).toMatch(/\/dist\/entry\/node\.js$/);
   });
 
-  it(`size: JS + wasm a browser user ships ≤ ${BUDGET_GZIP_BYTES / 1024} KiB gzip`, async () => {
+  it("lstm-wasm/predict: the inference-only build gives the full build's outputs, and cannot train", async () => {
+    // the same weights (seeded) in both entries; the predict entry's model has no compile, and a full
+    // Sequential on the inference-only backend is refused at compile with a message saying what to import
+    const [entry, predicted, full, compile, refused] = await runAsUser([
+      "import * as lean from 'lstm-wasm/predict';",
+      "console.log(import.meta.resolve('lstm-wasm/predict'));",
+      "console.log(await lean.init(), JSON.stringify(Array.from(run(lean).data)));",
+      "const lib = await import('lstm-wasm');",
+      "console.log(await lib.init({ backend: 'wasm', wasm: new URL(import.meta.resolve('lstm-wasm/wasm/scalar.wasm')) }), JSON.stringify(Array.from(run(lib).data)));",
+      "console.log(typeof new lean.Sequential([new lean.Dense({ inputSize: 1, units: 1 })]).compile);",
+      "await lib.init({ backend: 'wasm-simd' });",
+      "try { new lib.Sequential([new lib.Dense({ inputSize: 1, units: 1 })]).compile(); console.log('trained'); } catch (e) { console.log(e.message); }",
+      'function run(l) {',
+      '  const model = new l.Sequential([new l.LSTM({ inputSize: 3, units: 5, seed: 1, returnSequences: true }), new l.GRU({ units: 4, seed: 2 }), new l.Dense({ units: 2, seed: 3, activation: "tanh" })]);',
+      '  const y = model.predict([[[0.1, 0.2, 0.3], [0.4, -0.5, 0.6], [0.7, 0.1, -0.2]]]);',
+      '  model.dispose();',
+      '  return y;',
+      '}',
+    ]);
+    expect(entry).toMatch(/\/dist\/entry\/predict-node\.js$/);
+    const [leanBackend, leanOut] = predicted.split(' ');
+    const [fullBackend, fullOut] = full.split(' ');
+    expect([leanBackend, fullBackend]).toEqual(['wasm-simd', 'wasm']);
+    const a = JSON.parse(leanOut) as number[], b = JSON.parse(fullOut) as number[];
+    expect(a).toHaveLength(2);
+    for (let i = 0; i < a.length; i++) expect(Math.abs(a[i] - b[i])).toBeLessThanOrEqual(1e-5);
+    expect(compile).toBe('undefined');
+    expect(refused).toMatch(/'wasm-simd' backend was loaded from the inference-only wasm build \('lstm-wasm\/predict'\), which cannot train/);
+  });
+
+  it('an app that imports both entries gets the full builds, in either order, and trains', async () => {
+    for (const order of [['lstm-wasm/predict', 'lstm-wasm'], ['lstm-wasm', 'lstm-wasm/predict']]) {
+      const [out] = await runAsUser([
+        `await import('${order[0]}');`,
+        `await import('${order[1]}');`,
+        "const lib = await import('lstm-wasm');",
+        'await lib.init();',
+        'const model = new lib.Sequential([new lib.Dense({ inputSize: 1, units: 1, seed: 1 })]);',
+        "model.compile({ optimizer: 'sgd', loss: 'mse' });",
+        'console.log(lib.backend(), Number.isFinite(model.trainOnBatch([[1]], [[2]])));',
+      ]);
+      expect(out, `imported ${order.join(', then ')}`).toBe('wasm-simd true');
+    }
+  });
+
+  it(`size: JS + wasm a browser user of the whole library ships ≤ ${BUDGET_GZIP_BYTES / 1024} KiB gzip; the inference-only wasm ≤ ${PREDICT_WASM_BUDGET_GZIP_BYTES / 1024} KiB`, async () => {
     const m = await measureSize();
     expect(m.pieces.map((p: { name: string }) => p.name)).toEqual(['JS', 'simd.wasm', 'scalar.wasm']);
-    for (const p of m.pieces) expect(p.gzip).toBeGreaterThan(1000); // measured something real
+    expect(m.predict.pieces.map((p: { name: string }) => p.name)).toEqual(['JS', 'inference-simd.wasm', 'inference-scalar.wasm']);
+    for (const p of [...m.pieces, ...m.predict.pieces]) expect(p.gzip).toBeGreaterThan(1000); // measured something real
     console.log(sizeTable(m));
     expect(m.total.gzip).toBeLessThanOrEqual(BUDGET_GZIP_BYTES);
+    expect(m.predict.wasm.gzip).toBeLessThanOrEqual(PREDICT_WASM_BUDGET_GZIP_BYTES);
+    // the inference-only builds pay for themselves: well under the full ones
+    expect(m.predict.wasm.gzip).toBeLessThan(0.6 * (m.pieces[1].gzip + m.pieces[2].gzip));
+  });
+
+  it(`size: a predict-only app (init, LSTM, Dense, Sequential, predict) ships ≤ ${PREDICT_JS_BUDGET_GZIP_BYTES / 1024} KiB gzip of JS`, async () => {
+    const m = await measureSize();
+    expect(m.predict.js.gzip).toBeLessThanOrEqual(PREDICT_JS_BUDGET_GZIP_BYTES);
   });
 });

@@ -32,12 +32,19 @@ export const Act = { linear: 0, relu: 1, sigmoid: 2, tanh: 3, softmax: 4 } as co
 /** Dense's activations. @useDeclaredType */
 export type ActivationName = keyof typeof Act;
 
-/** Every kernel's name: what a wasm build must export (checked when it is loaded). */
+/** The inference kernels' names: what every wasm build must export (checked when it is loaded). */
 export const KERNEL_NAMES = [
   'project', 'lstmRecur', 'gruRecur', 'rnnRecur', 'activate', 'vsigmoid', 'vtanh',
+] as const satisfies readonly (keyof Omit<Kernels, 'name' | 'heap'>)[];
+
+/**
+ * The training kernels' names: what a wasm build must also export to train
+ * (the full builds do; the inference-only builds of 'lstm-wasm/predict' do not).
+ */
+export const TRAINING_KERNEL_NAMES = [
   'lstmBackward', 'gruBackward', 'rnnBackward', 'gradWeights', 'gradInput', 'activateBackward',
   'sumSquares', 'scaleClip', 'sgdUpdate', 'rmspropUpdate', 'adamUpdate',
-] as const satisfies readonly (keyof Omit<Kernels, 'name' | 'heap'>)[];
+] as const satisfies readonly (keyof TrainingKernels)[];
 
 /** Where the kernels' data lives: wasm linear memory, or an ArrayBuffer for js. */
 export interface Heap {
@@ -49,7 +56,12 @@ export interface Heap {
   grow(bytes: number): void;
 }
 
-export interface Kernels extends TrainingKernels {
+/**
+ * Inference: the projection, the recurrences and the activations; all a
+ * predict or a stream runs. Training kernels are a separate interface
+ * (below), reached only from training code (src/train/training-kernels.ts).
+ */
+export interface Kernels {
   readonly name: BackendName;
   readonly heap: Heap;
 
@@ -115,7 +127,9 @@ export interface Kernels extends TrainingKernels {
 }
 
 /**
- * Training: backpropagation through time and the optimizer updates.
+ * Training: backpropagation through time and the optimizer updates. On a
+ * wasm backend they are exports of the same instance as the Kernels (one
+ * heap); on the js backend they are made on first use.
  *
  * A training step runs the forward kernels with `rec` set, then, layer by
  * layer in reverse: the cell's backward recurrence (reverse time) turns

@@ -41,7 +41,7 @@ export function simdSupported(): boolean {
   return typeof WebAssembly === 'object' && WebAssembly.validate(SIMD_PROBE);
 }
 
-export function wasmSupported(): boolean {
+function wasmSupported(): boolean {
   return typeof WebAssembly === 'object' && typeof WebAssembly.instantiate === 'function';
 }
 
@@ -60,9 +60,18 @@ let defaultSource: WasmSource = (name) => {
   return url;
 };
 
-/** Used by the runtime entry points. */
-export function setDefaultWasmSource(source: WasmSource): void {
+/** Which builds the default source gives, once an entry point set it (until then: the package's full builds). */
+let defaultBuild: 'full' | 'inference' | undefined;
+
+/**
+ * Used by the runtime entry points: 'lstm-wasm' sets the full builds,
+ * 'lstm-wasm/predict' the inference-only ones (no training kernels).
+ */
+export function setDefaultWasmSource(source: WasmSource, build: 'full' | 'inference' = 'full'): void {
+  // an app that imports both entries gets the full builds, in either order, so that it can train
+  if (build === 'inference' && defaultBuild === 'full') return;
   defaultSource = source;
+  defaultBuild = build;
 }
 
 const loading = new Map<BackendName, Promise<Backend>>();

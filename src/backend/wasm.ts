@@ -1,11 +1,16 @@
 /**
  * The wasm backends: the AssemblyScript kernels (assembly/), built once with
- * SIMD128 ('wasm-simd') and once scalar ('wasm'). The exported functions
- * have exactly the Kernels signatures, so they are called directly: one
- * call per sequence batch, no glue in between.
+ * SIMD128 ('wasm-simd') and once scalar ('wasm'), each also as an
+ * inference-only build (assembly/inference.ts, for 'lstm-wasm/predict').
+ * The exported functions have exactly the Kernels (and TrainingKernels)
+ * signatures, so they are called directly: one call per sequence batch, no
+ * glue in between.
  */
 import { fail } from '../errors.js';
-import { KERNEL_NAMES, type BackendName, type Heap, type Kernels } from './kernels.js';
+import { KERNEL_NAMES, type BackendName, type Heap, type Kernels, type TrainingKernels } from './kernels.js';
+
+/** A wasm build's kernels: the inference ones, and the training ones when the build has them (not the inference-only builds). */
+export type WasmKernels = Kernels & Partial<TrainingKernels>;
 
 interface KernelExports extends WebAssembly.Exports {
   memory: WebAssembly.Memory;
@@ -26,7 +31,7 @@ class WasmHeap implements Heap {
   }
 }
 
-export async function createWasmKernels(name: Exclude<BackendName, 'js'>, module: WebAssembly.Module): Promise<Kernels> {
+export async function createWasmKernels(name: Exclude<BackendName, 'js'>, module: WebAssembly.Module): Promise<WasmKernels> {
   checkExports(module, name);
   let instance: WebAssembly.Instance;
   try {
@@ -40,8 +45,8 @@ export async function createWasmKernels(name: Exclude<BackendName, 'js'>, module
   } catch (e) {
     fail(`init: the wasm module given for '${name}' does not instantiate (${(e as Error).message}); pass the package's build/${name === 'wasm-simd' ? 'simd' : 'scalar'}.wasm`);
   }
-  // every other export is a kernel with exactly its Kernels signature
-  const { memory, heapBase, ...kernels } = instance.exports as unknown as KernelExports & Omit<Kernels, 'name' | 'heap'>;
+  // every other export is a kernel with exactly its Kernels (or TrainingKernels) signature
+  const { memory, heapBase, ...kernels } = instance.exports as unknown as KernelExports & Omit<WasmKernels, 'name' | 'heap'>;
   return { name, heap: new WasmHeap(memory, heapBase()), ...kernels };
 }
 

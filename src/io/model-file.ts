@@ -4,6 +4,10 @@
  * safetensors under PyTorch names, optionally with the optimizer's state
  * (its slots, under `optimizer.slot{i}`, and its update count in the
  * metadata). A round trip gives identical predictions.
+ *
+ * This module reads and writes the format only; `Sequential.load` (in
+ * src/model/sequential.ts) builds the model from what readModelFile gives,
+ * so the model imports this file and not the other way round.
  */
 import { fail, LstmWasmError, show } from '../errors.js';
 import { Bidirectional, type BidirectionalOptions } from '../layers/bidirectional.js';
@@ -13,10 +17,8 @@ import type { Layer } from '../layers/layer.js';
 import { LSTM } from '../layers/lstm.js';
 import { RecurrentLayer } from '../layers/recurrent.js';
 import { SimpleRNN } from '../layers/simple-rnn.js';
-import { Sequential } from '../model/sequential.js';
+import type { Sequential } from '../model/sequential.js';
 import type { Tensor } from '../tensor.js';
-import type { LossName } from '../train/losses.js';
-import { getOptimizer } from '../train/optimizers.js';
 import { readSafetensorsWithMetadata, writeSafetensors } from './safetensors.js';
 
 /** The architecture file: each layer's class and config, and the compile settings. */
@@ -60,8 +62,24 @@ export function saveModel(model: Sequential, options: { includeOptimizer?: boole
   return { json, weights: writeSafetensors(tensors, metadata) };
 }
 
-/** A Sequential from what saveModel() (or `model.save()`) wrote. Same as `Sequential.load()`. */
-export function loadModel(json: ModelJSON | string, weights: Uint8Array | ArrayBuffer): Sequential {
+/** A model file read and checked: its layers made (no memory taken yet), its weights, its compile settings and optimizer state. */
+export interface ModelFile {
+  name: string;
+  layers: Layer[];
+  /** The weights under PyTorch names, for loadStateDict. */
+  params: Record<string, Tensor>;
+  compile: ModelJSON['compile'];
+  /** The optimizer's slots (empty when not saved) and its update count. */
+  slots: Float32Array[];
+  iterations: number;
+}
+
+/**
+ * Read what saveModel() wrote, checking every part, and make its layers.
+ * If a layer fails, the ones made so far are freed. `Sequential.load` (and
+ * `loadModel`) build the model from it.
+ */
+export function readModelFile(json: ModelJSON | string, weights: Uint8Array | ArrayBuffer): ModelFile {
   const spec = checkSpec(typeof json === 'string' ? parseJSON(json) : json);
   const { tensors, metadata } = readSafetensorsWithMetadata(weights);
   const { params, slots } = splitOptimizerState(tensors);
@@ -76,28 +94,7 @@ export function loadModel(json: ModelJSON | string, weights: Uint8Array | ArrayB
     for (const l of layers) l.dispose();
     throw e;
   }
-  let model: Sequential;
-  try {
-    model = new Sequential(layers, { name: spec.name });
-  } catch (e) {
-    for (const l of layers) l.dispose();
-    throw e;
-  }
-  try {
-    model.loadStateDict(params);
-    if (spec.compile) {
-      const c = spec.compile;
-      model.compile({ optimizer: getOptimizer(c.optimizer), loss: c.loss as LossName, metrics: c.metrics as never });
-      if (slots.length) {
-        const { backend, floats } = model.parameterBlock();
-        model.optimizer!.loadState(backend, floats, Number(iterations ?? 0), slots);
-      }
-    }
-  } catch (e) {
-    model.dispose();
-    throw e;
-  }
-  return model;
+  return { name: spec.name, layers, params, compile: spec.compile, slots, iterations: Number(iterations ?? 0) };
 }
 
 /** The shape of a model JSON checked, field by field, before anything is built from it. */

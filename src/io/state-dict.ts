@@ -7,11 +7,10 @@
  * The groups, in the order they appear, map onto the model's layers.
  */
 import { fail } from '../errors.js';
-import { Bidirectional } from '../layers/bidirectional.js';
 import { Dense } from '../layers/dense.js';
 import type { Weights } from '../layers/layer.js';
 import { RecurrentLayer } from '../layers/recurrent.js';
-import type { Sequential } from '../model/sequential.js';
+import type { SequentialCore } from '../model/core.js';
 import type { Tensor } from '../tensor.js';
 import { readSafetensors } from './safetensors.js';
 
@@ -59,7 +58,7 @@ function torchLayers(sd: Record<string, Tensor>): TorchLayer[] {
  * stacked `_l{k}` groups map to successive layers, `_reverse` to Bidirectional, Linear to Dense.
  * Same as `model.loadStateDict()`.
  */
-export function loadStateDict(model: Sequential, source: Record<string, Tensor> | Uint8Array | ArrayBuffer): void {
+export function loadStateDict(model: SequentialCore, source: Record<string, Tensor> | Uint8Array | ArrayBuffer): void {
   model.assertLive();
   const sd = source instanceof Uint8Array || source instanceof ArrayBuffer ? readSafetensors(source) : source;
   const groups = torchLayers(sd);
@@ -71,7 +70,8 @@ export function loadStateDict(model: Sequential, source: Record<string, Tensor> 
   const prepared = groups.map((g, i) => {
     const layer = model.layers[i];
     const expect = g.kind === 'linear' ? 'Dense' : g.reverse ? 'Bidirectional' : 'LSTM, GRU or SimpleRNN';
-    const fits = g.kind === 'linear' ? layer instanceof Dense : g.reverse ? layer instanceof Bidirectional : layer instanceof RecurrentLayer;
+    // Bidirectional by its name: importing the class would ship it in every app that loads weights
+    const fits = g.kind === 'linear' ? layer instanceof Dense : g.reverse ? layer.className === 'Bidirectional' : layer instanceof RecurrentLayer;
     if (!fits) fail(`loadStateDict: state_dict ${g.label} is a PyTorch ${g.kind === 'linear' ? 'Linear' : 'RNN'} layer${g.reverse ? ' (bidirectional)' : ''}, so model layer ${i} should be ${expect}, not ${layer.className}`);
     return layer.prepareWeights(g.weights, { from: 'torch' });
   });
@@ -79,7 +79,7 @@ export function loadStateDict(model: Sequential, source: Record<string, Tensor> 
 }
 
 /** The model's weights under PyTorch names, one module per layer: <layer name>.weight_ih_l0, <layer name>.weight, … */
-export function stateDict(model: Sequential): Record<string, Tensor> {
+export function stateDict(model: SequentialCore): Record<string, Tensor> {
   model.assertLive();
   const out: Record<string, Tensor> = {};
   for (const layer of model.layers) {

@@ -8,6 +8,7 @@
 import { fail } from '../errors.js';
 import type { Random } from '../init/random.js';
 import type { Backend } from '../backend/registry.js';
+import type { TrainingKernels } from '../backend/kernels.js';
 import { toTensor, tensorFrom, type Tensor, type TensorLike } from '../tensor.js';
 import { Layer, type HeapBatch, type PreparedWeights, type WeightFormat, type Weights } from './layer.js';
 import { checkWeightRecord } from '../weights/take.js';
@@ -193,14 +194,14 @@ export class Bidirectional extends Layer {
   }
 
   /** @internal */
-  backwardHeap(dy: number, needInputGrad: boolean): number {
+  backwardHeap(dy: number, needInputGrad: boolean, k: TrainingKernels): number {
     const s = this.saved ?? fail(`${this.name}: backward without a training forward`);
     const f = this.forwardLayer, b = this.backwardLayer, H = f.units, { B } = s.x;
     const dx = needInputGrad ? f.inputGrad(s.x) : 0;
     if (f.returnSequences) {
       // ∂L/∂output [B, T, 2H]: forward's half at offset 0, backward's at H, both with stride 2H
-      f.backRun(s.x, s.recF, dy, 2 * H, 0, false, dx);
-      b.backRun(s.x, s.recB, dy + 4 * H, 2 * H, 0, true, dx);
+      f.backRun(k, s.x, s.recF, dy, 2 * H, 0, false, dx);
+      b.backRun(k, s.x, s.recB, dy + 4 * H, 2 * H, 0, true, dx);
     } else {
       // ∂L/∂[h_fwd ‖ h_bwd] [B, 2H] split into the two final-state gradients [B, H]
       const ws = this.workspace(), dhF = ws.get('dhF', B * H), dhB = ws.get('dhB', B * H);
@@ -209,8 +210,8 @@ export class Bidirectional extends Layer {
         m.copyWithin((dhF >> 2) + r * H, d + r * 2 * H, d + r * 2 * H + H);
         m.copyWithin((dhB >> 2) + r * H, d + r * 2 * H + H, d + (r + 1) * 2 * H);
       }
-      f.backRun(s.x, s.recF, 0, 0, dhF, false, dx);
-      b.backRun(s.x, s.recB, 0, 0, dhB, true, dx);
+      f.backRun(k, s.x, s.recF, 0, 0, dhF, false, dx);
+      b.backRun(k, s.x, s.recB, 0, 0, dhB, true, dx);
     }
     return dx;
   }

@@ -4,7 +4,7 @@
  *
  * Packed parameter block: w [Np/4][K][4] (panels of 4 outputs), b [Np].
  */
-import { Act, roundUp4, type ActivationName } from '../backend/kernels.js';
+import { Act, roundUp4, type ActivationName, type TrainingKernels } from '../backend/kernels.js';
 import { fail } from '../errors.js';
 import { glorotUniform } from '../init/initializers.js';
 import type { Random } from '../init/random.js';
@@ -144,20 +144,29 @@ export class Dense extends Layer {
     return y;
   }
 
-  /**
-   * dz = dy ⊙ act'(y), then ∂W += xᵀ·dz, ∂b += Σ dz and ∂x = dz·W. With
-   * `dyIsPreActivation` (crossentropy fused with its sigmoid/softmax) dy
-   * already is ∂L/∂z.
-   * @internal
-   */
-  backwardHeap(dy: number, needInputGrad: boolean, dyIsPreActivation = false): number {
+  /** dz = dy ⊙ act'(y), then ∂W += xᵀ·dz, ∂b += Σ dz and ∂x = dz·W. @internal */
+  backwardHeap(dy: number, needInputGrad: boolean, k: TrainingKernels): number {
+    return this.backward(dy, needInputGrad, k, Act[this.activation]);
+  }
+
+  /** The activation, which crossentropy fuses with (sigmoid, softmax). @internal */
+  override get outputActivation(): ActivationName {
+    return this.activation;
+  }
+
+  /** Backward from dz = ∂L/∂z already (crossentropy fused with its sigmoid/softmax). @internal */
+  override backwardPreActivation(dz: number, needInputGrad: boolean, k: TrainingKernels): number {
+    return this.backward(dz, needInputGrad, k, Act.linear);
+  }
+
+  private backward(dy: number, needInputGrad: boolean, k: TrainingKernels, act: number): number {
     const s = this.saved ?? fail(`${this.name}: backward without a training forward`);
     const g = this.grads ?? fail(`${this.name}: no gradient buffer (compile the model first)`);
     const rows = s.x.B * s.x.T, N = this.units, Np = roundUp4(N), K = s.x.F;
-    const ws = this.workspace(), k = this.backend.kernels, p = this.params;
+    const ws = this.workspace(), p = this.params;
     const dz = ws.get('dz', rows * Np);
     this.backend.arena.f32().fill(0, dz >> 2, (dz >> 2) + rows * Np); // the padded columns carry no gradient
-    k.activateBackward(s.y.ptr, dy, rows, N, dz, Np, dyIsPreActivation ? Act.linear : Act[this.activation]);
+    k.activateBackward(s.y.ptr, dy, rows, N, dz, Np, act);
     k.gradWeights(s.x.ptr, rows, K, dz, Np / 4, 4, g, g + 4 * Np * K);
     if (!needInputGrad) return 0;
     const dx = ws.get('dx', rows * K);

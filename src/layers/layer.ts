@@ -3,6 +3,7 @@
  * backend's heap, disposal, and the heap-level `forwardHeap` that
  * Sequential chains without copying between layers.
  */
+import type { ActivationName, TrainingKernels } from '../backend/kernels.js';
 import { activeBackend, type Backend } from '../backend/registry.js';
 import { fail } from '../errors.js';
 import { Random, defaultSeed } from '../init/random.js';
@@ -120,10 +121,27 @@ export abstract class Layer {
   /**
    * Backward of the last forwardTrain: `dy` is ∂L/∂output (in the output's
    * layout); adds ∂L/∂parameters into the gradient block; returns a
-   * pointer to ∂L/∂input, or 0 when not asked for.
+   * pointer to ∂L/∂input, or 0 when not asked for. `k`: the backend's
+   * training kernels (the trainer passes them; inference never needs them).
    * @internal
    */
-  abstract backwardHeap(dy: number, needInputGrad: boolean): number;
+  abstract backwardHeap(dy: number, needInputGrad: boolean, k: TrainingKernels): number;
+  /**
+   * The activation that ends this layer's output (Dense's), which a loss may
+   * fuse with (crossentropy after sigmoid or softmax); undefined for none.
+   * @internal
+   */
+  get outputActivation(): ActivationName | undefined {
+    return undefined;
+  }
+  /**
+   * Backward when `dz` already is ∂L/∂(pre-activation) of outputActivation
+   * (a loss fused with it): as backwardHeap, without the activation's derivative.
+   * @internal
+   */
+  backwardPreActivation(_dz: number, _needInputGrad: boolean, _k: TrainingKernels): number {
+    fail(`${this.name} (${this.className}) has no output activation to fuse a loss with`);
+  }
   /** ∂L/∂parameters of the last backward pass, under PyTorch's names. */
   abstract getGradients(): Record<string, Tensor>;
   /** The layer's constructor options, for summaries and saving. */

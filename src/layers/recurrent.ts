@@ -9,7 +9,7 @@
  *   b   [Hp/4][G][4]    bias (LSTM, RNN: bias_ih + bias_hh; GRU: input bias)
  *   bh  [Hp/4][G][4]    GRU only: recurrent bias (applied before the reset gate)
  */
-import { backWorkFloats, recordFloats, roundUp4, recurWorkFloats } from '../backend/kernels.js';
+import { backWorkFloats, recordFloats, roundUp4, recurWorkFloats, type TrainingKernels } from '../backend/kernels.js';
 import { fail } from '../errors.js';
 import { glorotUniform, orthogonal } from '../init/initializers.js';
 import type { Random } from '../init/random.js';
@@ -343,11 +343,11 @@ export abstract class RecurrentLayer extends Layer {
   }
 
   /** Backward of forwardTrain: dy is ∂L/∂output; accumulates weight gradients; returns ∂L/∂input (or 0). @internal */
-  backwardHeap(dy: number, needInputGrad: boolean): number {
+  backwardHeap(dy: number, needInputGrad: boolean, k: TrainingKernels): number {
     const s = this.saved ?? fail(`${this.name}: backward without a training forward`);
     const dx = needInputGrad ? this.inputGrad(s.x) : 0;
-    if (this.returnSequences) this.backRun(s.x, s.rec, dy, this.units, 0, false, dx);
-    else this.backRun(s.x, s.rec, 0, 0, dy, false, dx);
+    if (this.returnSequences) this.backRun(k, s.x, s.rec, dy, this.units, 0, false, dx);
+    else this.backRun(k, s.x, s.rec, 0, 0, dy, false, dx);
     return dx;
   }
 
@@ -370,10 +370,10 @@ export abstract class RecurrentLayer extends Layer {
    * dout (stride doutStride) is ∂L/∂h_t per step, dhT ∂L/∂(final h); either may be 0.
    * @internal
    */
-  backRun(x: HeapBatch, rec: number, dout: number, doutStride: number, dhT: number, reverse: boolean, dx: number): void {
+  backRun(k: TrainingKernels, x: HeapBatch, rec: number, dout: number, doutStride: number, dhT: number, reverse: boolean, dx: number): void {
     const { B, T } = x, rows = B * T;
     const G = this.cell.gates, H = this.units, Hp = roundUp4(H), pw = 4 * G, panels = Hp / 4;
-    const ws = this.workspace(), k = this.backend.kernels;
+    const ws = this.workspace();
     const dz = ws.get('dz', rows * G * Hp);
     const hprev = ws.get('hprev', rows * H);
     const work = ws.get('backWork', backWorkFloats(B, H));

@@ -7,17 +7,18 @@
  */
 import type { Backend } from '../backend/registry.js';
 import { fail, show } from '../errors.js';
-import { disposeSymbol, type HeapBatch } from '../layers/layer.js';
+import { Disposable } from '../disposable.js';
+import type { HeapBatch } from '../layers/layer.js';
 import { RecurrentLayer, type HeapState } from '../layers/recurrent.js';
 import { checkFinite, toTensor, type TensorLike } from '../tensor.js';
 import { Workspace } from '../layers/workspace.js';
-import type { Sequential } from './sequential.js';
+import type { SequentialCore } from './core.js';
 
 /**
  * Made by `model.stream({ batch })`: feeds the model one step (or a chunk of steps) at a time,
  * carrying every recurrent layer's state between calls; a steady `step` loop allocates nothing.
  */
-export class SequenceStream {
+export class SequenceStream extends Disposable {
   /** Steps fed since the start or the last reset. */
   steps = 0;
   private readonly ws: Workspace;
@@ -25,10 +26,10 @@ export class SequenceStream {
   private output: Float32Array | undefined;
   /** Whether the model's output keeps the time axis (then a chunk of T steps gives T outputs). */
   private readonly keepsTime: boolean;
-  private disposed = false;
 
   /** Made by `model.stream()`, which checks `batch`; `onDispose` tells the model the stream is gone. @internal */
-  constructor(private readonly model: Sequential, private readonly backend: Backend, readonly batch: number, private readonly onDispose?: () => void) {
+  constructor(private readonly model: SequentialCore, private readonly backend: Backend, readonly batch: number, private readonly onDispose?: () => void) {
+    super();
     this.keepsTime = model.layers.reduce((seq, l) => l.keepsTime(seq), true);
     this.ws = new Workspace(backend.arena);
     this.states = model.layers.map((l, i) => {
@@ -95,20 +96,13 @@ export class SequenceStream {
     this.steps = 0;
   }
 
-  /** Free the stream's buffers. Safe to call twice. */
-  dispose(): void {
-    if (this.disposed) return;
+  /** Free the stream's buffers. */
+  protected free(): void {
     this.ws.free();
-    this.disposed = true;
     this.onDispose?.();
   }
 
-  /** Same as dispose(), for `using`. */
-  [disposeSymbol](): void {
-    this.dispose();
-  }
-
-  private assertLive(): void {
-    if (this.disposed) fail('stream was disposed; create a new one with model.stream()');
+  protected disposedMessage(): string {
+    return 'stream was disposed; create a new one with model.stream()';
   }
 }

@@ -21,20 +21,33 @@ function check(pred: Values, truth: Values, what: string): number {
   return pred.length;
 }
 
+/**
+ * Σ (pred − truth)² / n, unchecked: the one mean squared error, also the
+ * training loss and metric 'mse' (src/train), which check their inputs once.
+ */
+export function meanSquaredError(pred: Values, truth: Values): number {
+  let s = 0;
+  for (let i = 0; i < pred.length; i++) s += (pred[i] - truth[i]) ** 2;
+  return s / pred.length;
+}
+
+/** Σ |pred − truth| / n, unchecked: the one mean absolute error, also the training loss and metric 'mae'. */
+export function meanAbsoluteError(pred: Values, truth: Values): number {
+  let s = 0;
+  for (let i = 0; i < pred.length; i++) s += Math.abs(pred[i] - truth[i]);
+  return s / pred.length;
+}
+
 /** Root mean squared error, √(Σ (pred − truth)² / n), in the series' units. */
 export function rmse(pred: Values, truth: Values): number {
-  const n = check(pred, truth, 'rmse');
-  let s = 0;
-  for (let i = 0; i < n; i++) s += (pred[i] - truth[i]) ** 2;
-  return Math.sqrt(s / n);
+  check(pred, truth, 'rmse');
+  return Math.sqrt(meanSquaredError(pred, truth));
 }
 
 /** Mean absolute error, Σ |pred − truth| / n, in the series' units. */
 export function mae(pred: Values, truth: Values): number {
-  const n = check(pred, truth, 'mae');
-  let s = 0;
-  for (let i = 0; i < n; i++) s += Math.abs(pred[i] - truth[i]);
-  return s / n;
+  check(pred, truth, 'mae');
+  return meanAbsoluteError(pred, truth);
 }
 
 /**

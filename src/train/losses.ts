@@ -9,6 +9,7 @@
  * through the activation's derivative would lose precision.
  */
 import { fail, show } from '../errors.js';
+import { meanAbsoluteError, meanSquaredError } from '../timeseries/metrics.js';
 
 /** The built-in losses (Keras's names). */
 export type LossName = 'mse' | 'mae' | 'huber' | 'binaryCrossentropy' | 'categoricalCrossentropy';
@@ -31,11 +32,7 @@ const clip = (p: number): number => Math.min(Math.max(p, EPS), 1 - EPS);
 
 const mse: Loss = {
   name: 'mse',
-  value(p, y) {
-    let s = 0;
-    for (let i = 0; i < p.length; i++) s += (p[i] - y[i]) ** 2;
-    return s / p.length;
-  },
+  value: meanSquaredError,
   grad(p, y, _cols, out) {
     for (let i = 0; i < p.length; i++) out[i] = (2 * (p[i] - y[i])) / p.length;
   },
@@ -43,11 +40,7 @@ const mse: Loss = {
 
 const mae: Loss = {
   name: 'mae',
-  value(p, y) {
-    let s = 0;
-    for (let i = 0; i < p.length; i++) s += Math.abs(p[i] - y[i]);
-    return s / p.length;
-  },
+  value: meanAbsoluteError,
   grad(p, y, _cols, out) {
     for (let i = 0; i < p.length; i++) out[i] = Math.sign(p[i] - y[i]) / p.length;
   },

@@ -3,10 +3,12 @@
  * parameters and gradients are each one contiguous buffer in the heap, so
  * a step is one fused kernel call over the whole model (plus one to clip).
  */
+import type { TrainingKernels } from '../backend/kernels.js';
 import type { Backend } from '../backend/registry.js';
 import { fail, show } from '../errors.js';
 import { booleanOption, numberIn, optionsOf, positiveNumber } from '../options.js';
 import { resolveSchedule, type LearningRate, type Schedule } from './schedules.js';
+import { trainingKernels } from './training-kernels.js';
 
 const BASE_OPTIONS = ['learningRate', 'globalClipNorm', 'clipValue'] as const;
 
@@ -58,7 +60,7 @@ export abstract class Optimizer {
 
   /** Slot buffers (momentum, moments …) this optimizer keeps per parameter. */
   protected abstract get slotCount(): number;
-  protected abstract update(params: number, grads: number, slots: number[], lr: number): void;
+  protected abstract update(k: TrainingKernels, params: number, grads: number, slots: number[], lr: number): void;
 
   /**
    * Clip, then update `n` parameters at `params` from the gradients at
@@ -73,12 +75,12 @@ export abstract class Optimizer {
       this.n = n;
       this.slots = Array.from({ length: this.slotCount }, () => backend.arena.allocFloats(n));
     }
-    const k = backend.kernels;
+    const k = trainingKernels(backend);
     const norm = Math.sqrt(k.sumSquares(grads, n));
     if (!Number.isFinite(norm)) return norm;
     const scale = this.globalClipNorm !== undefined && norm > this.globalClipNorm ? this.globalClipNorm / norm : 1;
     if (scale !== 1 || this.clipValue !== undefined) k.scaleClip(grads, n, scale, this.clipValue ?? Infinity);
-    this.update(params, grads, this.slots, this.learningRate);
+    this.update(k, params, grads, this.slots, this.learningRate);
     this.iterations++;
     return norm;
   }
@@ -144,8 +146,8 @@ export class SGD extends Optimizer {
   protected settings() {
     return { momentum: this.momentum, nesterov: this.nesterov };
   }
-  protected update(p: number, g: number, [v]: number[], lr: number): void {
-    this.backend!.kernels.sgdUpdate(p, g, v, this.n, lr, this.momentum, this.nesterov ? 1 : 0);
+  protected update(k: TrainingKernels, p: number, g: number, [v]: number[], lr: number): void {
+    k.sgdUpdate(p, g, v, this.n, lr, this.momentum, this.nesterov ? 1 : 0);
   }
 }
 
@@ -170,8 +172,8 @@ export class RMSprop extends Optimizer {
   protected settings() {
     return { rho: this.rho, epsilon: this.epsilon };
   }
-  protected update(p: number, g: number, [ms]: number[], lr: number): void {
-    this.backend!.kernels.rmspropUpdate(p, g, ms, this.n, lr, this.rho, this.epsilon);
+  protected update(k: TrainingKernels, p: number, g: number, [ms]: number[], lr: number): void {
+    k.rmspropUpdate(p, g, ms, this.n, lr, this.rho, this.epsilon);
   }
 }
 
@@ -203,10 +205,10 @@ export class Adam extends Optimizer {
   protected settings(): Record<string, number | boolean> {
     return { beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon };
   }
-  protected update(p: number, g: number, [m, v]: number[], lr: number): void {
+  protected update(k: TrainingKernels, p: number, g: number, [m, v]: number[], lr: number): void {
     const t = this.iterations + 1;
     const lrT = (lr * Math.sqrt(1 - this.beta2 ** t)) / (1 - this.beta1 ** t);
-    this.backend!.kernels.adamUpdate(p, g, m, v, this.n, lrT, this.beta1, this.beta2, this.epsilon, lr * this.decay);
+    k.adamUpdate(p, g, m, v, this.n, lrT, this.beta1, this.beta2, this.epsilon, lr * this.decay);
   }
 }
 

@@ -8,7 +8,7 @@
  */
 import { fail, show } from '../errors.js';
 import { booleanOption, integerIn, numberIn, oneOf, optionsOf } from '../options.js';
-import { Dense } from '../layers/dense.js';
+import type { TrainingKernels } from '../backend/kernels.js';
 import type { HeapBatch } from '../layers/layer.js';
 import { Workspace } from '../layers/workspace.js';
 import type { Sequential } from '../model/sequential.js';
@@ -18,6 +18,8 @@ import { toTensor, type Tensor, type TensorLike } from '../tensor.js';
 import type { Callback, Logs } from './callbacks.js';
 import { getLoss, type Loss, type LossName } from './losses.js';
 import { getOptimizer, type Optimizer, type OptimizerName } from './optimizers.js';
+import { trainingKernels } from './training-kernels.js';
+import { meanAbsoluteError, meanSquaredError } from '../timeseries/metrics.js';
 
 export type MetricName = 'mse' | 'mae' | 'rmse' | 'accuracy';
 
@@ -63,7 +65,7 @@ export interface History {
 const EXPLODED = 100;
 
 /** compile()'s options, checked and resolved: an optimizer instance, a loss, metric names. */
-export interface TrainingSettings {
+interface TrainingSettings {
   optimizer: Optimizer;
   loss: Loss;
   metrics: MetricName[];
@@ -101,6 +103,7 @@ export class Trainer {
   readonly loss: Loss;
   readonly metrics: MetricName[];
   private readonly grads: number;
+  private readonly kernels: TrainingKernels;
   private readonly ws: Workspace;
   private yBatch = new Float32Array(0);
   /** The weights before the current update, put back if it made them non-finite. */
@@ -114,8 +117,9 @@ export class Trainer {
 
   constructor(private readonly model: Sequential, settings: TrainingSettings) {
     ({ optimizer: this.optimizer, loss: this.loss, metrics: this.metrics } = settings);
-    this.optimizer.claim(model);
     const { backend, floats } = model.parameterBlock();
+    this.kernels = trainingKernels(backend); // first: a backend that cannot train fails before anything is claimed or taken
+    this.optimizer.claim(model);
     this.backend = backend;
     this.grads = backend.arena.allocFloats(floats);
     let at = this.grads;
@@ -129,13 +133,13 @@ export class Trainer {
   /** One update on a batch; returns the loss before the update (Keras's trainOnBatch). */
   trainOnBatch(x: TensorLike, y: TensorLike): number {
     const d = this.dataset(x, y, 'trainOnBatch');
-    return this.step(d, identity(d.samples)).loss;
+    return this.step(d, range(d.samples)).loss;
   }
 
   /** Loss and ∂loss/∂parameters (PyTorch names, as stateDict) on a batch, without updating. */
   computeGradients(x: TensorLike, y: TensorLike): { loss: number; grads: Record<string, Tensor> } {
     const d = this.dataset(x, y, 'computeGradients');
-    const loss = this.forwardBackward(d, identity(d.samples)).loss;
+    const loss = this.forwardBackward(d, range(d.samples)).loss;
     const grads: Record<string, Tensor> = {};
     for (const l of this.model.layers) for (const [k, t] of Object.entries(l.getGradients())) grads[`${l.name}.${k}`] = t;
     return { loss, grads };
@@ -181,30 +185,27 @@ export class Trainer {
     this.model.stopTraining = false;
     this.lastYield = now();
     for (const c of callbacks) await this.resume(c.onTrainBegin?.({}));
-    const order = identity(train.samples);
+    const order = range(train.samples);
     for (let epoch = 0; epoch < epochs; epoch++) {
       for (const c of callbacks) await this.resume(c.onEpochBegin?.(epoch, {}));
       if (shuffleEachEpoch) shuffle(order, rng);
-      const sums: Logs = {};
+      const sums: Scores = { loss: 0 };
       let seen = 0, batch = 0;
       for (let start = 0; start < train.samples; start += batchSize, batch++) {
         if ((o.signal as AbortSignal | undefined)?.aborted) history.stopped = 'aborted';
         if (history.stopped || this.model.stopTraining) break;
         for (const c of callbacks) await this.resume(c.onBatchBegin?.(batch, {}));
         const idx = order.subarray(start, Math.min(start + batchSize, train.samples));
-        const logs = this.step(train, idx, epoch, batch);
-        if (Number.isNaN(initialLoss)) initialLoss = logs.loss;
-        for (const [k, v] of Object.entries(logs)) sums[k] = (sums[k] ?? 0) + v * idx.length;
+        const scores = this.step(train, idx, epoch, batch);
+        if (Number.isNaN(initialLoss)) initialLoss = scores.loss;
+        addScores(sums, scores, idx.length);
         seen += idx.length;
-        const batchLogs: Logs = { ...logs, size: idx.length };
-        delete batchLogs.mse_for_rmse;
+        const batchLogs: Logs = { ...this.logsOf(scores), size: idx.length };
         for (const c of callbacks) await this.resume(c.onBatchEnd?.(batch, batchLogs));
         await this.resume(this.maybeYield());
       }
       if (history.stopped && seen < train.samples) break; // an aborted epoch is not reported as complete
-      const logs: Logs = {};
-      for (const [k, v] of Object.entries(sums)) logs[k] = k === 'rmse' ? Math.sqrt(sums.mse_for_rmse / seen) : v / seen;
-      delete logs.mse_for_rmse;
+      const logs: Logs = seen ? this.logsOf(meanScores(sums, seen)) : {}; // stopped before its first batch: nothing to score
       if (val) for (const [k, v] of Object.entries(this.evaluateSet(val, batchSize))) logs[`val_${k}`] = v;
       history.epoch.push(epoch);
       for (const [k, v] of Object.entries(logs)) (history.history[k] ??= []).push(v);
@@ -242,7 +243,7 @@ export class Trainer {
   }
 
   /** Forward + backward + update on the samples `idx`; throws, before updating, if anything went non-finite. */
-  private step(d: Dataset, idx: Uint32Array, epoch?: number, batch?: number): Logs {
+  private step(d: Dataset, idx: Uint32Array, epoch?: number, batch?: number): Scores {
     const logs = this.forwardBackward(d, idx);
     const where = epoch === undefined ? '' : ` at epoch ${epoch + 1}, batch ${batch! + 1}`;
     const { backend, ptr, floats } = this.model.parameterBlock();
@@ -250,7 +251,7 @@ export class Trainer {
     if (!Number.isFinite(logs.loss)) {
       // the weights overflow the model's outputs: the last update made them so. If nothing changed them
       // since (same sum of squares as right after it), put back the ones from before it, which gave a finite loss.
-      const undo = this.lastGood.length === floats && backend.kernels.sumSquares(ptr, floats) === this.afterUpdate;
+      const undo = this.lastGood.length === floats && this.kernels.sumSquares(ptr, floats) === this.afterUpdate;
       if (undo) backend.arena.f32().set(this.lastGood, ptr >> 2);
       this.afterUpdate = Number.NaN;
       fail(`training diverged${where}: the loss is ${logs.loss}. The weights were ${undo ? 'put back as before the last update' : 'left as before this batch'}; ${advice}`);
@@ -260,7 +261,7 @@ export class Trainer {
     this.lastGood.set(backend.arena.f32().subarray(ptr >> 2, (ptr >> 2) + floats));
     const norm = this.optimizer.apply(backend, ptr, this.grads, floats);
     if (!Number.isFinite(norm)) fail(`training diverged${where}: the gradient norm is ${norm}. The weights were left as before this batch; ${advice}`);
-    this.afterUpdate = backend.kernels.sumSquares(ptr, floats);
+    this.afterUpdate = this.kernels.sumSquares(ptr, floats);
     if (!Number.isFinite(this.afterUpdate)) {
       backend.arena.f32().set(this.lastGood, ptr >> 2);
       fail(`training diverged${where}: the update made some weights non-finite (gradient norm ${norm}). The weights were put back as before this batch; ${advice}`);
@@ -269,7 +270,7 @@ export class Trainer {
   }
 
   /** Loss, metrics and gradients (in the gradient block) of a batch. */
-  private forwardBackward(d: Dataset, idx: Uint32Array): Logs {
+  private forwardBackward(d: Dataset, idx: Uint32Array): Scores {
     const { backend, floats } = this.model.parameterBlock();
     const layers = this.model.layers, last = layers[layers.length - 1];
     const out = this.forwardBatch(d, idx, true);
@@ -278,17 +279,15 @@ export class Trainer {
     const y = this.targets(d, idx, n);
     const m = backend.arena.f32();
     const p = m.subarray(out.ptr >> 2, (out.ptr >> 2) + n), g = m.subarray(dy >> 2, (dy >> 2) + n);
-    const logs = this.scores(p, y, out.F);
-    const fused = this.loss.fusedActivation !== undefined && last instanceof Dense && last.activation === this.loss.fusedActivation;
+    const scores = this.scores(p, y, out.F);
+    // crossentropy after its own activation: the gradient w.r.t. the pre-activation is exact and stable
+    const fused = this.loss.fusedActivation !== undefined && last.outputActivation === this.loss.fusedActivation;
     if (fused) this.loss.gradLogits!(p, y, out.F, g);
     else this.loss.grad(p, y, out.F, g);
     m.fill(0, this.grads >> 2, (this.grads >> 2) + floats);
-    let grad = dy;
-    for (let i = layers.length - 1; i >= 0; i--) {
-      const layer = layers[i];
-      grad = fused && layer === last ? (layer as Dense).backwardHeap(grad, i > 0, true) : layer.backwardHeap(grad, i > 0);
-    }
-    return logs;
+    let grad = fused ? last.backwardPreActivation(dy, layers.length > 1, this.kernels) : last.backwardHeap(dy, layers.length > 1, this.kernels);
+    for (let i = layers.length - 2; i >= 0; i--) grad = layers[i].backwardHeap(grad, i > 0, this.kernels);
+    return scores;
   }
 
   /** Copy the samples `idx` into the model's input and run it forward (recording when training). */
@@ -311,41 +310,35 @@ export class Trainer {
     return this.yBatch;
   }
 
-  private scores(p: Float32Array, y: Float32Array, cols: number): Logs {
-    const logs: Logs = { loss: this.loss.value(p, y, cols) };
+  /** The loss and the means the metrics need, on one batch. */
+  private scores(p: Float32Array, y: Float32Array, cols: number): Scores {
+    const scores: Scores = { loss: this.loss.value(p, y, cols) };
     for (const metric of this.metrics) {
-      if (metric === 'mse' || metric === 'rmse') {
-        let s = 0;
-        for (let i = 0; i < p.length; i++) s += (p[i] - y[i]) ** 2;
-        if (metric === 'mse') logs.mse = s / p.length;
-        else { logs.mse_for_rmse = s / p.length; logs.rmse = Math.sqrt(s / p.length); }
-      } else if (metric === 'mae') {
-        let s = 0;
-        for (let i = 0; i < p.length; i++) s += Math.abs(p[i] - y[i]);
-        logs.mae = s / p.length;
-      } else {
-        logs.accuracy = accuracy(p, y, cols);
-      }
+      if (metric === 'mse' || metric === 'rmse') scores.mse = meanSquaredError(p, y);
+      else if (metric === 'mae') scores.mae = meanAbsoluteError(p, y);
+      else scores.accuracy = accuracy(p, y, cols);
     }
+    return scores;
+  }
+
+  /** The logs of (mean) scores: the loss, then each metric as compiled; rmse is the root of the mean squared error. */
+  private logsOf(scores: Scores): Logs {
+    const logs: Logs = { loss: scores.loss };
+    for (const metric of this.metrics) logs[metric] = metric === 'rmse' ? Math.sqrt(scores.mse!) : scores[metric]!;
     return logs;
   }
 
   private evaluateSet(d: Dataset, batchSize: number): Logs {
-    const sums: Logs = {};
+    const sums: Scores = { loss: 0 };
     for (let start = 0; start < d.samples; start += batchSize) {
-      const idx = identity(Math.min(batchSize, d.samples - start), start);
+      const idx = range(Math.min(batchSize, d.samples - start), start);
       const out = this.forwardBatch(d, idx, false);
       const n = out.B * out.T * out.F;
       const y = this.targets(d, idx, n);
       const m = this.model.parameterBlock().backend.arena.f32();
-      const logs = this.scores(m.subarray(out.ptr >> 2, (out.ptr >> 2) + n), y, out.F);
-      for (const [k, v] of Object.entries(logs)) sums[k] = (sums[k] ?? 0) + v * idx.length;
+      addScores(sums, this.scores(m.subarray(out.ptr >> 2, (out.ptr >> 2) + n), y, out.F), idx.length);
     }
-    const logs: Logs = {};
-    for (const [k, v] of Object.entries(sums)) logs[k] = v / d.samples;
-    if ('rmse' in logs) logs.rmse = Math.sqrt(logs.mse_for_rmse);
-    delete logs.mse_for_rmse;
-    return logs;
+    return this.logsOf(meanScores(sums, d.samples));
   }
 
   /** x and y as tensors whose shapes fit the model and each other. */
@@ -389,7 +382,32 @@ function callbacksOf(v: unknown): Callback[] {
   return list as Callback[];
 }
 
-function identity(n: number, from = 0): Uint32Array {
+/**
+ * What a batch is scored by: the loss and the means the metrics are made
+ * of, each a mean over the batch's values, so that a mean over batches
+ * weighted by their sizes is the mean over all of them.
+ */
+interface Scores {
+  loss: number;
+  mse?: number;
+  mae?: number;
+  accuracy?: number;
+}
+
+/** Add a batch's scores, weighted by its `size`, into `sums`. */
+function addScores(sums: Scores, scores: Scores, size: number): void {
+  for (const key of Object.keys(scores) as (keyof Scores)[]) sums[key] = (sums[key] ?? 0) + scores[key]! * size;
+}
+
+/** The means over `count` samples of scores added up with addScores. */
+function meanScores(sums: Scores, count: number): Scores {
+  const means: Scores = { loss: 0 };
+  for (const key of Object.keys(sums) as (keyof Scores)[]) means[key] = sums[key]! / count;
+  return means;
+}
+
+/** The indices from, from + 1, …, from + n − 1. */
+function range(n: number, from = 0): Uint32Array {
   const a = new Uint32Array(n);
   for (let i = 0; i < n; i++) a[i] = from + i;
   return a;

@@ -1,0 +1,8 @@
+/** lstm-wasm/predict on Cloudflare Workers: the inference-only wasm builds, imported as modules (see workerd.ts). */
+import { setDefaultWasmSource } from '../backend/registry.js';
+import simd from '../../build/inference-simd.wasm';
+import scalar from '../../build/inference-scalar.wasm';
+
+setDefaultWasmSource((name) => (name === 'wasm-simd' ? simd : scalar), 'inference');
+
+export * from '../predict.js';

@@ -1,0 +1,249 @@
+/**
+ * The inference core of a model: a stack of layers run one after another.
+ * All parameters of the model live in one contiguous block of the heap (so
+ * a training step can update them in one fused call); activations pass
+ * from layer to layer as heap pointers, so a predict copies in once and
+ * out once.
+ *
+ * It imports no trainer, optimizer, loss or model-file code: an app that
+ * only predicts ('lstm-wasm/predict') ships none of it. Training and
+ * saving attach in the Sequential of './sequential.ts', which extends this.
+ */
+import { activeBackend, type Backend } from '../backend/registry.js';
+import { Disposable } from '../disposable.js';
+import { fail, show } from '../errors.js';
+import { integerIn, nameOption, optionsOf } from '../options.js';
+import { Layer, MAX_FEATURES, type HeapBatch } from '../layers/layer.js';
+import { RecurrentLayer } from '../layers/recurrent.js';
+import { checkFinite, toTensor, tensorFrom, type Tensor, type TensorLike } from '../tensor.js';
+import { Workspace } from '../layers/workspace.js';
+import { SequenceStream } from './stream.js';
+import { loadStateDict, stateDict } from '../io/state-dict.js';
+
+/**
+ * A stack of layers, each feeding the next (Keras's Sequential), for inference: `predict`,
+ * `stream`, PyTorch state_dict I/O and `summary`. All the model's parameters are one block in the
+ * backend's memory; `dispose()` (or `using`) frees it. ('lstm-wasm/predict' exports it as
+ * `Sequential`; the Sequential of 'lstm-wasm' adds training and model files.)
+ */
+export class SequentialCore extends Disposable {
+  readonly layers: readonly Layer[];
+  name: string;
+  private backendRef: Backend | undefined;
+  private params = 0;
+  private ws: Workspace | undefined;
+  private readonly streams = new Set<SequenceStream>();
+
+  constructor(layers: Layer[], options?: { name?: string }) {
+    super();
+    const o = optionsOf(options, ['name'], 'Sequential');
+    if (!Array.isArray(layers) || layers.length === 0) fail('Sequential: needs a non-empty array of layers');
+    layers.forEach((l, i) => {
+      if (!(l instanceof Layer)) fail(`Sequential: item ${i} is not a layer (LSTM, GRU, SimpleRNN, Dense, Bidirectional)`);
+      if (l.isDisposed) fail(`Sequential: layer ${l.name} was disposed`);
+      if (l.claimed) fail(`Sequential: layer ${l.name} already belongs to another model or Bidirectional; create a new layer for each model`);
+    });
+    if (new Set(layers).size !== layers.length) fail('Sequential: the same layer object appears twice; create a new layer for each position');
+    const names = layers.map((l) => l.name);
+    const twice = names.find((n, i) => names.indexOf(n) !== i);
+    // the weights are saved under the layer names: two layers of one name would overwrite each other's
+    if (twice !== undefined) fail(`Sequential: two layers are named ${show(twice)}; give each layer its own name`);
+    this.layers = layers;
+    this.name = o.name === undefined ? 'sequential' : nameOption(o.name, 'Sequential: name');
+    this.checkTimeAxis(true, 'Sequential');
+    // each layer's input size is the one before's output size: all checked before any is set,
+    // so a failed constructor leaves the layers as they were
+    for (let i = 1; i < layers.length; i++) {
+      const given = layers[i].inputSize, from = layers[i - 1].outputSize;
+      if (given !== undefined && given !== from) fail(`Sequential: ${layers[i].name} expects ${given} input features but ${layers[i - 1].name} before it gives ${from}`);
+    }
+    for (let i = 1; i < layers.length; i++) layers[i].setInputSize(layers[i - 1].outputSize);
+    for (const l of layers) l.claim(this, this.name);
+  }
+
+  /**
+   * Fail if a layer that reads sequences (all but Dense) would be given
+   * 2-D data: the input has no time axis, or a layer before drops it.
+   * Checked up front, before any memory is taken.
+   */
+  private checkTimeAxis(inputHasTime: boolean, where: string): void {
+    let seq = inputHasTime;
+    let dropper: Layer | undefined;
+    for (const l of this.layers) {
+      if (!seq && l.className !== 'Dense') {
+        fail(dropper
+          ? `${where}: ${l.name} (${l.className}) needs a time axis, but ${dropper.name} (${dropper.className}) before it returns only its last step; set returnSequences: true on ${dropper.name}`
+          : `${where}: ${l.name} (${l.className}) needs a time axis; give input of shape [batch, time, features]`);
+      }
+      if (seq && !l.keepsTime(seq)) dropper = l;
+      seq = l.keepsTime(seq);
+    }
+  }
+
+  /** Output features per step. */
+  get outputSize(): number {
+    return this.layers[this.layers.length - 1].outputSize;
+  }
+
+  /** Input features per step (the first layer's inputSize), if known yet. */
+  get inputSize(): number | undefined {
+    return this.layers[0].inputSize;
+  }
+
+  /** Parameters of the whole model, Keras's count. */
+  countParams(): number {
+    this.requireBuilt('countParams');
+    return this.layers.reduce((n, l) => n + l.countParams(), 0);
+  }
+
+  /**
+   * Run the model on x: [B, T, F] for a recurrent first layer ([B, F] for
+   * a Dense one). Returns a new tensor; the heap is not touched beyond the
+   * model's reused workspaces.
+   */
+  predict(x: TensorLike): Tensor {
+    this.assertLive();
+    const t = toTensor(x, `${this.name}.predict: input`);
+    const first = this.layers[0];
+    const recurrentFirst = !(first.className === 'Dense');
+    if (recurrentFirst && t.shape.length !== 3) {
+      fail(`${this.name}.predict: input must be 3-D [batch, time, features], got shape [${t.shape}]` + (t.shape.length === 2 ? ' (for one sequence, wrap it: [x])' : ''));
+    }
+    if (!recurrentFirst && t.shape.length !== 2 && t.shape.length !== 3) fail(`${this.name}.predict: input must be [batch, features] or [batch, time, features], got [${t.shape}]`);
+    const seq = t.shape.length === 3;
+    const B = t.shape[0], T = seq ? t.shape[1] : 1, F = t.shape[t.shape.length - 1];
+    if (B < 1 || T < 1) fail(`${this.name}.predict: input needs at least one sequence and one step, got shape [${t.shape}]`);
+    if (first.inputSize !== undefined && first.inputSize !== F) {
+      fail(`${this.name}.predict: input has ${F} features but the model expects ${first.inputSize}`);
+    }
+    if (!seq) this.checkTimeAxis(false, `${this.name}.predict`);
+    this.build(F);
+    const xPtr = this.workspace().get('input', t.data.length);
+    this.backend.arena.f32().set(t.data, xPtr >> 2);
+    let h: HeapBatch = { ptr: xPtr, B, T, seq, F };
+    for (const layer of this.layers) h = layer.forwardHeap(h);
+    return tensorFrom(this.backend.arena.f32(), h.ptr >> 2, h.seq ? [h.B, h.T, h.F] : [h.B, h.F]);
+  }
+
+  /**
+   * A stream over live data: feed one step (or a chunk of steps) at a
+   * time; each recurrent layer's state is carried between calls in the
+   * heap. `batch` sequences run side by side.
+   */
+  stream(options?: { batch?: number }): SequenceStream {
+    this.assertLive();
+    const o = optionsOf(options, ['batch'], `${this.name}.stream`);
+    for (const l of this.layers) {
+      if (!(l instanceof RecurrentLayer) && l.className !== 'Dense') fail(`${this.name}.stream: a ${l.className} layer needs the whole sequence (it reads it backwards); streaming works with LSTM, GRU, SimpleRNN and Dense`);
+    }
+    const batch = o.batch === undefined ? 1 : integerIn(o.batch, 1, MAX_FEATURES, `${this.name}.stream: batch`);
+    this.requireBuilt('stream');
+    this.build(this.layers[0].inputSize!);
+    // the model frees its open streams when it is disposed; a stream disposed first unregisters
+    const s: SequenceStream = new SequenceStream(this, this.backend, batch, () => this.streams.delete(s));
+    this.streams.add(s);
+    return s;
+  }
+
+  /** Allocate the contiguous parameter block (once) and move every layer's parameters into it. */
+  build(inputSize: number): void {
+    this.assertLive();
+    if (this.params) return;
+    const b = this.backend;
+    // checked before allocating: a layer left on another heap would run its kernels on foreign pointers
+    const stray = this.layers.find((l) => l.boundBackend && l.boundBackend !== b);
+    if (stray) fail(`${this.name}: layer ${stray.name} holds memory on the '${stray.boundBackend!.kernels.name}' backend but the model runs on '${b.kernels.name}'; make all of a model's layers with one backend active`);
+    this.layers[0].setInputSize(inputSize);
+    const sizes = this.layers.map((l) => l.paramFloats());
+    this.params = b.arena.allocFloats(sizes.reduce((a, n) => a + n, 0));
+    let at = this.params;
+    this.layers.forEach((l, i) => {
+      l.adoptParams(b, at);
+      at += 4 * sizes[i];
+    });
+  }
+
+  /**
+   * Load a whole PyTorch state_dict (a record of tensors, or safetensors
+   * bytes): stacked _l{k} groups map to successive layers, _reverse to
+   * Bidirectional, Linear to Dense. Shapes are checked layer by layer.
+   */
+  loadStateDict(source: Record<string, Tensor> | Uint8Array | ArrayBuffer): void {
+    loadStateDict(this, source);
+    if (this.layers[0].inputSize !== undefined) this.build(this.layers[0].inputSize);
+  }
+
+  /** The weights under PyTorch names, `<layer name>.<param>` (write them with writeSafetensors). */
+  stateDict(): Record<string, Tensor> {
+    return stateDict(this);
+  }
+
+  /** A table of layers, output shapes and parameter counts (Keras's counts). */
+  summary(): string {
+    this.assertLive();
+    this.requireBuilt('summary');
+    const rows: string[][] = [['Layer (type)', 'Output shape', 'Params']];
+    let seq = true;
+    for (const l of this.layers) {
+      seq = l.keepsTime(seq);
+      rows.push([`${l.name} (${l.className})`, seq ? `[batch, time, ${l.outputSize}]` : `[batch, ${l.outputSize}]`, String(l.countParams())]);
+    }
+    const widths = [0, 1, 2].map((c) => Math.max(...rows.map((r) => r[c].length)));
+    const line = (r: string[]) => `${r[0].padEnd(widths[0])}  ${r[1].padEnd(widths[1])}  ${r[2].padStart(widths[2])}`;
+    const rule = '─'.repeat(widths[0] + widths[1] + widths[2] + 4);
+    return [`Model: ${this.name}`, rule, line(rows[0]), rule, ...rows.slice(1).map(line), rule, `Total params: ${this.countParams()}`].join('\n');
+  }
+
+  /** The contiguous parameter block: where it is, how many floats, on which backend. @internal */
+  parameterBlock(): { backend: Backend; ptr: number; floats: number } {
+    this.assertLive();
+    this.requireBuilt('parameterBlock');
+    this.build(this.layers[0].inputSize!);
+    return { backend: this.backend, ptr: this.params, floats: this.layers.reduce((n, l) => n + l.paramFloats(), 0) };
+  }
+
+  /** A copy of all parameters (packed), e.g. for restoring the best epoch's weights. */
+  snapshotParams(into?: Float32Array): Float32Array {
+    const { backend, ptr, floats } = this.parameterBlock();
+    const out = into?.length === floats ? into : new Float32Array(floats);
+    out.set(backend.arena.f32().subarray(ptr >> 2, (ptr >> 2) + floats));
+    return out;
+  }
+
+  /** Put back parameters taken with snapshotParams(). */
+  restoreParams(snapshot: Float32Array): void {
+    const { backend, ptr, floats } = this.parameterBlock();
+    if (!(snapshot instanceof Float32Array) || snapshot.length !== floats) fail(`${this.name}.restoreParams: needs a Float32Array of ${floats} values from snapshotParams(), got ${show(snapshot)}`);
+    checkFinite(snapshot, `${this.name}.restoreParams: snapshot`);
+    backend.arena.f32().set(snapshot, ptr >> 2);
+  }
+
+  /** Free the model's heap memory: parameters, workspaces, open streams, and every layer's. */
+  protected free(): void {
+    for (const s of [...this.streams]) s.dispose();
+    this.ws?.free();
+    for (const l of this.layers) l.dispose();
+    if (this.params && this.backendRef) this.backendRef.arena.release(this.params);
+    this.params = 0;
+  }
+
+  protected disposedMessage(): string {
+    return `${this.name} was disposed; create a new model`;
+  }
+
+  /** The backend the model runs on: its layers' if they already hold memory, else the active one. @internal */
+  get backend(): Backend {
+    if (!this.backendRef) this.backendRef = this.layers.find((l) => l.boundBackend)?.boundBackend ?? activeBackend();
+    return this.backendRef;
+  }
+
+  private workspace(): Workspace {
+    if (!this.ws) this.ws = new Workspace(this.backend.arena);
+    return this.ws;
+  }
+
+  /** Fail unless the input size is known (given to the first layer, or fixed by a load). */
+  protected requireBuilt(what: string): void {
+    if (this.layers[0].inputSize === undefined) fail(`${this.name}.${what}: input size unknown; give the first layer inputSize`);
+  }
+}

@@ -1,0 +1,22 @@
+/**
+ * lstm-wasm/predict: what an app that only runs models needs: the backends,
+ * the layers, the inference core of Sequential (predict, stream, state_dict)
+ * and safetensors reading. No trainer, optimizer, loss or model-file code,
+ * and the wasm builds it loads are the inference-only ones. Import
+ * 'lstm-wasm' instead to train, save or load model files.
+ */
+export { init, backend, memoryInfo, simdSupported, type InitOptions } from './backend/registry.js';
+export type { BackendName, ActivationName } from './backend/kernels.js';
+export { LstmWasmError } from './errors.js';
+export type { Tensor, TensorLike } from './tensor.js';
+export { Layer, MAX_FEATURES, type WeightFormat, type Weights } from './layers/layer.js';
+export { RecurrentLayer, type RecurrentOptions, type RecurrentState, type RecurrentOutput, type GateRecord } from './layers/recurrent.js';
+export { LSTM } from './layers/lstm.js';
+export { GRU } from './layers/gru.js';
+export { SimpleRNN, type SimpleRNNOptions } from './layers/simple-rnn.js';
+export { Dense, type DenseOptions } from './layers/dense.js';
+export { Bidirectional, type BidirectionalOptions } from './layers/bidirectional.js';
+export { SequentialCore as Sequential } from './model/core.js';
+export { SequenceStream } from './model/stream.js';
+export { readSafetensors, readSafetensorsWithMetadata } from './io/safetensors.js';
+export { loadStateDict, stateDict } from './io/state-dict.js';
