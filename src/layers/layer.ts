@@ -3,6 +3,7 @@
  * backend's heap, disposal, and the heap-level `forwardHeap` that
  * Sequential chains without copying between layers.
  */
+import type { TrainingKernels } from '../backend/kernels.js';
 import { activeBackend, type Backend } from '../backend/registry.js';
 import { fail } from '../errors.js';
 import { Random, defaultSeed } from '../init/random.js';
@@ -120,10 +121,11 @@ export abstract class Layer {
   /**
    * Backward of the last forwardTrain: `dy` is ∂L/∂output (in the output's
    * layout); adds ∂L/∂parameters into the gradient block; returns a
-   * pointer to ∂L/∂input, or 0 when not asked for.
+   * pointer to ∂L/∂input, or 0 when not asked for. The training kernels
+   * come from the trainer: inference code never reaches them.
    * @internal
    */
-  abstract backwardHeap(dy: number, needInputGrad: boolean): number;
+  abstract backwardHeap(dy: number, needInputGrad: boolean, k: TrainingKernels): number;
   /** ∂L/∂parameters of the last backward pass, under PyTorch's names. */
   abstract getGradients(): Record<string, Tensor>;
   /** The layer's constructor options, for summaries and saving. */
@@ -182,7 +184,7 @@ export abstract class Layer {
    */
   protected paramView(initialize = true): Float32Array {
     this.ensureParams(initialize);
-    return this.backend.arena.f32().subarray(this.params >> 2, (this.params >> 2) + this.paramFloats());
+    return this.workspace().view(this.params, this.paramFloats());
   }
 
   /** Allocate (and, unless told not to, initialize) the parameters if not done yet. @internal */
@@ -194,7 +196,7 @@ export abstract class Layer {
     }
     this.params = this.backend.arena.allocFloats(this.paramFloats());
     this.ownsParams = true;
-    if (initialize) this.initParams(this.backend.arena.f32().subarray(this.params >> 2, (this.params >> 2) + this.paramFloats()), new Random(this.seed));
+    if (initialize) this.initParams(this.workspace().view(this.params, this.paramFloats()), new Random(this.seed));
   }
 
   /**
@@ -206,13 +208,12 @@ export abstract class Layer {
     this.assertLive();
     if (this.backendRef && this.backendRef !== backend) fail(`${this.name}: layers of one model must live on one backend`);
     this.backendRef = backend;
-    const n = this.paramFloats();
+    const n = this.paramFloats(), ws = this.workspace();
     if (this.params) {
-      const m = backend.arena.f32();
-      m.copyWithin(ptr >> 2, this.params >> 2, (this.params >> 2) + n);
+      ws.copy(ptr, this.params, n);
       if (this.ownsParams) backend.arena.release(this.params);
     } else {
-      this.initParams(backend.arena.f32().subarray(ptr >> 2, (ptr >> 2) + n), new Random(this.seed));
+      this.initParams(ws.view(ptr, n), new Random(this.seed));
     }
     this.params = ptr;
     this.ownsParams = false;
@@ -226,7 +227,7 @@ export abstract class Layer {
   /** The gradient block as floats. */
   protected gradView(): Float32Array {
     const g = this.grads ?? fail(`${this.name}: no gradients yet (compile the model and train a batch first)`);
-    return this.backend.arena.f32().subarray(g >> 2, (g >> 2) + this.paramFloats());
+    return this.workspace().view(g, this.paramFloats());
   }
 
   /** Whether dispose() was called. */

@@ -286,7 +286,7 @@ export class Trainer {
     let grad = dy;
     for (let i = layers.length - 1; i >= 0; i--) {
       const layer = layers[i];
-      grad = fused && layer === last ? (layer as Dense).backwardHeap(grad, i > 0, true) : layer.backwardHeap(grad, i > 0);
+      grad = fused && layer === last ? (layer as Dense).backwardHeap(grad, i > 0, backend.kernels, true) : layer.backwardHeap(grad, i > 0, backend.kernels);
     }
     return logs;
   }
