@@ -9,10 +9,12 @@ import { fail } from '../errors.js';
 import type { Random } from '../init/random.js';
 import type { Backend } from '../backend/registry.js';
 import type { TrainingKernels } from '../backend/kernels.js';
-import { toTensor, tensorFrom, type Tensor, type TensorLike } from '../tensor.js';
+import { checkBatch, requireTimeAxis } from '../check-batch.js';
+import { toTensor, type Tensor, type TensorLike } from '../tensor.js';
 import { Layer, type HeapBatch, type PreparedWeights, type WeightFormat, type Weights } from './layer.js';
 import { checkWeightRecord } from '../weights/take.js';
 import { RecurrentLayer } from './recurrent.js';
+import { plusFloats } from './workspace.js';
 import { oneOf, optionsOf } from '../options.js';
 
 export interface BidirectionalOptions {
@@ -85,7 +87,7 @@ export class Bidirectional extends Layer {
     this.syncInputSize();
     this.backendRef = backend;
     this.forwardLayer.adoptParams(backend, ptr);
-    this.backwardLayer.adoptParams(backend, ptr + 4 * this.forwardLayer.paramFloats());
+    this.backwardLayer.adoptParams(backend, plusFloats(ptr, this.forwardLayer.paramFloats()));
   }
 
   private syncInputSize(): void {
@@ -134,61 +136,62 @@ export class Bidirectional extends Layer {
   /** Output [B, T, 2H] (or [B, 2H]); h (and c) as PyTorch's h_n: [2, B, H], forward then backward. */
   forward(x: TensorLike): { output: Tensor; h: Tensor; c?: Tensor } {
     const t = toTensor(x, `${this.name}: input`);
-    if (t.shape.length !== 3) fail(`${this.name}: input must be 3-D [batch, time, features], got shape [${t.shape}]`);
-    const [B, T, F] = t.shape;
-    if (B < 1 || T < 1) fail(`${this.name}: input needs at least one sequence and one step, got shape [${t.shape}]`);
-    if (this.inputSize !== undefined && F !== this.inputSize) fail(`${this.name}: input has ${F} features but the layer expects ${this.inputSize}`);
+    const { B, T, F } = checkBatch(t.shape, { owner: this.name, features: this.inputSize });
     this.setInputSize(F);
     this.ensureParams();
-    const xPtr = this.workspace().get('input', t.data.length);
-    this.backend.arena.f32().set(t.data, xPtr >> 2);
+    const ws = this.workspace();
+    const xPtr = ws.get('input', t.data.length);
+    ws.write(xPtr, t.data);
     const y = this.forwardHeap({ ptr: xPtr, B, T, seq: true, F });
-    const m = this.backend.arena.f32();
-    const H = this.forwardLayer.units;
-    const both = (f: number, b: number): Tensor => {
+    const f = this.forwardLayer, b = this.backwardLayer, H = f.units;
+    const both = (fwd: number, bwd: number): Tensor => {
       const data = new Float32Array(2 * B * H);
-      data.set(m.subarray(f >> 2, (f >> 2) + B * H), 0);
-      data.set(m.subarray(b >> 2, (b >> 2) + B * H), B * H);
+      data.set(ws.view(fwd, B * H), 0);
+      data.set(ws.view(bwd, B * H), B * H);
       return { shape: [2, B, H], data };
     };
     const out: { output: Tensor; h: Tensor; c?: Tensor } = {
-      output: tensorFrom(m, y.ptr >> 2, y.seq ? [B, T, 2 * H] : [B, 2 * H]),
-      h: both(this.forwardLayer.finalH(B), this.backwardLayer.finalH(B)),
+      output: ws.read(y.ptr, y.seq ? [B, T, 2 * H] : [B, 2 * H]),
+      h: both(f.finalH(B), b.finalH(B)),
     };
-    if (this.forwardLayer.hasCellState) out.c = both(this.forwardLayer.finalC(B), this.backwardLayer.finalC(B));
+    if (f.hasCellState) out.c = both(f.finalC(B), b.finalC(B));
     return out;
   }
 
   /** @internal */
   forwardHeap(x: HeapBatch): HeapBatch {
-    if (!x.seq) fail(`${this.name}: needs 3-D input [batch, time, features]; the layer before returns 2-D (set returnSequences: true on it)`);
+    requireTimeAxis(x.seq, this.name);
     return this.runBoth(x, 0, 0);
   }
 
-  /** Both directions into one output (rec pointers 0 outside training). */
+  /**
+   * Both directions into one output (rec pointers 0 outside training).
+   * With all steps, each direction writes its half of every output row in
+   * place (row stride 2H). With the last step only, the two final states
+   * are copied side by side: the kernels write a final state as dense
+   * [B][H] rows, with no stride to interleave them.
+   */
   private runBoth(x: HeapBatch, recF: number, recB: number): HeapBatch {
     this.ensureParams();
     const { B, T } = x, H = this.forwardLayer.units, seq = this.forwardLayer.returnSequences;
-    const f = this.forwardLayer, b = this.backwardLayer;
+    const f = this.forwardLayer, b = this.backwardLayer, ws = this.workspace();
     const fState = { h0: 0, c0: 0, hT: f.finalH(B), cT: f.finalC(B) };
     const bState = { h0: 0, c0: 0, hT: b.finalH(B), cT: b.finalC(B) };
-    const out = this.workspace().get('output', seq ? B * T * 2 * H : B * 2 * H);
+    const out = ws.get('output', seq ? B * T * 2 * H : B * 2 * H);
     f.run(x, seq ? out : 0, 2 * H, false, fState, recF);
-    b.run(x, seq ? out + 4 * H : 0, 2 * H, true, bState, recB);
-    if (!seq) {
-      // last outputs of both directions: forward's at t = T−1, backward's at t = 0
-      const m = this.backend.arena.f32(), o = out >> 2;
-      for (let r = 0; r < B; r++) {
-        m.copyWithin(o + r * 2 * H, (fState.hT >> 2) + r * H, (fState.hT >> 2) + (r + 1) * H);
-        m.copyWithin(o + r * 2 * H + H, (bState.hT >> 2) + r * H, (bState.hT >> 2) + (r + 1) * H);
-      }
+    b.run(x, seq ? plusFloats(out, H) : 0, 2 * H, true, bState, recB);
+    if (seq) return { ptr: out, B, T, seq: true, F: 2 * H };
+    // last outputs of both directions: forward's at t = T−1, backward's at t = 0
+    for (let r = 0; r < B; r++) {
+      ws.copy(plusFloats(out, r * 2 * H), plusFloats(fState.hT, r * H), H);
+      ws.copy(plusFloats(out, r * 2 * H + H), plusFloats(bState.hT, r * H), H);
     }
-    return seq ? { ptr: out, B, T, seq: true, F: 2 * H } : { ptr: out, B, T: 1, seq: false, F: 2 * H };
+    return { ptr: out, B, T: 1, seq: false, F: 2 * H };
   }
 
   /** @internal */
   forwardTrain(x: HeapBatch): HeapBatch {
-    if (!x.seq) fail(`${this.name}: needs 3-D input [batch, time, features]; the layer before returns 2-D (set returnSequences: true on it)`);
+    requireTimeAxis(x.seq, this.name);
     this.saved = { x, recF: this.forwardLayer.record(x.B, x.T), recB: this.backwardLayer.record(x.B, x.T) };
     return this.runBoth(x, this.saved.recF, this.saved.recB);
   }
@@ -200,18 +203,17 @@ export class Bidirectional extends Layer {
     const dx = needInputGrad ? f.inputGrad(s.x) : 0;
     if (f.returnSequences) {
       // ∂L/∂output [B, T, 2H]: forward's half at offset 0, backward's at H, both with stride 2H
-      f.backRun(k, s.x, s.recF, dy, 2 * H, 0, false, dx);
-      b.backRun(k, s.x, s.recB, dy + 4 * H, 2 * H, 0, true, dx);
+      f.backRun(k, s.x, s.recF, { dout: dy, doutStride: 2 * H, dhT: 0 }, false, dx);
+      b.backRun(k, s.x, s.recB, { dout: plusFloats(dy, H), doutStride: 2 * H, dhT: 0 }, true, dx);
     } else {
-      // ∂L/∂[h_fwd ‖ h_bwd] [B, 2H] split into the two final-state gradients [B, H]
+      // ∂L/∂[h_fwd ‖ h_bwd] [B, 2H] split into the two final-state gradients [B, H] (dhT has no stride either)
       const ws = this.workspace(), dhF = ws.get('dhF', B * H), dhB = ws.get('dhB', B * H);
-      const m = this.backend.arena.f32(), d = dy >> 2;
       for (let r = 0; r < B; r++) {
-        m.copyWithin((dhF >> 2) + r * H, d + r * 2 * H, d + r * 2 * H + H);
-        m.copyWithin((dhB >> 2) + r * H, d + r * 2 * H + H, d + (r + 1) * 2 * H);
+        ws.copy(plusFloats(dhF, r * H), plusFloats(dy, r * 2 * H), H);
+        ws.copy(plusFloats(dhB, r * H), plusFloats(dy, r * 2 * H + H), H);
       }
-      f.backRun(k, s.x, s.recF, 0, 0, dhF, false, dx);
-      b.backRun(k, s.x, s.recB, 0, 0, dhB, true, dx);
+      f.backRun(k, s.x, s.recF, { dout: 0, doutStride: 0, dhT: dhF }, false, dx);
+      b.backRun(k, s.x, s.recB, { dout: 0, doutStride: 0, dhT: dhB }, true, dx);
     }
     return dx;
   }
@@ -223,7 +225,7 @@ export class Bidirectional extends Layer {
   /** @internal */
   override adoptGrads(ptr: number): void {
     this.forwardLayer.adoptGrads(ptr);
-    this.backwardLayer.adoptGrads(ptr + 4 * this.forwardLayer.paramFloats());
+    this.backwardLayer.adoptGrads(plusFloats(ptr, this.forwardLayer.paramFloats()));
   }
 
   override dispose(): void {

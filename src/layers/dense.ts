@@ -1,18 +1,20 @@
 /**
  * A fully connected layer: y = act(x·Wᵀ + b), on the last axis, so on
  * [B, K] or on every step of [B, T, K].
- *
- * Packed parameter block: w [Np/4][K][4] (panels of 4 outputs), b [Np].
+ * Its packed parameter block is laid out in weights/blocks.ts.
  */
-import { Act, roundUp4, type ActivationName, type TrainingKernels } from '../backend/kernels.js';
+import { Act, type ActivationName, type TrainingKernels } from '../backend/kernels.js';
+import { checkBatch } from '../check-batch.js';
 import { fail } from '../errors.js';
 import { glorotUniform } from '../init/initializers.js';
 import type { Random } from '../init/random.js';
-import { toTensor, tensorFrom, type Tensor, type TensorLike } from '../tensor.js';
-import { packBias, packPanels, transpose, unpackBias, unpackPanels } from '../weights/packing.js';
-import { checkWeightRecord, rejectUnknown, takeWeight } from '../weights/take.js';
+import { toTensor, type Tensor, type TensorLike } from '../tensor.js';
+import { denseBlock, type DenseBlock } from '../weights/blocks.js';
+import { denseFrom, denseInputSize, denseTo } from '../weights/formats.js';
+import { checkWeightRecord } from '../weights/take.js';
 import { oneOf } from '../options.js';
 import { Layer, featureCount, type HeapBatch, type PreparedWeights, type WeightFormat, type Weights } from './layer.js';
+import { plusFloats } from './workspace.js';
 
 export interface DenseOptions {
   inputSize?: number;
@@ -31,6 +33,7 @@ export class Dense extends Layer {
   readonly units: number;
   readonly activation: ActivationName;
   private saved: { x: HeapBatch; y: HeapBatch } | undefined;
+  private layout: DenseBlock | undefined;
 
   constructor(options: DenseOptions) {
     if (options === undefined || options === null) fail('Dense: options { units } are required');
@@ -53,30 +56,26 @@ export class Dense extends Layer {
 
   /** @internal */
   paramFloats(): number {
-    return roundUp4(this.units) * (this.requireInputSize() + 1);
+    return this.block().floats;
+  }
+
+  /** The layout of the parameter (and gradient) block, fixed once the input size is. */
+  private block(): DenseBlock {
+    return (this.layout ??= denseBlock(this.units, this.requireInputSize()));
   }
 
   protected initParams(view: Float32Array, rng: Random): void {
     const K = this.requireInputSize(), N = this.units;
-    this.write(view, glorotUniform(rng, N, K, K, N), new Float32Array(N));
-  }
-
-  private write(view: Float32Array, w: Float32Array, b: Float32Array): void {
-    const K = this.requireInputSize(), N = this.units;
-    view.set(packPanels(w, 1, N, K), 0);
-    view.set(packBias(b, 1, N), roundUp4(N) * K);
+    this.block().pack(view, { w: glorotUniform(rng, N, K, K, N), b: new Float32Array(N) });
   }
 
   /** PyTorch nn.Linear names (weight [N, K], bias [N]) or Keras's (kernel [K, N], bias [N]). */
   getWeights(options: { to?: WeightFormat } = {}): Record<string, Tensor> {
     const K = this.requireInputSize(), N = this.units;
-    const view = this.paramView();
-    const w = unpackPanels(view.subarray(0, roundUp4(N) * K), 1, N, K);
-    const bias = { shape: [N], data: unpackBias(view.subarray(roundUp4(N) * K), 1, N) };
+    const w = this.block().unpack(this.paramView());
     const to = options.to ?? 'torch';
-    if (to === 'torch') return { weight: { shape: [N, K], data: w }, bias };
-    if (to === 'keras') return { kernel: { shape: [K, N], data: transpose(w, N, K) }, bias };
-    fail(`${this.name}: getWeights: unknown format ${JSON.stringify(to)}; use 'torch' or 'keras'`);
+    if (to !== 'torch' && to !== 'keras') fail(`${this.name}: getWeights: unknown format ${JSON.stringify(to)}; use 'torch' or 'keras'`);
+    return denseTo(w, to, N, K);
   }
 
   /** @internal */
@@ -85,20 +84,14 @@ export class Dense extends Layer {
     const from = options.from ?? 'torch', owner = `${this.name}.setWeights`, N = this.units;
     if (from !== 'torch' && from !== 'keras') fail(`${owner}: unknown format ${JSON.stringify(from)}; use 'torch' or 'keras'`);
     checkWeightRecord(weights, owner);
-    const key = from === 'torch' ? 'weight' : 'kernel';
-    const shape = weights[key]?.shape;
-    const K = this.inputSize ?? (shape?.length === 2 ? (from === 'torch' ? shape[1] : shape[0]) : this.requireInputSize());
+    const K = this.inputSize ?? denseInputSize(weights, from) ?? this.requireInputSize();
     featureCount(K, `${owner}: input features`);
-    rejectUnknown(weights, [key, 'bias'], owner);
-    const w = from === 'torch'
-      ? takeWeight(weights, ['weight'], [N, K], owner)!
-      : transpose(takeWeight(weights, ['kernel'], [K, N], owner)!, K, N);
-    const b = takeWeight(weights, ['bias'], [N], owner, true) ?? new Float32Array(N);
+    const w = denseFrom(weights, from, N, K, owner);
     return {
       inputSize: K,
       write: () => {
         if (this.inputSize === undefined) this.setInputSize(K);
-        this.write(this.paramView(false), w, b); // every parameter is written
+        this.block().pack(this.paramView(false), w); // every parameter is written
       },
     };
   }
@@ -106,34 +99,28 @@ export class Dense extends Layer {
   /** y for x of shape [B, K] or [B, T, K]. */
   forward(x: TensorLike): Tensor {
     const t = toTensor(x, `${this.name}: input`);
-    if (t.shape.length !== 2 && t.shape.length !== 3) fail(`${this.name}: input must be [batch, features] or [batch, time, features], got [${t.shape}]`);
-    const F = t.shape[t.shape.length - 1];
-    if (this.inputSize !== undefined && F !== this.inputSize) fail(`${this.name}: input has ${F} features but the layer expects ${this.inputSize}`);
-    const seq = t.shape.length === 3;
-    const B = t.shape[0], T = seq ? t.shape[1] : 1;
-    if (B < 1 || T < 1) fail(`${this.name}: input needs at least one row${seq ? ' and one step' : ''}, got shape [${t.shape}]`);
+    const { B, T, F, seq } = checkBatch(t.shape, { owner: this.name, timeOptional: true, features: this.inputSize });
     if (this.inputSize === undefined) this.setInputSize(F);
     this.ensureParams();
-    const xPtr = this.workspace().get('input', t.data.length);
-    this.backend.arena.f32().set(t.data, xPtr >> 2);
+    const ws = this.workspace();
+    const xPtr = ws.get('input', t.data.length);
+    ws.write(xPtr, t.data);
     const y = this.forwardHeap({ ptr: xPtr, B, T, seq, F });
-    return tensorFrom(this.backend.arena.f32(), y.ptr >> 2, seq ? [B, T, this.units] : [B, this.units]);
+    return ws.read(y.ptr, seq ? [B, T, this.units] : [B, this.units]);
   }
 
   /** @internal */
   forwardHeap(x: HeapBatch): HeapBatch {
     this.ensureParams();
     if (x.F !== this.inputSize) fail(`${this.name}: input has ${x.F} features but the layer expects ${this.inputSize}`);
-    const rows = x.B * x.T, N = this.units, Np = roundUp4(N), K = x.F;
-    const out = this.workspace().get('output', rows * Np);
-    const k = this.backend.kernels, p = this.params;
-    k.project(x.ptr, rows, K, p, Np / 4, 4, p + 4 * Np * K, out);
+    const rows = x.B * x.T, N = this.units, K = x.F;
+    const block = this.block(), Np = block.paddedUnits, ws = this.workspace();
+    const out = ws.get('output', rows * Np);
+    const k = this.backend.kernels, p = block.pointers(this.params);
+    k.project(x.ptr, rows, K, p.w, block.panels, 4, p.b, out);
     k.activate(out, rows, N, Np, Act[this.activation]);
-    if (Np !== N) {
-      // rows were computed Np wide (whole panels); close the gaps so the output is [rows, N]
-      const m = this.backend.arena.f32(), o = out >> 2;
-      for (let r = 1; r < rows; r++) m.copyWithin(o + r * N, o + r * Np, o + r * Np + N);
-    }
+    // rows were computed Np wide (whole panels); close the gaps so the output is [rows, N]
+    if (Np !== N) for (let r = 1; r < rows; r++) ws.copy(plusFloats(out, r * N), plusFloats(out, r * Np), N);
     return { ptr: out, B: x.B, T: x.T, seq: x.seq, F: N };
   }
 
@@ -161,28 +148,22 @@ export class Dense extends Layer {
 
   private backward(dy: number, needInputGrad: boolean, k: TrainingKernels, act: number): number {
     const s = this.saved ?? fail(`${this.name}: backward without a training forward`);
-    const g = this.grads ?? fail(`${this.name}: no gradient buffer (compile the model first)`);
-    const rows = s.x.B * s.x.T, N = this.units, Np = roundUp4(N), K = s.x.F;
-    const ws = this.workspace(), p = this.params;
-    const dz = ws.get('dz', rows * Np);
-    this.backend.arena.f32().fill(0, dz >> 2, (dz >> 2) + rows * Np); // the padded columns carry no gradient
+    const block = this.block(), p = block.pointers(this.params);
+    const g = block.pointers(this.grads ?? fail(`${this.name}: no gradient buffer (compile the model first)`));
+    const rows = s.x.B * s.x.T, N = this.units, Np = block.paddedUnits, K = s.x.F;
+    const ws = this.workspace();
+    const dz = ws.zeroed('dz', rows * Np); // the padded columns carry no gradient
     k.activateBackward(s.y.ptr, dy, rows, N, dz, Np, act);
-    k.gradWeights(s.x.ptr, rows, K, dz, Np / 4, 4, g, g + 4 * Np * K);
+    k.gradWeights(s.x.ptr, rows, K, dz, block.panels, 4, g.w, g.b);
     if (!needInputGrad) return 0;
-    const dx = ws.get('dx', rows * K);
-    this.backend.arena.f32().fill(0, dx >> 2, (dx >> 2) + rows * K);
-    k.gradInput(dz, rows, K, p, Np / 4, 4, dx);
+    const dx = ws.zeroed('dx', rows * K);
+    k.gradInput(dz, rows, K, p.w, block.panels, 4, dx);
     return dx;
   }
 
   /** ∂L/∂weight [N, K] and ∂L/∂bias [N] of the last backward pass. */
   getGradients(): Record<string, Tensor> {
-    const K = this.requireInputSize(), N = this.units, Np = roundUp4(N);
-    const g = this.gradView();
-    return {
-      weight: { shape: [N, K], data: unpackPanels(g.subarray(0, Np * K), 1, N, K) },
-      bias: { shape: [N], data: unpackBias(g.subarray(Np * K), 1, N) },
-    };
+    return denseTo(this.block().unpack(this.gradView()), 'torch', this.units, this.requireInputSize());
   }
 
   config(): Record<string, unknown> {

@@ -6,9 +6,23 @@
  *   h = (1 − z)⊙n + z⊙h
  * Keras stores the gates as z, r, h; PyTorch as r, z, n (we keep PyTorch's).
  */
-import { RecurrentLayer, type CellSpec, type RecurrentOptions } from './recurrent.js';
+import type { CellSpec } from './cell.js';
+import { RecurrentLayer, type RecurrentOptions } from './recurrent.js';
 
-const GRU_CELL: CellSpec = { kind: 'gru', gates: 3, kerasOrder: [1, 0, 2], recurrentBias: true };
+const GATES = ['reset', 'update', 'candidate'];
+
+export const GRU_CELL: CellSpec = {
+  gates: GATES,
+  kerasOrder: [1, 0, 2],
+  recurrentBias: true,
+  cellState: false,
+  activation: 'tanh',
+  // a_n = U_n·h + b_hn, kept for backward: the reset gate multiplies it
+  record: { gates: GATES, states: ['an', 'hidden'] },
+  internalStates: ['an'],
+  recur: (k, c) => k.gruRecur(c.z, c.B, c.T, c.H, c.u, c.bh, c.state.h0, c.out, c.outStride, c.state.hT, c.reverse, c.work, c.rec),
+  backward: (k, c) => k.gruBackward(c.rec, c.B, c.T, c.H, c.u, c.h0, c.dout, c.doutStride, c.dhT, c.reverse, c.dz, c.dzh, c.hprev, 0, c.work),
+};
 
 /** Gated recurrent unit, PyTorch's formulation (= Keras `reset_after=True`): the reset gate is applied after the recurrent matmul. */
 export class GRU extends RecurrentLayer {

@@ -200,7 +200,7 @@ export abstract class Layer {
    */
   protected paramView(initialize = true): Float32Array {
     this.ensureParams(initialize);
-    return this.backend.arena.f32().subarray(this.params >> 2, (this.params >> 2) + this.paramFloats());
+    return this.workspace().view(this.params, this.paramFloats());
   }
 
   /** Allocate (and, unless told not to, initialize) the parameters if not done yet. @internal */
@@ -212,7 +212,7 @@ export abstract class Layer {
     }
     this.params = this.backend.arena.allocFloats(this.paramFloats());
     this.ownsParams = true;
-    if (initialize) this.initParams(this.backend.arena.f32().subarray(this.params >> 2, (this.params >> 2) + this.paramFloats()), new Random(this.seed));
+    if (initialize) this.initParams(this.workspace().view(this.params, this.paramFloats()), new Random(this.seed));
   }
 
   /**
@@ -224,13 +224,12 @@ export abstract class Layer {
     this.assertLive();
     if (this.backendRef && this.backendRef !== backend) fail(`${this.name}: layers of one model must live on one backend`);
     this.backendRef = backend;
-    const n = this.paramFloats();
+    const n = this.paramFloats(), ws = this.workspace();
     if (this.params) {
-      const m = backend.arena.f32();
-      m.copyWithin(ptr >> 2, this.params >> 2, (this.params >> 2) + n);
+      ws.copy(ptr, this.params, n);
       if (this.ownsParams) backend.arena.release(this.params);
     } else {
-      this.initParams(backend.arena.f32().subarray(ptr >> 2, (ptr >> 2) + n), new Random(this.seed));
+      this.initParams(ws.view(ptr, n), new Random(this.seed));
     }
     this.params = ptr;
     this.ownsParams = false;
@@ -244,7 +243,7 @@ export abstract class Layer {
   /** The gradient block as floats. */
   protected gradView(): Float32Array {
     const g = this.grads ?? fail(`${this.name}: no gradients yet (compile the model and train a batch first)`);
-    return this.backend.arena.f32().subarray(g >> 2, (g >> 2) + this.paramFloats());
+    return this.workspace().view(g, this.paramFloats());
   }
 
   /** Whether dispose() was called. */

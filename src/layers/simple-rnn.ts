@@ -1,8 +1,30 @@
-/** The plain recurrent layer: h = act(W·x + U·h + b), act = tanh or relu. */
+/**
+ * The plain recurrent layer, one pre-activation per unit:
+ *   h = act(W·x + U·h + b),  act = tanh or relu
+ * Its two activations are two cells (one kernel with a flag).
+ */
 import { oneOf } from '../options.js';
-import { RecurrentLayer, type CellSpec, type RecurrentOptions } from './recurrent.js';
+import type { CellSpec } from './cell.js';
+import { RecurrentLayer, type RecurrentOptions } from './recurrent.js';
 
-const RNN_CELL: CellSpec = { kind: 'rnn', gates: 1, kerasOrder: [0], recurrentBias: false };
+function rnnCell(activation: 'tanh' | 'relu'): CellSpec {
+  const relu = activation === 'relu' ? 1 : 0;
+  return {
+    gates: ['hidden'],
+    kerasOrder: [0],
+    recurrentBias: false,
+    cellState: false,
+    activation,
+    record: { gates: [], states: ['hidden'] }, // h alone is enough for backward
+    internalStates: [],
+    recur: (k, c) => k.rnnRecur(c.z, c.B, c.T, c.H, c.u, c.state.h0, c.out, c.outStride, c.state.hT, c.reverse, relu, c.work, c.rec),
+    backward: (k, c) => k.rnnBackward(c.rec, c.B, c.T, c.H, c.u, c.h0, c.dout, c.doutStride, c.dhT, c.reverse, relu, c.dz, c.hprev, 0, c.work),
+  };
+}
+
+export const RNN_TANH_CELL = rnnCell('tanh');
+export const RNN_RELU_CELL = rnnCell('relu');
+const CELLS = { tanh: RNN_TANH_CELL, relu: RNN_RELU_CELL };
 
 export interface SimpleRNNOptions extends RecurrentOptions {
   activation?: 'tanh' | 'relu';
@@ -11,16 +33,13 @@ export interface SimpleRNNOptions extends RecurrentOptions {
 /** The plain recurrent layer: h = act(W·x + U·h + b), act = tanh (default) or relu. */
 export class SimpleRNN extends RecurrentLayer {
   readonly className = 'SimpleRNN';
-  protected readonly cell = RNN_CELL;
+  protected readonly cell: CellSpec;
   readonly activation: 'tanh' | 'relu';
 
   constructor(options: SimpleRNNOptions) {
     super(options, 'simple_rnn', ['activation']);
     this.activation = options.activation === undefined ? 'tanh' : oneOf(options.activation, ['tanh', 'relu'], 'SimpleRNN: activation');
-  }
-
-  protected override reluFlag(): number {
-    return this.activation === 'relu' ? 1 : 0;
+    this.cell = CELLS[this.activation];
   }
 
   override config(): Record<string, unknown> {

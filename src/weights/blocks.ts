@@ -1,0 +1,110 @@
+/**
+ * The layers' packed parameter blocks: where each matrix starts, and
+ * packing the canonical (PyTorch, gate-major) form in and out. A gradient
+ * block has the same layout as its parameter block.
+ *
+ * Recurrent (G gates, H units, I inputs, Hp = roundUp4(H)):
+ *   wx  [Hp/4][I][4G]   input weights
+ *   wh  [Hp/4][H][4G]   recurrent weights
+ *   b   [Hp/4][G][4]    bias (one, or the input bias of a cell that keeps a recurrent bias)
+ *   bh  [Hp/4][G][4]    the recurrent bias, only in a cell that keeps one (GRU)
+ * Dense (N outputs, K inputs, Np = roundUp4(N)):
+ *   w   [Np/4][K][4]
+ *   b   [Np]
+ */
+import { roundUp4 } from '../backend/kernels.js';
+import { packBias, packPanels, unpackBias, unpackPanels } from './packing.js';
+
+/** A recurrent layer's weights in PyTorch's gate-major layout: wx [G·H, I], wh [G·H, H], b and bh [G·H]. */
+export interface RecurrentWeights {
+  wx: Float32Array;
+  wh: Float32Array;
+  b: Float32Array;
+  /** The recurrent bias (zeros for a cell that keeps none). */
+  bh: Float32Array;
+}
+
+/** The sizes that fix a recurrent block. */
+export interface RecurrentDims {
+  gates: number;
+  units: number;
+  inputs: number;
+  recurrentBias: boolean;
+}
+
+/** Byte pointers of a recurrent block's parts; bh is 0 in a cell without a recurrent bias (the kernels' "absent"). */
+export interface RecurrentPointers {
+  wx: number;
+  wh: number;
+  b: number;
+  bh: number;
+}
+
+export interface RecurrentBlock {
+  /** Floats of the whole block (with padding). */
+  readonly floats: number;
+  /** Panels of 4 units, and floats per panel row (4·G): the kernels' `panels`, `pw`. */
+  readonly panels: number;
+  readonly panelWidth: number;
+  /** Where the parts of the block at byte pointer `base` are. */
+  pointers(base: number): RecurrentPointers;
+  /** Pack `w` into `view` (the whole block). */
+  pack(view: Float32Array, w: RecurrentWeights): void;
+  /** The block `view` in PyTorch form. */
+  unpack(view: Float32Array): RecurrentWeights;
+}
+
+export function recurrentBlock({ gates: G, units: H, inputs: I, recurrentBias }: RecurrentDims): RecurrentBlock {
+  const Hp = roundUp4(H);
+  const wx = 0, wh = wx + Hp * G * I, b = wh + Hp * G * H, bh = b + Hp * G, end = recurrentBias ? bh + Hp * G : bh;
+  return {
+    floats: end,
+    panels: Hp / 4,
+    panelWidth: 4 * G,
+    pointers: (base) => ({ wx: base + 4 * wx, wh: base + 4 * wh, b: base + 4 * b, bh: recurrentBias ? base + 4 * bh : 0 }),
+    pack(view, w) {
+      view.set(packPanels(w.wx, G, H, I), wx);
+      view.set(packPanels(w.wh, G, H, H), wh);
+      view.set(packBias(w.b, G, H), b);
+      if (recurrentBias) view.set(packBias(w.bh, G, H), bh);
+    },
+    unpack: (view) => ({
+      wx: unpackPanels(view.subarray(wx, wh), G, H, I),
+      wh: unpackPanels(view.subarray(wh, b), G, H, H),
+      b: unpackBias(view.subarray(b, bh), G, H),
+      bh: recurrentBias ? unpackBias(view.subarray(bh, end), G, H) : new Float32Array(G * H),
+    }),
+  };
+}
+
+/** Dense weights in PyTorch's layout: w [N, K], b [N]. */
+export interface DenseWeights {
+  w: Float32Array;
+  b: Float32Array;
+}
+
+export interface DenseBlock {
+  readonly floats: number;
+  /** Panels of 4 outputs (pw is 4). */
+  readonly panels: number;
+  /** Floats of one output row as the kernels write it: Np, whole panels. */
+  readonly paddedUnits: number;
+  pointers(base: number): { w: number; b: number };
+  pack(view: Float32Array, w: DenseWeights): void;
+  unpack(view: Float32Array): DenseWeights;
+}
+
+export function denseBlock(N: number, K: number): DenseBlock {
+  const Np = roundUp4(N), b = Np * K;
+  return {
+    floats: Np * (K + 1),
+    panels: Np / 4,
+    paddedUnits: Np,
+    pointers: (base) => ({ w: base, b: base + 4 * b }),
+    pack(view, w) {
+      view.set(packPanels(w.w, 1, N, K), 0);
+      view.set(packBias(w.b, 1, N), b);
+    },
+    unpack: (view) => ({ w: unpackPanels(view.subarray(0, b), 1, N, K), b: unpackBias(view.subarray(b, b + Np), 1, N) }),
+  };
+}
