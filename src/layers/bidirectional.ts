@@ -228,9 +228,8 @@ export class Bidirectional extends Layer {
     this.backwardLayer.adoptGrads(plusFloats(ptr, this.forwardLayer.paramFloats()));
   }
 
-  override dispose(): void {
-    if (this.isDisposed) return;
-    super.dispose();
+  protected override free(): void {
+    super.free();
     this.forwardLayer.dispose();
     this.backwardLayer.dispose();
   }

@@ -10,6 +10,7 @@ import { Random, defaultSeed } from '../init/random.js';
 import { integerIn, nameOption, optionsOf } from '../options.js';
 import type { Tensor } from '../tensor.js';
 import { Workspace } from './workspace.js';
+import { Disposable } from '../disposable.js';
 
 /** Whose names and layouts weights are in: PyTorch's (`weight_ih`, …) or Keras's (`kernel`, …). */
 export type WeightFormat = 'torch' | 'keras';
@@ -31,7 +32,6 @@ export interface PreparedWeights {
   write(): void;
 }
 
-const disposeSymbol: typeof Symbol.dispose = Symbol.dispose ?? Symbol.for('Symbol.dispose');
 
 /**
  * The largest units or input features a layer takes (2^24). Sizes beyond
@@ -52,7 +52,7 @@ const LAYER_OPTIONS = ['inputSize', 'name', 'seed'] as const;
  * The base of every layer (LSTM, GRU, SimpleRNN, Dense, Bidirectional): a name, an input size,
  * and a parameter block in the backend's memory, allocated on first use. `dispose()` (or `using`) frees it.
  */
-export abstract class Layer {
+export abstract class Layer extends Disposable {
   /** 'LSTM', 'GRU', 'SimpleRNN', 'Dense', 'Bidirectional'. */
   abstract readonly className: string;
   name: string;
@@ -66,12 +66,12 @@ export abstract class Layer {
   protected grads: number | undefined;
   private ownsParams = false;
   private ws: Workspace | undefined;
-  private disposed = false;
   /** The model (or Bidirectional) this layer is part of: a layer serves one owner. */
   private owner: object | undefined;
 
   /** `moreOptions`: the subclass's own option names, checked here with the common ones so that any other key is an error. */
   constructor(options: LayerOptions | undefined, defaultName: string, moreOptions: readonly string[]) {
+    super();
     const o = optionsOf(options, [...LAYER_OPTIONS, ...moreOptions], defaultName);
     this.inputSize = o.inputSize === undefined ? undefined : featureCount(o.inputSize, `${defaultName}: inputSize`);
     this.name = o.name === undefined ? uniqueName(defaultName) : nameOption(o.name, `${defaultName}: name`);
@@ -246,29 +246,17 @@ export abstract class Layer {
     return this.workspace().view(g, this.paramFloats());
   }
 
-  /** Whether dispose() was called. */
-  get isDisposed(): boolean {
-    return this.disposed;
-  }
-
-  /** Free everything this layer owns in the heap. Using it afterwards throws. Safe to call twice. */
-  dispose(): void {
-    if (this.disposed) return;
+  /** Everything this layer owns in the heap: its workspaces and (unless a model holds them) its parameters. */
+  protected free(): void {
     if (this.backendRef) {
       this.freeWorkspace();
       if (this.ownsParams && this.params) this.backendRef.arena.release(this.params);
     }
     this.params = 0;
-    this.disposed = true;
   }
 
-  /** Same as dispose(), for `using`. */
-  [disposeSymbol](): void {
-    this.dispose();
-  }
-
-  protected assertLive(): void {
-    if (this.disposed) fail(`${this.name} (${this.className}) was disposed; create a new one`);
+  protected disposedMessage(): string {
+    return `${this.name} (${this.className}) was disposed; create a new one`;
   }
 }
 
@@ -285,4 +273,3 @@ export function featureCount(n: unknown, what: string): number {
   return integerIn(n, 1, MAX_FEATURES, what);
 }
 
-export { disposeSymbol };
