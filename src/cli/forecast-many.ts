@@ -11,13 +11,12 @@
  */
 import { join } from 'node:path';
 import { init } from '../backend/registry.js';
-import type { BackendName } from '../backend/kernels.js';
 import { MAX_AUTO_HORIZON, type MethodName } from '../forecast/auto.js';
 import { LEVELS } from '../forecast/intervals.js';
 import { autoForecastMany, type AutoForecastMany } from '../forecast/many.js';
 import { choosePeriod, defaultHorizon } from '../forecast/period.js';
 import { futureLabels } from '../timeseries/labels.js';
-import { choiceOption, cliFail, intOption, textOption, type OptionValues } from './args.js';
+import { backendOption, cliFail, intOption, textOption, type OptionValues } from './args.js';
 import { writeFilesAtomically } from './atomic-write.js';
 import { backtestSummary, components, fmt, type BacktestSummary } from './auto-report.js';
 import { checkOutputFolder } from './files.js';
@@ -48,7 +47,7 @@ interface ManySettings {
   horizon?: number;
   /** The LSTM ensemble's first seed. */
   seed: number;
-  backendName?: BackendName;
+  backend: ReturnType<typeof backendOption>;
   out: string;
   json: boolean;
   quiet: boolean;
@@ -89,7 +88,7 @@ export async function forecastManyCommand(a: OptionValues): Promise<void> {
   const period = s.period !== undefined ? { period: s.period, reason: 'given with --period' } : choosePeriod(first.values, first.labels);
   const horizon = s.horizon ?? defaultHorizon(period.period);
   const outDir = checkOutputFolder(s.out);
-  await init(s.backendName ? { backend: s.backendName } : {});
+  await init(s.backend);
   const log = (line = '') => { if (!s.json) process.stdout.write(line + '\n'); };
 
   const missing = input.series.reduce((p, q) => p + q.missing, 0);
@@ -126,7 +125,7 @@ function manySettings(a: OptionValues): ManySettings {
     // autoForecastMany forecasts at least one point: --horizon 0 (the single-series "train only") has no meaning here
     horizon: a.horizon === undefined ? undefined : intOption(a.horizon, 'horizon', 1, { min: 1, max: Math.min(LIMITS.horizon, MAX_AUTO_HORIZON) }),
     seed: intOption(a.seed, 'seed', 1, { min: 0, max: LIMITS.seed }),
-    backendName: choiceOption(a.backend, 'backend', ['wasm-simd', 'wasm', 'js'] as const, undefined as unknown as BackendName),
+    backend: backendOption(a.backend),
     out: textOption(a.out, 'out') ?? 'out',
     json: a.json === true,
     quiet: a.quiet === true,

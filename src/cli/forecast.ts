@@ -11,9 +11,8 @@
  */
 import { join } from 'node:path';
 import { init, backend } from '../backend/registry.js';
-import type { BackendName } from '../backend/kernels.js';
 import { DEFAULT_TRAINING, forecaster, tooFewToTrain, type Forecaster, type ForecasterOptions, type Scores } from '../forecast/forecaster.js';
-import { DEFAULT_RECIPE, lagOf, SEEDS_RECIPE, type Recipe } from '../forecast/recipe.js';
+import { DEFAULT_RECIPE, lagOf, TUTORIAL_RECIPE, type Recipe } from '../forecast/recipe.js';
 import { autoForecast, DEFAULT_ENSEMBLE, MAX_AUTO_HORIZON, tooShortToForecast, type AutoForecast } from '../forecast/auto.js';
 import type { AutoCovariate } from '../forecast/covariates.js';
 import { chooseAdjustment, type Adjustment } from '../forecast/adjust.js';
@@ -23,7 +22,7 @@ import { choosePeriod, defaultHorizon } from '../forecast/period.js';
 import { backtestSummary, components, fmt, printBacktest, type BacktestSummary } from './auto-report.js';
 import { forecastChart } from '../forecast/charts.js';
 import { futureLabels } from '../timeseries/labels.js';
-import { choiceOption, cliFail, intOption, numberOption, parse, textOption, unitsOption, type OptionSpec, type OptionValues } from './args.js';
+import { backendOption, choiceOption, cliFail, intOption, numberOption, parse, textOption, unitsOption, type OptionSpec, type OptionValues } from './args.js';
 import { writeFilesAtomically, type OutputFile } from './atomic-write.js';
 import { checkOutputFolder, loadSeries, type LoadedSeries } from './files.js';
 import { LIMITS, showBytes, showCount } from './limits.js';
@@ -31,7 +30,8 @@ import { checkFinite, printable, printWarnings } from './output.js';
 import { Progress } from './progress.js';
 import { forecastManyCommand } from './forecast-many.js';
 import { forecastShort } from './forecast-short.js';
-import { forecasterFiles, MODEL_FILE, WEIGHTS_FILE } from './saved-model.js';
+import { MODEL_FILE, WEIGHTS_FILE } from '../forecast/saved.js';
+import { forecasterFiles } from './saved-model.js';
 
 export const FORECAST_OPTIONS: OptionSpec = {
   csv: { type: 'string' }, column: { type: 'string' }, 'date-column': { type: 'string' }, 'id-column': { type: 'string' },
@@ -72,7 +72,7 @@ Forecast
   --period N            season length in points, 1 … ${n(LIMITS.period)} (default: from the dates — months
                         12, quarters 4, weeks 52, days 7, hours 24 — else the autocorrelation)
 The one-step model (saved; predict and explain use it)
-  --recipe default|seeds  'seeds' = the tutorials' settings: levels, min-max, window 10,
+  --recipe default|tutorial  the tutorials' settings: levels, min-max, window 10,
                         RMSprop lr 1e-3, batch 512, 30 epochs (options below override)
   --transform log|none  (default: log where every value is positive and the swing grows with the level)
   --difference seasonal|first|none  model the change over --period, since the last point, or levels
@@ -115,7 +115,7 @@ interface ForecastSettings {
   options: Omit<ForecasterOptions, 'onEpochEnd'> & { epochs: number; window: number };
   /** Given on the command line: the rest are chosen from the data. */
   given: { period?: number; transform?: 'log' | 'none'; difference?: 'seasonal' | 'first' | 'none'; epochs: boolean; horizon?: number };
-  backendName?: BackendName;
+  backend: ReturnType<typeof backendOption>;
   out: string;
   json: boolean;
   quiet: boolean;
@@ -133,7 +133,7 @@ export async function forecastCommand(argv: string[]): Promise<void> {
   checkWindowValues(series.values.length, s.options.window);
   const futureAt = futureLabels(series.labels, horizon);
   const outDir = checkOutputFolder(s.out);
-  await init(s.backendName ? { backend: s.backendName } : {});
+  await init(s.backend);
   const log = (line = '') => { if (!s.json) process.stdout.write(line + '\n'); };
 
   const missing = series.missing ? ` (${series.missing} missing value${series.missing === 1 ? '' : 's'} filled by linear interpolation)` : '';
@@ -156,7 +156,7 @@ export async function forecastCommand(argv: string[]): Promise<void> {
     const future = auto ? auto.forecast : ownForecast;
     const summary = buildSummary(f, series, future, futureAt, horizon, outDir, auto, period, ownForecast, warnings);
     checkFinite(summary, adviceFor);
-    writeFilesAtomically(outDir, outputFiles(f, series, future, futureAt, summary, auto));
+    writeFilesAtomically(outDir, await outputFiles(f, series, future, futureAt, summary, auto));
     if (s.json) process.stdout.write(JSON.stringify(summary, null, 1) + '\n');
     else printReport(summary, f, series, log, auto);
   } finally {
@@ -211,21 +211,22 @@ async function train(series: LoadedSeries, s: ForecastSettings, options: Forecas
 }
 
 /** Everything forecast writes, in the order the files replace the old ones: the plot, the model pair (weights first), the summary. */
-function outputFiles(f: Forecaster, series: LoadedSeries, future: number[], futureAt: string[], summary: Summary, auto: AutoForecast | null): OutputFile[] {
+async function outputFiles(f: Forecaster, series: LoadedSeries, future: number[], futureAt: string[], summary: Summary, auto: AutoForecast | null): Promise<OutputFile[]> {
   const info = { name: series.name, source: series.source, points: series.values.length, lastLabel: series.labels[series.labels.length - 1] };
   return [
     { name: 'forecast.svg', data: forecastChart(f, series, future, futureAt, auto?.intervals) },
-    ...forecasterFiles(f.model, f.recipe, info),
+    ...(await forecasterFiles(f.model, f.recipe, info)),
     { name: 'summary.json', data: JSON.stringify(summary, null, 1) + '\n' },
   ];
 }
 
 /** Every option checked and converted, before any file is read or any work done. */
 function forecastSettings(a: OptionValues): ForecastSettings {
-  const seeds = choiceOption(a.recipe, 'recipe', ['default', 'seeds'] as const, 'default') === 'seeds';
-  const base = seeds ? SEEDS_RECIPE : DEFAULT_RECIPE;
-  const train = seeds ? { ...DEFAULT_TRAINING, optimizer: 'rmsprop' as const, learningRate: 1e-3, batchSize: 512, epochs: 30 } : DEFAULT_TRAINING;
-  const backendName = choiceOption(a.backend, 'backend', ['wasm-simd', 'wasm', 'js'] as const, undefined as unknown as BackendName);
+  // the old name, easily taken for --seed: an error that names the new one rather than a silent alias
+  if (a.recipe === 'seeds') cliFail("--recipe seeds is now called --recipe tutorial (the tutorials' settings); --seed N sets the random seed");
+  const tutorial = choiceOption(a.recipe, 'recipe', ['default', 'tutorial'] as const, 'default') === 'tutorial';
+  const base = tutorial ? TUTORIAL_RECIPE : DEFAULT_RECIPE;
+  const train = tutorial ? { ...DEFAULT_TRAINING, optimizer: 'rmsprop' as const, learningRate: 1e-3, batchSize: 512, epochs: 30 } : DEFAULT_TRAINING;
   return {
     csv: textOption(a.csv, 'csv'),
     column: textOption(a.column, 'column'),
@@ -247,13 +248,13 @@ function forecastSettings(a: OptionValues): ForecastSettings {
       test: testOption(a.test),
     },
     given: {
-      period: a.period === undefined ? (seeds ? SEEDS_RECIPE.period : undefined) : intOption(a.period, 'period', 1, { min: 1, max: LIMITS.period }),
-      transform: a.transform === undefined ? (seeds ? SEEDS_RECIPE.transform : undefined) : choiceOption(a.transform, 'transform', ['log', 'none'] as const, 'log'),
-      difference: a.difference === undefined ? (seeds ? SEEDS_RECIPE.difference : undefined) : choiceOption(a.difference, 'difference', ['seasonal', 'first', 'none'] as const, 'seasonal'),
-      epochs: a.epochs !== undefined || seeds,
+      period: a.period === undefined ? (tutorial ? TUTORIAL_RECIPE.period : undefined) : intOption(a.period, 'period', 1, { min: 1, max: LIMITS.period }),
+      transform: a.transform === undefined ? (tutorial ? TUTORIAL_RECIPE.transform : undefined) : choiceOption(a.transform, 'transform', ['log', 'none'] as const, 'log'),
+      difference: a.difference === undefined ? (tutorial ? TUTORIAL_RECIPE.difference : undefined) : choiceOption(a.difference, 'difference', ['seasonal', 'first', 'none'] as const, 'seasonal'),
+      epochs: a.epochs !== undefined || tutorial,
       horizon: a.horizon === undefined ? undefined : intOption(a.horizon, 'horizon', 12, { min: 0, max: LIMITS.horizon }),
     },
-    backendName,
+    backend: backendOption(a.backend),
     out: textOption(a.out, 'out') ?? 'out',
     json: a.json === true,
     quiet: a.quiet === true,
