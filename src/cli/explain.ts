@@ -22,7 +22,7 @@ import { printable, printWarnings } from './output.js';
 import { MODEL_FILE } from '../forecast/saved.js';
 import { forecasterFiles } from './saved-model.js';
 
-export const EXPLAIN_HELP = `lstm-wasm explain [--model out/model.json] [--csv PATH] [--column NAME|N] [--at LABEL|N] [--steps N] [--out DIR]
+const EXPLAIN_HELP = `lstm-wasm explain [--model out/model.json] [--csv PATH] [--column NAME|N] [--at LABEL|N] [--steps N] [--out DIR]
 
 Draw the first LSTM layer's gates — input i, forget f, output o, the candidate g
 — and its cell state c for every unit and step, as heatmaps in DIR/explain.svg

@@ -19,7 +19,7 @@ import { readForecaster } from './saved-model.js';
 const COMMON: OptionSpec = { model: { type: 'string' }, backend: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } };
 const DEFAULT_MODEL = `out/${MODEL_FILE}`;
 
-export const SUMMARY_HELP = `lstm-wasm summary [--model ${DEFAULT_MODEL}] [--json]
+const SUMMARY_HELP = `lstm-wasm summary [--model ${DEFAULT_MODEL}] [--json]
 
 Show a saved model: its layers, output shapes and parameter counts, the recipe
 it was trained with and the data it was trained on. model.json (at most
@@ -48,7 +48,7 @@ export async function summaryCommand(argv: string[]): Promise<void> {
   }
 }
 
-export const PREDICT_HELP = `lstm-wasm predict [--model ${DEFAULT_MODEL}] [--csv PATH] [--column NAME|N] [--date-column NAME|N] [--horizon N] [--json]
+const PREDICT_HELP = `lstm-wasm predict [--model ${DEFAULT_MODEL}] [--csv PATH] [--column NAME|N] [--date-column NAME|N] [--horizon N] [--json]
 
 Use a saved model on a series (by default the embedded one): a prediction for
 every point that has a full window before it (one step ahead, from the true
