@@ -1,6 +1,6 @@
 /**
  * The series the CLI reads (a user's CSV or the embedded airline series)
- * and the output folder it writes into. Saved models: saved-model.ts.
+ * and the output folder it writes into. Saved models: saved-model.ts (the files), src/forecast/saved.ts (their format).
  */
 import { accessSync, constants, statSync, type Stats } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
