@@ -29,6 +29,6 @@ export {
   forecaster, forecastAhead, DEFAULT_TRAINING, MAX_HORIZON, MAX_LAYERS, MAX_UNITS, MAX_EPOCHS, MAX_BATCH_SIZE, MAX_SEED, MAX_WINDOW_VALUES,
   MAX_TRAINING_FLOATS, DIVERGED_LOSS_FACTOR, type Forecaster, type ForecasterOptions, type Evaluation, type Scores,
 } from './forecast/forecaster.js';
-export { FittedRecipe, DEFAULT_RECIPE, SEEDS_RECIPE, MAX_WINDOW, MAX_PERIOD, type Recipe } from './forecast/recipe.js';
+export { FittedRecipe, DEFAULT_RECIPE, TUTORIAL_RECIPE, MAX_WINDOW, MAX_PERIOD, type Recipe } from './forecast/recipe.js';
 export { forecastChart, recordGates, gatePanels, type LabelledSeries } from './forecast/charts.js';
 export { lineChart, heatmapPanels, type LineChartOptions, type LineSeries, type HeatmapOptions, type HeatmapPanel } from './plot/index.js';

@@ -10,7 +10,10 @@
  * - a short `fit` in the page learns, with Node's loss history;
  * - the demo page (examples/demo/) trains a few epochs on each backend,
  *   draws the loss, the forecast and the gate heatmaps, shows the test RMSE
- *   (Node's, for the same epochs), and is saved as out/demo.png.
+ *   (Node's, for the same epochs), and is saved as out/demo.png;
+ * - the demo loads a forecaster saved as the CLI saves it (model.json +
+ *   model.safetensors) and forecasts with it as Node does; weights from
+ *   another save are refused there too.
  *
  * Skipped only when /usr/bin/chromium is missing and CI is unset; in CI it
  * must run (`apt-get install -y chromium`).
@@ -23,6 +26,7 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as lib from '../src/index.js';
 import { serve } from '../scripts/serve.js';
+import { loadForecaster, parseSavedForecaster, saveForecaster } from '../src/forecast/saved.js';
 import { predictOnce } from './runtimes/model.mjs';
 import { diffOutputs, payload, type Outputs } from './runtimes/payload.js';
 import { BACKENDS, golden, maxAbsDiff } from './helpers.js';
@@ -236,6 +240,42 @@ describe.skipIf(SKIP)(`headless Chromium${SKIP ? ` (skipped: ${CHROMIUM} missing
     expect(problems).toEqual([]);
     mkdirSync(join(ROOT, 'out'), { recursive: true });
     await page.screenshot({ path: join(ROOT, 'out/demo.png'), fullPage: true });
+    await page.close();
+  });
+
+  it('the demo page loads the two files the CLI saves and forecasts with them as Node does; mismatched weights are refused', async () => {
+    const csv = lib.parseCsvSeries(readFileSync(join(ROOT, 'data/international-airline-passengers.csv'), 'utf8'));
+    await lib.init({ backend: 'wasm-simd' });
+    // the two files as `lstm-wasm forecast` writes them (cli/saved-model.ts writes exactly these contents)
+    const trained = await Promise.all([1, 2].map((seed) => lib.forecaster(csv.values, { epochs: 2, seed })));
+    const info = { name: csv.name, source: 'international-airline-passengers.csv', points: csv.values.length, lastLabel: csv.dates!.at(-1)! };
+    const [files, other] = await Promise.all(trained.map((f) => saveForecaster(f.model, f.recipe, info)));
+    trained.forEach((f) => f.dispose());
+    const loaded = await loadForecaster(parseSavedForecaster(files.json), files.weights);
+    const expected = lib.forecastAhead(loaded.model, loaded.recipe, csv.values, 12);
+    loaded.model.dispose();
+
+    const { page, problems } = await openPage('examples/demo/?autorun=0');
+    await page.waitForFunction(() => document.body.dataset.state === 'ready', null, { timeout: 30_000 });
+    type Saved = { demo: { saved: null | { error?: string; forecast?: number[]; series?: { points: number } } } };
+    const choose = async (weights: Uint8Array) => {
+      await page.evaluate(() => { (window as unknown as Saved).demo.saved = null; });
+      await page.setInputFiles('#saved-files', [
+        { name: 'model.json', mimeType: 'application/json', buffer: Buffer.from(files.json) },
+        { name: 'model.safetensors', mimeType: 'application/octet-stream', buffer: Buffer.from(weights) },
+      ]);
+      await page.waitForFunction(() => (window as unknown as Saved).demo.saved !== null, null, { timeout: 30_000 });
+      return page.evaluate(() => (window as unknown as Saved).demo.saved!);
+    };
+    const good = await choose(files.weights);
+    expect(good.error).toBeUndefined();
+    expect(good.series!.points).toBe(csv.values.length);
+    // the page's backend is the best there (wasm-simd), as Node's here: the same model forecasts the same to float32 rounding
+    expect(maxAbsDiff(good.forecast!, expected)).toBeLessThan(1e-3);
+    expect(await page.textContent('#saved')).toContain('Next 12 of passengers: 1961-01');
+    const mixed = await choose(other.weights);
+    expect(mixed.error).toMatch(/model\.safetensors is not the weights model\.json was saved with .*different saves/);
+    expect(problems).toEqual([]);
     await page.close();
   });
 });

@@ -1,7 +1,7 @@
 /**
  * The `lstm-wasm` command as a user runs it (the built dist/cli.js in a
  * child process): the default forecast beats the naive baselines on the
- * held-out months, reproducibly; the seeds' recipe runs and says it is
+ * held-out months, reproducibly; the tutorials' recipe runs and says it is
  * under-trained; the saved model works with predict, summary and explain;
  * bad input gets one line, a non-zero exit and no stack trace.
  */
@@ -70,14 +70,14 @@ describe('lstm-wasm forecast', () => {
     for (const text of ['airline-passengers', 'LSTM(50, all steps) → LSTM(100) → Dense(1)', 'Test, one step ahead', 'seasonal naive', 'Wrote']) expect(r.stdout).toContain(text);
   });
 
-  it("runs the seeds' recipe and reports honestly that it is barely trained", () => {
-    const r = run(['forecast', '--recipe', 'seeds', '--json', '--out', 'seeds'], dir);
+  it("runs the tutorials' recipe and reports honestly that it is barely trained", () => {
+    const r = run(['forecast', '--recipe', 'tutorial', '--json', '--out', 'tutorial'], dir);
     expect(r.code, r.stderr).toBe(0);
     const s: Summary = JSON.parse(r.stdout);
-    console.log(`seeds' recipe: test RMSE ${s.test.rmse.toFixed(1)}`);
+    console.log(`tutorials' recipe: test RMSE ${s.test.rmse.toFixed(1)}`);
     expect(s.training.epochs).toBe(30);
     expect(s.test.beats).not.toContain('seasonal naive (12 before)');
-    const text = run(['forecast', '--recipe', 'seeds', '--out', 'seeds'], dir).stdout;
+    const text = run(['forecast', '--recipe', 'tutorial', '--out', 'tutorial'], dir).stdout;
     expect(text).toMatch(/beats none of the baselines|but not/);
   });
 
@@ -173,6 +173,7 @@ describe('lstm-wasm options are checked, strictly and before any work', () => {
     ['an empty --column', ['forecast', '--column', ''], /--column is empty/],
     ['a blank --date-column', ['forecast', '--date-column', ' '], /--date-column is blank/],
     ['an empty --model', ['summary', '--model', ''], /--model is empty/],
+    ['the old --recipe seeds (easily taken for --seed)', ['forecast', '--recipe', 'seeds'], /--recipe seeds is now called --recipe tutorial/],
     ['an empty predict --csv', ['predict', '--csv', ''], /--csv is empty/],
     ['an empty explain --at', ['explain', '--at', ''], /--at is empty/],
   ];

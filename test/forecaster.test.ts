@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it, vi } from 'vitest';
 import { MAX_HORIZON } from '../src/forecast/forecaster.js';
-import { DEFAULT_RECIPE, FittedRecipe, forecastAhead, forecastChart, forecaster, init, memoryInfo, parseCsvSeries, SEEDS_RECIPE, type ForecasterOptions, type Recipe, type Sequential } from '../src/index.js';
+import { DEFAULT_RECIPE, FittedRecipe, forecastAhead, forecastChart, forecaster, init, memoryInfo, parseCsvSeries, TUTORIAL_RECIPE, type ForecasterOptions, type Recipe, type Sequential } from '../src/index.js';
 import { rejectsLW, throwsLW } from './helpers.js';
 
 const airline = parseCsvSeries(readFileSync(new URL('../data/international-airline-passengers.csv', import.meta.url), 'utf8')).values;
@@ -14,7 +14,7 @@ const airline = parseCsvSeries(readFileSync(new URL('../data/international-airli
 describe('recipe', () => {
   const recipes: [string, Recipe][] = [
     ['default (log, seasonal difference, standardize)', DEFAULT_RECIPE],
-    ["the seeds' (levels, min-max)", SEEDS_RECIPE],
+    ["the tutorials' (levels, min-max)", TUTORIAL_RECIPE],
     ['first difference, no log', { ...DEFAULT_RECIPE, transform: 'none', difference: 'first' }],
   ];
   it.each(recipes)('%s: fromModel(toModel(y)) gives y back at every point', (_, recipe) => {
@@ -27,7 +27,7 @@ describe('recipe', () => {
   });
 
   it('fits its scaler on the training part only: test values may leave the training range', () => {
-    const r = FittedRecipe.fit(SEEDS_RECIPE, airline, 115);
+    const r = FittedRecipe.fit(TUTORIAL_RECIPE, airline, 115);
     const z = r.toModel(airline);
     expect(Math.max(...z.slice(0, 115))).toBeCloseTo(1, 6);
     expect(Math.max(...z.slice(115))).toBeGreaterThan(1.2); // the growth the tanh units never saw

@@ -5,10 +5,14 @@
  * Plain ES modules, no build step: `lstm-wasm` and `lstm-wasm/plot` come
  * from the import map in index.html.
  *
+ * A second card loads a forecaster the CLI saved (model.json + model.safetensors)
+ * through the same module the CLI loads it with (lstm-wasm/forecast).
+ *
  * URL parameters: ?epochs=N (default: the library's, 100), ?backend=wasm-simd|wasm|js,
  * ?autorun=0 (do not train on load).
  */
-import { init, backend, simdSupported, forecaster, parseCsvSeries, DEFAULT_TRAINING, forecastChart, futureLabels, recordGates, lineChart, heatmapPanels } from 'lstm-wasm';
+import { init, backend, simdSupported, forecaster, forecastAhead, parseCsvSeries, DEFAULT_TRAINING, forecastChart, futureLabels, recordGates, lineChart, heatmapPanels } from 'lstm-wasm';
+import { loadForecaster, parseSavedForecaster, MODEL_FILE, WEIGHTS_FILE } from 'lstm-wasm/forecast';
 
 const BACKENDS = ['wasm-simd', 'wasm', 'js'];
 const HORIZON = 12; // months forecast beyond the data, as the CLI's default
@@ -24,7 +28,7 @@ const ui = {
 };
 
 /** Everything the page has done, for people and for the tests (window.demo). */
-const state = { series: null, runs: [], current: null, busy: false };
+const state = { series: null, runs: [], current: null, busy: false, saved: null };
 window.demo = state;
 
 function setState(s, message) {
@@ -198,6 +202,41 @@ async function runAll(names) {
   }
 }
 
+// ---- a model the CLI saved ------------------------------------------------------------
+
+/** The two chosen files, checked and loaded as `lstm-wasm predict` loads them; its forecast of the page's series. */
+async function loadSaved(files) {
+  const out = $('saved');
+  out.classList.remove('error');
+  const json = files.find((f) => f.name.endsWith('.json'));
+  const weights = files.find((f) => f.name.endsWith('.safetensors'));
+  try {
+    if (!json || !weights) throw new Error(`choose both files the CLI wrote: ${MODEL_FILE} and ${WEIGHTS_FILE}`);
+    const saved = parseSavedForecaster(await json.text(), json.name);
+    const { model, recipe, warnings } = await loadForecaster(saved, new Uint8Array(await weights.arrayBuffer()), { json: json.name, weights: weights.name });
+    try {
+      const series = state.series;
+      const forecast = forecastAhead(model, recipe, series.values, HORIZON);
+      const at = futureLabels(series.labels, HORIZON);
+      const s = saved.series;
+      state.saved = { series: s, recipe: recipe.toJSON(), forecast, warnings };
+      out.textContent = [
+        model.summary(),
+        `Recipe: ${recipe.describe()}`,
+        `Trained on: ${s.source}, column "${s.name}", ${s.points} points up to ${s.lastLabel}`,
+        ...warnings.map((w) => `Warning: ${w}`),
+        `Next ${HORIZON} of ${series.name}: ${forecast.map((v, k) => `${at[k]} ${v.toFixed(0)}`).join(', ')}`,
+      ].join('\n');
+    } finally {
+      model.dispose();
+    }
+  } catch (e) {
+    state.saved = { error: e?.message ?? String(e) };
+    out.classList.add('error');
+    out.textContent = `Error: ${state.saved.error}`;
+  }
+}
+
 // ---- start ------------------------------------------------------------------------
 
 async function start() {
@@ -224,6 +263,7 @@ async function start() {
 
   ui.train.addEventListener('click', () => runAll([chosenBackend()]));
   ui.compare.addEventListener('click', () => runAll(BACKENDS.filter((b) => available[b])));
+  $('saved-files').addEventListener('change', (e) => loadSaved([...e.target.files]));
   setBusy(false);
   setState('ready', `Ready: ${state.series.values.length} months loaded, best backend here: ${best}.`);
   if (params.get('autorun') !== '0') await runAll([initial]);

@@ -6,6 +6,7 @@
  * passes as a different value than the one typed.
  */
 import { parseArgs } from 'node:util';
+import type { BackendName } from '../backend/kernels.js';
 import { LstmWasmError } from '../errors.js';
 import { showCount } from './limits.js';
 
@@ -69,6 +70,12 @@ export function choiceOption<T extends string>(v: string | boolean | undefined, 
   if (v === undefined) return dflt;
   if (typeof v !== 'string' || !choices.includes(v as T)) cliFail(`--${name} must be one of ${choices.join(', ')}; got ${JSON.stringify(v)}`);
   return v as T;
+}
+
+/** --backend as init() takes it: { backend } when given, {} for the fastest this runtime supports. */
+export function backendOption(v: string | boolean | undefined): { backend?: BackendName } {
+  const b = choiceOption(v, 'backend', ['wasm-simd', 'wasm', 'js'] as const, undefined as unknown as BackendName);
+  return b ? { backend: b } : {};
 }
 
 /** "50,100" → [50, 100]: at most maxLayers counts, each 1 … maxUnits. */

@@ -15,7 +15,7 @@
  * not replaced by one atomic step — no file system offers that — but both
  * are fully written before either is renamed, so only a crash between two
  * renames can separate them; the saved model records its weights' size
- * and SHA-256 so that such a pair is refused when loaded (saved-model.ts).
+ * and SHA-256 so that such a pair is refused when loaded (src/forecast/saved.ts).
  *
  * SIGINT, SIGTERM and SIGHUP are held while the files are written and
  * renamed, and act once the files are in place (or cleaned up).

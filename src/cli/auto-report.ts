@@ -1,56 +1,12 @@
 /**
- * The headline of `lstm-wasm forecast`: the automatic forecast's backtest
- * (every method h steps ahead from several past origins), what was chosen
- * and why, and the forecast with its intervals — as summary.json has it
- * and as the terminal shows it.
+ * The headline of `lstm-wasm forecast` on the terminal: the automatic
+ * forecast's backtest (every method h steps ahead from several past
+ * origins) and what was chosen and why (summary.json's form of it:
+ * src/forecast/summary.ts).
  */
-import type { AutoForecast, MethodName } from '../forecast/auto.js';
-import type { BacktestScores } from '../forecast/backtest.js';
-import { LEVELS } from '../forecast/intervals.js';
+import type { AutoForecast } from '../forecast/auto.js';
+import type { BacktestSummary } from '../forecast/summary.js';
 import { printable } from './output.js';
-
-const SHORT: Record<MethodName, string> = { combination: 'forecast', lstm: 'LSTM', ets: 'ETS', theta: 'Theta', seasonalNaive: 'seasonal naive', naive: 'naive' };
-
-/** The methods in the order a report lists them, with their names for people. */
-function methodNames(a: AutoForecast): Record<MethodName, string> {
-  return {
-    combination: `forecast (mean of ${a.members.map((m) => SHORT[m]).join(' and ')})`,
-    lstm: 'LSTM',
-    ets: a.etsMethod ? `exponential smoothing ${a.etsMethod}` : 'exponential smoothing',
-    theta: 'Theta',
-    seasonalNaive: `seasonal naive (${a.period} before)`,
-    naive: 'naive (last value)',
-  };
-}
-
-export interface BacktestSummary {
-  horizon: number;
-  /** The label of the last known point at each origin. */
-  origins: string[];
-  /** The method the forecast is. */
-  forecast: MethodName;
-  /** The parts it averages. */
-  members: MethodName[];
-  methods: Partial<Record<MethodName, BacktestScores & { name: string }>>;
-  /** How often the forecast's intervals held on the backtest, per level; absent with a single origin. */
-  coverage?: Record<string, number>;
-}
-
-export function backtestSummary(a: AutoForecast, labels: string[]): BacktestSummary {
-  const names = methodNames(a);
-  const methods: BacktestSummary['methods'] = {};
-  for (const key of Object.keys(names) as MethodName[]) {
-    const m = a.methods[key];
-    if (m) methods[key] = { name: names[key], ...m.backtest };
-  }
-  const coverage = Number.isFinite(a.coverage[95]) ? Object.fromEntries(LEVELS.map((l) => [String(l), a.coverage[l]])) : undefined;
-  return { horizon: a.horizon, origins: a.origins.map((o) => labels[o - 1]), forecast: a.method, members: a.members, methods, ...(coverage && { coverage }) };
-}
-
-/** Each method's own forecast beyond the data, so a user sees what each part contributes. */
-export function components(a: AutoForecast): Partial<Record<MethodName, number[]>> {
-  return Object.fromEntries(Object.entries(a.methods).map(([k, m]) => [k, m.forecast]));
-}
 
 /** The backtest table and the choices, for the terminal. */
 export function printBacktest(b: BacktestSummary, a: AutoForecast, log: (line?: string) => void): void {

@@ -12,16 +12,17 @@ import { forecaster } from '../forecast/forecaster.js';
 import { gatePanels, recordGates } from '../forecast/charts.js';
 import { heatmapPanels } from '../plot/heatmap.js';
 import type { Tensor } from '../tensor.js';
-import { cliFail, intOption, parse, textOption } from './args.js';
+import { backendOption, cliFail, intOption, parse, textOption } from './args.js';
 import { writeFilesAtomically } from './atomic-write.js';
 import { checkOutputFolder, loadSeries, type LoadedSeries } from './files.js';
 import { checkWindowValues } from './forecast.js';
 import { LIMITS, showCount } from './limits.js';
-import { backendOf, checkSeriesFitsRecipe, loadSavedModel } from './model-commands.js';
+import { checkSeriesFitsRecipe, loadSavedModel } from './model-commands.js';
 import { printable, printWarnings } from './output.js';
-import { forecasterFiles, MODEL_FILE } from './saved-model.js';
+import { MODEL_FILE } from '../forecast/saved.js';
+import { forecasterFiles } from './saved-model.js';
 
-export const EXPLAIN_HELP = `lstm-wasm explain [--model out/model.json] [--csv PATH] [--column NAME|N] [--at LABEL|N] [--steps N] [--out DIR]
+const EXPLAIN_HELP = `lstm-wasm explain [--model out/model.json] [--csv PATH] [--column NAME|N] [--at LABEL|N] [--steps N] [--out DIR]
 
 Draw the first LSTM layer's gates — input i, forget f, output o, the candidate g
 — and its cell state c for every unit and step, as heatmaps in DIR/explain.svg
@@ -38,14 +39,14 @@ export async function explainCommand(argv: string[]): Promise<void> {
   const modelOption = textOption(a.model, 'model');
   const at = textOption(a.at, 'at');
   const stepsOption = a.steps === undefined ? undefined : intOption(a.steps, 'steps', 0, { min: 1, max: LIMITS.steps });
-  const backendChoice = backendOf(a.backend);
+  const backendChoice = backendOption(a.backend);
   const series = loadSeries(textOption(a.csv, 'csv'), textOption(a.column, 'column'), textOption(a['date-column'], 'date-column'));
   const end = endIndex(at, series.labels);
   const outDir = checkOutputFolder(textOption(a.out, 'out') ?? 'out');
   await init(backendChoice);
   const modelPath = modelOption ?? join(outDir, MODEL_FILE);
   if (modelOption === undefined && !existsSync(modelPath)) await trainDefaultModel(series, outDir);
-  const { model, recipe } = loadSavedModel(modelPath);
+  const { model, recipe } = await loadSavedModel(modelPath);
   try {
     checkSeriesFitsRecipe(series, recipe);
     const steps = stepsOption ?? recipe.recipe.window;
@@ -79,7 +80,7 @@ async function trainDefaultModel(series: LoadedSeries, outDir: string): Promise<
   try {
     printWarnings(f.warnings);
     const info = { name: series.name, source: series.source, points: series.values.length, lastLabel: series.labels[series.labels.length - 1] };
-    writeFilesAtomically(outDir, forecasterFiles(f.model, f.recipe, info));
+    writeFilesAtomically(outDir, await forecasterFiles(f.model, f.recipe, info));
   } finally {
     f.dispose();
   }

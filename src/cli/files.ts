@@ -1,6 +1,6 @@
 /**
  * The series the CLI reads (a user's CSV or the embedded airline series)
- * and the output folder it writes into. Saved models: saved-model.ts.
+ * and the output folder it writes into. Saved models: saved-model.ts (the files), src/forecast/saved.ts (their format).
  */
 import { accessSync, constants, statSync, type Stats } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
@@ -31,7 +31,7 @@ export interface LoadedSeries {
 }
 
 /** A covariate column as loaded: its gaps filled. */
-export interface LoadedCovariate {
+interface LoadedCovariate {
   name: string;
   values: number[];
   /** How many of its values were missing in the file. */
@@ -39,7 +39,7 @@ export interface LoadedCovariate {
 }
 
 /** The airline series shipped inside the package. */
-export const EMBEDDED_CSV = fileURLToPath(new URL('../../data/international-airline-passengers.csv', import.meta.url));
+const EMBEDDED_CSV = fileURLToPath(new URL('../../data/international-airline-passengers.csv', import.meta.url));
 
 /**
  * The series in a CSV file (default: the embedded one), within the size and

@@ -11,18 +11,16 @@
  */
 import { join } from 'node:path';
 import { init } from '../backend/registry.js';
-import type { BackendName } from '../backend/kernels.js';
 import { MAX_AUTO_HORIZON, type MethodName } from '../forecast/auto.js';
-import { LEVELS } from '../forecast/intervals.js';
-import { autoForecastMany, type AutoForecastMany } from '../forecast/many.js';
+import { autoForecastMany } from '../forecast/many.js';
 import { choosePeriod, defaultHorizon } from '../forecast/period.js';
-import { futureLabels } from '../timeseries/labels.js';
-import { choiceOption, cliFail, intOption, textOption, type OptionValues } from './args.js';
+import { backendOption, cliFail, intOption, textOption, type OptionValues } from './args.js';
 import { writeFilesAtomically } from './atomic-write.js';
-import { backtestSummary, components, fmt, type BacktestSummary } from './auto-report.js';
+import { fmt } from './auto-report.js';
+import { manySummary, type ManySummary } from '../forecast/summary.js';
 import { checkOutputFolder } from './files.js';
 import { LIMITS, showCount } from './limits.js';
-import { readLong, readWide, wideColumns, type ManyInput } from './many-input.js';
+import { readLong, readWide, wideColumns } from './many-input.js';
 import { checkFinite, printable } from './output.js';
 
 /**
@@ -48,37 +46,10 @@ interface ManySettings {
   horizon?: number;
   /** The LSTM ensemble's first seed. */
   seed: number;
-  backendName?: BackendName;
+  backend: ReturnType<typeof backendOption>;
   out: string;
   json: boolean;
   quiet: boolean;
-}
-
-export interface ManySummary {
-  mode: 'many';
-  source: string;
-  horizon: number;
-  period: { value: number; reason: string };
-  series: {
-    id: string;
-    points: number;
-    /** Missing values in the file, filled by linear interpolation before anything else. */
-    missing: number;
-    first: string;
-    last: string;
-    backtest: BacktestSummary;
-    /** What was decided for this series, and why. */
-    choices: string[];
-    /** Each method's own forecast of the next h points. */
-    components: Partial<Record<MethodName, number[]>>;
-    forecast: { label: string; value: number; intervals: Record<string, [number, number]> }[];
-  }[];
-  /** Per method: its backtest MASE averaged over the series it forecast, and how many those were. */
-  aggregate: AutoForecastMany['aggregate'];
-  /** What was decided for all series (the global LSTM). */
-  choices: string[];
-  seconds: number;
-  files: { summary: string };
 }
 
 export async function forecastManyCommand(a: OptionValues): Promise<void> {
@@ -89,7 +60,7 @@ export async function forecastManyCommand(a: OptionValues): Promise<void> {
   const period = s.period !== undefined ? { period: s.period, reason: 'given with --period' } : choosePeriod(first.values, first.labels);
   const horizon = s.horizon ?? defaultHorizon(period.period);
   const outDir = checkOutputFolder(s.out);
-  await init(s.backendName ? { backend: s.backendName } : {});
+  await init(s.backend);
   const log = (line = '') => { if (!s.json) process.stdout.write(line + '\n'); };
 
   const missing = input.series.reduce((p, q) => p + q.missing, 0);
@@ -97,7 +68,7 @@ export async function forecastManyCommand(a: OptionValues): Promise<void> {
   log(`Period ${period.period} (${period.reason}); forecasting ${horizon} point${horizon === 1 ? '' : 's'} ahead for each series`);
   if (!s.quiet) process.stderr.write(`backtesting one LSTM over the ${showCount(input.series.length)} series, and exponential smoothing and Theta on each …\n`);
   const result = await autoForecastMany(input.series.map((x) => ({ id: x.id, values: x.values })), { horizon, period: period.period, seed: s.seed });
-  const summary = buildSummary(input, result, { value: period.period, reason: period.reason }, outDir);
+  const summary = { ...manySummary(input, result, period), files: { summary: join(outDir, 'summary.json') } };
   checkFinite(summary, adviceFor);
   writeFilesAtomically(outDir, [{ name: 'summary.json', data: JSON.stringify(summary, null, 1) + '\n' }]);
   if (s.json) process.stdout.write(JSON.stringify(summary, null, 1) + '\n');
@@ -126,39 +97,10 @@ function manySettings(a: OptionValues): ManySettings {
     // autoForecastMany forecasts at least one point: --horizon 0 (the single-series "train only") has no meaning here
     horizon: a.horizon === undefined ? undefined : intOption(a.horizon, 'horizon', 1, { min: 1, max: Math.min(LIMITS.horizon, MAX_AUTO_HORIZON) }),
     seed: intOption(a.seed, 'seed', 1, { min: 0, max: LIMITS.seed }),
-    backendName: choiceOption(a.backend, 'backend', ['wasm-simd', 'wasm', 'js'] as const, undefined as unknown as BackendName),
+    backend: backendOption(a.backend),
     out: textOption(a.out, 'out') ?? 'out',
     json: a.json === true,
     quiet: a.quiet === true,
-  };
-}
-
-function buildSummary(input: ManyInput, r: AutoForecastMany, period: ManySummary['period'], outDir: string): ManySummary {
-  return {
-    mode: 'many',
-    source: input.source,
-    horizon: r.horizon,
-    period,
-    // autoForecastMany returns the series in the order given, so result i is input series i
-    series: r.series.map((f, i) => {
-      const x = input.series[i];
-      const at = futureLabels(x.labels, r.horizon);
-      return {
-        id: f.id,
-        points: x.values.length,
-        missing: x.missing,
-        first: x.labels[0],
-        last: x.labels[x.labels.length - 1],
-        backtest: backtestSummary(f, x.labels),
-        choices: f.reasons,
-        components: components(f),
-        forecast: f.forecast.map((value, k) => ({ label: at[k], value, intervals: Object.fromEntries(LEVELS.map((l) => [String(l), f.intervals[l][k]])) })),
-      };
-    }),
-    aggregate: r.aggregate,
-    choices: r.reasons,
-    seconds: r.seconds,
-    files: { summary: join(outDir, 'summary.json') },
   };
 }
 
@@ -171,7 +113,7 @@ function adviceFor(path: string): string {
 const SHORT: Record<MethodName, string> = { combination: 'combined', lstm: 'LSTM', ets: 'ETS', theta: 'Theta', naive: 'naive', seasonalNaive: 's.naive' };
 
 /** One row per series (its points, the forecast's backtest MASE, each method's), the mean row, the global choices. */
-function printReport(s: ManySummary, log: (line?: string) => void): void {
+function printReport(s: ManySummary & { files: { summary: string } }, log: (line?: string) => void): void {
   const methods = Object.keys(s.aggregate) as MethodName[];
   const width = Math.min(MAX_ID_WIDTH, Math.max(6, ...s.series.map((x) => printable(x.id).length)));
   const cell = (v: number | undefined) => (v === undefined ? '—' : v.toFixed(2)).padStart(9);

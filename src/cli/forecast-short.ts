@@ -8,18 +8,19 @@
 import { join } from 'node:path';
 import { autoForecast, tooShortToForecast, type AutoForecast } from '../forecast/auto.js';
 import type { AutoCovariate } from '../forecast/covariates.js';
-import { LEVELS } from '../forecast/intervals.js';
 import { intervalBands } from '../forecast/charts.js';
+import type { ChosenPeriod } from '../forecast/period.js';
+import { shortSummary } from '../forecast/summary.js';
 import { lineChart } from '../plot/line-chart.js';
 import { cliFail } from './args.js';
 import { writeFilesAtomically } from './atomic-write.js';
-import { backtestSummary, components, fmt, printBacktest } from './auto-report.js';
+import { fmt, printBacktest } from './auto-report.js';
 import type { LoadedSeries } from './files.js';
 import { checkFinite, printable, printWarnings } from './output.js';
 
-export interface ShortRun {
+interface ShortRun {
   horizon: number;
-  period: { period: number; reason: string };
+  period: ChosenPeriod;
   futureAt: string[];
   outDir: string;
   covariates: AutoCovariate[];
@@ -35,18 +36,8 @@ export async function forecastShort(series: LoadedSeries, run: ShortRun, why: st
   const auto = await autoForecast(series.values, { horizon: run.horizon, period: run.period.period, seed: run.seed, ...(run.covariates.length && { covariates: run.covariates }) });
   const warning = `no one-step model (and no model files): ${why}`;
   printWarnings([warning]);
-  const labels = series.labels;
-  const summary = {
-    period: { value: run.period.period, reason: run.period.reason },
-    missing: series.missing,
-    backtest: backtestSummary(auto, labels),
-    choices: auto.reasons,
-    components: components(auto),
-    data: { source: series.source, column: series.name, points: series.values.length, first: labels[0], last: labels[labels.length - 1] },
-    warnings: [warning],
-    forecast: auto.forecast.map((value, k) => ({ label: run.futureAt[k], value, intervals: Object.fromEntries(LEVELS.map((l) => [String(l), auto.intervals[l][k]])) })),
-    files: { plot: join(run.outDir, 'forecast.svg'), summary: join(run.outDir, 'summary.json') },
-  };
+  const files = { plot: join(run.outDir, 'forecast.svg'), summary: join(run.outDir, 'summary.json') };
+  const summary = { ...shortSummary(series, auto, run.futureAt, run.period, warning), files };
   checkFinite(summary, () => 'the values are too large to forecast; rescale them; nothing was written');
   writeFilesAtomically(run.outDir, [
     { name: 'forecast.svg', data: chart(series, auto, run.futureAt) },

@@ -10,20 +10,19 @@
  * that fails leaves the previous model and files as they were.
  */
 import { join } from 'node:path';
-import { init, backend } from '../backend/registry.js';
-import type { BackendName } from '../backend/kernels.js';
-import { DEFAULT_TRAINING, forecaster, tooFewToTrain, type Forecaster, type ForecasterOptions, type Scores } from '../forecast/forecaster.js';
-import { DEFAULT_RECIPE, lagOf, SEEDS_RECIPE, type Recipe } from '../forecast/recipe.js';
+import { init } from '../backend/registry.js';
+import { DEFAULT_TRAINING, forecaster, tooFewToTrain, type Forecaster, type ForecasterOptions } from '../forecast/forecaster.js';
+import { DEFAULT_RECIPE, lagOf, TUTORIAL_RECIPE, type Recipe } from '../forecast/recipe.js';
 import { autoForecast, DEFAULT_ENSEMBLE, MAX_AUTO_HORIZON, tooShortToForecast, type AutoForecast } from '../forecast/auto.js';
 import type { AutoCovariate } from '../forecast/covariates.js';
 import { chooseAdjustment, type Adjustment } from '../forecast/adjust.js';
 import { readFutureCovariates } from './future-covariates.js';
-import { LEVELS } from '../forecast/intervals.js';
 import { choosePeriod, defaultHorizon } from '../forecast/period.js';
-import { backtestSummary, components, fmt, printBacktest, type BacktestSummary } from './auto-report.js';
+import { fmt, printBacktest } from './auto-report.js';
+import { oneStepSummary, type OneStepSummary, type ReportedScores } from '../forecast/summary.js';
 import { forecastChart } from '../forecast/charts.js';
 import { futureLabels } from '../timeseries/labels.js';
-import { choiceOption, cliFail, intOption, numberOption, parse, textOption, unitsOption, type OptionSpec, type OptionValues } from './args.js';
+import { backendOption, choiceOption, cliFail, intOption, numberOption, parse, textOption, unitsOption, type OptionSpec, type OptionValues } from './args.js';
 import { writeFilesAtomically, type OutputFile } from './atomic-write.js';
 import { checkOutputFolder, loadSeries, type LoadedSeries } from './files.js';
 import { LIMITS, showBytes, showCount } from './limits.js';
@@ -31,9 +30,10 @@ import { checkFinite, printable, printWarnings } from './output.js';
 import { Progress } from './progress.js';
 import { forecastManyCommand } from './forecast-many.js';
 import { forecastShort } from './forecast-short.js';
-import { forecasterFiles, MODEL_FILE, WEIGHTS_FILE } from './saved-model.js';
+import { MODEL_FILE, WEIGHTS_FILE } from '../forecast/saved.js';
+import { forecasterFiles } from './saved-model.js';
 
-export const FORECAST_OPTIONS: OptionSpec = {
+const FORECAST_OPTIONS: OptionSpec = {
   csv: { type: 'string' }, column: { type: 'string' }, 'date-column': { type: 'string' }, 'id-column': { type: 'string' },
   covariates: { type: 'string' }, future: { type: 'string' },
   recipe: { type: 'string' }, transform: { type: 'string' }, difference: { type: 'string' }, period: { type: 'string' }, scaler: { type: 'string' },
@@ -44,7 +44,7 @@ export const FORECAST_OPTIONS: OptionSpec = {
 
 const n = showCount;
 
-export const FORECAST_HELP = `lstm-wasm forecast [options]
+const FORECAST_HELP = `lstm-wasm forecast [options]
 
 Forecast --horizon points ahead: backtest an LSTM ensemble, exponential smoothing
 (ETS) and Theta from 5 past origins against the naive forecasts, take the mean of
@@ -72,7 +72,7 @@ Forecast
   --period N            season length in points, 1 … ${n(LIMITS.period)} (default: from the dates — months
                         12, quarters 4, weeks 52, days 7, hours 24 — else the autocorrelation)
 The one-step model (saved; predict and explain use it)
-  --recipe default|seeds  'seeds' = the tutorials' settings: levels, min-max, window 10,
+  --recipe default|tutorial  the tutorials' settings: levels, min-max, window 10,
                         RMSprop lr 1e-3, batch 512, 30 epochs (options below override)
   --transform log|none  (default: log where every value is positive and the swing grows with the level)
   --difference seasonal|first|none  model the change over --period, since the last point, or levels
@@ -115,7 +115,7 @@ interface ForecastSettings {
   options: Omit<ForecasterOptions, 'onEpochEnd'> & { epochs: number; window: number };
   /** Given on the command line: the rest are chosen from the data. */
   given: { period?: number; transform?: 'log' | 'none'; difference?: 'seasonal' | 'first' | 'none'; epochs: boolean; horizon?: number };
-  backendName?: BackendName;
+  backend: ReturnType<typeof backendOption>;
   out: string;
   json: boolean;
   quiet: boolean;
@@ -133,7 +133,7 @@ export async function forecastCommand(argv: string[]): Promise<void> {
   checkWindowValues(series.values.length, s.options.window);
   const futureAt = futureLabels(series.labels, horizon);
   const outDir = checkOutputFolder(s.out);
-  await init(s.backendName ? { backend: s.backendName } : {});
+  await init(s.backend);
   const log = (line = '') => { if (!s.json) process.stdout.write(line + '\n'); };
 
   const missing = series.missing ? ` (${series.missing} missing value${series.missing === 1 ? '' : 's'} filled by linear interpolation)` : '';
@@ -154,9 +154,10 @@ export async function forecastCommand(argv: string[]): Promise<void> {
     printWarnings(warnings);
     const ownForecast = f.forecast(horizon);
     const future = auto ? auto.forecast : ownForecast;
-    const summary = buildSummary(f, series, future, futureAt, horizon, outDir, auto, period, ownForecast, warnings);
+    const files = { plot: join(outDir, 'forecast.svg'), model: join(outDir, MODEL_FILE), weights: join(outDir, WEIGHTS_FILE), summary: join(outDir, 'summary.json') };
+    const summary = { ...oneStepSummary(f, series, future, futureAt, horizon, auto, period, ownForecast, warnings), files };
     checkFinite(summary, adviceFor);
-    writeFilesAtomically(outDir, outputFiles(f, series, future, futureAt, summary, auto));
+    writeFilesAtomically(outDir, await outputFiles(f, series, future, futureAt, summary, auto));
     if (s.json) process.stdout.write(JSON.stringify(summary, null, 1) + '\n');
     else printReport(summary, f, series, log, auto);
   } finally {
@@ -211,21 +212,22 @@ async function train(series: LoadedSeries, s: ForecastSettings, options: Forecas
 }
 
 /** Everything forecast writes, in the order the files replace the old ones: the plot, the model pair (weights first), the summary. */
-function outputFiles(f: Forecaster, series: LoadedSeries, future: number[], futureAt: string[], summary: Summary, auto: AutoForecast | null): OutputFile[] {
+async function outputFiles(f: Forecaster, series: LoadedSeries, future: number[], futureAt: string[], summary: OneStepSummary & { files: Files }, auto: AutoForecast | null): Promise<OutputFile[]> {
   const info = { name: series.name, source: series.source, points: series.values.length, lastLabel: series.labels[series.labels.length - 1] };
   return [
     { name: 'forecast.svg', data: forecastChart(f, series, future, futureAt, auto?.intervals) },
-    ...forecasterFiles(f.model, f.recipe, info),
+    ...(await forecasterFiles(f.model, f.recipe, info)),
     { name: 'summary.json', data: JSON.stringify(summary, null, 1) + '\n' },
   ];
 }
 
 /** Every option checked and converted, before any file is read or any work done. */
 function forecastSettings(a: OptionValues): ForecastSettings {
-  const seeds = choiceOption(a.recipe, 'recipe', ['default', 'seeds'] as const, 'default') === 'seeds';
-  const base = seeds ? SEEDS_RECIPE : DEFAULT_RECIPE;
-  const train = seeds ? { ...DEFAULT_TRAINING, optimizer: 'rmsprop' as const, learningRate: 1e-3, batchSize: 512, epochs: 30 } : DEFAULT_TRAINING;
-  const backendName = choiceOption(a.backend, 'backend', ['wasm-simd', 'wasm', 'js'] as const, undefined as unknown as BackendName);
+  // the old name, easily taken for --seed: an error that names the new one rather than a silent alias
+  if (a.recipe === 'seeds') cliFail("--recipe seeds is now called --recipe tutorial (the tutorials' settings); --seed N sets the random seed");
+  const tutorial = choiceOption(a.recipe, 'recipe', ['default', 'tutorial'] as const, 'default') === 'tutorial';
+  const base = tutorial ? TUTORIAL_RECIPE : DEFAULT_RECIPE;
+  const train = tutorial ? { ...DEFAULT_TRAINING, optimizer: 'rmsprop' as const, learningRate: 1e-3, batchSize: 512, epochs: 30 } : DEFAULT_TRAINING;
   return {
     csv: textOption(a.csv, 'csv'),
     column: textOption(a.column, 'column'),
@@ -247,13 +249,13 @@ function forecastSettings(a: OptionValues): ForecastSettings {
       test: testOption(a.test),
     },
     given: {
-      period: a.period === undefined ? (seeds ? SEEDS_RECIPE.period : undefined) : intOption(a.period, 'period', 1, { min: 1, max: LIMITS.period }),
-      transform: a.transform === undefined ? (seeds ? SEEDS_RECIPE.transform : undefined) : choiceOption(a.transform, 'transform', ['log', 'none'] as const, 'log'),
-      difference: a.difference === undefined ? (seeds ? SEEDS_RECIPE.difference : undefined) : choiceOption(a.difference, 'difference', ['seasonal', 'first', 'none'] as const, 'seasonal'),
-      epochs: a.epochs !== undefined || seeds,
+      period: a.period === undefined ? (tutorial ? TUTORIAL_RECIPE.period : undefined) : intOption(a.period, 'period', 1, { min: 1, max: LIMITS.period }),
+      transform: a.transform === undefined ? (tutorial ? TUTORIAL_RECIPE.transform : undefined) : choiceOption(a.transform, 'transform', ['log', 'none'] as const, 'log'),
+      difference: a.difference === undefined ? (tutorial ? TUTORIAL_RECIPE.difference : undefined) : choiceOption(a.difference, 'difference', ['seasonal', 'first', 'none'] as const, 'seasonal'),
+      epochs: a.epochs !== undefined || tutorial,
       horizon: a.horizon === undefined ? undefined : intOption(a.horizon, 'horizon', 12, { min: 0, max: LIMITS.horizon }),
     },
-    backendName,
+    backend: backendOption(a.backend),
     out: textOption(a.out, 'out') ?? 'out',
     json: a.json === true,
     quiet: a.quiet === true,
@@ -300,95 +302,15 @@ function adviceFor(path: string): string {
   return 'the training diverged or the values are too large; try a lower --lr or rescale the series; nothing was written';
 }
 
-interface BaselineNotComputed {
-  name: string;
-  reason: string;
+/** Where forecast writes its files, as the summary lists them. */
+interface Files {
+  plot: string;
+  model: string;
+  weights: string;
+  summary: string;
 }
 
-interface Summary {
-  /** The season length and where it came from (the dates, the autocorrelation, --period). */
-  period: { value: number; reason: string };
-  /** Missing values filled by linear interpolation before anything else. */
-  missing: number;
-  /** The headline: every method h steps ahead from past origins (absent with --horizon 0, or a horizon too long to backtest). */
-  backtest?: BacktestSummary;
-  /** What the automatic forecast chose, and why. */
-  choices?: string[];
-  /** Each method's own forecast of the next h points. */
-  components?: Record<string, number[]>;
-  data: { source: string; column: string; points: number; first: string; last: string; trainPoints: number; testPoints: number; trainWindows: number; testFrom: string };
-  config: Record<string, unknown>;
-  model: { layers: string; parameters: number; backend: string };
-  training: { epochs: number; loss: number[]; fitSeconds: number };
-  /** Training warnings, also printed on stderr. */
-  warnings: string[];
-  test: ReportedScores & {
-    baselines: Record<string, ReportedScores>;
-    /** Baselines without scores, and why (instead of NaN scores, which JSON would turn into null). */
-    baselinesNotComputed: BaselineNotComputed[];
-    beats: string[];
-    /** Baselines whose RMSE equals the LSTM's up to rounding (a flat series: every forecast exact). */
-    ties: string[];
-    predictions: { label: string; truth: number; prediction: number }[];
-    /** The one-step model's own forecast beyond the data, each step fed back: what `predict` with the saved model gives. */
-    forecastAhead: number[];
-  };
-  forecast: { label: string; value: number; intervals?: Record<string, [number, number]> }[];
-  files: { plot: string; model: string; weights: string; summary: string };
-}
-
-/** Scores as the summary has them: MAPE left out where it is undefined (every true value 0), never a NaN that JSON would print as null. */
-function reported(s: Scores): ReportedScores {
-  const { rmse, mae, mape, smape } = s;
-  return Number.isNaN(mape) ? { rmse, mae, smape } : { rmse, mae, mape, smape };
-}
-
-type ReportedScores = Omit<Scores, 'mape'> & { mape?: number };
-
-function buildSummary(f: Forecaster, series: LoadedSeries, future: number[], futureAt: string[], horizon: number, outDir: string, auto: AutoForecast | null, chosen: { period: number; reason: string }, ownForecast: number[], warnings: string[]): Summary {
-  const e = f.evaluation, labels = series.labels, period = f.recipe.recipe.period;
-  const names = { persistence: 'persistence (last value)', seasonalNaive: `seasonal naive (${period} before)`, seasonalNaiveTrend: 'seasonal naive + last year-on-year change' };
-  const baselines: Record<string, ReportedScores> = {};
-  const notComputed: BaselineNotComputed[] = [];
-  const beats: string[] = [], ties: string[] = [];
-  // errors closer than this are rounding, not one forecast being better (4e-14 against 0 on a flat series)
-  const same = 1e-9 * Math.max(1, e.truth.reduce((m, v) => Math.max(m, Math.abs(v)), 0));
-  for (const [key, name] of Object.entries(names)) {
-    const scores = e.baselines[key as keyof typeof names];
-    // the forecaster gives NaN scores for a seasonal baseline when the test part starts within the first period
-    if (Number.isNaN(scores.rmse)) {
-      notComputed.push({ name, reason: `the test part starts at point ${e.targets[0] + 1}, so there is no full season of ${period} points before it` });
-      continue;
-    }
-    baselines[name] = reported(scores);
-    if (Math.abs(e.rmse - scores.rmse) <= same) ties.push(name);
-    else if (e.rmse < scores.rmse) beats.push(name);
-  }
-  return {
-    period: { value: chosen.period, reason: chosen.reason },
-    missing: series.missing ?? 0,
-    ...(auto && { backtest: backtestSummary(auto, labels), choices: auto.reasons, components: components(auto) }),
-    data: { source: series.source, column: series.name, points: f.sizes.points, first: labels[0], last: labels[labels.length - 1], trainPoints: f.sizes.trainPoints, testPoints: f.sizes.testPoints, trainWindows: f.sizes.trainWindows, testFrom: labels[f.sizes.trainPoints] },
-    config: { ...f.recipe.recipe, ...f.options, horizon },
-    model: { layers: describeModel(f), parameters: f.model.countParams(), backend: backend() },
-    training: { epochs: f.history.epoch.length, loss: f.history.history.loss ?? [], fitSeconds: f.fitSeconds },
-    warnings,
-    test: {
-      ...reported(e),
-      baselines, baselinesNotComputed: notComputed, beats, ties,
-      predictions: e.targets.map((t, i) => ({ label: labels[t], truth: e.truth[i], prediction: e.predictions[i] })),
-      forecastAhead: ownForecast,
-    },
-    forecast: future.map((v, k) => ({ label: futureAt[k], value: v, ...(auto && { intervals: Object.fromEntries(LEVELS.map((l) => [String(l), auto.intervals[l][k]])) }) })),
-    files: { plot: join(outDir, 'forecast.svg'), model: join(outDir, MODEL_FILE), weights: join(outDir, WEIGHTS_FILE), summary: join(outDir, 'summary.json') },
-  };
-}
-
-function describeModel(f: Forecaster): string {
-  return f.options.layers.map((u, i) => `LSTM(${u}${i < f.options.layers.length - 1 ? ', all steps' : ''})`).join(' → ') + ' → Dense(1)';
-}
-
-function printReport(s: Summary, f: Forecaster, series: LoadedSeries, log: (s?: string) => void, auto: AutoForecast | null): void {
+function printReport(s: OneStepSummary & { files: Files }, f: Forecaster, series: LoadedSeries, log: (s?: string) => void, auto: AutoForecast | null): void {
   const o = f.options;
   const p = printable;
   if (auto && s.backtest) {

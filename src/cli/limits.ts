@@ -7,6 +7,7 @@
 import { MAX_BATCH_SIZE, MAX_EPOCHS, MAX_HORIZON, MAX_LAYERS, MAX_SEED, MAX_UNITS, MAX_WINDOW_VALUES } from '../forecast/forecaster.js';
 import { MAX_PERIOD, MAX_WINDOW } from '../forecast/recipe.js';
 import { DEFAULT_ENSEMBLE } from '../forecast/auto.js';
+import { MAX_MODEL_JSON_BYTES, MAX_SERIES_POINTS, MAX_WEIGHTS_BYTES } from '../forecast/saved-schema.js';
 
 const MiB = 1024 * 1024;
 
@@ -25,14 +26,13 @@ export const LIMITS = {
   // the CLI's own
   /** Steps of `explain`'s heatmaps: more makes an SVG of hundreds of MB. */
   steps: 1000,
-  /** Data rows of a CSV (non-blank lines after the header), counted before parsing: 1,000,000 rows parse in ~0.5 GB. */
-  points: 1_000_000,
+  /** Data rows of a CSV (non-blank lines after the header), counted before parsing; also the most a saved model's series may have had. */
+  points: MAX_SERIES_POINTS,
   /** A CSV file's size, checked with stat before reading: parsing takes up to ~7× the file's size in memory. */
   csvBytes: 64 * MiB,
-  /** model.json: a forecaster's is about 1 KB. */
-  modelJsonBytes: 1 * MiB,
-  /** model.safetensors: the largest model forecast trains (MAX_TRAINING_FLOATS holds five copies of it) is about 215 MB. */
-  weightsBytes: 512 * MiB,
+  // a saved forecaster's two files (src/forecast/saved-schema.ts)
+  modelJsonBytes: MAX_MODEL_JSON_BYTES,
+  weightsBytes: MAX_WEIGHTS_BYTES,
 } as const;
 
 /** "64 MiB", "1,000,000": a limit as --help and error messages show it. */

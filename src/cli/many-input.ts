@@ -16,7 +16,7 @@ import { cliFail } from './args.js';
 import { columnSpec, fillColumn, readCsvText } from './files.js';
 import { showCount } from './limits.js';
 
-export interface ManyInputSeries {
+interface ManyInputSeries {
   id: string;
   /** Every value finite: missing ones filled (linear interpolation, the nearest known value at the ends). */
   values: number[];
@@ -26,7 +26,7 @@ export interface ManyInputSeries {
   missing: number;
 }
 
-export interface ManyInput {
+interface ManyInput {
   source: string;
   /** The value column's name (long) or the names given (wide). */
   column: string;

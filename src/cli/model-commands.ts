@@ -3,23 +3,23 @@
  * (one-step predictions on a series and the next points beyond it).
  */
 import { backend, init } from '../backend/registry.js';
-import type { BackendName } from '../backend/kernels.js';
 import { forecastAhead } from '../forecast/forecaster.js';
 import type { FittedRecipe } from '../forecast/recipe.js';
 import { slidingWindows } from '../timeseries/windows.js';
 import { rmse } from '../timeseries/metrics.js';
-import { choiceOption, cliFail, intOption, parse, textOption, type OptionSpec } from './args.js';
+import { backendOption, cliFail, intOption, parse, textOption, type OptionSpec } from './args.js';
 import { loadSeries, type LoadedSeries } from './files.js';
 import { checkWindowValues } from './forecast.js';
 import { futureLabels } from '../timeseries/labels.js';
 import { LIMITS, showBytes, showCount } from './limits.js';
 import { checkFinite, printable, printableLines, printWarnings } from './output.js';
-import { loadForecaster, MODEL_FILE, type LoadedForecaster } from './saved-model.js';
+import { MODEL_FILE, type LoadedForecaster } from '../forecast/saved.js';
+import { readForecaster } from './saved-model.js';
 
 const COMMON: OptionSpec = { model: { type: 'string' }, backend: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } };
 const DEFAULT_MODEL = `out/${MODEL_FILE}`;
 
-export const SUMMARY_HELP = `lstm-wasm summary [--model ${DEFAULT_MODEL}] [--json]
+const SUMMARY_HELP = `lstm-wasm summary [--model ${DEFAULT_MODEL}] [--json]
 
 Show a saved model: its layers, output shapes and parameter counts, the recipe
 it was trained with and the data it was trained on. model.json (at most
@@ -31,8 +31,8 @@ export async function summaryCommand(argv: string[]): Promise<void> {
   const a = parse(argv, COMMON, 'summary');
   if (a.help) return void process.stdout.write(SUMMARY_HELP);
   const path = textOption(a.model, 'model') ?? DEFAULT_MODEL;
-  await init(backendOf(a.backend));
-  const { model, recipe, saved, warnings } = loadSavedModel(path);
+  await init(backendOption(a.backend));
+  const { model, recipe, saved, warnings } = await loadSavedModel(path);
   try {
     if (a.json) {
       const layers = model.layers.map((l) => ({ className: l.className, name: l.name, config: l.config(), parameters: l.countParams() }));
@@ -48,7 +48,7 @@ export async function summaryCommand(argv: string[]): Promise<void> {
   }
 }
 
-export const PREDICT_HELP = `lstm-wasm predict [--model ${DEFAULT_MODEL}] [--csv PATH] [--column NAME|N] [--date-column NAME|N] [--horizon N] [--json]
+const PREDICT_HELP = `lstm-wasm predict [--model ${DEFAULT_MODEL}] [--csv PATH] [--column NAME|N] [--date-column NAME|N] [--horizon N] [--json]
 
 Use a saved model on a series (by default the embedded one): a prediction for
 every point that has a full window before it (one step ahead, from the true
@@ -64,8 +64,8 @@ export async function predictCommand(argv: string[]): Promise<void> {
   const modelPath = textOption(a.model, 'model') ?? DEFAULT_MODEL;
   const series = loadSeries(textOption(a.csv, 'csv'), textOption(a.column, 'column'), textOption(a['date-column'], 'date-column'));
   const futureAt = futureLabels(series.labels, horizon);
-  await init(backendOf(a.backend));
-  const { model, recipe } = loadSavedModel(modelPath);
+  await init(backendOption(a.backend));
+  const { model, recipe } = await loadSavedModel(modelPath);
   try {
     const w = recipe.recipe.window, lag = recipe.lag;
     if (series.values.length < lag + w + 1) cliFail(`the series has ${series.values.length} points but this model needs at least ${lag + w + 1} (a window of ${w} after a difference of ${lag})`);
@@ -96,9 +96,9 @@ function printPredictions(series: LoadedSeries, r: { rmse: number; predictions: 
   if (r.forecast.length) process.stdout.write(`Next ${r.forecast.length}: ${r.forecast.map((f) => `${printable(f.label)} ${f.value.toFixed(0)}`).join(', ')}\n`);
 }
 
-/** loadForecaster, with its warnings (an unchecked version 1 pair) shown. */
-export function loadSavedModel(path: string): LoadedForecaster {
-  const loaded = loadForecaster(path);
+/** readForecaster, with its warnings (an unchecked version 1 pair) shown. */
+export async function loadSavedModel(path: string): Promise<LoadedForecaster> {
+  const loaded = await readForecaster(path);
   printWarnings(loaded.warnings);
   return loaded;
 }
@@ -108,9 +108,4 @@ export function checkSeriesFitsRecipe(series: LoadedSeries, recipe: FittedRecipe
   if (recipe.recipe.transform !== 'log') return;
   const bad = series.values.findIndex((v) => !(v > 0));
   if (bad >= 0) cliFail(`this model takes the log of the series, but point ${bad + 1} (${printable(series.labels[bad])}) is ${series.values[bad]}; it needs a series of positive values`);
-}
-
-export function backendOf(v: string | boolean | undefined): { backend?: BackendName } {
-  const b = choiceOption(v, 'backend', ['wasm-simd', 'wasm', 'js'] as const, undefined as unknown as BackendName);
-  return b ? { backend: b } : {};
 }

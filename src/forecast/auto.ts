@@ -87,14 +87,14 @@ export const MAX_AUTO_HORIZON = 10_000;
 export const DEFAULT_ENSEMBLE = 5;
 /** The fewest training windows the LSTM learns from; fewer and the statistical methods forecast alone. */
 export const MIN_LSTM_WINDOWS = 8;
-export const MAX_ENSEMBLE = 25;
+const MAX_ENSEMBLE = 25;
 /**
  * ETS is fitted on at most the last this many points. Its cost grows with the points times the
  * likelihood evaluations (up to 2,000 per model, 8 seasonal models): an hourly series of 8,000
  * points took 2 s per fit, 12 s over the backtest's six. Level, trend and season are estimates of
  * the recent past anyway: 2,000 hourly points are 83 days.
  */
-export const MAX_ETS_POINTS = 2000;
+const MAX_ETS_POINTS = 2000;
 const OPTION_NAMES = ['horizon', 'period', 'ensemble', 'origins', 'covariates', 'seed'] as const;
 
 /** The options autoForecast and autoForecastMany share, checked: the horizon, the period, the ensemble's seeds, the origins. */

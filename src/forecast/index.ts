@@ -11,6 +11,14 @@
  *   await init();
  *   const f = await autoForecast(values, { horizon: 12, period: 12 });
  *   f.forecast, f.intervals[95], f.methods.lstm.backtest.mase, f.reasons
+ *
+ * A forecaster saved by `lstm-wasm forecast` (model.json + model.safetensors)
+ * loads from the two files' contents, in Node or a browser:
+ *
+ *   const saved = parseSavedForecaster(jsonText);
+ *   const { model, recipe } = await loadForecaster(saved, weightsBytes);
+ *   forecastAhead(model, recipe, values, 12); // from 'lstm-wasm'
+ *   model.dispose();
  */
 export {
   autoForecast, DEFAULT_ENSEMBLE, MAX_AUTO_HORIZON, MIN_LSTM_WINDOWS,
@@ -24,3 +32,8 @@ export { LEVELS, type Intervals, type Level } from './intervals.js';
 export type { NeuralConfig, Strategy } from './neural.js';
 export { choosePeriod, defaultHorizon, type ChosenPeriod } from './period.js';
 export { etsForecast, thetaForecast, detectPeriod, seasonalityTest, type EtsForecast, type ThetaForecast } from '../stats/index.js';
+export {
+  loadForecaster, parseSavedForecaster, saveForecaster, MODEL_FILE, WEIGHTS_FILE,
+  type ForecasterFiles, type LoadedForecaster, type FileNames,
+} from './saved.js';
+export type { SavedForecaster, SeriesInfo } from './saved-schema.js';

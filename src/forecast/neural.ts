@@ -45,11 +45,11 @@ export const MAX_TRAINING_WINDOWS = 384;
  * Longer windows (two seasons of hourly data are 48 steps) get fewer of them, so that training
  * costs about the same whatever the season.
  */
-export const MAX_TRAINING_STEPS = 384 * 24;
+const MAX_TRAINING_STEPS = 384 * 24;
 /** The most windows a global network (several series pooled) trains on, shared fairly between the series. */
 export const MAX_POOLED_WINDOWS = 4096;
 /** The most input values (windows × steps × channels) one training set holds: 64 MB of float32. */
-export const MAX_INPUT_VALUES = 2 ** 24;
+const MAX_INPUT_VALUES = 2 ** 24;
 /** The most covariates one series brings. */
 export const MAX_COVARIATES = 32;
 const BATCH_SIZE = 32;

@@ -33,8 +33,8 @@ export interface Recipe {
 /** The default recipe: log, difference over 12 points (a year of months), standardized, windows of 6. */
 export const DEFAULT_RECIPE: Recipe = { transform: 'log', difference: 'seasonal', period: 12, scaler: 'standard', window: 6 };
 
-/** The tutorials' (the seeds') recipe: levels, min-max to [0, 1], windows of 10. */
-export const SEEDS_RECIPE: Recipe = { transform: 'none', difference: 'none', period: 12, scaler: 'minmax', window: 10 };
+/** The tutorials' recipe: levels, min-max to [0, 1], windows of 10. */
+export const TUTORIAL_RECIPE: Recipe = { transform: 'none', difference: 'none', period: 12, scaler: 'minmax', window: 10 };
 
 /** A recipe fitted to a training part: maps a series to model space and back. */
 export class FittedRecipe {
@@ -99,15 +99,15 @@ export class FittedRecipe {
    * values (finite, positive for the log transform).
    */
   modelValue(value: number, base: number): number {
-    const change = this.lag ? forward(this.recipe, value) - forward(this.recipe, base) : forward(this.recipe, value);
+    const change = this.lag ? applyTransform(this.recipe, value) - applyTransform(this.recipe, base) : applyTransform(this.recipe, value);
     return (this.scaler.transform([change]) as number[])[0];
   }
 
   /** The inverse of modelValue, as fromModel computes it but unchecked: may be non-finite or 0 (exp overflow or underflow). */
   seriesValue(z: number, base: number): number {
     const change = (this.scaler.inverseTransform([z]) as number[])[0];
-    const from = this.lag ? forward(this.recipe, base) : 0;
-    return backward(this.recipe, from + change);
+    const from = this.lag ? applyTransform(this.recipe, base) : 0;
+    return invertTransform(this.recipe, from + change);
   }
 
   /** A point of a series given to a fitted recipe: a finite number, positive for the log transform. */
@@ -143,18 +143,20 @@ export function lagOf(r: Pick<Recipe, 'difference' | 'period'>): number {
   return r.difference === 'seasonal' ? r.period : r.difference === 'first' ? 1 : 0;
 }
 
-function forward(r: Recipe, v: number): number {
+/** A value in the series' units → the transformed scale the differences are taken on (its log, or itself). */
+function applyTransform(r: Recipe, v: number): number {
   return r.transform === 'log' ? Math.log(v) : v;
 }
 
-function backward(r: Recipe, v: number): number {
+/** The inverse of applyTransform: back to the series' units. */
+function invertTransform(r: Recipe, v: number): number {
   return r.transform === 'log' ? Math.exp(v) : v;
 }
 
 /** The transformed, differenced series (NaN for the first `lag` points). */
 function changes(r: Recipe, series: ArrayLike<number>): number[] {
   const lag = lagOf(r);
-  const f = Array.from(series, (v) => forward(r, v));
+  const f = Array.from(series, (v) => applyTransform(r, v));
   return f.map((v, t) => (lag === 0 ? v : t >= lag ? v - f[t - lag] : Number.NaN));
 }
 
@@ -182,5 +184,3 @@ export function checkRecipe(r: Recipe): void {
 function copyRecipe(r: Recipe): Recipe {
   return { transform: r.transform, difference: r.difference, period: r.period, scaler: r.scaler, window: r.window };
 }
-
-/** A value for a message: numbers as they print, strings quoted, other things by their kind. */

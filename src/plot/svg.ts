@@ -5,7 +5,7 @@
  */
 
 /** Font stack used by every chart; DejaVu Sans is what librsvg finds on Debian. */
-export const FONT = "DejaVu Sans, Verdana, Helvetica, Arial, sans-serif";
+const FONT = "DejaVu Sans, Verdana, Helvetica, Arial, sans-serif";
 
 /** Escapes text for element content and double- or single-quoted attributes. */
 export function escapeXml(value: unknown): string {
@@ -69,7 +69,7 @@ export const MAX_TICK_INTERVALS = 20;
 const MIN_RELATIVE_SPAN = 1e-9;
 
 /** Rounds away floating-point noise from k·step (e.g. 0.30000000000000004 → 0.3). */
-export function tickValue(k: number, step: number): number {
+function tickValue(k: number, step: number): number {
   const v = k * step;
   if (v === 0) return 0;
   return Number.parseFloat(v.toPrecision(12));
@@ -234,7 +234,7 @@ export function wrapText(text: string, size: number, maxWidth: number, bold = fa
 }
 
 /** The largest width or height of a chart, in px (about what browsers draw; beyond it nothing useful shows). */
-export const MAX_CHART_PX = 32_767;
+const MAX_CHART_PX = 32_767;
 
 /** A positive finite size, else the fallback; within [min, max]. */
 export function sizeOr(value: unknown, fallback: number, min: number, max = MAX_CHART_PX): number {

@@ -292,7 +292,7 @@ function admissible(spec: EtsSpec, { alpha, beta, gamma, phi }: EtsParams): bool
  * root finding). The slack in `radius` admits roots on the unit circle,
  * which the non-seasonal-trend models have exactly (z = 1).
  */
-export function rootsWithin(coefficients: ArrayLike<number>, radius: number): boolean {
+function rootsWithin(coefficients: ArrayLike<number>, radius: number): boolean {
   const size = coefficients.length;
   if (rootWork.length < size) rootWork = new Float64Array(2 * size);
   // the current polynomial lives in rootWork[0 … d] and the next is built in place: b_{j−1} only reads a_j and a_{d−j}, so a copy of a is kept

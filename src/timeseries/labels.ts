@@ -56,7 +56,7 @@ const SECONDS_PER_DAY = 86_400;
 /** The last year a 4-digit label can show. */
 const MAX_YEAR = 9999;
 /** The most labels futureLabels makes (each is a string: 10^6 of them is already tens of MB). */
-export const MAX_FUTURE_LABELS = 1_000_000;
+const MAX_FUTURE_LABELS = 1_000_000;
 
 const KIND_NAMES: Record<TimeKind, string> = {
   month: 'a month (YYYY-MM)',

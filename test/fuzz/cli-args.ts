@@ -44,7 +44,7 @@ const UNKNOWN_OPTIONS = ['windw', 'Epochs', '__proto__', 'toString', 'constructo
 const UNKNOWN_COMMANDS = ['toString', '__proto__', 'constructor', 'hasOwnProperty', 'valueOf', '', 'FORECAST', 'forecast ', 'forcast', 'help', '-h', '--help', '--version'];
 
 const VALID: Record<string, string[]> = {
-  csv: ['series.csv', 'semicolon.csv', 'flat.csv'], column: ['passengers', '1', 'PASSENGERS'], 'date-column': ['month', '0'], recipe: ['default', 'seeds'],
+  csv: ['series.csv', 'semicolon.csv', 'flat.csv'], column: ['passengers', '1', 'PASSENGERS'], 'date-column': ['month', '0'], recipe: ['default', 'tutorial', 'seeds'],
   transform: ['log', 'none'], difference: ['seasonal', 'first', 'none'], period: ['12', '4', '1'], scaler: ['standard', 'minmax'], window: ['4', '6', '2'],
   horizon: ['0', '3', '12'], test: ['0.2', '10', '0.3'], layers: ['3', '4,3', '2,2,2'], epochs: ['1', '2', '3'], 'batch-size': ['8', '16', '1'],
   optimizer: ['adam', 'rmsprop', 'sgd', 'adamw'], lr: ['0.001', '0.01', '1e-3'], seed: ['0', '1', '42'], backend: ['wasm-simd', 'wasm', 'js'],

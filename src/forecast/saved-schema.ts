@@ -2,22 +2,30 @@
  * What a saved forecaster's model.json must hold, checked field by field
  * before any of it is used: a file edited by hand, truncated, or written
  * by something else gets a one-line error naming the field, never a crash
- * or a model that silently computes something else.
+ * or a model that silently computes something else. No file access here:
+ * the CLI and a browser check the same parsed JSON.
  *
  * The check returns a fresh object built from the checked values only, so
  * nothing unchecked (extra fields, inherited names like "constructor")
  * reaches the library.
  */
-import type { Recipe } from '../forecast/recipe.js';
 import type { ModelJSON } from '../io/model-file.js';
 import type { MinMaxScalerJSON, StandardScalerJSON } from '../timeseries/scalers.js';
-import { show } from '../errors.js';
-import { cliFail } from './args.js';
-import { LIMITS } from './limits.js';
+import { fail, show } from '../errors.js';
+import { MAX_LAYERS, MAX_UNITS } from './forecaster.js';
+import { MAX_PERIOD, MAX_WINDOW, type Recipe } from './recipe.js';
 
 export const FORECASTER_FORMAT = 'lstm-wasm-forecaster';
 /** 2: model.json records its weights' size and SHA-256. 1 (lstm-wasm ≤ 0.1.0): no record of the weights. */
 export const FORECASTER_VERSION = 2;
+
+const MiB = 1024 * 1024;
+/** The most points a saved forecaster's series may have had: the CLI reads no longer series (a CSV of 1,000,000 rows parses in ~0.5 GB). */
+export const MAX_SERIES_POINTS = 1_000_000;
+/** model.json: a forecaster's is about 1 KB. */
+export const MAX_MODEL_JSON_BYTES = 1 * MiB;
+/** model.safetensors: the largest model forecast trains (MAX_TRAINING_FLOATS holds five copies of it) is about 215 MB. */
+export const MAX_WEIGHTS_BYTES = 512 * MiB;
 
 export interface RecipeJSON {
   recipe: Recipe;
@@ -55,7 +63,7 @@ class SchemaCheck {
   constructor(private readonly file: string) {}
 
   fail(path: Path, expected: string, got: unknown): never {
-    cliFail(`${this.file}: ${path} must be ${expected}, got ${shown(got)}; pass a model.json written by \`lstm-wasm forecast\` (or train a new one)`);
+    fail(`${this.file}: ${path} must be ${expected}, got ${shown(got)}; pass a model.json written by \`lstm-wasm forecast\` (or train a new one)`);
   }
 
   object(v: unknown, path: Path): Record<string, unknown> {
@@ -126,10 +134,10 @@ function shown(v: unknown): string {
 export function checkSavedForecaster(v: unknown, file: string): SavedForecaster {
   const c = new SchemaCheck(file);
   const o = c.object(v, 'the file');
-  if (get(o, 'format') !== FORECASTER_FORMAT) cliFail(`${file} is not a saved lstm-wasm forecaster (no "format": "${FORECASTER_FORMAT}"); pass the model.json written by \`lstm-wasm forecast\``);
+  if (get(o, 'format') !== FORECASTER_FORMAT) fail(`${file} is not a saved lstm-wasm forecaster (no "format": "${FORECASTER_FORMAT}"); pass the model.json written by \`lstm-wasm forecast\``);
   const version = get(o, 'version');
   if (version !== 1 && version !== FORECASTER_VERSION) {
-    cliFail(`${file} is a saved forecaster of version ${shown(version)}, but this lstm-wasm reads versions 1 and ${FORECASTER_VERSION}; use the lstm-wasm that wrote it, or train a new one`);
+    fail(`${file} is a saved forecaster of version ${shown(version)}, but this lstm-wasm reads versions 1 and ${FORECASTER_VERSION}; use the lstm-wasm that wrote it, or train a new one`);
   }
   const model = checkModel(c, get(o, 'model'));
   const recipe = checkRecipe(c, get(o, 'recipe'));
@@ -145,14 +153,14 @@ function checkModel(c: SchemaCheck, v: unknown): ModelJSON {
   c.literal(get(o, 'format'), 'model.format', 'lstm-wasm');
   c.literal(get(o, 'version'), 'model.version', 1);
   const name = c.name(get(o, 'name'), 'model.name');
-  const layers = c.array(get(o, 'layers'), 'model.layers', 2, LIMITS.layers + 1);
+  const layers = c.array(get(o, 'layers'), 'model.layers', 2, MAX_LAYERS + 1);
   const lstmCount = layers.length - 1;
   let inputSize = 1;
   const checked: ModelJSON['layers'] = [];
   for (let i = 0; i < lstmCount; i++) {
     const path = `model.layers[${i}]`;
     const config = layerConfig(c, layers[i], path, 'LSTM');
-    const units = c.whole(get(config, 'units'), `${path}.config.units`, 1, LIMITS.units);
+    const units = c.whole(get(config, 'units'), `${path}.config.units`, 1, MAX_UNITS);
     checked.push({
       className: 'LSTM',
       config: {
@@ -202,9 +210,9 @@ function checkRecipe(c: SchemaCheck, v: unknown): RecipeJSON {
   const recipe: Recipe = {
     transform: c.oneOf(get(r, 'transform'), 'recipe.recipe.transform', ['log', 'none'] as const),
     difference: c.oneOf(get(r, 'difference'), 'recipe.recipe.difference', ['seasonal', 'first', 'none'] as const),
-    period: c.whole(get(r, 'period'), 'recipe.recipe.period', 1, LIMITS.period),
+    period: c.whole(get(r, 'period'), 'recipe.recipe.period', 1, MAX_PERIOD),
     scaler: c.oneOf(get(r, 'scaler'), 'recipe.recipe.scaler', ['standard', 'minmax'] as const),
-    window: c.whole(get(r, 'window'), 'recipe.recipe.window', 1, LIMITS.window),
+    window: c.whole(get(r, 'window'), 'recipe.recipe.window', 1, MAX_WINDOW),
   };
   return { recipe, scaler: checkScaler(c, get(o, 'scaler'), recipe.scaler) };
 }
@@ -234,7 +242,7 @@ function checkSeries(c: SchemaCheck, v: unknown): SeriesInfo {
   return {
     name: c.string(get(o, 'name'), 'series.name'),
     source: c.string(get(o, 'source'), 'series.source'),
-    points: c.whole(get(o, 'points'), 'series.points', 1, LIMITS.points),
+    points: c.whole(get(o, 'points'), 'series.points', 1, MAX_SERIES_POINTS),
     lastLabel: c.string(get(o, 'lastLabel'), 'series.lastLabel'),
   };
 }
@@ -243,5 +251,5 @@ function checkWeights(c: SchemaCheck, v: unknown): WeightsRecord {
   const o = c.object(v, 'weights');
   const sha256 = c.string(get(o, 'sha256'), 'weights.sha256');
   if (!/^[0-9a-f]{64}$/.test(sha256)) c.fail('weights.sha256', '64 lowercase hex digits', sha256);
-  return { bytes: c.whole(get(o, 'bytes'), 'weights.bytes', 8, LIMITS.weightsBytes), sha256 };
+  return { bytes: c.whole(get(o, 'bytes'), 'weights.bytes', 8, MAX_WEIGHTS_BYTES), sha256 };
 }
