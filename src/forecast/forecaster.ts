@@ -10,9 +10,10 @@
  */
 import { fail, show } from '../errors.js';
 import { integerIn, oneOf, optionsOf, positiveNumber } from '../options.js';
-import { recordFloats, roundUp4 } from '../backend/kernels.js';
+import { roundUp4 } from '../backend/kernels.js';
+import { recordLayout } from '../backend/record-layout.js';
 import { Dense } from '../layers/dense.js';
-import { LSTM } from '../layers/lstm.js';
+import { LSTM, LSTM_CELL } from '../layers/lstm.js';
 import { Sequential } from '../model/sequential.js';
 import type { Logs } from '../train/callbacks.js';
 import type { OptimizerName } from '../train/optimizers.js';
@@ -270,7 +271,7 @@ function checkMemory(o: Training, window: number, points: number): void {
   let params = 0, inputs = 1, perSample = 0;
   for (const units of o.layers) {
     params += 4 * units * (inputs + units + 1);
-    perSample += recordFloats('lstm', 1, window, units) + 2 * window * roundUp4(units); // the gates and states recorded, the output and its gradient
+    perSample += recordLayout(LSTM_CELL.record, 1, window, units).floats + 2 * window * roundUp4(units); // the gates and states recorded, the output and its gradient
     inputs = units;
   }
   params += inputs + 1;
