@@ -16,6 +16,8 @@ export interface BatchRule {
   features?: number;
   /** Who expects them, as the message names it: 'layer' (default) or 'model'. */
   expectedBy?: 'layer' | 'model';
+  /** What the first axis is called in messages: 'batch' (default), or 'samples' for training data. */
+  batchAxis?: 'batch' | 'samples';
   /** Add a hint to the 3-D message for a 2-D input (a single sequence someone forgot to wrap). */
   wrapHint?: boolean;
 }
@@ -32,11 +34,11 @@ export interface BatchShape {
 /** Check `shape` against `rule` and return its dimensions; throws a message naming the shape otherwise. */
 export function checkBatch(shape: readonly number[], rule: BatchRule): BatchShape {
   const { owner } = rule;
-  const rank = shape.length;
+  const rank = shape.length, n = rule.batchAxis ?? 'batch';
   if (rule.timeOptional) {
-    if (rank !== 2 && rank !== 3) fail(`${owner}: input must be [batch, features] or [batch, time, features], got [${shape}]`);
+    if (rank !== 2 && rank !== 3) fail(`${owner}: input must be [${n}, features] or [${n}, time, features], got [${shape}]`);
   } else if (rank !== 3) {
-    fail(`${owner}: input must be 3-D [batch, time, features], got shape [${shape}]` + (rule.wrapHint && rank === 2 ? ' (for one sequence, wrap it: [x])' : ''));
+    fail(`${owner}: input must be 3-D [${n}, time, features], got shape [${shape}]` + (rule.wrapHint && rank === 2 ? ' (for one sequence, wrap it: [x])' : ''));
   }
   const seq = rank === 3;
   const B = shape[0], T = seq ? shape[1] : 1, F = shape[rank - 1];

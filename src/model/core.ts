@@ -11,6 +11,7 @@
  */
 import { activeBackend, type Backend } from '../backend/registry.js';
 import { Disposable } from '../disposable.js';
+import { checkBatch } from '../check-batch.js';
 import { fail, show } from '../errors.js';
 import { integerIn, nameOption, optionsOf } from '../options.js';
 import { Layer, MAX_FEATURES, type HeapBatch } from '../layers/layer.js';
@@ -105,17 +106,9 @@ export class SequentialCore extends Disposable {
     this.assertLive();
     const t = toTensor(x, `${this.name}.predict: input`);
     const first = this.layers[0];
-    const recurrentFirst = !(first.className === 'Dense');
-    if (recurrentFirst && t.shape.length !== 3) {
-      fail(`${this.name}.predict: input must be 3-D [batch, time, features], got shape [${t.shape}]` + (t.shape.length === 2 ? ' (for one sequence, wrap it: [x])' : ''));
-    }
-    if (!recurrentFirst && t.shape.length !== 2 && t.shape.length !== 3) fail(`${this.name}.predict: input must be [batch, features] or [batch, time, features], got [${t.shape}]`);
-    const seq = t.shape.length === 3;
-    const B = t.shape[0], T = seq ? t.shape[1] : 1, F = t.shape[t.shape.length - 1];
-    if (B < 1 || T < 1) fail(`${this.name}.predict: input needs at least one sequence and one step, got shape [${t.shape}]`);
-    if (first.inputSize !== undefined && first.inputSize !== F) {
-      fail(`${this.name}.predict: input has ${F} features but the model expects ${first.inputSize}`);
-    }
+    const { B, T, F, seq } = checkBatch(t.shape, {
+      owner: `${this.name}.predict`, timeOptional: first.className === 'Dense', features: first.inputSize, expectedBy: 'model', wrapHint: true,
+    });
     if (!seq) this.checkTimeAxis(false, `${this.name}.predict`);
     this.build(F);
     const xPtr = this.workspace().get('input', t.data.length);

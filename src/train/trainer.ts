@@ -6,6 +6,7 @@
  * such steps with Keras's options and yields to the event loop between
  * batches.
  */
+import { checkBatch } from '../check-batch.js';
 import { fail, show } from '../errors.js';
 import { booleanOption, integerIn, numberIn, oneOf, optionsOf } from '../options.js';
 import type { TrainingKernels } from '../backend/kernels.js';
@@ -345,14 +346,8 @@ export class Trainer {
   private dataset(x: TensorLike, y: TensorLike, what: string): Dataset {
     const xt = toTensor(x, `${what}: x`), yt = toTensor(y, `${what}: y`);
     const model = this.model, first = model.layers[0];
-    const recurrentFirst = first.className !== 'Dense';
-    if (recurrentFirst ? xt.shape.length !== 3 : xt.shape.length < 2 || xt.shape.length > 3) {
-      fail(`${what}: x must be ${recurrentFirst ? '[samples, time, features]' : '[samples, features] or [samples, time, features]'}, got [${xt.shape}]`);
-    }
-    const S = xt.shape[0], F = xt.shape[xt.shape.length - 1];
-    if (S < 1) fail(`${what}: x has no samples`);
-    if (xt.shape.length === 3 && xt.shape[1] < 1) fail(`${what}: x has sequences of length 0`);
-    if (F !== first.inputSize) fail(`${what}: x has ${F} features but the model expects ${first.inputSize}`);
+    // the model's input rule, asked of x under the name the user passed it by
+    const { B: S } = checkBatch(xt.shape, { owner: `${what}: x`, timeOptional: first.className === 'Dense', features: first.inputSize, expectedBy: 'model', batchAxis: 'samples' });
     let seq = xt.shape.length === 3;
     for (const l of model.layers) seq = l.keepsTime(seq);
     const want = seq ? [S, xt.shape[1], model.outputSize] : [S, model.outputSize];
