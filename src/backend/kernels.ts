@@ -37,7 +37,7 @@ export const KERNEL_NAMES = [
   'project', 'lstmRecur', 'gruRecur', 'rnnRecur', 'activate', 'vsigmoid', 'vtanh',
   'lstmBackward', 'gruBackward', 'rnnBackward', 'gradWeights', 'gradInput', 'activateBackward',
   'sumSquares', 'scaleClip', 'sgdUpdate', 'rmspropUpdate', 'adamUpdate',
-] as const satisfies readonly (keyof Omit<Kernels, 'name' | 'heap'>)[];
+] as const satisfies readonly (keyof Omit<Kernels & TrainingKernels, 'name' | 'heap'>)[];
 
 /** Where the kernels' data lives: wasm linear memory, or an ArrayBuffer for js. */
 export interface Heap {
@@ -49,7 +49,7 @@ export interface Heap {
   grow(bytes: number): void;
 }
 
-export interface Kernels extends TrainingKernels {
+export interface Kernels {
   readonly name: BackendName;
   readonly heap: Heap;
 

@@ -7,13 +7,14 @@
 import { fail, show } from '../errors.js';
 import { optionsOf } from '../options.js';
 import { Arena } from './arena.js';
-import { createJsKernels } from './js.js';
-import type { BackendName, Kernels } from './kernels.js';
+import { createJsKernels } from './js/kernels.js';
+import { createJsTrainingKernels } from './js/training.js';
+import type { BackendName, Kernels, TrainingKernels } from './kernels.js';
 import { createWasmKernels } from './wasm.js';
 
 /** A backend with the allocator over its heap. */
 export interface Backend {
-  readonly kernels: Kernels;
+  readonly kernels: Kernels & TrainingKernels;
   readonly arena: Arena;
 }
 
@@ -96,8 +97,14 @@ export async function init(options?: InitOptions): Promise<BackendName> {
 let initCalls = 0;
 
 async function load(name: BackendName, wasm: InitOptions['wasm']): Promise<Backend> {
-  const kernels = name === 'js' ? createJsKernels() : await createWasmKernels(name, await compileModule(wasm ?? (await defaultSource(name))));
+  const kernels = name === 'js' ? jsKernels() : await createWasmKernels(name, await compileModule(wasm ?? (await defaultSource(name))));
   return { kernels, arena: new Arena(kernels.heap) };
+}
+
+/** The js backend: inference and training kernels over one heap. */
+function jsKernels(): Kernels & TrainingKernels {
+  const kernels = createJsKernels();
+  return { ...kernels, ...createJsTrainingKernels(kernels.heap) };
 }
 
 /** The name of the active backend. */

@@ -5,7 +5,7 @@
  * call per sequence batch, no glue in between.
  */
 import { fail } from '../errors.js';
-import { KERNEL_NAMES, type BackendName, type Heap, type Kernels } from './kernels.js';
+import { KERNEL_NAMES, type BackendName, type Heap, type Kernels, type TrainingKernels } from './kernels.js';
 
 interface KernelExports extends WebAssembly.Exports {
   memory: WebAssembly.Memory;
@@ -26,7 +26,7 @@ class WasmHeap implements Heap {
   }
 }
 
-export async function createWasmKernels(name: Exclude<BackendName, 'js'>, module: WebAssembly.Module): Promise<Kernels> {
+export async function createWasmKernels(name: Exclude<BackendName, 'js'>, module: WebAssembly.Module): Promise<Kernels & TrainingKernels> {
   checkExports(module, name);
   let instance: WebAssembly.Instance;
   try {
@@ -41,7 +41,7 @@ export async function createWasmKernels(name: Exclude<BackendName, 'js'>, module
     fail(`init: the wasm module given for '${name}' does not instantiate (${(e as Error).message}); pass the package's build/${name === 'wasm-simd' ? 'simd' : 'scalar'}.wasm`);
   }
   // every other export is a kernel with exactly its Kernels signature
-  const { memory, heapBase, ...kernels } = instance.exports as unknown as KernelExports & Omit<Kernels, 'name' | 'heap'>;
+  const { memory, heapBase, ...kernels } = instance.exports as unknown as KernelExports & Omit<Kernels & TrainingKernels, 'name' | 'heap'>;
   return { name, heap: new WasmHeap(memory, heapBase()), ...kernels };
 }
 
