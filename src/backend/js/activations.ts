@@ -4,7 +4,11 @@
  * in float64.
  */
 
-/** A vector or matrix of the reference: row-major, float32 (read from the heap) or float64. */
+/**
+ * A vector or matrix of the reference: row-major, float32 or float64. The
+ * arithmetic is float64 throughout; what a forward step leaves (gates,
+ * states) is stored in float32, as the kernels store it.
+ */
 export type Floats = Float32Array | Float64Array;
 
 export const sigmoid = (x: number): number => 1 / (1 + Math.exp(-x));

@@ -35,11 +35,11 @@ export interface GruTrace {
 }
 
 /** gx: [B, T, 3H]; Whh: [3H, H]; bhh: [3H]; h0: [B, H] or zeros. The output sequence is trace.h; hT: [B, H]. */
-export function gruForward(gx: Floats, Whh: Floats, bhh: Floats, seq: Sequences, h0?: Floats): { trace: GruTrace; hT: Float64Array } {
+export function gruForward(gx: Floats, Whh: Floats, bhh: Floats, seq: Sequences, h0?: Floats): { trace: GruTrace; hT: Float32Array } {
   const { B, T, H } = seq;
   const size = B * T * H;
-  const trace = { r: new Float64Array(size), z: new Float64Array(size), n: new Float64Array(size), ghn: new Float64Array(size), h: new Float64Array(size) };
-  const h = initialState(h0, seq);
+  const trace = { r: new Float32Array(size), z: new Float32Array(size), n: new Float32Array(size), ghn: new Float32Array(size), h: new Float32Array(size) };
+  const h = initialState(h0, seq, Float32Array);
   const gh = new Float64Array(3 * H);
   for (let b = 0; b < B; b++) {
     for (let s = 0; s < T; s++) {
@@ -72,7 +72,7 @@ export function gruBackward(trace: GruTrace, Whh: Floats, seq: Sequences, h0: Fl
   dh: Floats | undefined, dhT: Floats | undefined): GruGradients {
   const { B, T, H } = seq;
   const dgx = new Float64Array(B * T * 3 * H), dgh = new Float64Array(B * T * 3 * H);
-  const dhNext = initialState(dhT, seq);
+  const dhNext = initialState(dhT, seq, Float64Array);
   const { r, z, n, ghn, h } = trace;
   const back = new Float64Array(H);
   for (let b = 0; b < B; b++) {

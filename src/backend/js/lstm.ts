@@ -36,16 +36,16 @@ export interface LstmTrace {
 export interface LstmForward {
   readonly trace: LstmTrace;
   /** The state after the last step run, [B, H]. */
-  readonly hT: Float64Array;
-  readonly cT: Float64Array;
+  readonly hT: Float32Array;
+  readonly cT: Float32Array;
 }
 
 /** gx: [B, T, 4H]; Whh: [4H, H]; h0, c0: [B, H] or zeros. The output sequence is trace.h. */
 export function lstmForward(gx: Floats, Whh: Floats, seq: Sequences, h0?: Floats, c0?: Floats): LstmForward {
   const { B, T, H } = seq;
   const n = B * T * H;
-  const trace = { i: new Float64Array(n), f: new Float64Array(n), g: new Float64Array(n), o: new Float64Array(n), c: new Float64Array(n), h: new Float64Array(n) };
-  const h = initialState(h0, seq), c = initialState(c0, seq);
+  const trace = { i: new Float32Array(n), f: new Float32Array(n), g: new Float32Array(n), o: new Float32Array(n), c: new Float32Array(n), h: new Float32Array(n) };
+  const h = initialState(h0, seq, Float32Array), c = initialState(c0, seq, Float32Array);
   const pre = new Float64Array(4 * H);
   for (let b = 0; b < B; b++) {
     for (let s = 0; s < T; s++) {
@@ -57,8 +57,8 @@ export function lstmForward(gx: Floats, Whh: Floats, seq: Sequences, h0?: Floats
         const f = sigmoid(gx[x + H] + pre[H + j]);
         const g = tanh(gx[x + 2 * H] + pre[2 * H + j]);
         const o = sigmoid(gx[x + 3 * H] + pre[3 * H + j]);
-        const ct = f * c[b * H + j] + i * g;
-        c[b * H + j] = ct;
+        c[b * H + j] = f * c[b * H + j] + i * g;
+        const ct = c[b * H + j];   // as stored: the next step and tanh see the float32 cell
         trace.i[at + j] = i; trace.f[at + j] = f; trace.g[at + j] = g; trace.o[at + j] = o;
         trace.c[at + j] = ct;
         trace.h[at + j] = o * tanh(ct);
@@ -86,7 +86,7 @@ export function lstmBackward(trace: LstmTrace, Whh: Floats, seq: Sequences, c0: 
   dh: Floats | undefined, dhT: Floats | undefined, dcT: Floats | undefined): LstmGradients {
   const { B, T, H } = seq;
   const dgx = new Float64Array(B * T * 4 * H);
-  const dhNext = initialState(dhT, seq), dcNext = initialState(dcT, seq);
+  const dhNext = initialState(dhT, seq, Float64Array), dcNext = initialState(dcT, seq, Float64Array);
   const { i, f, g, o, c } = trace;
   const back = new Float64Array(H);
   for (let b = 0; b < B; b++) {

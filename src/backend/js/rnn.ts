@@ -16,10 +16,10 @@ import { addTransposedProduct, initialState, product, stepAt, type Sequences } f
 export type RnnActivation = 'tanh' | 'relu';
 
 /** gx: [B, T, H]; Whh: [H, H]; h0: [B, H] or zeros. h: every h_t [B, T, H] (the trace and the output); hT: [B, H]. */
-export function rnnForward(gx: Floats, Whh: Floats, act: RnnActivation, seq: Sequences, h0?: Floats): { h: Float64Array; hT: Float64Array } {
+export function rnnForward(gx: Floats, Whh: Floats, act: RnnActivation, seq: Sequences, h0?: Floats): { h: Float32Array; hT: Float32Array } {
   const { B, T, H } = seq;
-  const out = new Float64Array(B * T * H);
-  const h = initialState(h0, seq);
+  const out = new Float32Array(B * T * H);
+  const h = initialState(h0, seq, Float32Array);
   const pre = new Float64Array(H);
   for (let b = 0; b < B; b++) {
     for (let s = 0; s < T; s++) {
@@ -40,7 +40,7 @@ export function rnnBackward(h: Floats, Whh: Floats, act: RnnActivation, seq: Seq
   dh: Floats | undefined, dhT: Floats | undefined): { dgx: Float64Array; dh0: Float64Array } {
   const { B, T, H } = seq;
   const dgx = new Float64Array(B * T * H);
-  const dhNext = initialState(dhT, seq);
+  const dhNext = initialState(dhT, seq, Float64Array);
   const back = new Float64Array(H);
   for (let b = 0; b < B; b++) {
     for (let s = T - 1; s >= 0; s--) {

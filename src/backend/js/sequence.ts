@@ -23,9 +23,15 @@ export function stepAt(s: number, { T, reverse }: Sequences): number {
   return reverse ? T - 1 - s : s;
 }
 
-/** [B, H] initial states, zeros where none is given (a copy: the caller's array is never written). */
-export function initialState(given: Floats | undefined, { B, H }: Sequences): Float64Array {
-  return given ? Float64Array.from(given.subarray(0, B * H)) : new Float64Array(B * H);
+/**
+ * [B, H] initial states, zeros where none is given (a copy: the caller's
+ * array is never written). The forward keeps its states in float32, as the
+ * heap does, so a sequence split across calls (the state handed over in
+ * between) continues bit for bit; the backward keeps its gradients in float64.
+ */
+export function initialState<A extends Float32Array | Float64Array>(given: Floats | undefined, { B, H }: Sequences,
+  Type: { new (n: number): A; from(a: ArrayLike<number>): A }): A {
+  return given ? Type.from(given.subarray(0, B * H)) : new Type(B * H);
 }
 
 /**
@@ -59,7 +65,7 @@ export function addTransposedProduct(out: Float64Array, W: Floats, v: Floats, at
 }
 
 /** out[r] = bias[r] + Σ_k W[r][k]·h[k] for r < rows: W [rows, H] times h (the recurrent part of a step). */
-export function product(out: Float64Array, W: Floats, bias: Floats | undefined, h: Float64Array, at: number, rows: number, H: number): void {
+export function product(out: Float64Array, W: Floats, bias: Floats | undefined, h: Floats, at: number, rows: number, H: number): void {
   for (let r = 0; r < rows; r++) {
     let s = bias ? bias[r] : 0;
     for (let k = 0; k < H; k++) s += W[r * H + k] * h[at + k];
