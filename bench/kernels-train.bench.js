@@ -16,7 +16,8 @@
 // grows in this process (see DESIGN.md, Memory). Reports the median of
 // repeated steps after warm-up, the parts of a step, and the ratios.
 import { readFileSync } from 'node:fs';
-import { createJsKernels } from '../dist/backend/js.js';
+import { createJsKernels } from '../dist/backend/js/kernels.js';
+import { createJsTrainingKernels } from '../dist/backend/js/training.js';
 
 const quick = process.argv.includes('--quick');
 const W3 = { I: 8, H: 64, B: 64, T: 50 };
@@ -136,7 +137,8 @@ for (const name of ['js', 'wasm-simd', 'wasm']) {
   let env;
   if (name === 'js') {
     const probe = layout(16, W3);
-    const k = createJsKernels(probe.bytes + 65536);
+    const inference = createJsKernels(probe.bytes + 65536);
+    const k = { ...inference, ...createJsTrainingKernels(inference.heap) };
     env = { k, base: k.heap.base, f32: () => new Float32Array(k.heap.buffer) };
   } else {
     env = await wasmKernels(name === 'wasm-simd' ? 'simd.wasm' : 'scalar.wasm', layout(1 << 16, W3).bytes + (1 << 20));

@@ -22,9 +22,11 @@
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Arena } from '../src/backend/arena.js';
-import { createJsKernels } from '../src/backend/js.js';
-import { Act, backWorkFloats, recordFloats, recurWorkFloats, roundUp4, type Kernels } from '../src/backend/kernels.js';
+import { createJsKernels } from '../src/backend/js/kernels.js';
+import { createJsTrainingKernels } from '../src/backend/js/training.js';
+import { Act, backWorkFloats, recurWorkFloats, roundUp4, type Kernels as InferenceKernels, type TrainingKernels } from '../src/backend/kernels.js';
 import { createWasmKernels } from '../src/backend/wasm.js';
+import { GRU_RECORD, LSTM_RECORD, RNN_RECORD, recordLayout } from '../src/backend/record-layout.js';
 
 const TOL = 1e-5;
 /** Shift every seed, to fuzz further: KERNELS_SEED=7 npx vitest run test/kernels.test.ts */
@@ -61,6 +63,7 @@ function filled(n: number, f: (i: number) => number): Float32Array {
 const sentinels = (n: number): Float32Array => new Float32Array(new Uint32Array(n).fill(SENTINEL).buffer);
 
 // ── running one call on one backend ─────────────────────────────────────────
+type Kernels = InferenceKernels & TrainingKernels;
 interface Backend { k: Kernels; arena: Arena }
 
 /** in: read-only input; out: compared with the reference; scratch: only guards checked. */
@@ -134,7 +137,7 @@ beforeAll(async () => {
     return { k, arena: new Arena(k.heap) };
   };
   const jk = createJsKernels();
-  js = { k: jk, arena: new Arena(jk.heap) };
+  js = { k: { ...jk, ...createJsTrainingKernels(jk.heap) }, arena: new Arena(jk.heap) };
   wasm = [await load('wasm-simd', 'build/simd.wasm'), await load('wasm', 'build/scalar.wasm')];
 });
 
@@ -275,8 +278,8 @@ function recurBufs(r: Rng, c: RecurCase, G: number, cell: 'lstm' | 'gru' | 'rnn'
   if (cell === 'gru') bufs.bh = { data: packedRows(r, 1, H, 3, 0.5), role: 'in' };
   if (c.h0) bufs.h0 = { data: filled(B * H, () => r.uni(1)), role: 'in', misalign: r.int(0, 3) };
   if (c.c0 && cell === 'lstm') bufs.c0 = { data: filled(B * H, () => r.uni(1)), role: 'in', misalign: r.int(0, 3) };
-  // the record starts zeroed (as the arena hands it out): the reference leaves padded lanes alone, wasm writes 0 there
-  if (c.rec) bufs.rec = { data: new Float32Array(recordFloats(cell === 'relu' ? 'rnn' : cell, B, T, H)), role: 'out' };
+  // the record starts zeroed (as the arena hands it out); every backend writes 0 in its padded lanes
+  if (c.rec) bufs.rec = { data: new Float32Array(recordFloatsOf(cell, B, T, H)), role: 'out' };
   const o = outSpec(r, c);
   if (o.buf) bufs.out = o.buf;
   return { bufs, outStride: o.stride };
@@ -346,7 +349,7 @@ function backBufs(r: Rng, c: BackCase, cell: 'lstm' | 'gru' | 'rnn' | 'relu'): {
     u: { data: packedPanels(r, H, H, G, a), role: 'in' },
     hT: { data: sentinels(B * H), role: 'out' },
     work: { data: sentinels(recurWorkFloats(B, H)), role: 'scratch' },
-    rec: { data: new Float32Array(recordFloats(kind, B, T, H)), role: 'out' },
+    rec: { data: new Float32Array(recordFloatsOf(kind, B, T, H)), role: 'out' },
     hprev: { data: sentinels(B * T * H), role: 'out', misalign: r.int(0, 3) },
     bwork: { data: sentinels(backWorkFloats(B, H)), role: 'scratch' },
   };
@@ -647,3 +650,8 @@ describe('kernels: wasm-simd and wasm agree with js', () => {
     expect(Object.keys(maxDiff).length).toBeGreaterThanOrEqual(2 * (7 + 11));
   });
 });
+
+/** Floats of a kernel's training record, from the one layout. */
+function recordFloatsOf(cell: 'lstm' | 'gru' | 'rnn' | 'relu', B: number, T: number, H: number): number {
+  return recordLayout(cell === 'lstm' ? LSTM_RECORD : cell === 'gru' ? GRU_RECORD : RNN_RECORD, B, T, H).floats;
+}

@@ -218,9 +218,3 @@ export function recurWorkFloats(B: number, H: number): number {
 export function backWorkFloats(B: number, H: number): number {
   return 4 * B * roundUp4(H);
 }
-
-/** Floats of the training record per cell type (see the kernels above). */
-export function recordFloats(cell: 'lstm' | 'gru' | 'rnn', B: number, T: number, H: number): number {
-  const perStep = cell === 'lstm' ? 6 : cell === 'gru' ? 5 : 1;
-  return perStep * T * B * roundUp4(H);
-}

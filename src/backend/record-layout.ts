@@ -23,6 +23,15 @@ export interface RecordSections {
   readonly states: readonly string[];
 }
 
+/**
+ * What each recurrence kernel records (kernels.ts has the details), named as
+ * `forward(x, { record: true })` shows them. GRU's `an` is U_n·h + b_hn,
+ * before the reset gate: backward needs it, users do not.
+ */
+export const LSTM_RECORD: RecordSections = { gates: ['input', 'forget', 'candidate', 'output'], states: ['cell', 'hidden'] };
+export const GRU_RECORD: RecordSections = { gates: ['reset', 'update', 'candidate'], states: ['an', 'hidden'] };
+export const RNN_RECORD: RecordSections = { gates: [], states: ['hidden'] }; // h alone is enough for backward
+
 export interface RecordLayout {
   /** Floats of the whole record. */
   readonly floats: number;

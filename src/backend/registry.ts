@@ -7,7 +7,7 @@
 import { fail, show } from '../errors.js';
 import { optionsOf } from '../options.js';
 import { Arena } from './arena.js';
-import { createJsKernels } from './js.js';
+import { createJsKernels } from './js/kernels.js';
 import type { BackendName, Kernels } from './kernels.js';
 import { createWasmKernels } from './wasm.js';
 

@@ -6,19 +6,19 @@
  *   h = (1 − z)⊙n + z⊙h
  * Keras stores the gates as z, r, h; PyTorch as r, z, n (we keep PyTorch's).
  */
+import { GRU_RECORD } from '../backend/record-layout.js';
 import type { CellSpec } from './cell.js';
 import { RecurrentLayer, type RecurrentOptions } from './recurrent.js';
 
-const GATES = ['reset', 'update', 'candidate'];
 
 export const GRU_CELL: CellSpec = {
-  gates: GATES,
+  gates: GRU_RECORD.gates,
   kerasOrder: [1, 0, 2],
   recurrentBias: true,
   cellState: false,
   activation: 'tanh',
   // a_n = U_n·h + b_hn, kept for backward: the reset gate multiplies it
-  record: { gates: GATES, states: ['an', 'hidden'] },
+  record: GRU_RECORD,
   internalStates: ['an'],
   recur: (k, c) => k.gruRecur(c.z, c.B, c.T, c.H, c.u, c.bh, c.state.h0, c.out, c.outStride, c.state.hT, c.reverse, c.work, c.rec),
   backward: (k, c) => k.gruBackward(c.rec, c.B, c.T, c.H, c.u, c.h0, c.dout, c.doutStride, c.dhT, c.reverse, c.dz, c.dzh, c.hprev, 0, c.work),

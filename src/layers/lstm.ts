@@ -7,18 +7,18 @@
  *   c = f⊙c + i⊙g                  the cell state runs along the sequence like a conveyor belt
  *   h = o⊙tanh(c)
  */
+import { LSTM_RECORD } from '../backend/record-layout.js';
 import type { CellSpec } from './cell.js';
 import { RecurrentLayer, type RecurrentOptions } from './recurrent.js';
 
-const GATES = ['input', 'forget', 'candidate', 'output'];
 
 export const LSTM_CELL: CellSpec = {
-  gates: GATES,
+  gates: LSTM_RECORD.gates,
   kerasOrder: [0, 1, 2, 3],
   recurrentBias: false,
   cellState: true,
   activation: 'tanh',
-  record: { gates: GATES, states: ['cell', 'hidden'] },
+  record: LSTM_RECORD,
   internalStates: [],
   recur: (k, c) => k.lstmRecur(c.z, c.B, c.T, c.H, c.u, c.state.h0, c.state.c0, c.out, c.outStride, c.state.hT, c.state.cT, c.reverse, c.work, c.rec),
   backward: (k, c) => k.lstmBackward(c.rec, c.B, c.T, c.H, c.u, c.h0, c.c0, c.dout, c.doutStride, c.dhT, 0, c.reverse, c.dz, c.hprev, 0, 0, c.work),

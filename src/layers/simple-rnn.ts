@@ -4,6 +4,7 @@
  * Its two activations are two cells (one kernel with a flag).
  */
 import { oneOf } from '../options.js';
+import { RNN_RECORD } from '../backend/record-layout.js';
 import type { CellSpec } from './cell.js';
 import { RecurrentLayer, type RecurrentOptions } from './recurrent.js';
 
@@ -15,7 +16,7 @@ function rnnCell(activation: 'tanh' | 'relu'): CellSpec {
     recurrentBias: false,
     cellState: false,
     activation,
-    record: { gates: [], states: ['hidden'] }, // h alone is enough for backward
+    record: RNN_RECORD,
     internalStates: [],
     recur: (k, c) => k.rnnRecur(c.z, c.B, c.T, c.H, c.u, c.state.h0, c.out, c.outStride, c.state.hT, c.reverse, relu, c.work, c.rec),
     backward: (k, c) => k.rnnBackward(c.rec, c.B, c.T, c.H, c.u, c.h0, c.dout, c.doutStride, c.dhT, c.reverse, relu, c.dz, c.hprev, 0, c.work),

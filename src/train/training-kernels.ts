@@ -6,7 +6,7 @@
  */
 import type { Backend } from '../backend/registry.js';
 import { fail } from '../errors.js';
-import { createJsTrainingKernels } from '../backend/js-train.js';
+import { createJsTrainingKernels } from '../backend/js/training.js';
 import { TRAINING_KERNEL_NAMES, type TrainingKernels } from '../backend/kernels.js';
 import type { WasmKernels } from '../backend/wasm.js';
 
@@ -16,7 +16,7 @@ const made = new WeakMap<Backend, TrainingKernels>();
 export function trainingKernels(backend: Backend): TrainingKernels {
   let k = made.get(backend);
   if (!k) {
-    k = backend.kernels.name === 'js' ? createJsTrainingKernels(() => new Float32Array(backend.kernels.heap.buffer)) : exported(backend.kernels as WasmKernels);
+    k = backend.kernels.name === 'js' ? createJsTrainingKernels(backend.kernels.heap) : exported(backend.kernels as WasmKernels);
     made.set(backend, k);
   }
   return k;

@@ -1,0 +1,100 @@
+/**
+ * The js backend's inference kernels: the contract of ../kernels.ts over an
+ * ordinary ArrayBuffer, each kernel an adapter that reads its packed
+ * inputs into plain PyTorch-layout matrices, runs the reference cell
+ * (lstm.ts, gru.ts, rnn.ts, gemm.ts, dense.ts) and writes the results back
+ * in the kernels' layout. It is the fallback where WebAssembly is missing
+ * and the baseline of the benchmarks; the wasm builds are checked against
+ * it (test/kernels.test.ts), and the reference itself against PyTorch.
+ */
+import { Act, type ActivationName, type Heap, type Kernels } from '../kernels.js';
+import { sigmoid, tanh } from './activations.js';
+import { activationForward } from './dense.js';
+import { linearForward } from './gemm.js';
+import { gruForward } from './gru.js';
+import {
+  at, readBias, readPackedRows, readPanels, readState, readStrided,
+  writePackedRows, writeRecord, writeStrided,
+} from './heap-layout.js';
+import { GRU_RECORD, LSTM_RECORD, RNN_RECORD } from '../record-layout.js';
+import { lstmForward } from './lstm.js';
+import { rnnForward } from './rnn.js';
+
+/** A growable ArrayBuffer heap. Growing copies into a new buffer (no detach). */
+class JsHeap implements Heap {
+  buffer: ArrayBuffer;
+  readonly base = 16; // offset 0 stays the null pointer
+
+  constructor(bytes: number) {
+    this.buffer = new ArrayBuffer(bytes);
+  }
+
+  grow(bytes: number): void {
+    const next = new ArrayBuffer(this.buffer.byteLength + Math.ceil(bytes / 65536) * 65536);
+    new Uint8Array(next).set(new Uint8Array(this.buffer));
+    this.buffer = next;
+  }
+}
+
+/** The name of an `Act` code (an unknown code acts as linear). */
+export function activationName(kind: number): ActivationName {
+  return (Object.keys(Act) as ActivationName[]).find((name) => Act[name] === kind) ?? 'linear';
+}
+
+export function createJsKernels(initialBytes = 1 << 20): Kernels {
+  const heap = new JsHeap(initialBytes);
+  const view = (): Float32Array => new Float32Array(heap.buffer);
+
+  return {
+    name: 'js',
+    heap,
+
+    project(x, rows, K, w, panels, pw, bias, out) {
+      const m = view(), G = pw / 4, N = 4 * panels;   // every lane of a panel is computed: N units of G gates
+      const W = readPanels(m, w, G, N, K), b = bias ? readBias(m, bias, G, N) : undefined;
+      writePackedRows(m, out, rows, G, N, linearForward(at(m, x, rows * K), W, b, rows, K, G * N));
+    },
+
+    lstmRecur(z, B, T, H, u, h0, c0, out, outStride, hT, cT, reverse, _work, rec) {
+      const m = view(), seq = { B, T, H, reverse: reverse !== 0 };
+      const r = lstmForward(readPackedRows(m, z, B * T, 4, H), readPanels(m, u, 4, H, H), seq, readState(m, h0, B, H), readState(m, c0, B, H));
+      const { i, f, g, o, c, h } = r.trace;
+      if (out) writeStrided(m, out, B * T, H, outStride, h);
+      at(m, hT, B * H).set(r.hT);
+      at(m, cT, B * H).set(r.cT);
+      if (rec) writeRecord(m, rec, LSTM_RECORD, seq, [i, f, g, o], [c, h]);
+    },
+
+    gruRecur(z, B, T, H, u, bh, h0, out, outStride, hT, reverse, _work, rec) {
+      const m = view(), seq = { B, T, H, reverse: reverse !== 0 };
+      const r = gruForward(readPackedRows(m, z, B * T, 3, H), readPanels(m, u, 3, H, H), readBias(m, bh, 3, H), seq, readState(m, h0, B, H));
+      const { r: reset, z: update, n, ghn, h } = r.trace;
+      if (out) writeStrided(m, out, B * T, H, outStride, h);
+      at(m, hT, B * H).set(r.hT);
+      if (rec) writeRecord(m, rec, GRU_RECORD, seq, [reset, update, n], [ghn, h]);
+    },
+
+    rnnRecur(z, B, T, H, u, h0, out, outStride, hT, reverse, relu, _work, rec) {
+      const m = view(), seq = { B, T, H, reverse: reverse !== 0 };
+      const r = rnnForward(readPackedRows(m, z, B * T, 1, H), readPanels(m, u, 1, H, H), relu ? 'relu' : 'tanh', seq, readState(m, h0, B, H));
+      if (out) writeStrided(m, out, B * T, H, outStride, r.h);
+      at(m, hT, B * H).set(r.hT);
+      if (rec) writeRecord(m, rec, RNN_RECORD, seq, [], [r.h]);
+    },
+
+    activate(p, rows, cols, stride, kind) {
+      const m = view();
+      writeStrided(m, p, rows, cols, stride, activationForward(readStrided(m, p, rows, cols, stride), rows, cols, activationName(kind)));
+    },
+
+    vsigmoid(x, y, n) {
+      const m = view(), from = at(m, x, n), to = at(m, y, n);
+      for (let i = 0; i < n; i++) to[i] = sigmoid(from[i]);
+    },
+
+    vtanh(x, y, n) {
+      const m = view(), from = at(m, x, n), to = at(m, y, n);
+      for (let i = 0; i < n; i++) to[i] = tanh(from[i]);
+    },
+  };
+}
