@@ -125,12 +125,7 @@ beforeAll(async () => {
 
 type Cell = 'lstm' | 'gru' | 'rnn' | 'relu';
 const GATES: Record<Cell, number> = { lstm: 4, gru: 3, rnn: 1, relu: 1 };
-const RECORDS: Record<Cell, RecordSections> = {
-  lstm: { gates: ['input', 'forget', 'candidate', 'output'], states: ['cell', 'hidden'] },
-  gru: { gates: ['reset', 'update', 'candidate'], states: ['an', 'hidden'] },
-  rnn: { gates: [], states: ['hidden'] },
-  relu: { gates: [], states: ['hidden'] },
-};
+const RECORDS: Record<Cell, RecordSections> = { lstm: LSTM_RECORD, gru: GRU_RECORD, rnn: RNN_RECORD, relu: RNN_RECORD };
 
 /** A layer's parameters in PyTorch's layout, and its inputs. */
 interface Case {
@@ -311,5 +306,5 @@ describe('the packed kernels of every backend against the reference on plain mat
 
 /** Floats of a kernel's training record, from the one layout. */
 function recordFloatsOf(cell: 'lstm' | 'gru' | 'rnn' | 'relu', B: number, T: number, H: number): number {
-  return recordLayout(cell === 'lstm' ? LSTM_RECORD : cell === 'gru' ? GRU_RECORD : RNN_RECORD, B, T, H).floats;
+  return recordLayout(RECORDS[cell], B, T, H).floats;
 }
