@@ -2,7 +2,12 @@
 // (project + the cell's recurrence), the same two calls a layer makes, on
 // DESIGN.md's W1 and W2 shapes, for LSTM, GRU and tanh RNN.
 //
-//   node bench/kernels.bench.js [lstm|gru|rnn ...]     (after npm run build:wasm)
+//   node bench/kernels.bench.js [lstm|gru|rnn ...] [--against DIR]     (after npm run build:wasm)
+//
+// --against DIR also loads DIR/simd.wasm and DIR/scalar.wasm (another build,
+// e.g. of an earlier commit) and times the two builds call for call,
+// alternating, so that old/new is a ratio from one run on the same machine
+// state: >1 means this tree's build is faster.
 //
 // Standalone on purpose: it instantiates build/*.wasm directly and hands out
 // memory with a bump pointer above heapBase(), so it needs neither the
@@ -16,12 +21,17 @@ const WORKLOADS = [
   { id: 'W2', I: 64, H: 256, B: 32, T: 50, runs: 30 },
 ];
 const GATES = { lstm: 4, gru: 3, rnn: 1 };
-const cells = process.argv.slice(2).length ? process.argv.slice(2) : ['lstm', 'gru', 'rnn'];
+const args = process.argv.slice(2);
+const againstAt = args.indexOf('--against');
+const against = againstAt >= 0 ? args[againstAt + 1] : undefined;
+if (againstAt >= 0 && !against) throw new Error('--against needs a directory holding simd.wasm and scalar.wasm');
+const named = args.filter((a, i) => i !== againstAt && i !== againstAt + 1);
+const cells = named.length ? named : ['lstm', 'gru', 'rnn'];
 
 const roundUp4 = (n) => (n + 3) & ~3;
 
-async function load(file) {
-  const { instance } = await WebAssembly.instantiate(readFileSync(new URL(`../build/${file}`, import.meta.url)), {
+async function load(url) {
+  const { instance } = await WebAssembly.instantiate(readFileSync(url), {
     env: { abort() { throw new Error('abort'); } },
   });
   return instance.exports;
@@ -54,32 +64,49 @@ function setup(k, cell, { I, H, B, T }) {
   return { project: () => k.project(p.x, B * T, I, p.w, P, pw, p.bias, p.z), recur };
 }
 
-function median(fn, runs) {
-  for (let i = 0; i < Math.min(20, runs); i++) fn();   // warm-up: tier up to TurboFan
-  const t = [];
+/**
+ * Median ms of each of fns, called in turn `runs` times after a warm-up (V8
+ * tiers up to TurboFan); the order of the turn flips every round, so that
+ * neither always runs right after the other (caches, the other core's load).
+ */
+function medians(fns, runs) {
+  for (let i = 0; i < Math.min(20, runs); i++) for (const fn of fns) fn();
+  const t = fns.map(() => []);
   for (let i = 0; i < runs; i++) {
-    const t0 = performance.now();
-    fn();
-    t.push(performance.now() - t0);
+    for (let n = 0; n < fns.length; n++) {
+      const j = i & 1 ? fns.length - 1 - n : n;
+      const t0 = performance.now();
+      fns[j]();
+      t[j].push(performance.now() - t0);
+    }
   }
-  t.sort((a, b) => a - b);
-  return t[t.length >> 1];
+  return t.map((ts) => ts.sort((a, b) => a - b)[ts.length >> 1]);
 }
 
 const gflops = (flops, ms) => (flops / ms / 1e6).toFixed(1).padStart(5);
 
 for (const file of ['simd.wasm', 'scalar.wasm']) {
-  const k = await load(file);
+  const k = await load(new URL(`../build/${file}`, import.meta.url));
+  const kOld = against && await load(new URL(file, new URL(`${against.replace(/\/$/, '')}/`, `file://${process.cwd()}/`)));
   for (const cell of cells) {
     for (const w of WORKLOADS) {
       const { I, H, B, T } = w, G = GATES[cell];
       const f = setup(k, cell, w);
       const runs = file === 'simd.wasm' ? w.runs : Math.max(5, w.runs >> 3);
-      const tAll = median(() => { f.project(); f.recur(); }, runs);
-      const tProj = median(f.project, runs), tRec = median(f.recur, runs);
-      console.log(`${file.padEnd(11)} ${cell.padEnd(4)} ${w.id} I=${I} H=${H} B=${B} T=${T}: ` +
-        `${tAll.toFixed(3).padStart(8)} ms ${gflops(2 * G * H * (I + H) * B * T, tAll)} GFLOP/s` +
-        `   (project ${gflops(2 * G * H * I * B * T, tProj)}, recurrence ${gflops(2 * G * H * H * B * T, tRec)} GFLOP/s)`);
+      const all = (g) => () => { g.project(); g.recur(); };
+      const line = `${file.padEnd(11)} ${cell.padEnd(4)} ${w.id} I=${I} H=${H} B=${B} T=${T}: `;
+      if (kOld) {
+        const g = setup(kOld, cell, w);
+        const [tNew, tOld] = medians([all(f), all(g)], runs);
+        const [rNew, rOld] = medians([f.recur, g.recur], runs);
+        console.log(line + `new ${tNew.toFixed(3).padStart(8)} ms, old ${tOld.toFixed(3).padStart(8)} ms, old/new ${(tOld / tNew).toFixed(3)}` +
+          `   (recurrence alone: old/new ${(rOld / rNew).toFixed(3)})`);
+      } else {
+        const [tAll] = medians([all(f)], runs);
+        const [tProj] = medians([f.project], runs), [tRec] = medians([f.recur], runs);
+        console.log(line + `${tAll.toFixed(3).padStart(8)} ms ${gflops(2 * G * H * (I + H) * B * T, tAll)} GFLOP/s` +
+          `   (project ${gflops(2 * G * H * I * B * T, tProj)}, recurrence ${gflops(2 * G * H * H * B * T, tRec)} GFLOP/s)`);
+      }
     }
   }
 }
