@@ -108,7 +108,7 @@ function gruStep(
 /**
  * One row × one panel. Two k per iteration, their products summed before
  * they meet the accumulator (shorter add chains without more registers;
- * see lstm1x16). Arguments as gru2x12.
+ * see lstmGates1x16 in lstm.ts). Arguments as gru2x12.
  */
 // @ts-ignore: decorator
 @inline function gru1x12(
