@@ -22,7 +22,7 @@
  * panel reads all of h_{t−1} while others already write h_t.
  */
 import { sigmoidRr2P5, tanhExpm1Rr2P6, sigmoidRr2P5F32, tanhExpm1Rr2P6F32 } from './activations';
-import { dotRow1, dotRows2 } from './gemm-grad';
+import { backThroughTime } from './backward';
 import { laneMask, loadPart, loadState, storeRows, zeroRows } from './state';
 
 /**
@@ -252,24 +252,17 @@ function lstmStepF32(
 
 /**
  * LSTM backward (contract: lstmBackward in src/backend/kernels.ts; reference:
- * src/backend/js-train.ts). Steps in the reverse of the forward's order;
- * per step, from the recorded gates i, f, g, o and cells c:
+ * src/backend/js-train.ts): backThroughTime (backward.ts) with these gate
+ * derivatives, from the recorded gates i, f, g, o and cells c:
  *
- *     dh   = dh_next + dout_t                   (∂L/∂h_t: from the later step and the output)
  *     dc   = dc_next + dh⊙o⊙(1 − tanh²c)
  *     dz_i = dc⊙g⊙i(1−i)    dz_f = dc⊙c_{t−1}⊙f(1−f)
  *     dz_g = dc⊙i⊙(1−g²)    dz_o = dh⊙tanh c⊙o(1−o)
  *     dc_next ← dc⊙f
- *     dh_next ← dz·U        (the forward's h·Uᵀ, transposed)
+ *     dh_next ← dz·U        (no direct path)
  *
- * The gate part is elementwise (lstmGatesBack, one row, f32x4 over 4
- * units). dh_next is one dot product per unit k, along row k of every
- * panel of U (dotRows2 in gemm-grad.ts), two batch rows per weight load,
- * right after those two rows' dz is made (still in L1). The weight
- * gradients are not here: gradWeights does them for all steps at once.
  * tanh c is recomputed (one tanh per 4 units) rather than recorded.
- *
- * work: dh, dh_next, dc, c0, each [B][Hp]; padded units stay 0 in all.
+ * work: dh, dh_next (the driver's), dc, c0 (padded), each [B][Hp].
  */
 export function lstmBackward(
   rec: usize,        // [T][B][Hp/4][4][4] gates ‖ [T][B][Hp] c ‖ [T][B][Hp] h, from lstmRecur
@@ -290,65 +283,42 @@ export function lstmBackward(
 ): void {
   const Hp = (H + 3) & ~3;
   const block = (<usize>B * Hp) << 2;        // bytes of one [B][Hp] block
-  let dh = work;
-  let dhNext = work + block;
-  const dc = work + 2 * block;
-  const cInit = work + 3 * block;
-  loadState(dh, dhT, B, H);
-  loadState(dc, dcT, B, H);
-  loadState(cInit, c0, B, H);
-  const recCells = rec + 4 * <usize>T * block;
-  const recHidden = rec + 5 * <usize>T * block;
-  const dzRow = (<usize>T * Hp) << 4;         // bytes from row b to b+1 of dz
-  for (let s = T - 1; s >= 0; s--) {
-    const t = reverse ? T - 1 - s : s;
-    const tPrev = reverse ? t + 1 : t - 1;   // the step processed just before t
-    const rt = <usize>t * block;
-    const cPrev = s == 0 ? cInit : recCells + <usize>tPrev * block;
-    const doutT = dout != 0 ? dout + ((<usize>t * doutStride) << 2) : 0;
-    lstmBackStep(rec + 4 * rt, recCells + rt, cPrev, B, H, u, doutT, T * doutStride,
-      dh, dhNext, dc, dz + ((<usize>t * Hp) << 4), dzRow);
-    const tmp = dh; dh = dhNext; dhNext = tmp;
-    // h_{t−1} of every row, for ∂L/∂U
-    const hp = hprev + ((<usize>t * H) << 2);
-    if (s > 0) storeRows(hp, T * H, recHidden + <usize>tPrev * block, Hp, B, H);
-    else if (h0 != 0) storeRows(hp, T * H, h0, H, B, H);
-    else zeroRows(hp, T * H, B, H);
-  }
-  if (dh0 != 0) storeRows(dh0, H, dh, Hp, B, H);
-  if (dc0 != 0) storeRows(dc0, H, dc, Hp, B, H);
+  const cell = LSTM_BACK;
+  cell.gates = rec;
+  cell.cells = rec + 4 * <usize>T * block;
+  cell.dc = work + 2 * block;
+  cell.cInit = work + 3 * block;
+  cell.dz = dz;
+  cell.dzRow = (<usize>T * Hp) << 4;
+  cell.block = block;
+  cell.H = H;
+  loadState(cell.dc, dcT, B, H);
+  loadState(cell.cInit, c0, B, H);
+  backThroughTime<LstmBack>(cell, B, T, H, u, 64, rec + 5 * <usize>T * block, h0, dout, doutStride, dhT, reverse, hprev, dh0, work);
+  if (dc0 != 0) storeRows(dc0, H, cell.dc, Hp, B, H);
 }
 
-/**
- * One step back for all rows: two rows' gate derivatives, then their dh_next.
- * gates: [B][Hp/4][4][4], cells, cPrev: [B][Hp] of step t and the one before;
- * dout: row 0 of ∂L/∂h_t or 0, rows doutRow floats apart; dh, dhNext, dc:
- * [B][Hp]; dz: row 0 of step t, rows dzRow bytes apart.
- */
-function lstmBackStep(
-  gates: usize, cells: usize, cPrev: usize, B: i32, H: i32, u: usize, dout: usize, doutRow: i32,
-  dh: usize, dhNext: usize, dc: usize, dz: usize, dzRow: usize,
-): void {
-  const Hp = (H + 3) & ~3;
-  const P = Hp >> 2;
-  const hRow = <usize>Hp << 2;
-  const lastValid = H - 4 * (P - 1);
-  const dRow = <usize>doutRow << 2;
-  let b = 0;
-  for (; b + 2 <= B; b += 2) {
-    const sa = <usize>b * hRow, sb = sa + hRow;
-    const dzA = dz + <usize>b * dzRow, dzB = dzA + dzRow;
-    lstmGatesBack(gates + 4 * sa, cells + sa, cPrev + sa, dout != 0 ? dout + <usize>b * dRow : 0, H, dh + sa, dhNext + sa, dc + sa, dzA);
-    lstmGatesBack(gates + 4 * sb, cells + sb, cPrev + sb, dout != 0 ? dout + <usize>(b + 1) * dRow : 0, H, dh + sb, dhNext + sb, dc + sb, dzB);
-    dotRows2(dzA, dzB, u, H, P, 64, lastValid, dhNext + sa, dhNext + sb);
-  }
-  if (b < B) {
-    const sa = <usize>b * hRow;
-    const dzA = dz + <usize>b * dzRow;
-    lstmGatesBack(gates + 4 * sa, cells + sa, cPrev + sa, dout != 0 ? dout + <usize>b * dRow : 0, H, dh + sa, dhNext + sa, dc + sa, dzA);
-    dotRow1(dzA, u, H, P, 64, lastValid, dhNext + sa);
+/** lstmBackward's pointers, for backThroughTime. */
+@unmanaged class LstmBack {
+  gates: usize;   // [T][B][Hp/4][4][4] the recorded gates
+  cells: usize;   // [T][B][Hp] the recorded c
+  cInit: usize;   // [B][Hp] c_0
+  dc: usize;      // [B][Hp] ∂L/∂c, carried back a step at a time
+  dz: usize;      // out [B][T][4Hp]
+  dzRow: usize;   // bytes from row b to b+1 of dz
+  block: usize;   // bytes of one [B][Hp] block
+  H: i32;
+
+  // @ts-ignore: decorator
+  @inline rowBack(t: i32, tPrev: i32, b: i32, row: usize, dout: usize, dh: usize, dhNext: usize): usize {
+    const rt = <usize>t * this.block + row;
+    const cPrev = (tPrev < 0 ? this.cInit : this.cells + <usize>tPrev * this.block) + row;
+    const dz = this.dz + <usize>b * this.dzRow + ((<usize>t * ((this.H + 3) & ~3)) << 4);
+    lstmGatesBack(this.gates + 4 * rt, this.cells + rt, cPrev, dout, this.H, dh, dhNext, this.dc + row, dz);
+    return dz;
   }
 }
+const LSTM_BACK = changetype<LstmBack>(memory.data(offsetof<LstmBack>(), 16));
 
 /**
  * The gate derivatives of one row (see lstmBackward): gates [Hp/4][4][4],

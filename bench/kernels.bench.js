@@ -4,6 +4,10 @@
 //
 //   node bench/kernels.bench.js [lstm|gru|rnn ...] [--against DIR]     (after npm run build:wasm)
 //
+// --train times the backward kernels instead, on DESIGN.md's W3 shape (I=8,
+// H=64, B=64, T=50): the recurrence with its record once, then the cell's
+// backward from ∂L/∂h_t at every step, timed alone.
+//
 // --against DIR also loads DIR/simd.wasm and DIR/scalar.wasm (another build,
 // e.g. of an earlier commit) and times the two builds call for call,
 // alternating, so that old/new is a ratio from one run on the same machine
@@ -21,11 +25,13 @@ const WORKLOADS = [
   { id: 'W2', I: 64, H: 256, B: 32, T: 50, runs: 30 },
 ];
 const GATES = { lstm: 4, gru: 3, rnn: 1 };
+const TRAIN_WORKLOADS = [{ id: 'W3', I: 8, H: 64, B: 64, T: 50, runs: 100 }];
 const args = process.argv.slice(2);
+const train = args.includes('--train');
 const againstAt = args.indexOf('--against');
 const against = againstAt >= 0 ? args[againstAt + 1] : undefined;
 if (againstAt >= 0 && !against) throw new Error('--against needs a directory holding simd.wasm and scalar.wasm');
-const named = args.filter((a, i) => i !== againstAt && i !== againstAt + 1);
+const named = args.filter((a, i) => i !== againstAt && i !== againstAt + 1 && a !== '--train');
 const cells = named.length ? named : ['lstm', 'gru', 'rnn'];
 
 const roundUp4 = (n) => (n + 3) & ~3;
@@ -44,6 +50,8 @@ function setup(k, cell, { I, H, B, T }) {
   const p = {
     x: alloc(B * T * I), w: alloc(P * I * pw), bias: alloc(P * pw), u: alloc(P * H * pw), bh: alloc(P * pw),
     z: alloc(B * T * G * Hp), out: alloc(B * T * H), hT: alloc(B * H), cT: alloc(B * H), work: alloc(3 * B * Hp),
+    rec: alloc(6 * T * B * Hp), dz: alloc(B * T * G * Hp), dza: alloc(B * T * G * Hp), hprev: alloc(B * T * H),
+    bwork: alloc(4 * B * Hp),
   };
   const need = top - k.memory.buffer.byteLength;
   if (need > 0) k.memory.grow(Math.ceil(need / 65536));
@@ -61,7 +69,22 @@ function setup(k, cell, { I, H, B, T }) {
     gru: () => k.gruRecur(p.z, B, T, H, p.u, p.bh, 0, p.out, H, p.hT, 0, p.work, 0),
     rnn: () => k.rnnRecur(p.z, B, T, H, p.u, 0, p.out, H, p.hT, 0, 0, p.work, 0),
   }[cell];
-  return { project: () => k.project(p.x, B * T, I, p.w, P, pw, p.bias, p.z), recur };
+  const recorded = {
+    lstm: () => k.lstmRecur(p.z, B, T, H, p.u, 0, 0, 0, 0, p.hT, p.cT, 0, p.work, p.rec),
+    gru: () => k.gruRecur(p.z, B, T, H, p.u, p.bh, 0, 0, 0, p.hT, 0, p.work, p.rec),
+    rnn: () => k.rnnRecur(p.z, B, T, H, p.u, 0, 0, 0, p.hT, 0, 0, p.work, p.rec),
+  }[cell];
+  // ∂L/∂h_t at every step: out, filled at random
+  const backward = {
+    lstm: () => k.lstmBackward(p.rec, B, T, H, p.u, 0, 0, p.out, H, 0, 0, 0, p.dz, p.hprev, 0, 0, p.bwork),
+    gru: () => k.gruBackward(p.rec, B, T, H, p.u, 0, p.out, H, 0, 0, p.dz, p.dza, p.hprev, 0, p.bwork),
+    rnn: () => k.rnnBackward(p.rec, B, T, H, p.u, 0, p.out, H, 0, 0, 0, p.dz, p.hprev, 0, p.bwork),
+  }[cell];
+  return {
+    project: () => k.project(p.x, B * T, I, p.w, P, pw, p.bias, p.z), recur,
+    prepareBackward: () => { k.project(p.x, B * T, I, p.w, P, pw, p.bias, p.z); recorded(); fill(p.out, B * T * H, 1); },
+    backward,
+  };
 }
 
 /**
@@ -89,12 +112,22 @@ for (const file of ['simd.wasm', 'scalar.wasm']) {
   const k = await load(new URL(`../build/${file}`, import.meta.url));
   const kOld = against && await load(new URL(file, new URL(`${against.replace(/\/$/, '')}/`, `file://${process.cwd()}/`)));
   for (const cell of cells) {
-    for (const w of WORKLOADS) {
+    for (const w of train ? TRAIN_WORKLOADS : WORKLOADS) {
       const { I, H, B, T } = w, G = GATES[cell];
       const f = setup(k, cell, w);
       const runs = file === 'simd.wasm' ? w.runs : Math.max(5, w.runs >> 3);
-      const all = (g) => () => { g.project(); g.recur(); };
       const line = `${file.padEnd(11)} ${cell.padEnd(4)} ${w.id} I=${I} H=${H} B=${B} T=${T}: `;
+      if (train) {
+        f.prepareBackward();
+        const g = kOld && setup(kOld, cell, w);
+        if (g) g.prepareBackward();
+        const [tNew, tOld] = medians(g ? [f.backward, g.backward] : [f.backward], runs);
+        // the backward's dh_{t−1} = dz·U alone is 2·G·H·H·B·T FLOPs; the gate part adds a few per unit
+        console.log(line + `backward ${tNew.toFixed(3).padStart(8)} ms` +
+          (g ? `, old ${tOld.toFixed(3).padStart(8)} ms, old/new ${(tOld / tNew).toFixed(3)}` : ''));
+        continue;
+      }
+      const all = (g) => () => { g.project(); g.recur(); };
       if (kOld) {
         const g = setup(kOld, cell, w);
         const [tNew, tOld] = medians([all(f), all(g)], runs);
