@@ -23,7 +23,7 @@
  */
 import { sigmoidRr2P5, tanhExpm1Rr2P6, sigmoidRr2P5F32, tanhExpm1Rr2P6F32 } from './activations';
 import { backThroughTime } from './backward';
-import { laneMask, loadPart, loadState, storeRows, zeroRows } from './state';
+import { laneMask, loadPart, loadState, storeRows } from './state';
 
 /**
  * The gate pre-activations [2][4][4] of a lone row's two panels, parked
