@@ -21,6 +21,7 @@
 // grows in this process (see DESIGN.md, Memory). Reports the median of
 // repeated steps after warm-up, the parts of a step, and the ratios.
 import { readFileSync } from 'node:fs';
+import { medians } from './medians.js';
 import { createJsKernels } from '../dist/backend/js.js';
 
 const args = process.argv.slice(2);
@@ -115,21 +116,6 @@ function makeStep(k, f32, p, { I, H, B, T }, parts) {
     });
     return loss;
   };
-}
-
-/** Median ms of each of fns, called in turn (the order flipping every round) `runs` times after `warm` rounds. */
-function medians(fns, runs, warm) {
-  for (let i = 0; i < warm; i++) for (const fn of fns) fn();
-  const t = fns.map(() => []);
-  for (let i = 0; i < runs; i++) {
-    for (let n = 0; n < fns.length; n++) {
-      const j = i & 1 ? fns.length - 1 - n : n;
-      const t0 = performance.now();
-      fns[j]();
-      t[j].push(performance.now() - t0);
-    }
-  }
-  return t.map((ts) => ts.sort((a, b) => a - b)[ts.length >> 1]);
 }
 
 async function wasmKernels(url, bytes) {

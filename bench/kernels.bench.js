@@ -19,6 +19,7 @@
 // after warm-up (V8 first runs wasm in its baseline tier, Liftoff, and tiers
 // up to TurboFan after a few calls). FLOPs: 2·G·H·(I+H)·B·T, G gates per unit.
 import { readFileSync } from 'node:fs';
+import { medians } from './medians.js';
 
 const WORKLOADS = [
   { id: 'W1', I: 32, H: 128, B: 1, T: 100, runs: 400 },
@@ -31,7 +32,7 @@ const train = args.includes('--train');
 const againstAt = args.indexOf('--against');
 const against = againstAt >= 0 ? args[againstAt + 1] : undefined;
 if (againstAt >= 0 && !against) throw new Error('--against needs a directory holding simd.wasm and scalar.wasm');
-const named = args.filter((a, i) => i !== againstAt && i !== againstAt + 1 && a !== '--train');
+const named = args.filter((a, i) => (againstAt < 0 || (i !== againstAt && i !== againstAt + 1)) && a !== '--train');
 const cells = named.length ? named : ['lstm', 'gru', 'rnn'];
 
 const roundUp4 = (n) => (n + 3) & ~3;
@@ -87,25 +88,6 @@ function setup(k, cell, { I, H, B, T }) {
   };
 }
 
-/**
- * Median ms of each of fns, called in turn `runs` times after a warm-up (V8
- * tiers up to TurboFan); the order of the turn flips every round, so that
- * neither always runs right after the other (caches, the other core's load).
- */
-function medians(fns, runs) {
-  for (let i = 0; i < Math.min(20, runs); i++) for (const fn of fns) fn();
-  const t = fns.map(() => []);
-  for (let i = 0; i < runs; i++) {
-    for (let n = 0; n < fns.length; n++) {
-      const j = i & 1 ? fns.length - 1 - n : n;
-      const t0 = performance.now();
-      fns[j]();
-      t[j].push(performance.now() - t0);
-    }
-  }
-  return t.map((ts) => ts.sort((a, b) => a - b)[ts.length >> 1]);
-}
-
 const gflops = (flops, ms) => (flops / ms / 1e6).toFixed(1).padStart(5);
 
 for (const file of ['simd.wasm', 'scalar.wasm']) {
@@ -121,7 +103,7 @@ for (const file of ['simd.wasm', 'scalar.wasm']) {
         f.prepareBackward();
         const g = kOld && setup(kOld, cell, w);
         if (g) g.prepareBackward();
-        const [tNew, tOld] = medians(g ? [f.backward, g.backward] : [f.backward], runs);
+        const [tNew, tOld] = medians(g ? [f.backward, g.backward] : [f.backward], runs, 20);
         // the backward's dh_{t−1} = dz·U alone is 2·G·H·H·B·T FLOPs; the gate part adds a few per unit
         console.log(line + `backward ${tNew.toFixed(3).padStart(8)} ms` +
           (g ? `, old ${tOld.toFixed(3).padStart(8)} ms, old/new ${(tOld / tNew).toFixed(3)}` : ''));
@@ -130,13 +112,13 @@ for (const file of ['simd.wasm', 'scalar.wasm']) {
       const all = (g) => () => { g.project(); g.recur(); };
       if (kOld) {
         const g = setup(kOld, cell, w);
-        const [tNew, tOld] = medians([all(f), all(g)], runs);
-        const [rNew, rOld] = medians([f.recur, g.recur], runs);
+        const [tNew, tOld] = medians([all(f), all(g)], runs, 20);
+        const [rNew, rOld] = medians([f.recur, g.recur], runs, 20);
         console.log(line + `new ${tNew.toFixed(3).padStart(8)} ms, old ${tOld.toFixed(3).padStart(8)} ms, old/new ${(tOld / tNew).toFixed(3)}` +
           `   (recurrence alone: old/new ${(rOld / rNew).toFixed(3)})`);
       } else {
-        const [tAll] = medians([all(f)], runs);
-        const [tProj] = medians([f.project], runs), [tRec] = medians([f.recur], runs);
+        const [tAll] = medians([all(f)], runs, 20);
+        const [tProj] = medians([f.project], runs, 20), [tRec] = medians([f.recur], runs, 20);
         console.log(line + `${tAll.toFixed(3).padStart(8)} ms ${gflops(2 * G * H * (I + H) * B * T, tAll)} GFLOP/s` +
           `   (project ${gflops(2 * G * H * I * B * T, tProj)}, recurrence ${gflops(2 * G * H * H * B * T, tRec)} GFLOP/s)`);
       }
