@@ -30,6 +30,10 @@
  *
  * work: dh and dh_next, [B][Hp] each, at work and work + B·Hp·4; padded
  * units stay 0 in both.
+ *
+ * The three exported kernels still spell out their (alike) parameter
+ * lists: each is its Kernels contract signature (src/backend/kernels.ts),
+ * kept readable where the kernel is.
  */
 import { dotRow1, dotRows2 } from './gemm-grad';
 import { loadState, storeRows, zeroRows } from './state';

@@ -105,11 +105,7 @@ function gruStep(
   gruCell(zB, rB, uB, nB, hpB, hnB, mask, rec, qB, recAn, recHidden);
 }
 
-/**
- * One row × one panel. Two k per iteration, their products summed before
- * they meet the accumulator (shorter add chains without more registers;
- * see lstmGates1x16 in lstm.ts). Arguments as gru2x12.
- */
+/** One row × one panel, two k per iteration (index.ts). Arguments as gru2x12. */
 // @ts-ignore: decorator
 @inline function gru1x12(
   z: usize, h: usize, sp: usize, w: usize, K: i32, bh: usize, hn: usize, mask: v128,
@@ -139,7 +135,7 @@ function gruStep(
  * recurrent part, hp = h_{t−1}; hn: [4] ← h_t. Lanes past H are forced to 0.
  * Record (q = byte offset of the units in a [T][B][Hp] block): gates at
  * rec + 3q ([3][4]), a_n at recAn + q, h at recHidden + q.
- * A call, not inlined, like lstmCell (lstm.ts).
+ * A call, not inlined (index.ts).
  */
 function gruCell(
   z: usize, ar: v128, au: v128, an: v128, hp: v128, hn: usize, mask: v128,

@@ -7,7 +7,7 @@
  *     c = f⊙c + i⊙g
  *     h = o⊙tanh(c)
  *
- * U is packed in panels of 4 units: panel p is [H][16], row k holding
+ * U is packed in panels of 4 units (tricks: index.ts): panel p is [H][16], row k holding
  * U_i, U_f, U_g, U_o of units 4p..4p+3 at input k. One pass over k with
  * four f32x4 accumulators per batch row yields all four gates of 4 units,
  * and the cell update happens right there in registers. With B ≥ 2 two
@@ -150,11 +150,7 @@ function lstmStep(
 
 /**
  * One row × one panel, the gate pre-activations only: pre [4][4] ← z +
- * h·U_panelᵀ. Two k per iteration, their products summed before they
- * meet the accumulator: each accumulator's add chain gets half as long,
- * and the four accumulators plus operands fit in registers (eight separate
- * accumulators would not: V8 spills them, and a spilled accumulator puts
- * a store-load round trip on the critical path). z: [16], h: [K], w: [K][16].
+ * h·U_panelᵀ, two k per iteration (index.ts). z: [16], h: [K], w: [K][16].
  */
 // @ts-ignore: decorator
 @inline function lstmGates1x16(z: usize, h: usize, w: usize, K: i32, pre: usize): void {
@@ -183,9 +179,7 @@ function lstmStep(
  * c: [4] in place; hn: [4] ← h_t. Lanes past H are forced to 0.
  * With a record, q is the byte offset of these units in a [T][B][Hp] block:
  * gates go to rec + 4q ([4][4]), c to recCells + q, h to recHidden + q.
- * A call, not inlined: it runs once per panel and row (the k loop before it
- * is ~H times longer), and inlining its ~200 instructions into every tile
- * made the module half again as big for no measurable speed.
+ * A call, not inlined (index.ts).
  */
 function lstmCell(
   zi: v128, zf: v128, zg: v128, zo: v128, c: usize, hn: usize, mask: v128,

@@ -46,7 +46,7 @@ export function rnnRecur(
   storeRows(hT, H, h, Hp, B, H);
 }
 
-/** act(a) on 4 lanes, padded lanes forced to 0. A call, not inlined, like lstmCell (lstm.ts). */
+/** act(a) on 4 lanes, padded lanes forced to 0. A call, not inlined (index.ts). */
 function rnnAct(a: v128, relu: i32, mask: v128): v128 {
   return v128.and(relu ? f32x4.max(a, f32x4.splat(0)) : tanhExpm1Rr2P6(a), mask);
 }
