@@ -14,8 +14,8 @@
  * takes k two at a time. work: h_{t−1}, h_t, unused, each [B][Hp].
  */
 import { sigmoidRr2P5, tanhExpm1Rr2P6, sigmoidRr2P5F32, tanhExpm1Rr2P6F32 } from './activations';
-import { dotRow1, dotRows2 } from './gemm-grad';
-import { laneMask, loadPart, loadState, storeRows, zeroRows } from './state';
+import { backThroughTime } from './backward';
+import { laneMask, loadPart, loadState, storeRows } from './state';
 
 export function gruRecur(
   z: usize,       // [B][T][3Hp] packed x_t·W_xᵀ + b_x
@@ -105,11 +105,7 @@ function gruStep(
   gruCell(zB, rB, uB, nB, hpB, hnB, mask, rec, qB, recAn, recHidden);
 }
 
-/**
- * One row × one panel. Two k per iteration, their products summed before
- * they meet the accumulator (shorter add chains without more registers;
- * see lstm1x16). Arguments as gru2x12.
- */
+/** One row × one panel, two k per iteration (index.ts). Arguments as gru2x12. */
 // @ts-ignore: decorator
 @inline function gru1x12(
   z: usize, h: usize, sp: usize, w: usize, K: i32, bh: usize, hn: usize, mask: v128,
@@ -139,7 +135,7 @@ function gruStep(
  * recurrent part, hp = h_{t−1}; hn: [4] ← h_t. Lanes past H are forced to 0.
  * Record (q = byte offset of the units in a [T][B][Hp] block): gates at
  * rec + 3q ([3][4]), a_n at recAn + q, h at recHidden + q.
- * A call, not inlined, like lstmCell (lstm.ts).
+ * A call, not inlined (index.ts).
  */
 function gruCell(
   z: usize, ar: v128, au: v128, an: v128, hp: v128, hn: usize, mask: v128,
@@ -205,21 +201,17 @@ function gruStepF32(
 
 /**
  * GRU backward (contract: gruBackward in src/backend/kernels.ts; reference:
- * src/backend/js-train.ts). Steps in the reverse of the forward's order;
- * per step, from the recorded gates r, u (update), n and a_n:
+ * src/backend/js-train.ts): backThroughTime (backward.ts) with these gate
+ * derivatives, from the recorded gates r, u (update), n and a_n:
  *
- *     dh    = dh_next + dout_t
  *     dn    = dh⊙(1−u)⊙(1−n²)                 (∂L/∂ of n's pre-activation)
  *     dz_u  = dh⊙(h_{t−1} − n)⊙u(1−u)
  *     dz_r  = dn⊙a_n⊙r(1−r)
  *     dzx   = [dz_r, dz_u, dn]                 (the input part x·W_xᵀ + b_x)
  *     dza   = [dz_r, dz_u, dn⊙r]               (a = h·Uᵀ + b_h: the reset gate scales a_n)
- *     dh_next ← dh⊙u + dza·U
+ *     dh_next ← dh⊙u + dza·U                   (direct path, then the driver's dot products)
  *
- * As in lstm.ts: the gate part per row (gruGatesBack), then dza·U for two
- * rows at a time (dotRows2, gemm-grad.ts), added onto the direct path
- * dh⊙u that the gate part leaves in dh_next.
- * work: dh, dh_next, h0 (padded), unused; each [B][Hp].
+ * work: dh, dh_next (the driver's), h0 (padded), unused; each [B][Hp].
  */
 export function gruBackward(
   rec: usize,        // [T][B][Hp/4][3][4] gates ‖ [T][B][Hp] a_n ‖ [T][B][Hp] h, from gruRecur
@@ -238,58 +230,42 @@ export function gruBackward(
 ): void {
   const Hp = (H + 3) & ~3;
   const block = (<usize>B * Hp) << 2;        // bytes of one [B][Hp] block
-  let dh = work;
-  let dhNext = work + block;
-  const hInit = work + 2 * block;
-  loadState(dh, dhT, B, H);
-  loadState(hInit, h0, B, H);
-  const recAn = rec + 3 * <usize>T * block;
-  const recHidden = rec + 4 * <usize>T * block;
-  const dzRow = <usize>T * Hp * 12;          // bytes from row b to b+1 of dzx, dza
-  for (let s = T - 1; s >= 0; s--) {
-    const t = reverse ? T - 1 - s : s;
-    const tPrev = reverse ? t + 1 : t - 1;
-    const rt = <usize>t * block;
-    const hPrev = s == 0 ? hInit : recHidden + <usize>tPrev * block;
-    const doutT = dout != 0 ? dout + ((<usize>t * doutStride) << 2) : 0;
-    const o = <usize>t * Hp * 12;            // step t in row 0 of dzx, dza
-    gruBackStep(rec + 3 * rt, recAn + rt, hPrev, B, H, u, doutT, T * doutStride, dh, dhNext, dzx + o, dza + o, dzRow);
-    const tmp = dh; dh = dhNext; dhNext = tmp;
-    const hp = hprev + ((<usize>t * H) << 2);
-    if (s > 0) storeRows(hp, T * H, hPrev, Hp, B, H);
-    else if (h0 != 0) storeRows(hp, T * H, h0, H, B, H);
-    else zeroRows(hp, T * H, B, H);
-  }
-  if (dh0 != 0) storeRows(dh0, H, dh, Hp, B, H);
+  const cell = GRU_BACK;
+  cell.gates = rec;
+  cell.an = rec + 3 * <usize>T * block;
+  cell.hidden = rec + 4 * <usize>T * block;
+  cell.hInit = work + 2 * block;
+  cell.dzx = dzx;
+  cell.dza = dza;
+  cell.dzRow = <usize>T * Hp * 12;
+  cell.block = block;
+  cell.H = H;
+  loadState(cell.hInit, h0, B, H);
+  backThroughTime<GruBack>(cell, B, T, H, u, 48, cell.hidden, h0, dout, doutStride, dhT, reverse, hprev, dh0, work);
 }
 
-/** One step back for all rows (see lstmBackStep): gates [B][Hp/4][3][4]; an, hPrev [B][Hp]. */
-function gruBackStep(
-  gates: usize, an: usize, hPrev: usize, B: i32, H: i32, u: usize, dout: usize, doutRow: i32,
-  dh: usize, dhNext: usize, dzx: usize, dza: usize, dzRow: usize,
-): void {
-  const Hp = (H + 3) & ~3;
-  const P = Hp >> 2;
-  const hRow = <usize>Hp << 2;
-  const lastValid = H - 4 * (P - 1);
-  const dRow = <usize>doutRow << 2;
-  let b = 0;
-  for (; b + 2 <= B; b += 2) {
-    const sa = <usize>b * hRow, sb = sa + hRow;
-    const xA = dzx + <usize>b * dzRow, aA = dza + <usize>b * dzRow;
-    gruGatesBack(gates + 3 * sa, an + sa, hPrev + sa, dout != 0 ? dout + <usize>b * dRow : 0, H, dh + sa, dhNext + sa, xA, aA);
-    gruGatesBack(gates + 3 * sb, an + sb, hPrev + sb, dout != 0 ? dout + <usize>(b + 1) * dRow : 0, H, dh + sb, dhNext + sb,
-      xA + dzRow, aA + dzRow);
-    dotRows2(aA, aA + dzRow, u, H, P, 48, lastValid, dhNext + sa, dhNext + sb);
-  }
-  if (b < B) {
-    const sa = <usize>b * hRow;
-    const aA = dza + <usize>b * dzRow;
-    gruGatesBack(gates + 3 * sa, an + sa, hPrev + sa, dout != 0 ? dout + <usize>b * dRow : 0, H, dh + sa, dhNext + sa,
-      dzx + <usize>b * dzRow, aA);
-    dotRow1(aA, u, H, P, 48, lastValid, dhNext + sa);
+/** gruBackward's pointers, for backThroughTime. */
+@unmanaged class GruBack {
+  gates: usize;   // [T][B][Hp/4][3][4] the recorded gates
+  an: usize;      // [T][B][Hp] the recorded a_n
+  hidden: usize;  // [T][B][Hp] the recorded h
+  hInit: usize;   // [B][Hp] h_0
+  dzx: usize;     // out [B][T][3Hp]
+  dza: usize;     // out [B][T][3Hp]
+  dzRow: usize;   // bytes from row b to b+1 of dzx, dza
+  block: usize;   // bytes of one [B][Hp] block
+  H: i32;
+
+  // @ts-ignore: decorator
+  @inline rowBack(t: i32, tPrev: i32, b: i32, row: usize, dout: usize, dh: usize, dhNext: usize): usize {
+    const rt = <usize>t * this.block + row;
+    const hPrev = (tPrev < 0 ? this.hInit : this.hidden + <usize>tPrev * this.block) + row;
+    const o = <usize>b * this.dzRow + <usize>t * ((this.H + 3) & ~3) * 12;   // row b, step t of dzx, dza
+    gruGatesBack(this.gates + 3 * rt, this.an + rt, hPrev, dout, this.H, dh, dhNext, this.dzx + o, this.dza + o);
+    return this.dza + o;
   }
 }
+const GRU_BACK = changetype<GruBack>(memory.data(offsetof<GruBack>(), 16));
 
 /**
  * The gate derivatives of one row (see gruBackward): gates [Hp/4][3][4];

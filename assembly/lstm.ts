@@ -7,23 +7,30 @@
  *     c = f⊙c + i⊙g
  *     h = o⊙tanh(c)
  *
- * U is packed in panels of 4 units: panel p is [H][16], row k holding
+ * U is packed in panels of 4 units (tricks: index.ts): panel p is [H][16], row k holding
  * U_i, U_f, U_g, U_o of units 4p..4p+3 at input k. One pass over k with
  * four f32x4 accumulators per batch row yields all four gates of 4 units,
  * and the cell update happens right there in registers. With B ≥ 2 two
  * rows share each weight load ("2x16" tile: 8 accumulators); the panel
  * (H·64 bytes, 32 KiB at H = 512) stays in L1 while every row pair passes
  * over it. A lone row (B = 1, or the last of an odd B) is a GEMV that
- * streams U once per step: "1x32" runs two panels and then both their
- * cell updates, so two of the long σ → c → tanh(c) chains are in flight
- * at once ("1x16" takes a last odd panel).
+ * streams U once per step: it runs the k loops of two panels ("1x16"),
+ * then both their cell updates, so two of the long σ → c → tanh(c) chains
+ * are in flight at once.
  *
  * work: h_{t−1}, h_t, c, each [B][Hp]; h is double-buffered because every
  * panel reads all of h_{t−1} while others already write h_t.
  */
 import { sigmoidRr2P5, tanhExpm1Rr2P6, sigmoidRr2P5F32, tanhExpm1Rr2P6F32 } from './activations';
-import { dotRow1, dotRows2 } from './gemm-grad';
-import { laneMask, loadPart, loadState, storeRows, zeroRows } from './state';
+import { backThroughTime } from './backward';
+import { laneMask, loadPart, loadState, storeRows } from './state';
+
+/**
+ * The gate pre-activations [2][4][4] of a lone row's two panels, parked
+ * between their k loops and their cell updates (see lstmStep). 128 bytes
+ * of static data: a store and a load per vector, once per panel and step.
+ */
+const PRE = memory.data(128, 16);
 
 export function lstmRecur(
   z: usize,       // [B][T][4Hp] packed pre-activations x_t·Wᵀ + b
@@ -64,8 +71,12 @@ export function lstmRecur(
 
 /**
  * One time step for all rows, SIMD. Row pairs: panels outer (each panel
- * stays in L1 while the pairs pass over it). A last odd row: panel pairs,
- * so that two cell updates are in flight at once (see lstm1x32).
+ * stays in L1 while the pairs pass over it). A last odd row: two panels'
+ * k loops, then their two cell updates. A cell update is a long dependent
+ * chain (σ, then c, then tanh c: ~150 cycles) of little work; two
+ * independent ones overlap in the out-of-order core, where one alone, or
+ * one beside the next panel's k loop, leaves it idle (measured: each panel
+ * straight into its cell makes W1 ~2% slower).
  */
 function lstmStep(
   zt: usize, zRow: usize, B: i32, H: i32, u: usize,
@@ -96,16 +107,17 @@ function lstmStep(
   if (B & 1) {
     const row = <usize>pairs * hRow;
     const zb = zt + <usize>pairs * zRow;
-    let p = 0;
-    for (; p + 2 <= P; p += 2) {
-      const sp = <usize>p << 4;
-      lstm1x32(zb + (<usize>p << 6), h + row, u + <usize>p * wPanel, wPanel, H, c + row + sp, hNext + row + sp,
-        laneMask(H - 4 * (p + 1)), rec, rt + row + sp, recCells, recHidden);
-    }
-    if (p < P) {
-      const sp = <usize>p << 4;
-      lstm1x16(zb + (<usize>p << 6), h + row, u + <usize>p * wPanel, H, c + row + sp, hNext + row + sp,
-        laneMask(H - 4 * p), rec, rt + row + sp, recCells, recHidden);
+    for (let p0 = 0; p0 < P; p0 += 2) {
+      const n = min(2, P - p0);
+      for (let j = 0; j < n; j++) {
+        const p = p0 + j;
+        lstmGates1x16(zb + (<usize>p << 6), h + row, u + <usize>p * wPanel, H, PRE + (<usize>j << 6));
+      }
+      for (let j = 0; j < n; j++) {
+        const p = p0 + j, sp = <usize>p << 4, g = PRE + (<usize>j << 6);
+        lstmCell(v128.load(g), v128.load(g, 16), v128.load(g, 32), v128.load(g, 48), c + row + sp, hNext + row + sp,
+          laneMask(H - 4 * p), rec, rt + row + sp, recCells, recHidden);
+      }
     }
   }
 }
@@ -137,18 +149,11 @@ function lstmStep(
 }
 
 /**
- * One row × one panel. Two k per iteration, their products summed before
- * they meet the accumulator: each accumulator's add chain gets half as
- * long, and the four accumulators plus operands fit in registers (eight
- * separate accumulators would not: V8 spills them, and a spilled
- * accumulator puts a store-load round trip on the critical path).
- * z: [16], h: [K], w: [K][16], c, hn: [4]; record as lstm2x16.
+ * One row × one panel, the gate pre-activations only: pre [4][4] ← z +
+ * h·U_panelᵀ, two k per iteration (index.ts). z: [16], h: [K], w: [K][16].
  */
 // @ts-ignore: decorator
-@inline function lstm1x16(
-  z: usize, h: usize, w: usize, K: i32, c: usize, hn: usize, mask: v128,
-  rec: usize, q: usize, recCells: usize, recHidden: usize,
-): void {
+@inline function lstmGates1x16(z: usize, h: usize, w: usize, K: i32, pre: usize): void {
   let i = v128.load(z), f = v128.load(z, 16), g = v128.load(z, 32), o = v128.load(z, 48);
   const end = w + (<usize>(K & ~1) << 6);
   while (w < end) {
@@ -166,60 +171,7 @@ function lstmStep(
     g = f32x4.add(g, f32x4.mul(x0, v128.load(w, 32)));
     o = f32x4.add(o, f32x4.mul(x0, v128.load(w, 48)));
   }
-  lstmCell(i, f, g, o, c, hn, mask, rec, q, recCells, recHidden);
-}
-
-/**
- * One row × two adjacent panels (8 units): the 1x16 loop once per panel,
- * then both cell updates. A cell update is a long dependent chain (σ, then
- * c, then tanh c: ~150 cycles) of little work; two independent ones
- * overlap in the out-of-order core, where one alone would leave it idle.
- * z: [32], h: [K], w: two panels [K][16], wPanel bytes apart; c, hn: [8];
- * mask1: lanes of the second panel (the first is full).
- */
-// @ts-ignore: decorator
-@inline function lstm1x32(
-  z: usize, h: usize, w: usize, wPanel: usize, K: i32, c: usize, hn: usize, mask1: v128,
-  rec: usize, q: usize, recCells: usize, recHidden: usize,
-): void {
-  const end = w + (<usize>(K & ~1) << 6);
-  let i = v128.load(z), f = v128.load(z, 16), g = v128.load(z, 32), o = v128.load(z, 48);
-  let hk = h, wk = w;
-  while (wk < end) {
-    const x0 = v128.load32_splat(hk), x1 = v128.load32_splat(hk, 4);
-    i = f32x4.add(i, f32x4.add(f32x4.mul(x0, v128.load(wk)), f32x4.mul(x1, v128.load(wk, 64))));
-    f = f32x4.add(f, f32x4.add(f32x4.mul(x0, v128.load(wk, 16)), f32x4.mul(x1, v128.load(wk, 80))));
-    g = f32x4.add(g, f32x4.add(f32x4.mul(x0, v128.load(wk, 32)), f32x4.mul(x1, v128.load(wk, 96))));
-    o = f32x4.add(o, f32x4.add(f32x4.mul(x0, v128.load(wk, 48)), f32x4.mul(x1, v128.load(wk, 112))));
-    hk += 8; wk += 128;
-  }
-  if (K & 1) {
-    const x0 = v128.load32_splat(hk);
-    i = f32x4.add(i, f32x4.mul(x0, v128.load(wk)));
-    f = f32x4.add(f, f32x4.mul(x0, v128.load(wk, 16)));
-    g = f32x4.add(g, f32x4.mul(x0, v128.load(wk, 32)));
-    o = f32x4.add(o, f32x4.mul(x0, v128.load(wk, 48)));
-  }
-  let i1 = v128.load(z, 64), f1 = v128.load(z, 80), g1 = v128.load(z, 96), o1 = v128.load(z, 112);
-  hk = h; wk = w + wPanel;
-  const end1 = end + wPanel;
-  while (wk < end1) {
-    const x0 = v128.load32_splat(hk), x1 = v128.load32_splat(hk, 4);
-    i1 = f32x4.add(i1, f32x4.add(f32x4.mul(x0, v128.load(wk)), f32x4.mul(x1, v128.load(wk, 64))));
-    f1 = f32x4.add(f1, f32x4.add(f32x4.mul(x0, v128.load(wk, 16)), f32x4.mul(x1, v128.load(wk, 80))));
-    g1 = f32x4.add(g1, f32x4.add(f32x4.mul(x0, v128.load(wk, 32)), f32x4.mul(x1, v128.load(wk, 96))));
-    o1 = f32x4.add(o1, f32x4.add(f32x4.mul(x0, v128.load(wk, 48)), f32x4.mul(x1, v128.load(wk, 112))));
-    hk += 8; wk += 128;
-  }
-  if (K & 1) {
-    const x0 = v128.load32_splat(hk);
-    i1 = f32x4.add(i1, f32x4.mul(x0, v128.load(wk)));
-    f1 = f32x4.add(f1, f32x4.mul(x0, v128.load(wk, 16)));
-    g1 = f32x4.add(g1, f32x4.mul(x0, v128.load(wk, 32)));
-    o1 = f32x4.add(o1, f32x4.mul(x0, v128.load(wk, 48)));
-  }
-  lstmCell(i, f, g, o, c, hn, i32x4.splat(-1), rec, q, recCells, recHidden);
-  lstmCell(i1, f1, g1, o1, c + 16, hn + 16, mask1, rec, q + 16, recCells, recHidden);
+  v128.store(pre, i); v128.store(pre, f, 16); v128.store(pre, g, 32); v128.store(pre, o, 48);
 }
 
 /**
@@ -227,9 +179,7 @@ function lstmStep(
  * c: [4] in place; hn: [4] ← h_t. Lanes past H are forced to 0.
  * With a record, q is the byte offset of these units in a [T][B][Hp] block:
  * gates go to rec + 4q ([4][4]), c to recCells + q, h to recHidden + q.
- * A call, not inlined: it runs once per panel and row (the k loop before it
- * is ~H times longer), and inlining its ~200 instructions into every tile
- * made the module half again as big for no measurable speed.
+ * A call, not inlined (index.ts).
  */
 function lstmCell(
   zi: v128, zf: v128, zg: v128, zo: v128, c: usize, hn: usize, mask: v128,
@@ -296,24 +246,17 @@ function lstmStepF32(
 
 /**
  * LSTM backward (contract: lstmBackward in src/backend/kernels.ts; reference:
- * src/backend/js-train.ts). Steps in the reverse of the forward's order;
- * per step, from the recorded gates i, f, g, o and cells c:
+ * src/backend/js-train.ts): backThroughTime (backward.ts) with these gate
+ * derivatives, from the recorded gates i, f, g, o and cells c:
  *
- *     dh   = dh_next + dout_t                   (∂L/∂h_t: from the later step and the output)
  *     dc   = dc_next + dh⊙o⊙(1 − tanh²c)
  *     dz_i = dc⊙g⊙i(1−i)    dz_f = dc⊙c_{t−1}⊙f(1−f)
  *     dz_g = dc⊙i⊙(1−g²)    dz_o = dh⊙tanh c⊙o(1−o)
  *     dc_next ← dc⊙f
- *     dh_next ← dz·U        (the forward's h·Uᵀ, transposed)
+ *     dh_next ← dz·U        (no direct path)
  *
- * The gate part is elementwise (lstmGatesBack, one row, f32x4 over 4
- * units). dh_next is one dot product per unit k, along row k of every
- * panel of U (dotRows2 in gemm-grad.ts), two batch rows per weight load,
- * right after those two rows' dz is made (still in L1). The weight
- * gradients are not here: gradWeights does them for all steps at once.
  * tanh c is recomputed (one tanh per 4 units) rather than recorded.
- *
- * work: dh, dh_next, dc, c0, each [B][Hp]; padded units stay 0 in all.
+ * work: dh, dh_next (the driver's), dc, c0 (padded), each [B][Hp].
  */
 export function lstmBackward(
   rec: usize,        // [T][B][Hp/4][4][4] gates ‖ [T][B][Hp] c ‖ [T][B][Hp] h, from lstmRecur
@@ -334,65 +277,42 @@ export function lstmBackward(
 ): void {
   const Hp = (H + 3) & ~3;
   const block = (<usize>B * Hp) << 2;        // bytes of one [B][Hp] block
-  let dh = work;
-  let dhNext = work + block;
-  const dc = work + 2 * block;
-  const cInit = work + 3 * block;
-  loadState(dh, dhT, B, H);
-  loadState(dc, dcT, B, H);
-  loadState(cInit, c0, B, H);
-  const recCells = rec + 4 * <usize>T * block;
-  const recHidden = rec + 5 * <usize>T * block;
-  const dzRow = (<usize>T * Hp) << 4;         // bytes from row b to b+1 of dz
-  for (let s = T - 1; s >= 0; s--) {
-    const t = reverse ? T - 1 - s : s;
-    const tPrev = reverse ? t + 1 : t - 1;   // the step processed just before t
-    const rt = <usize>t * block;
-    const cPrev = s == 0 ? cInit : recCells + <usize>tPrev * block;
-    const doutT = dout != 0 ? dout + ((<usize>t * doutStride) << 2) : 0;
-    lstmBackStep(rec + 4 * rt, recCells + rt, cPrev, B, H, u, doutT, T * doutStride,
-      dh, dhNext, dc, dz + ((<usize>t * Hp) << 4), dzRow);
-    const tmp = dh; dh = dhNext; dhNext = tmp;
-    // h_{t−1} of every row, for ∂L/∂U
-    const hp = hprev + ((<usize>t * H) << 2);
-    if (s > 0) storeRows(hp, T * H, recHidden + <usize>tPrev * block, Hp, B, H);
-    else if (h0 != 0) storeRows(hp, T * H, h0, H, B, H);
-    else zeroRows(hp, T * H, B, H);
-  }
-  if (dh0 != 0) storeRows(dh0, H, dh, Hp, B, H);
-  if (dc0 != 0) storeRows(dc0, H, dc, Hp, B, H);
+  const cell = LSTM_BACK;
+  cell.gates = rec;
+  cell.cells = rec + 4 * <usize>T * block;
+  cell.dc = work + 2 * block;
+  cell.cInit = work + 3 * block;
+  cell.dz = dz;
+  cell.dzRow = (<usize>T * Hp) << 4;
+  cell.block = block;
+  cell.H = H;
+  loadState(cell.dc, dcT, B, H);
+  loadState(cell.cInit, c0, B, H);
+  backThroughTime<LstmBack>(cell, B, T, H, u, 64, rec + 5 * <usize>T * block, h0, dout, doutStride, dhT, reverse, hprev, dh0, work);
+  if (dc0 != 0) storeRows(dc0, H, cell.dc, Hp, B, H);
 }
 
-/**
- * One step back for all rows: two rows' gate derivatives, then their dh_next.
- * gates: [B][Hp/4][4][4], cells, cPrev: [B][Hp] of step t and the one before;
- * dout: row 0 of ∂L/∂h_t or 0, rows doutRow floats apart; dh, dhNext, dc:
- * [B][Hp]; dz: row 0 of step t, rows dzRow bytes apart.
- */
-function lstmBackStep(
-  gates: usize, cells: usize, cPrev: usize, B: i32, H: i32, u: usize, dout: usize, doutRow: i32,
-  dh: usize, dhNext: usize, dc: usize, dz: usize, dzRow: usize,
-): void {
-  const Hp = (H + 3) & ~3;
-  const P = Hp >> 2;
-  const hRow = <usize>Hp << 2;
-  const lastValid = H - 4 * (P - 1);
-  const dRow = <usize>doutRow << 2;
-  let b = 0;
-  for (; b + 2 <= B; b += 2) {
-    const sa = <usize>b * hRow, sb = sa + hRow;
-    const dzA = dz + <usize>b * dzRow, dzB = dzA + dzRow;
-    lstmGatesBack(gates + 4 * sa, cells + sa, cPrev + sa, dout != 0 ? dout + <usize>b * dRow : 0, H, dh + sa, dhNext + sa, dc + sa, dzA);
-    lstmGatesBack(gates + 4 * sb, cells + sb, cPrev + sb, dout != 0 ? dout + <usize>(b + 1) * dRow : 0, H, dh + sb, dhNext + sb, dc + sb, dzB);
-    dotRows2(dzA, dzB, u, H, P, 64, lastValid, dhNext + sa, dhNext + sb);
-  }
-  if (b < B) {
-    const sa = <usize>b * hRow;
-    const dzA = dz + <usize>b * dzRow;
-    lstmGatesBack(gates + 4 * sa, cells + sa, cPrev + sa, dout != 0 ? dout + <usize>b * dRow : 0, H, dh + sa, dhNext + sa, dc + sa, dzA);
-    dotRow1(dzA, u, H, P, 64, lastValid, dhNext + sa);
+/** lstmBackward's pointers, for backThroughTime. */
+@unmanaged class LstmBack {
+  gates: usize;   // [T][B][Hp/4][4][4] the recorded gates
+  cells: usize;   // [T][B][Hp] the recorded c
+  cInit: usize;   // [B][Hp] c_0
+  dc: usize;      // [B][Hp] ∂L/∂c, carried back a step at a time
+  dz: usize;      // out [B][T][4Hp]
+  dzRow: usize;   // bytes from row b to b+1 of dz
+  block: usize;   // bytes of one [B][Hp] block
+  H: i32;
+
+  // @ts-ignore: decorator
+  @inline rowBack(t: i32, tPrev: i32, b: i32, row: usize, dout: usize, dh: usize, dhNext: usize): usize {
+    const rt = <usize>t * this.block + row;
+    const cPrev = (tPrev < 0 ? this.cInit : this.cells + <usize>tPrev * this.block) + row;
+    const dz = this.dz + <usize>b * this.dzRow + ((<usize>t * ((this.H + 3) & ~3)) << 4);
+    lstmGatesBack(this.gates + 4 * rt, this.cells + rt, cPrev, dout, this.H, dh, dhNext, this.dc + row, dz);
+    return dz;
   }
 }
+const LSTM_BACK = changetype<LstmBack>(memory.data(offsetof<LstmBack>(), 16));
 
 /**
  * The gate derivatives of one row (see lstmBackward): gates [Hp/4][4][4],

@@ -11,8 +11,8 @@
  * work: h_{t−1}, h_t, unused, each [B][Hp].
  */
 import { tanhExpm1Rr2P6, tanhExpm1Rr2P6F32 } from './activations';
-import { dotRow1, dotRows2 } from './gemm-grad';
-import { laneMask, loadPart, loadState, storeRows, zeroRows } from './state';
+import { backThroughTime } from './backward';
+import { laneMask, loadPart, loadState, storeRows } from './state';
 
 export function rnnRecur(
   z: usize,       // [B][T][Hp] packed x_t·Wᵀ + b
@@ -46,7 +46,7 @@ export function rnnRecur(
   storeRows(hT, H, h, Hp, B, H);
 }
 
-/** act(a) on 4 lanes, padded lanes forced to 0. A call, not inlined, like lstmCell (lstm.ts). */
+/** act(a) on 4 lanes, padded lanes forced to 0. A call, not inlined (index.ts). */
 function rnnAct(a: v128, relu: i32, mask: v128): v128 {
   return v128.and(relu ? f32x4.max(a, f32x4.splat(0)) : tanhExpm1Rr2P6(a), mask);
 }
@@ -199,13 +199,13 @@ function rnnStepF32(
 
 /**
  * Simple RNN backward (contract: rnnBackward in src/backend/kernels.ts;
- * reference: src/backend/js-train.ts), from the recorded h_t alone:
+ * reference: src/backend/js-train.ts): backThroughTime (backward.ts) with
+ * this derivative, from the recorded h_t alone:
  *
- *     dz = (dh_next + dout_t) ⊙ act'(h_t)      act' = 1 − h² (tanh), [h > 0] (relu)
- *     dh_next ← dz·U
+ *     dz = dh ⊙ act'(h_t)      act' = 1 − h² (tanh), [h > 0] (relu)
+ *     dh_next ← dz·U           (no direct path)
  *
- * dz·U as in lstm.ts (dotRows2, two rows per weight load).
- * work: dh, dh_next, h0 (padded), unused; each [B][Hp].
+ * work: dh, dh_next (the driver's), unused, unused; each [B][Hp].
  */
 export function rnnBackward(
   rec: usize,        // [T][B][Hp] h, from rnnRecur
@@ -223,50 +223,33 @@ export function rnnBackward(
   work: usize,       // 4·[B][Hp] scratch
 ): void {
   const Hp = (H + 3) & ~3;
-  const block = (<usize>B * Hp) << 2;        // bytes of one [B][Hp] block
-  let dh = work;
-  let dhNext = work + block;
-  loadState(dh, dhT, B, H);
-  const dzRow = (<usize>T * Hp) << 2;        // bytes from row b to b+1 of dz
-  for (let s = T - 1; s >= 0; s--) {
-    const t = reverse ? T - 1 - s : s;
-    const tPrev = reverse ? t + 1 : t - 1;
-    const doutT = dout != 0 ? dout + ((<usize>t * doutStride) << 2) : 0;
-    rnnBackStep(rec + <usize>t * block, B, H, u, doutT, T * doutStride, relu, dh, dhNext, dz + ((<usize>t * Hp) << 2), dzRow);
-    const tmp = dh; dh = dhNext; dhNext = tmp;
-    const hp = hprev + ((<usize>t * H) << 2);
-    if (s > 0) storeRows(hp, T * H, rec + <usize>tPrev * block, Hp, B, H);
-    else if (h0 != 0) storeRows(hp, T * H, h0, H, B, H);
-    else zeroRows(hp, T * H, B, H);
-  }
-  if (dh0 != 0) storeRows(dh0, H, dh, Hp, B, H);
+  const cell = RNN_BACK;
+  cell.hidden = rec;
+  cell.dz = dz;
+  cell.dzRow = (<usize>T * Hp) << 2;
+  cell.block = (<usize>B * Hp) << 2;
+  cell.H = H;
+  cell.relu = relu;
+  backThroughTime<RnnBack>(cell, B, T, H, u, 16, rec, h0, dout, doutStride, dhT, reverse, hprev, dh0, work);
 }
 
-/** One step back for all rows (see lstmBackStep): h: [B][Hp] h_t. */
-function rnnBackStep(
-  h: usize, B: i32, H: i32, u: usize, dout: usize, doutRow: i32, relu: i32,
-  dh: usize, dhNext: usize, dz: usize, dzRow: usize,
-): void {
-  const Hp = (H + 3) & ~3;
-  const P = Hp >> 2;
-  const hRow = <usize>Hp << 2;
-  const lastValid = H - 4 * (P - 1);
-  const dRow = <usize>doutRow << 2;
-  let b = 0;
-  for (; b + 2 <= B; b += 2) {
-    const sa = <usize>b * hRow, sb = sa + hRow;
-    const dzA = dz + <usize>b * dzRow, dzB = dzA + dzRow;
-    rnnGatesBack(h + sa, dout != 0 ? dout + <usize>b * dRow : 0, H, relu, dh + sa, dhNext + sa, dzA);
-    rnnGatesBack(h + sb, dout != 0 ? dout + <usize>(b + 1) * dRow : 0, H, relu, dh + sb, dhNext + sb, dzB);
-    dotRows2(dzA, dzB, u, H, P, 16, lastValid, dhNext + sa, dhNext + sb);
-  }
-  if (b < B) {
-    const sa = <usize>b * hRow;
-    const dzA = dz + <usize>b * dzRow;
-    rnnGatesBack(h + sa, dout != 0 ? dout + <usize>b * dRow : 0, H, relu, dh + sa, dhNext + sa, dzA);
-    dotRow1(dzA, u, H, P, 16, lastValid, dhNext + sa);
+/** rnnBackward's pointers, for backThroughTime. */
+@unmanaged class RnnBack {
+  hidden: usize;  // [T][B][Hp] the recorded h
+  dz: usize;      // out [B][T][Hp]
+  dzRow: usize;   // bytes from row b to b+1 of dz
+  block: usize;   // bytes of one [B][Hp] block
+  H: i32;
+  relu: i32;
+
+  // @ts-ignore: decorator
+  @inline rowBack(t: i32, tPrev: i32, b: i32, row: usize, dout: usize, dh: usize, dhNext: usize): usize {
+    const dz = this.dz + <usize>b * this.dzRow + ((<usize>t * ((this.H + 3) & ~3)) << 2);
+    rnnGatesBack(this.hidden + <usize>t * this.block + row, dout, this.H, this.relu, dh, dhNext, dz);
+    return dz;
   }
 }
+const RNN_BACK = changetype<RnnBack>(memory.data(offsetof<RnnBack>(), 16));
 
 /** One row: dz [Hp] = (dh + dout)⊙act'(h) (0 in padded lanes); zeroes dhNext [Hp]. h, dh: [Hp]; dout: [H] or 0. */
 function rnnGatesBack(h: usize, dout: usize, H: i32, relu: i32, dh: usize, dhNext: usize, dz: usize): void {

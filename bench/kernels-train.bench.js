@@ -9,17 +9,28 @@
 //             (gradInput skipped: the LSTM is the first layer)
 //   update    zero the gradients (fill), adamUpdate over the one parameter buffer
 //
-//   node bench/kernels-train.bench.js [--quick]     (after npm run build:wasm and build:ts)
+//   node bench/kernels-train.bench.js [--quick] [--against DIR]     (after npm run build:wasm and build:ts)
+//
+// --against DIR also runs DIR/simd.wasm and DIR/scalar.wasm (another build,
+// e.g. of an earlier commit); each is timed step for step alternating with
+// this tree's build of the same kind, so old/new is a ratio from one run
+// (>1: this tree is faster), and the losses must agree.
 //
 // wasm-simd, wasm (scalar) and js run the same sequence on the same numbers.
 // js goes first and every heap is created at its final size: no memory
 // grows in this process (see DESIGN.md, Memory). Reports the median of
 // repeated steps after warm-up, the parts of a step, and the ratios.
 import { readFileSync } from 'node:fs';
+import { medians } from './medians.js';
 import { createJsKernels } from '../dist/backend/js/kernels.js';
 import { createJsTrainingKernels } from '../dist/backend/js/training.js';
 
-const quick = process.argv.includes('--quick');
+const args = process.argv.slice(2);
+const quick = args.includes('--quick');
+const againstAt = args.indexOf('--against');
+const against = againstAt >= 0 ? args[againstAt + 1] : undefined;
+if (againstAt >= 0 && !against) throw new Error('--against needs a directory holding simd.wasm and scalar.wasm');
+const againstDir = against && new URL(`${against.replace(/\/$/, '')}/`, `file://${process.cwd()}/`);
 const W3 = { I: 8, H: 64, B: 64, T: 50 };
 const roundUp4 = (n) => (n + 3) & ~3;
 
@@ -108,20 +119,8 @@ function makeStep(k, f32, p, { I, H, B, T }, parts) {
   };
 }
 
-function median(fn, runs, warm) {
-  for (let i = 0; i < warm; i++) fn();
-  const t = [];
-  for (let i = 0; i < runs; i++) {
-    const t0 = performance.now();
-    fn();
-    t.push(performance.now() - t0);
-  }
-  t.sort((a, b) => a - b);
-  return t[t.length >> 1];
-}
-
-async function wasmKernels(file, bytes) {
-  const mod = await WebAssembly.compile(readFileSync(new URL(`../build/${file}`, import.meta.url)));
+async function wasmKernels(url, bytes) {
+  const mod = await WebAssembly.compile(readFileSync(url));
   const pages = Math.ceil(bytes / 65536) + 1;
   // the module declares its own memory: grow once, before any view or timing (the js run is already done)
   const { exports } = await WebAssembly.instantiate(mod, { env: { abort() { throw new Error('abort'); } } });
@@ -133,7 +132,9 @@ async function wasmKernels(file, bytes) {
 const results = {};
 const losses = {};
 const partsOut = {};
-for (const name of ['js', 'wasm-simd', 'wasm']) {
+const BUILDS = { 'wasm-simd': 'simd.wasm', wasm: 'scalar.wasm' };
+/** A backend's kernels on a heap laid out and filled for W3; `name` ends in ' old' for the --against build. */
+async function environment(name) {
   let env;
   if (name === 'js') {
     const probe = layout(16, W3);
@@ -141,20 +142,31 @@ for (const name of ['js', 'wasm-simd', 'wasm']) {
     const k = { ...inference, ...createJsTrainingKernels(inference.heap) };
     env = { k, base: k.heap.base, f32: () => new Float32Array(k.heap.buffer) };
   } else {
-    env = await wasmKernels(name === 'wasm-simd' ? 'simd.wasm' : 'scalar.wasm', layout(1 << 16, W3).bytes + (1 << 20));
+    const [kind, old] = name.split(' ');
+    const url = old ? new URL(BUILDS[kind], againstDir) : new URL(`../build/${BUILDS[kind]}`, import.meta.url);
+    env = await wasmKernels(url, layout(1 << 16, W3).bytes + (1 << 20));
   }
   const { p } = layout(env.base, W3);
   fill(env.f32(), p, W3);
-  const runs = quick ? 5 : name === 'js' ? 15 : name === 'wasm' ? 30 : 200;
-  const warm = quick ? 2 : name === 'js' ? 3 : 20;
-  const step = makeStep(env.k, env.f32, p, W3);
-  losses[name] = [step(), step(), step()];     // the first three losses (steps 1..3), to compare the backends
-  results[name] = median(step, runs, warm);
-  const parts = {};
-  const timed = makeStep(env.k, env.f32, p, W3, parts);
-  const n = quick ? 3 : name === 'js' ? 5 : 50;
-  for (let i = 0; i < n; i++) timed();
-  partsOut[name] = Object.fromEntries(Object.entries(parts).map(([key, v]) => [key, v / n]));
+  return { ...env, p };
+}
+// js alone first (no wasm memory exists yet); then each wasm build, with its --against twin alternating
+const groups = [['js'], ...Object.keys(BUILDS).map((kind) => (against ? [kind, `${kind} old`] : [kind]))];
+for (const group of groups) {
+  const envs = await Promise.all(group.map(environment));
+  const steps = envs.map((env) => makeStep(env.k, env.f32, env.p, W3));
+  group.forEach((name, j) => { losses[name] = [steps[j](), steps[j](), steps[j]()]; });   // steps 1..3, to compare the backends
+  const kind = group[0];
+  const runs = quick ? 5 : kind === 'js' ? 15 : kind === 'wasm' ? 30 : 200;
+  const warm = quick ? 2 : kind === 'js' ? 3 : 20;
+  medians(steps, runs, warm).forEach((ms, j) => { results[group[j]] = ms; });
+  group.forEach((name, j) => {
+    const parts = {};
+    const timed = makeStep(envs[j].k, envs[j].f32, envs[j].p, W3, parts);
+    const n = quick ? 3 : kind === 'js' ? 5 : 50;
+    for (let i = 0; i < n; i++) timed();
+    partsOut[name] = Object.fromEntries(Object.entries(parts).map(([key, v]) => [key, v / n]));
+  });
 }
 
 const { I, H, B, T } = W3;
@@ -163,7 +175,12 @@ console.log(`W3 training step, kernels only: LSTM(${I}→${H}) → Dense(1), B=$
 for (const name of Object.keys(results)) {
   const ms = results[name];
   const parts = Object.entries(partsOut[name]).map(([key, v]) => `${key} ${v.toFixed(2)}`).join(', ');
-  console.log(`  ${name.padEnd(9)} ${ms.toFixed(2).padStart(8)} ms  ${(3 * flops / ms / 1e6).toFixed(1).padStart(5)} GFLOP/s (≈3× forward)` +
+  console.log(`  ${name.padEnd(13)} ${ms.toFixed(2).padStart(8)} ms  ${(3 * flops / ms / 1e6).toFixed(1).padStart(5)} GFLOP/s (≈3× forward)` +
     `  ${(results.js / ms).toFixed(1).padStart(5)}× js   [${parts}]`);
+}
+if (against) {
+  for (const kind of Object.keys(BUILDS)) {
+    console.log(`  ${kind}: old/new ${(results[`${kind} old`] / results[kind]).toFixed(3)} (>1: this tree is faster)`);
+  }
 }
 console.log(`  losses of steps 1..3: ${Object.entries(losses).map(([k, l]) => `${k} ${l.map((x) => x.toFixed(6)).join(' ')}`).join(' | ')}`);

@@ -2,7 +2,16 @@
 // (project + the cell's recurrence), the same two calls a layer makes, on
 // DESIGN.md's W1 and W2 shapes, for LSTM, GRU and tanh RNN.
 //
-//   node bench/kernels.bench.js [lstm|gru|rnn ...]     (after npm run build:wasm)
+//   node bench/kernels.bench.js [lstm|gru|rnn ...] [--against DIR]     (after npm run build:wasm)
+//
+// --train times the backward kernels instead, on DESIGN.md's W3 shape (I=8,
+// H=64, B=64, T=50): the recurrence with its record once, then the cell's
+// backward from ∂L/∂h_t at every step, timed alone.
+//
+// --against DIR also loads DIR/simd.wasm and DIR/scalar.wasm (another build,
+// e.g. of an earlier commit) and times the two builds call for call,
+// alternating, so that old/new is a ratio from one run on the same machine
+// state: >1 means this tree's build is faster.
 //
 // Standalone on purpose: it instantiates build/*.wasm directly and hands out
 // memory with a bump pointer above heapBase(), so it needs neither the
@@ -10,18 +19,26 @@
 // after warm-up (V8 first runs wasm in its baseline tier, Liftoff, and tiers
 // up to TurboFan after a few calls). FLOPs: 2·G·H·(I+H)·B·T, G gates per unit.
 import { readFileSync } from 'node:fs';
+import { medians } from './medians.js';
 
 const WORKLOADS = [
   { id: 'W1', I: 32, H: 128, B: 1, T: 100, runs: 400 },
   { id: 'W2', I: 64, H: 256, B: 32, T: 50, runs: 30 },
 ];
 const GATES = { lstm: 4, gru: 3, rnn: 1 };
-const cells = process.argv.slice(2).length ? process.argv.slice(2) : ['lstm', 'gru', 'rnn'];
+const TRAIN_WORKLOADS = [{ id: 'W3', I: 8, H: 64, B: 64, T: 50, runs: 100 }];
+const args = process.argv.slice(2);
+const train = args.includes('--train');
+const againstAt = args.indexOf('--against');
+const against = againstAt >= 0 ? args[againstAt + 1] : undefined;
+if (againstAt >= 0 && !against) throw new Error('--against needs a directory holding simd.wasm and scalar.wasm');
+const named = args.filter((a, i) => (againstAt < 0 || (i !== againstAt && i !== againstAt + 1)) && a !== '--train');
+const cells = named.length ? named : ['lstm', 'gru', 'rnn'];
 
 const roundUp4 = (n) => (n + 3) & ~3;
 
-async function load(file) {
-  const { instance } = await WebAssembly.instantiate(readFileSync(new URL(`../build/${file}`, import.meta.url)), {
+async function load(url) {
+  const { instance } = await WebAssembly.instantiate(readFileSync(url), {
     env: { abort() { throw new Error('abort'); } },
   });
   return instance.exports;
@@ -34,6 +51,8 @@ function setup(k, cell, { I, H, B, T }) {
   const p = {
     x: alloc(B * T * I), w: alloc(P * I * pw), bias: alloc(P * pw), u: alloc(P * H * pw), bh: alloc(P * pw),
     z: alloc(B * T * G * Hp), out: alloc(B * T * H), hT: alloc(B * H), cT: alloc(B * H), work: alloc(3 * B * Hp),
+    rec: alloc(6 * T * B * Hp), dz: alloc(B * T * G * Hp), dza: alloc(B * T * G * Hp), hprev: alloc(B * T * H),
+    bwork: alloc(4 * B * Hp),
   };
   const need = top - k.memory.buffer.byteLength;
   if (need > 0) k.memory.grow(Math.ceil(need / 65536));
@@ -51,35 +70,58 @@ function setup(k, cell, { I, H, B, T }) {
     gru: () => k.gruRecur(p.z, B, T, H, p.u, p.bh, 0, p.out, H, p.hT, 0, p.work, 0),
     rnn: () => k.rnnRecur(p.z, B, T, H, p.u, 0, p.out, H, p.hT, 0, 0, p.work, 0),
   }[cell];
-  return { project: () => k.project(p.x, B * T, I, p.w, P, pw, p.bias, p.z), recur };
-}
-
-function median(fn, runs) {
-  for (let i = 0; i < Math.min(20, runs); i++) fn();   // warm-up: tier up to TurboFan
-  const t = [];
-  for (let i = 0; i < runs; i++) {
-    const t0 = performance.now();
-    fn();
-    t.push(performance.now() - t0);
-  }
-  t.sort((a, b) => a - b);
-  return t[t.length >> 1];
+  const recorded = {
+    lstm: () => k.lstmRecur(p.z, B, T, H, p.u, 0, 0, 0, 0, p.hT, p.cT, 0, p.work, p.rec),
+    gru: () => k.gruRecur(p.z, B, T, H, p.u, p.bh, 0, 0, 0, p.hT, 0, p.work, p.rec),
+    rnn: () => k.rnnRecur(p.z, B, T, H, p.u, 0, 0, 0, p.hT, 0, 0, p.work, p.rec),
+  }[cell];
+  // ∂L/∂h_t at every step: out, filled at random
+  const backward = {
+    lstm: () => k.lstmBackward(p.rec, B, T, H, p.u, 0, 0, p.out, H, 0, 0, 0, p.dz, p.hprev, 0, 0, p.bwork),
+    gru: () => k.gruBackward(p.rec, B, T, H, p.u, 0, p.out, H, 0, 0, p.dz, p.dza, p.hprev, 0, p.bwork),
+    rnn: () => k.rnnBackward(p.rec, B, T, H, p.u, 0, p.out, H, 0, 0, 0, p.dz, p.hprev, 0, p.bwork),
+  }[cell];
+  return {
+    project: () => k.project(p.x, B * T, I, p.w, P, pw, p.bias, p.z), recur,
+    prepareBackward: () => { k.project(p.x, B * T, I, p.w, P, pw, p.bias, p.z); recorded(); fill(p.out, B * T * H, 1); },
+    backward,
+  };
 }
 
 const gflops = (flops, ms) => (flops / ms / 1e6).toFixed(1).padStart(5);
 
 for (const file of ['simd.wasm', 'scalar.wasm']) {
-  const k = await load(file);
+  const k = await load(new URL(`../build/${file}`, import.meta.url));
+  const kOld = against && await load(new URL(file, new URL(`${against.replace(/\/$/, '')}/`, `file://${process.cwd()}/`)));
   for (const cell of cells) {
-    for (const w of WORKLOADS) {
+    for (const w of train ? TRAIN_WORKLOADS : WORKLOADS) {
       const { I, H, B, T } = w, G = GATES[cell];
       const f = setup(k, cell, w);
       const runs = file === 'simd.wasm' ? w.runs : Math.max(5, w.runs >> 3);
-      const tAll = median(() => { f.project(); f.recur(); }, runs);
-      const tProj = median(f.project, runs), tRec = median(f.recur, runs);
-      console.log(`${file.padEnd(11)} ${cell.padEnd(4)} ${w.id} I=${I} H=${H} B=${B} T=${T}: ` +
-        `${tAll.toFixed(3).padStart(8)} ms ${gflops(2 * G * H * (I + H) * B * T, tAll)} GFLOP/s` +
-        `   (project ${gflops(2 * G * H * I * B * T, tProj)}, recurrence ${gflops(2 * G * H * H * B * T, tRec)} GFLOP/s)`);
+      const line = `${file.padEnd(11)} ${cell.padEnd(4)} ${w.id} I=${I} H=${H} B=${B} T=${T}: `;
+      if (train) {
+        f.prepareBackward();
+        const g = kOld && setup(kOld, cell, w);
+        if (g) g.prepareBackward();
+        const [tNew, tOld] = medians(g ? [f.backward, g.backward] : [f.backward], runs, 20);
+        // the backward's dh_{t−1} = dz·U alone is 2·G·H·H·B·T FLOPs; the gate part adds a few per unit
+        console.log(line + `backward ${tNew.toFixed(3).padStart(8)} ms` +
+          (g ? `, old ${tOld.toFixed(3).padStart(8)} ms, old/new ${(tOld / tNew).toFixed(3)}` : ''));
+        continue;
+      }
+      const all = (g) => () => { g.project(); g.recur(); };
+      if (kOld) {
+        const g = setup(kOld, cell, w);
+        const [tNew, tOld] = medians([all(f), all(g)], runs, 20);
+        const [rNew, rOld] = medians([f.recur, g.recur], runs, 20);
+        console.log(line + `new ${tNew.toFixed(3).padStart(8)} ms, old ${tOld.toFixed(3).padStart(8)} ms, old/new ${(tOld / tNew).toFixed(3)}` +
+          `   (recurrence alone: old/new ${(rOld / rNew).toFixed(3)})`);
+      } else {
+        const [tAll] = medians([all(f)], runs, 20);
+        const [tProj] = medians([f.project], runs, 20), [tRec] = medians([f.recur], runs, 20);
+        console.log(line + `${tAll.toFixed(3).padStart(8)} ms ${gflops(2 * G * H * (I + H) * B * T, tAll)} GFLOP/s` +
+          `   (project ${gflops(2 * G * H * I * B * T, tProj)}, recurrence ${gflops(2 * G * H * H * B * T, tRec)} GFLOP/s)`);
+      }
     }
   }
 }
