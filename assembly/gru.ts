@@ -201,7 +201,7 @@ function gruStepF32(
 
 /**
  * GRU backward (contract: gruBackward in src/backend/kernels.ts; reference:
- * src/backend/js-train.ts): backThroughTime (backward.ts) with these gate
+ * src/backend/js/gru.ts): backThroughTime (backward.ts) with these gate
  * derivatives, from the recorded gates r, u (update), n and a_n:
  *
  *     dn    = dh⊙(1−u)⊙(1−n²)                 (∂L/∂ of n's pre-activation)

@@ -1,6 +1,6 @@
 /**
  * LSTM recurrence, one fused pass per step (see src/backend/kernels.ts for
- * the contract, src/backend/js.ts for the reference):
+ * the contract, src/backend/js/lstm.ts for the reference):
  *
  *     [i f g o] = z_t + h_{t−1}·Uᵀ          (z_t = x_t·Wᵀ + b, from `project`)
  *     i = σ(i)  f = σ(f)  g = tanh(g)  o = σ(o)
@@ -246,7 +246,7 @@ function lstmStepF32(
 
 /**
  * LSTM backward (contract: lstmBackward in src/backend/kernels.ts; reference:
- * src/backend/js-train.ts): backThroughTime (backward.ts) with these gate
+ * src/backend/js/lstm.ts): backThroughTime (backward.ts) with these gate
  * derivatives, from the recorded gates i, f, g, o and cells c:
  *
  *     dc   = dc_next + dh⊙o⊙(1 − tanh²c)

@@ -1,6 +1,6 @@
 /**
  * The optimizer updates and the gradient-norm helpers (contract:
- * src/backend/kernels.ts; reference: src/backend/js-train.ts). All the
+ * src/backend/kernels.ts; reference: src/backend/js/optimizers.ts). All the
  * parameters of a model are one contiguous buffer, and so are their
  * gradients and the optimizer's state, so each update is one pass over
  * memory for the whole model: f32x4 over the whole quads of n, then the

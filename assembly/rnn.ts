@@ -199,7 +199,7 @@ function rnnStepF32(
 
 /**
  * Simple RNN backward (contract: rnnBackward in src/backend/kernels.ts;
- * reference: src/backend/js-train.ts): backThroughTime (backward.ts) with
+ * reference: src/backend/js/rnn.ts): backThroughTime (backward.ts) with
  * this derivative, from the recorded h_t alone:
  *
  *     dz = dh ⊙ act'(h_t)      act' = 1 − h² (tanh), [h > 0] (relu)
