@@ -33,6 +33,8 @@ const againstAt = args.indexOf('--against');
 const against = againstAt >= 0 ? args[againstAt + 1] : undefined;
 if (againstAt >= 0 && !against) throw new Error('--against needs a directory holding simd.wasm and scalar.wasm');
 const named = args.filter((a, i) => (againstAt < 0 || (i !== againstAt && i !== againstAt + 1)) && a !== '--train');
+const unknown = named.filter((a) => !(a in GATES));
+if (unknown.length) throw new Error(`unknown argument(s) ${unknown.join(' ')}; use [lstm] [gru] [rnn] [--train] [--against DIR]`);
 const cells = named.length ? named : ['lstm', 'gru', 'rnn'];
 
 const roundUp4 = (n) => (n + 3) & ~3;
