@@ -7,7 +7,6 @@
 import { fail, show } from '../errors.js';
 import { optionsOf } from '../options.js';
 import { Arena } from './arena.js';
-import { createJsKernels } from './js/kernels.js';
 import type { BackendName, Kernels } from './kernels.js';
 import { createWasmKernels } from './wasm.js';
 
@@ -105,7 +104,11 @@ export async function init(options?: InitOptions): Promise<BackendName> {
 let initCalls = 0;
 
 async function load(name: BackendName, wasm: InitOptions['wasm']): Promise<Backend> {
-  const kernels = name === 'js' ? createJsKernels() : await createWasmKernels(name, await compileModule(wasm ?? (await defaultSource(name))));
+  // the js backend is imported only when chosen: a bundler splits it into a chunk that only a
+  // runtime without WebAssembly (or an app asking for 'js') downloads
+  const kernels = name === 'js'
+    ? (await import('./js/kernels.js')).createJsKernels()
+    : await createWasmKernels(name, await compileModule(wasm ?? (await defaultSource(name))));
   return { kernels, arena: new Arena(kernels.heap) };
 }
 
