@@ -2,6 +2,11 @@
  * lstm-wasm: LSTM, GRU and simple RNN layers with fused SIMD WebAssembly
  * kernels, a plain-JS reference backend, and PyTorch/Keras weight I/O.
  */
+import { setJsKernels } from './backend/registry.js';
+import { createJsKernels } from './backend/js/kernels.js';
+
+setJsKernels(() => createJsKernels());
+
 export { init, backend, memoryInfo, simdSupported, type InitOptions } from './backend/registry.js';
 export type { BackendName, ActivationName } from './backend/kernels.js';
 export { LstmWasmError } from './errors.js';

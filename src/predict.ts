@@ -5,6 +5,11 @@
  * and the wasm builds it loads are the inference-only ones. Import
  * 'lstm-wasm' instead to train, save or load model files.
  */
+import { setJsKernels } from './backend/registry.js';
+
+// the js backend only where it is picked: bundlers split it into a chunk of its own
+setJsKernels(async () => (await import('./backend/js/kernels.js')).createJsKernels());
+
 export { init, backend, memoryInfo, simdSupported, type InitOptions } from './backend/registry.js';
 export type { BackendName, ActivationName } from './backend/kernels.js';
 export { LstmWasmError } from './errors.js';

@@ -112,6 +112,25 @@ describe('package', () => {
     expect(refused).toMatch(/'wasm-simd' backend was loaded from the inference-only wasm build \('lstm-wasm\/predict'\), which cannot train/);
   });
 
+  it('lstm-wasm/predict loads the js backend (imported lazily) when asked for, with the outputs of wasm', async () => {
+    const [simd, js] = await runAsUser([
+      "import * as lean from 'lstm-wasm/predict';",
+      "console.log(await lean.init(), JSON.stringify(Array.from(run().data)));",
+      "console.log(await lean.init({ backend: 'js' }), JSON.stringify(Array.from(run().data)));",
+      'function run() {',
+      '  const model = new lean.Sequential([new lean.LSTM({ inputSize: 3, units: 5, seed: 1 }), new lean.Dense({ units: 2, seed: 3 })]);',
+      '  const y = model.predict([[[0.1, 0.2, 0.3], [0.4, -0.5, 0.6]]]);',
+      '  model.dispose();',
+      '  return y;',
+      '}',
+    ]);
+    const [simdName, simdOut] = simd.split(' '), [jsName, jsOut] = js.split(' ');
+    expect([simdName, jsName]).toEqual(['wasm-simd', 'js']);
+    const a = JSON.parse(simdOut) as number[], b = JSON.parse(jsOut) as number[];
+    expect(b).toHaveLength(2);
+    for (let i = 0; i < a.length; i++) expect(Math.abs(a[i] - b[i])).toBeLessThanOrEqual(1e-5);
+  });
+
   it('an app that imports both entries gets the full builds, in either order, and trains', async () => {
     for (const order of [['lstm-wasm/predict', 'lstm-wasm'], ['lstm-wasm', 'lstm-wasm/predict']]) {
       const [out] = await runAsUser([
@@ -130,7 +149,7 @@ describe('package', () => {
   it(`size: JS + wasm a browser user of the whole library ships ≤ ${BUDGET_GZIP_BYTES / 1024} KiB gzip; the inference-only wasm ≤ ${PREDICT_WASM_BUDGET_GZIP_BYTES / 1024} KiB`, async () => {
     const m = await measureSize();
     expect(m.pieces.map((p: { name: string }) => p.name)).toEqual(['JS', 'simd.wasm', 'scalar.wasm']);
-    expect(m.predict.pieces.map((p: { name: string }) => p.name)).toEqual(['JS', 'inference-simd.wasm', 'inference-scalar.wasm']);
+    expect(m.predict.pieces.map((p: { name: string }) => p.name)).toEqual(['JS', 'JS, lazy', 'inference-simd.wasm', 'inference-scalar.wasm']);
     for (const p of [...m.pieces, ...m.predict.pieces]) expect(p.gzip).toBeGreaterThan(1000); // measured something real
     console.log(sizeTable(m));
     expect(m.total.gzip).toBeLessThanOrEqual(BUDGET_GZIP_BYTES);
@@ -141,6 +160,9 @@ describe('package', () => {
 
   it(`size: a predict-only app (init, LSTM, Dense, Sequential, predict) ships ≤ ${PREDICT_JS_BUDGET_GZIP_BYTES / 1024} KiB gzip of JS`, async () => {
     const m = await measureSize();
+    // the js backend is split off (fetched only where init() picks it), and so is nothing else
+    expect(m.predict.lazyModules).toContain('dist/backend/js/kernels.js');
+    expect(m.predict.lazyModules.filter((f: string) => !f.startsWith('dist/backend/js/'))).toEqual([]);
     expect(m.predict.js.gzip).toBeLessThanOrEqual(PREDICT_JS_BUDGET_GZIP_BYTES);
   });
 });

@@ -7,7 +7,6 @@
 import { fail, show } from '../errors.js';
 import { optionsOf } from '../options.js';
 import { Arena } from './arena.js';
-import { createJsKernels } from './js/kernels.js';
 import type { BackendName, Kernels } from './kernels.js';
 import { createWasmKernels } from './wasm.js';
 
@@ -74,6 +73,20 @@ export function setDefaultWasmSource(source: WasmSource, build: 'full' | 'infere
   defaultBuild = build;
 }
 
+/**
+ * How the js backend's kernels are had, set by the module that exports init(): 'lstm-wasm'
+ * (index.ts) imports them statically, since its trainer ships the js reference anyway;
+ * 'lstm-wasm/predict' (predict.ts) imports them with import(), so that a bundler splits them into a
+ * chunk only a runtime without WebAssembly (or an app asking for 'js') downloads. The first set wins:
+ * either gives the same kernels.
+ */
+let jsKernels: (() => Kernels | Promise<Kernels>) | undefined;
+
+/** @internal */
+export function setJsKernels(make: () => Kernels | Promise<Kernels>): void {
+  jsKernels ??= make;
+}
+
 const loading = new Map<BackendName, Promise<Backend>>();
 
 /**
@@ -105,7 +118,9 @@ export async function init(options?: InitOptions): Promise<BackendName> {
 let initCalls = 0;
 
 async function load(name: BackendName, wasm: InitOptions['wasm']): Promise<Backend> {
-  const kernels = name === 'js' ? createJsKernels() : await createWasmKernels(name, await compileModule(wasm ?? (await defaultSource(name))));
+  const kernels = name === 'js'
+    ? await (jsKernels ?? fail('init: no js backend was set up; import init from lstm-wasm or lstm-wasm/predict'))()
+    : await createWasmKernels(name, await compileModule(wasm ?? (await defaultSource(name))));
   return { kernels, arena: new Arena(kernels.heap) };
 }
 

@@ -76,6 +76,7 @@ export function loadStateDict(model: SequentialCore, source: Record<string, Tens
     return layer.prepareWeights(g.weights, { from: 'torch' });
   });
   for (const p of prepared) p.write();
+  if (model.inputSize !== undefined) model.build(model.inputSize);
 }
 
 /** The model's weights under PyTorch names, one module per layer: <layer name>.weight_ih_l0, <layer name>.weight, … */

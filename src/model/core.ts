@@ -5,35 +5,37 @@
  * from layer to layer as heap pointers, so a predict copies in once and
  * out once.
  *
- * It imports no trainer, optimizer, loss or model-file code: an app that
- * only predicts ('lstm-wasm/predict') ships none of it. Training and
- * saving attach in the Sequential of './sequential.ts', which extends this.
+ * It carries only what predicting needs: an app that only predicts
+ * ('lstm-wasm/predict') ships no trainer, optimizer, loss, model-file or
+ * state_dict code. Those are functions taking the model (io/state-dict.ts,
+ * ./stream.ts) or attach in the Sequential of './sequential.ts', which
+ * extends this with them as methods.
  */
 import { activeBackend, type Backend } from '../backend/registry.js';
 import { Disposable } from '../disposable.js';
 import { checkBatch } from '../check-batch.js';
 import { fail, show } from '../errors.js';
-import { integerIn, nameOption, optionsOf } from '../options.js';
-import { Layer, MAX_FEATURES, type HeapBatch } from '../layers/layer.js';
-import { RecurrentLayer } from '../layers/recurrent.js';
-import { checkFinite, toTensor, tensorFrom, type Tensor, type TensorLike } from '../tensor.js';
+import { nameOption, optionsOf } from '../options.js';
+import { Layer, type HeapBatch } from '../layers/layer.js';
+import { toTensor, tensorFrom, type Tensor, type TensorLike } from '../tensor.js';
 import { Workspace } from '../layers/workspace.js';
-import { SequenceStream } from './stream.js';
-import { loadStateDict, stateDict } from '../io/state-dict.js';
 
 /**
- * A stack of layers, each feeding the next (Keras's Sequential), for inference: `predict`,
- * `stream`, PyTorch state_dict I/O and `summary`. All the model's parameters are one block in the
- * backend's memory; `dispose()` (or `using`) frees it. ('lstm-wasm/predict' exports it as
- * `Sequential`; the Sequential of 'lstm-wasm' adds training and model files.)
+ * A stack of layers, each feeding the next (Keras's Sequential), for inference: `predict` and
+ * `summary` (load weights with `loadStateDict(model, …)`, stream with `new SequenceStream(model)`).
+ * All the model's parameters are one block in the backend's memory; `dispose()` (or `using`) frees
+ * it. ('lstm-wasm/predict' exports it as `Sequential`; the Sequential of 'lstm-wasm' adds training,
+ * model files, state_dict and streams as methods.)
  */
 export class SequentialCore extends Disposable {
   readonly layers: readonly Layer[];
   name: string;
   private backendRef: Backend | undefined;
-  private params = 0;
+  /** Byte pointer of the parameter block, 0 until built. */
+  protected params = 0;
   private ws: Workspace | undefined;
-  private readonly streams = new Set<SequenceStream>();
+  /** What lives on the model's memory and goes with it (open streams): disposed by dispose(). @internal */
+  readonly dependents = new Set<Disposable>();
 
   constructor(layers: Layer[], options?: { name?: string }) {
     super();
@@ -118,26 +120,6 @@ export class SequentialCore extends Disposable {
     return tensorFrom(this.backend.arena.f32(), h.ptr >> 2, h.seq ? [h.B, h.T, h.F] : [h.B, h.F]);
   }
 
-  /**
-   * A stream over live data: feed one step (or a chunk of steps) at a
-   * time; each recurrent layer's state is carried between calls in the
-   * heap. `batch` sequences run side by side.
-   */
-  stream(options?: { batch?: number }): SequenceStream {
-    this.assertLive();
-    const o = optionsOf(options, ['batch'], `${this.name}.stream`);
-    for (const l of this.layers) {
-      if (!(l instanceof RecurrentLayer) && l.className !== 'Dense') fail(`${this.name}.stream: a ${l.className} layer needs the whole sequence (it reads it backwards); streaming works with LSTM, GRU, SimpleRNN and Dense`);
-    }
-    const batch = o.batch === undefined ? 1 : integerIn(o.batch, 1, MAX_FEATURES, `${this.name}.stream: batch`);
-    this.requireBuilt('stream');
-    this.build(this.layers[0].inputSize!);
-    // the model frees its open streams when it is disposed; a stream disposed first unregisters
-    const s: SequenceStream = new SequenceStream(this, this.backend, batch, () => this.streams.delete(s));
-    this.streams.add(s);
-    return s;
-  }
-
   /** Allocate the contiguous parameter block (once) and move every layer's parameters into it. */
   build(inputSize: number): void {
     this.assertLive();
@@ -156,21 +138,6 @@ export class SequentialCore extends Disposable {
     });
   }
 
-  /**
-   * Load a whole PyTorch state_dict (a record of tensors, or safetensors
-   * bytes): stacked _l{k} groups map to successive layers, _reverse to
-   * Bidirectional, Linear to Dense. Shapes are checked layer by layer.
-   */
-  loadStateDict(source: Record<string, Tensor> | Uint8Array | ArrayBuffer): void {
-    loadStateDict(this, source);
-    if (this.layers[0].inputSize !== undefined) this.build(this.layers[0].inputSize);
-  }
-
-  /** The weights under PyTorch names, `<layer name>.<param>` (write them with writeSafetensors). */
-  stateDict(): Record<string, Tensor> {
-    return stateDict(this);
-  }
-
   /** A table of layers, output shapes and parameter counts (Keras's counts). */
   summary(): string {
     this.assertLive();
@@ -187,33 +154,9 @@ export class SequentialCore extends Disposable {
     return [`Model: ${this.name}`, rule, line(rows[0]), rule, ...rows.slice(1).map(line), rule, `Total params: ${this.countParams()}`].join('\n');
   }
 
-  /** The contiguous parameter block: where it is, how many floats, on which backend. @internal */
-  parameterBlock(): { backend: Backend; ptr: number; floats: number } {
-    this.assertLive();
-    this.requireBuilt('parameterBlock');
-    this.build(this.layers[0].inputSize!);
-    return { backend: this.backend, ptr: this.params, floats: this.layers.reduce((n, l) => n + l.paramFloats(), 0) };
-  }
-
-  /** A copy of all parameters (packed), e.g. for restoring the best epoch's weights. */
-  snapshotParams(into?: Float32Array): Float32Array {
-    const { backend, ptr, floats } = this.parameterBlock();
-    const out = into?.length === floats ? into : new Float32Array(floats);
-    out.set(backend.arena.f32().subarray(ptr >> 2, (ptr >> 2) + floats));
-    return out;
-  }
-
-  /** Put back parameters taken with snapshotParams(). */
-  restoreParams(snapshot: Float32Array): void {
-    const { backend, ptr, floats } = this.parameterBlock();
-    if (!(snapshot instanceof Float32Array) || snapshot.length !== floats) fail(`${this.name}.restoreParams: needs a Float32Array of ${floats} values from snapshotParams(), got ${show(snapshot)}`);
-    checkFinite(snapshot, `${this.name}.restoreParams: snapshot`);
-    backend.arena.f32().set(snapshot, ptr >> 2);
-  }
-
   /** Free the model's heap memory: parameters, workspaces, open streams, and every layer's. */
   protected free(): void {
-    for (const s of [...this.streams]) s.dispose();
+    for (const d of [...this.dependents]) d.dispose();
     this.ws?.free();
     for (const l of this.layers) l.dispose();
     if (this.params && this.backendRef) this.backendRef.arena.release(this.params);
@@ -236,7 +179,8 @@ export class SequentialCore extends Disposable {
   }
 
   /** Fail unless the input size is known (given to the first layer, or fixed by a load). */
-  protected requireBuilt(what: string): void {
+  /** @internal */
+  requireBuilt(what: string): void {
     if (this.layers[0].inputSize === undefined) fail(`${this.name}.${what}: input size unknown; give the first layer inputSize`);
   }
 }

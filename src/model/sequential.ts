@@ -1,18 +1,22 @@
 /**
  * The Sequential of 'lstm-wasm': the inference core (./core.ts) with
- * training (compile, fit, trainOnBatch, evaluate, computeGradients) and
- * model files (save, Sequential.load) attached. An app that only predicts
- * imports the core from 'lstm-wasm/predict' and ships none of this.
+ * training (compile, fit, trainOnBatch, evaluate, computeGradients), model
+ * files (save, Sequential.load), PyTorch state_dict I/O and streams
+ * attached as methods. An app that only predicts imports the core from
+ * 'lstm-wasm/predict' and ships none of this.
  */
-import { fail } from '../errors.js';
+import type { Backend } from '../backend/registry.js';
+import { fail, show } from '../errors.js';
 import { booleanOption, optionsOf } from '../options.js';
-import type { Tensor, TensorLike } from '../tensor.js';
+import { checkFinite, type Tensor, type TensorLike } from '../tensor.js';
+import { loadStateDict, stateDict } from '../io/state-dict.js';
 import { Trainer, trainingSettings, type CompileOptions, type FitOptions, type History } from '../train/trainer.js';
 import { getOptimizer } from '../train/optimizers.js';
 import type { LossName } from '../train/losses.js';
 import type { Logs } from '../train/callbacks.js';
 import { readModelFile, saveModel, type ModelJSON, type SavedModel } from '../io/model-file.js';
 import { SequentialCore } from './core.js';
+import { SequenceStream } from './stream.js';
 
 /**
  * A stack of layers, each feeding the next (Keras's Sequential): `predict`, `stream`,
@@ -97,6 +101,53 @@ export class Sequential extends SequentialCore {
   /** Whether fit() is running. */
   get isFitting(): boolean {
     return this.fitting && !this.isDisposed;
+  }
+
+  /**
+   * A stream over live data: feed one step (or a chunk of steps) at a
+   * time; each recurrent layer's state is carried between calls in the
+   * heap. `batch` sequences run side by side. Same as `new SequenceStream(model, options)`.
+   */
+  stream(options?: { batch?: number }): SequenceStream {
+    return new SequenceStream(this, options);
+  }
+
+  /**
+   * Load a whole PyTorch state_dict (a record of tensors, or safetensors
+   * bytes): stacked _l{k} groups map to successive layers, _reverse to
+   * Bidirectional, Linear to Dense. Shapes are checked layer by layer.
+   */
+  loadStateDict(source: Record<string, Tensor> | Uint8Array | ArrayBuffer): void {
+    loadStateDict(this, source);
+  }
+
+  /** The weights under PyTorch names, `<layer name>.<param>` (write them with writeSafetensors). */
+  stateDict(): Record<string, Tensor> {
+    return stateDict(this);
+  }
+
+  /** The contiguous parameter block: where it is, how many floats, on which backend. @internal */
+  parameterBlock(): { backend: Backend; ptr: number; floats: number } {
+    this.assertLive();
+    this.requireBuilt('parameterBlock');
+    this.build(this.layers[0].inputSize!);
+    return { backend: this.backend, ptr: this.params, floats: this.layers.reduce((n, l) => n + l.paramFloats(), 0) };
+  }
+
+  /** A copy of all parameters (packed), e.g. for restoring the best epoch's weights. */
+  snapshotParams(into?: Float32Array): Float32Array {
+    const { backend, ptr, floats } = this.parameterBlock();
+    const out = into?.length === floats ? into : new Float32Array(floats);
+    out.set(backend.arena.f32().subarray(ptr >> 2, (ptr >> 2) + floats));
+    return out;
+  }
+
+  /** Put back parameters taken with snapshotParams(). */
+  restoreParams(snapshot: Float32Array): void {
+    const { backend, ptr, floats } = this.parameterBlock();
+    if (!(snapshot instanceof Float32Array) || snapshot.length !== floats) fail(`${this.name}.restoreParams: needs a Float32Array of ${floats} values from snapshotParams(), got ${show(snapshot)}`);
+    checkFinite(snapshot, `${this.name}.restoreParams: snapshot`);
+    backend.arena.f32().set(snapshot, ptr >> 2);
   }
 
   /** The architecture as JSON plus the weights (and, if asked, the optimizer state) as safetensors. */

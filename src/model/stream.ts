@@ -8,36 +8,51 @@
 import type { Backend } from '../backend/registry.js';
 import { fail, show } from '../errors.js';
 import { Disposable } from '../disposable.js';
-import type { HeapBatch } from '../layers/layer.js';
+import { MAX_FEATURES, type HeapBatch } from '../layers/layer.js';
+import { integerIn, optionsOf } from '../options.js';
 import { RecurrentLayer, type HeapState } from '../layers/recurrent.js';
 import { checkFinite, toTensor, type TensorLike } from '../tensor.js';
 import { Workspace } from '../layers/workspace.js';
 import type { SequentialCore } from './core.js';
 
 /**
- * Made by `model.stream({ batch })`: feeds the model one step (or a chunk of steps) at a time,
- * carrying every recurrent layer's state between calls; a steady `step` loop allocates nothing.
+ * `new SequenceStream(model, { batch })` (or `model.stream({ batch })`): feeds the model one step
+ * (or a chunk of steps) at a time, carrying every recurrent layer's state between calls; a steady
+ * `step` loop allocates nothing. Disposing the model disposes its open streams.
  */
 export class SequenceStream extends Disposable {
   /** Steps fed since the start or the last reset. */
   steps = 0;
+  /** Sequences run side by side. */
+  readonly batch: number;
+  private readonly backend: Backend;
   private readonly ws: Workspace;
   private readonly states: (HeapState | undefined)[];
   private output: Float32Array | undefined;
   /** Whether the model's output keeps the time axis (then a chunk of T steps gives T outputs). */
   private readonly keepsTime: boolean;
 
-  /** Made by `model.stream()`, which checks `batch`; `onDispose` tells the model the stream is gone. @internal */
-  constructor(private readonly model: SequentialCore, private readonly backend: Backend, readonly batch: number, private readonly onDispose?: () => void) {
+  constructor(private readonly model: SequentialCore, options?: { batch?: number }) {
     super();
+    const where = `${model.name}.stream`;
+    model.assertLive();
+    const o = optionsOf(options, ['batch'], where);
+    for (const l of model.layers) {
+      if (!(l instanceof RecurrentLayer) && l.className !== 'Dense') fail(`${where}: a ${l.className} layer needs the whole sequence (it reads it backwards); streaming works with LSTM, GRU, SimpleRNN and Dense`);
+    }
+    const batch = (this.batch = o.batch === undefined ? 1 : integerIn(o.batch, 1, MAX_FEATURES, `${where}: batch`));
+    model.requireBuilt('stream');
+    model.build(model.inputSize!);
+    this.backend = model.backend;
     this.keepsTime = model.layers.reduce((seq, l) => l.keepsTime(seq), true);
-    this.ws = new Workspace(backend.arena);
+    this.ws = new Workspace(this.backend.arena);
     this.states = model.layers.map((l, i) => {
       if (!(l instanceof RecurrentLayer)) return undefined;
       const h = this.ws.get(`h${i}`, batch * l.units);
       const c = this.ws.get(`c${i}`, batch * l.units);
       return { h0: h, c0: c, hT: h, cT: c };
     });
+    model.dependents.add(this); // the model frees its open streams when it is disposed
   }
 
   /**
@@ -99,7 +114,7 @@ export class SequenceStream extends Disposable {
   /** Free the stream's buffers. */
   protected free(): void {
     this.ws.free();
-    this.onDispose?.();
+    this.model.dependents.delete(this);
   }
 
   protected disposedMessage(): string {

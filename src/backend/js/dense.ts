@@ -1,3 +1,8 @@
+/** The name of an `Act` code, as the kernels receive it (an unknown code acts as linear). */
+export function activationName(kind: number): ActivationName {
+  return (Object.keys(Act) as ActivationName[]).find((name) => Act[name] === kind) ?? 'linear';
+}
+
 /**
  * A Dense layer's activation, forward and backward: the js reference of
  * assembly/dense.ts. (Its linear part is gemm.ts.) On rows of `cols`
@@ -8,7 +13,7 @@
  *     da = dy⊙act'(y):  linear dy;  relu dy⊙[y > 0];  sigmoid dy⊙y(1−y);
  *                       tanh dy⊙(1−y²);  softmax y⊙(dy − Σ dy⊙y) per row
  */
-import type { ActivationName } from '../kernels.js';
+import { Act, type ActivationName } from '../kernels.js';
 import { sigmoid, tanh, type Floats } from './activations.js';
 
 export function activationForward(a: Floats, rows: number, cols: number, act: ActivationName): Float64Array {

@@ -7,9 +7,9 @@
  * and the baseline of the benchmarks; the wasm builds are checked against
  * it (test/kernels.test.ts), and the reference itself against PyTorch.
  */
-import { Act, type ActivationName, type Heap, type Kernels } from '../kernels.js';
+import type { Heap, Kernels } from '../kernels.js';
 import { sigmoid, tanh } from './activations.js';
-import { activationForward } from './dense.js';
+import { activationForward, activationName } from './dense.js';
 import { linearForward } from './gemm.js';
 import { gruForward } from './gru.js';
 import {
@@ -34,11 +34,6 @@ class JsHeap implements Heap {
     new Uint8Array(next).set(new Uint8Array(this.buffer));
     this.buffer = next;
   }
-}
-
-/** The name of an `Act` code (an unknown code acts as linear). */
-export function activationName(kind: number): ActivationName {
-  return (Object.keys(Act) as ActivationName[]).find((name) => Act[name] === kind) ?? 'linear';
 }
 
 export function createJsKernels(initialBytes = 1 << 20): Kernels {

@@ -7,7 +7,7 @@
  * optimizers (optimizers.ts).
  */
 import type { Heap, TrainingKernels } from '../kernels.js';
-import { activationBackward } from './dense.js';
+import { activationBackward, activationName } from './dense.js';
 import { linearGradInput, linearGradWeights } from './gemm.js';
 import { gruBackward } from './gru.js';
 import {
@@ -15,7 +15,6 @@ import {
   writePackedRows, writeStrided,
 } from './heap-layout.js';
 import { GRU_RECORD, LSTM_RECORD, RNN_RECORD } from '../record-layout.js';
-import { activationName } from './kernels.js';
 import { lstmBackward } from './lstm.js';
 import { adamUpdate, rmspropUpdate, scaleClip, sgdUpdate, sumSquares } from './optimizers.js';
 import { rnnBackward } from './rnn.js';
