@@ -14,9 +14,9 @@
  * rows share each weight load ("2x16" tile: 8 accumulators); the panel
  * (H·64 bytes, 32 KiB at H = 512) stays in L1 while every row pair passes
  * over it. A lone row (B = 1, or the last of an odd B) is a GEMV that
- * streams U once per step: it runs the k loops of two panels ("1x16"),
- * then both their cell updates, so two of the long σ → c → tanh(c) chains
- * are in flight at once.
+ * streams U once per step: "1x32" runs two panels and then both their
+ * cell updates, so two of the long σ → c → tanh(c) chains are in flight
+ * at once ("1x16" takes a last odd panel).
  *
  * work: h_{t−1}, h_t, c, each [B][Hp]; h is double-buffered because every
  * panel reads all of h_{t−1} while others already write h_t.
@@ -24,13 +24,6 @@
 import { sigmoidRr2P5, tanhExpm1Rr2P6, sigmoidRr2P5F32, tanhExpm1Rr2P6F32 } from './activations';
 import { backThroughTime } from './backward';
 import { laneMask, loadPart, loadState, storeRows } from './state';
-
-/**
- * The gate pre-activations [2][4][4] of a lone row's two panels, parked
- * between their k loops and their cell updates (see lstmStep). 128 bytes
- * of static data: a store and a load per vector, once per panel and step.
- */
-const PRE = memory.data(128, 16);
 
 export function lstmRecur(
   z: usize,       // [B][T][4Hp] packed pre-activations x_t·Wᵀ + b
@@ -71,12 +64,8 @@ export function lstmRecur(
 
 /**
  * One time step for all rows, SIMD. Row pairs: panels outer (each panel
- * stays in L1 while the pairs pass over it). A last odd row: two panels'
- * k loops, then their two cell updates. A cell update is a long dependent
- * chain (σ, then c, then tanh c: ~150 cycles) of little work; two
- * independent ones overlap in the out-of-order core, where one alone, or
- * one beside the next panel's k loop, leaves it idle (measured: each panel
- * straight into its cell makes W1 ~2% slower).
+ * stays in L1 while the pairs pass over it). A last odd row: panel pairs,
+ * so that two cell updates are in flight at once (see lstm1x32).
  */
 function lstmStep(
   zt: usize, zRow: usize, B: i32, H: i32, u: usize,
@@ -107,17 +96,16 @@ function lstmStep(
   if (B & 1) {
     const row = <usize>pairs * hRow;
     const zb = zt + <usize>pairs * zRow;
-    for (let p0 = 0; p0 < P; p0 += 2) {
-      const n = min(2, P - p0);
-      for (let j = 0; j < n; j++) {
-        const p = p0 + j;
-        lstmGates1x16(zb + (<usize>p << 6), h + row, u + <usize>p * wPanel, H, PRE + (<usize>j << 6));
-      }
-      for (let j = 0; j < n; j++) {
-        const p = p0 + j, sp = <usize>p << 4, g = PRE + (<usize>j << 6);
-        lstmCell(v128.load(g), v128.load(g, 16), v128.load(g, 32), v128.load(g, 48), c + row + sp, hNext + row + sp,
-          laneMask(H - 4 * p), rec, rt + row + sp, recCells, recHidden);
-      }
+    let p = 0;
+    for (; p + 2 <= P; p += 2) {
+      const sp = <usize>p << 4;
+      lstm1x32(zb + (<usize>p << 6), h + row, u + <usize>p * wPanel, wPanel, H, c + row + sp, hNext + row + sp,
+        laneMask(H - 4 * (p + 1)), rec, rt + row + sp, recCells, recHidden);
+    }
+    if (p < P) {
+      const sp = <usize>p << 4;
+      lstm1x16(zb + (<usize>p << 6), h + row, u + <usize>p * wPanel, H, c + row + sp, hNext + row + sp,
+        laneMask(H - 4 * p), rec, rt + row + sp, recCells, recHidden);
     }
   }
 }
@@ -149,11 +137,18 @@ function lstmStep(
 }
 
 /**
- * One row × one panel, the gate pre-activations only: pre [4][4] ← z +
- * h·U_panelᵀ, two k per iteration (index.ts). z: [16], h: [K], w: [K][16].
+ * One row × one panel. Two k per iteration, their products summed before
+ * they meet the accumulator: each accumulator's add chain gets half as
+ * long, and the four accumulators plus operands fit in registers (eight
+ * separate accumulators would not: V8 spills them, and a spilled
+ * accumulator puts a store-load round trip on the critical path).
+ * z: [16], h: [K], w: [K][16], c, hn: [4]; record as lstm2x16.
  */
 // @ts-ignore: decorator
-@inline function lstmGates1x16(z: usize, h: usize, w: usize, K: i32, pre: usize): void {
+@inline function lstm1x16(
+  z: usize, h: usize, w: usize, K: i32, c: usize, hn: usize, mask: v128,
+  rec: usize, q: usize, recCells: usize, recHidden: usize,
+): void {
   let i = v128.load(z), f = v128.load(z, 16), g = v128.load(z, 32), o = v128.load(z, 48);
   const end = w + (<usize>(K & ~1) << 6);
   while (w < end) {
@@ -171,7 +166,64 @@ function lstmStep(
     g = f32x4.add(g, f32x4.mul(x0, v128.load(w, 32)));
     o = f32x4.add(o, f32x4.mul(x0, v128.load(w, 48)));
   }
-  v128.store(pre, i); v128.store(pre, f, 16); v128.store(pre, g, 32); v128.store(pre, o, 48);
+  lstmCell(i, f, g, o, c, hn, mask, rec, q, recCells, recHidden);
+}
+
+/**
+ * One row × two adjacent panels (8 units): the 1x16 loop once per panel,
+ * then both cell updates. A cell update is a long dependent chain (σ, then
+ * c, then tanh c: ~150 cycles) of little work; two independent ones
+ * overlap in the out-of-order core, where one alone would leave it idle.
+ * The k loop is written out twice here on purpose: AssemblyScript cannot
+ * return four accumulators from a shared loop, and parking them in memory
+ * between the loops and the cell updates made W1 about 2% slower
+ * (bench/RESULTS.md, issue 10).
+ * z: [32], h: [K], w: two panels [K][16], wPanel bytes apart; c, hn: [8];
+ * mask1: lanes of the second panel (the first is full).
+ */
+// @ts-ignore: decorator
+@inline function lstm1x32(
+  z: usize, h: usize, w: usize, wPanel: usize, K: i32, c: usize, hn: usize, mask1: v128,
+  rec: usize, q: usize, recCells: usize, recHidden: usize,
+): void {
+  const end = w + (<usize>(K & ~1) << 6);
+  let i = v128.load(z), f = v128.load(z, 16), g = v128.load(z, 32), o = v128.load(z, 48);
+  let hk = h, wk = w;
+  while (wk < end) {
+    const x0 = v128.load32_splat(hk), x1 = v128.load32_splat(hk, 4);
+    i = f32x4.add(i, f32x4.add(f32x4.mul(x0, v128.load(wk)), f32x4.mul(x1, v128.load(wk, 64))));
+    f = f32x4.add(f, f32x4.add(f32x4.mul(x0, v128.load(wk, 16)), f32x4.mul(x1, v128.load(wk, 80))));
+    g = f32x4.add(g, f32x4.add(f32x4.mul(x0, v128.load(wk, 32)), f32x4.mul(x1, v128.load(wk, 96))));
+    o = f32x4.add(o, f32x4.add(f32x4.mul(x0, v128.load(wk, 48)), f32x4.mul(x1, v128.load(wk, 112))));
+    hk += 8; wk += 128;
+  }
+  if (K & 1) {
+    const x0 = v128.load32_splat(hk);
+    i = f32x4.add(i, f32x4.mul(x0, v128.load(wk)));
+    f = f32x4.add(f, f32x4.mul(x0, v128.load(wk, 16)));
+    g = f32x4.add(g, f32x4.mul(x0, v128.load(wk, 32)));
+    o = f32x4.add(o, f32x4.mul(x0, v128.load(wk, 48)));
+  }
+  let i1 = v128.load(z, 64), f1 = v128.load(z, 80), g1 = v128.load(z, 96), o1 = v128.load(z, 112);
+  hk = h; wk = w + wPanel;
+  const end1 = end + wPanel;
+  while (wk < end1) {
+    const x0 = v128.load32_splat(hk), x1 = v128.load32_splat(hk, 4);
+    i1 = f32x4.add(i1, f32x4.add(f32x4.mul(x0, v128.load(wk)), f32x4.mul(x1, v128.load(wk, 64))));
+    f1 = f32x4.add(f1, f32x4.add(f32x4.mul(x0, v128.load(wk, 16)), f32x4.mul(x1, v128.load(wk, 80))));
+    g1 = f32x4.add(g1, f32x4.add(f32x4.mul(x0, v128.load(wk, 32)), f32x4.mul(x1, v128.load(wk, 96))));
+    o1 = f32x4.add(o1, f32x4.add(f32x4.mul(x0, v128.load(wk, 48)), f32x4.mul(x1, v128.load(wk, 112))));
+    hk += 8; wk += 128;
+  }
+  if (K & 1) {
+    const x0 = v128.load32_splat(hk);
+    i1 = f32x4.add(i1, f32x4.mul(x0, v128.load(wk)));
+    f1 = f32x4.add(f1, f32x4.mul(x0, v128.load(wk, 16)));
+    g1 = f32x4.add(g1, f32x4.mul(x0, v128.load(wk, 32)));
+    o1 = f32x4.add(o1, f32x4.mul(x0, v128.load(wk, 48)));
+  }
+  lstmCell(i, f, g, o, c, hn, i32x4.splat(-1), rec, q, recCells, recHidden);
+  lstmCell(i1, f1, g1, o1, c + 16, hn + 16, mask1, rec, q + 16, recCells, recHidden);
 }
 
 /**
@@ -179,7 +231,9 @@ function lstmStep(
  * c: [4] in place; hn: [4] ← h_t. Lanes past H are forced to 0.
  * With a record, q is the byte offset of these units in a [T][B][Hp] block:
  * gates go to rec + 4q ([4][4]), c to recCells + q, h to recHidden + q.
- * A call, not inlined (index.ts).
+ * A call, not inlined: it runs once per panel and row (the k loop before it
+ * is ~H times longer), and inlining its ~200 instructions into every tile
+ * made the module half again as big for no measurable speed.
  */
 function lstmCell(
   zi: v128, zf: v128, zg: v128, zo: v128, c: usize, hn: usize, mask: v128,
