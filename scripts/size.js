@@ -32,13 +32,14 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 /**
  * Everything a browser user of the whole library ships must stay under this, gzip. 60 KiB until the
  * CSV reader learned missing values, quarters, covariates and a series-id column (+1.9 KiB) and charts
- * learned interval bands (+0.2 KiB), then 63 KiB until the redesign of issue 10 (62.1 → 63.6 KiB): the
+ * learned interval bands (+0.2 KiB), then 63 KiB until the redesign of issue 10 (62.1 → 64.0 KiB): the
  * js backend became a reference per cell on plain PyTorch-layout matrices with adapters to the heap
- * (+1.2 KiB over the loops that walked the packed layout), and the shared backward loop of the wasm
- * kernels is compiled once per cell (+0.3 KiB). The automatic forecaster is a separate entry
- * (lstm-wasm/forecast) and is not counted here.
+ * (+1.2 KiB over the loops that walked the packed layout), the wasm's three backward drivers became one
+ * generic loop compiled once per cell (+0.4 KiB), and the lazy js backend and the inference-only builds
+ * of 'lstm-wasm/predict' need a little plumbing (+0.3 KiB). The automatic forecaster is a separate
+ * entry (lstm-wasm/forecast) and is not counted here.
  */
-export const BUDGET_GZIP_BYTES = 64 * 1024;
+export const BUDGET_GZIP_BYTES = 65 * 1024;
 
 /**
  * The JS of a predict-only app, gzip: a guard at what it is (12.6 KiB, from 21 before issue 10). Issue

@@ -1,7 +1,7 @@
 /**
  * lstm-wasm/predict: what an app that only runs models needs: the backends,
- * the layers, the inference core of Sequential (predict, stream, state_dict)
- * and safetensors reading. No trainer, optimizer, loss or model-file code,
+ * the layers, the inference core of Sequential (predict, summary), streams
+ * (new SequenceStream(model)), state_dict loading and safetensors reading. No trainer, optimizer, loss or model-file code,
  * and the wasm builds it loads are the inference-only ones. Import
  * 'lstm-wasm' instead to train, save or load model files.
  */
