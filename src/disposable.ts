@@ -6,7 +6,7 @@
 import { fail } from './errors.js';
 
 /** Symbol.dispose, or the well-known name `using` falls back to where the runtime lacks it. */
-export const disposeSymbol: typeof Symbol.dispose = Symbol.dispose ?? Symbol.for('Symbol.dispose');
+const disposeSymbol: typeof Symbol.dispose = Symbol.dispose ?? Symbol.for('Symbol.dispose');
 
 export abstract class Disposable {
   private disposed = false;

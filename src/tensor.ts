@@ -14,7 +14,7 @@ export interface Tensor {
 export type TensorLike = Tensor | NestedArray;
 export type NestedArray = number | readonly NestedArray[];
 
-export function isTensor(x: unknown): x is Tensor {
+function isTensor(x: unknown): x is Tensor {
   return typeof x === 'object' && x !== null && 'shape' in x && 'data' in x;
 }
 
