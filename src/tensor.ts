@@ -109,7 +109,3 @@ export function checkFinite(data: Float32Array, what: string): void {
   }
 }
 
-/** A fresh tensor holding a copy of `n` floats of `src` from `offset` (floats). */
-export function tensorFrom(src: Float32Array, offset: number, shape: number[]): Tensor {
-  return { shape, data: src.slice(offset, offset + sizeOf(shape)) };
-}

@@ -17,8 +17,8 @@ import { checkBatch } from '../check-batch.js';
 import { fail, show } from '../errors.js';
 import { nameOption, optionsOf } from '../options.js';
 import { Layer, type HeapBatch } from '../layers/layer.js';
-import { toTensor, tensorFrom, type Tensor, type TensorLike } from '../tensor.js';
-import { Workspace } from '../layers/workspace.js';
+import { toTensor, type Tensor, type TensorLike } from '../tensor.js';
+import { plusFloats, Workspace } from '../layers/workspace.js';
 
 /**
  * A stack of layers, each feeding the next (Keras's Sequential), for inference: `predict` and
@@ -113,11 +113,11 @@ export class SequentialCore extends Disposable {
     });
     if (!seq) this.checkTimeAxis(false, `${this.name}.predict`);
     this.build(F);
-    const xPtr = this.workspace().get('input', t.data.length);
-    this.backend.arena.f32().set(t.data, xPtr >> 2);
+    const ws = this.workspace(), xPtr = ws.get('input', t.data.length);
+    ws.write(xPtr, t.data);
     let h: HeapBatch = { ptr: xPtr, B, T, seq, F };
     for (const layer of this.layers) h = layer.forwardHeap(h);
-    return tensorFrom(this.backend.arena.f32(), h.ptr >> 2, h.seq ? [h.B, h.T, h.F] : [h.B, h.F]);
+    return ws.read(h.ptr, h.seq ? [h.B, h.T, h.F] : [h.B, h.F]);
   }
 
   /** Allocate the contiguous parameter block (once) and move every layer's parameters into it. */
@@ -134,7 +134,7 @@ export class SequentialCore extends Disposable {
     let at = this.params;
     this.layers.forEach((l, i) => {
       l.adoptParams(b, at);
-      at += 4 * sizes[i];
+      at = plusFloats(at, sizes[i]);
     });
   }
 
@@ -173,7 +173,8 @@ export class SequentialCore extends Disposable {
     return this.backendRef;
   }
 
-  private workspace(): Workspace {
+  /** The model's scratch buffers, and its way to read and write floats in the heap. @internal */
+  protected workspace(): Workspace {
     if (!this.ws) this.ws = new Workspace(this.backend.arena);
     return this.ws;
   }

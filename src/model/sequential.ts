@@ -136,18 +136,18 @@ export class Sequential extends SequentialCore {
 
   /** A copy of all parameters (packed), e.g. for restoring the best epoch's weights. */
   snapshotParams(into?: Float32Array): Float32Array {
-    const { backend, ptr, floats } = this.parameterBlock();
+    const { ptr, floats } = this.parameterBlock();
     const out = into?.length === floats ? into : new Float32Array(floats);
-    out.set(backend.arena.f32().subarray(ptr >> 2, (ptr >> 2) + floats));
+    out.set(this.workspace().view(ptr, floats));
     return out;
   }
 
   /** Put back parameters taken with snapshotParams(). */
   restoreParams(snapshot: Float32Array): void {
-    const { backend, ptr, floats } = this.parameterBlock();
+    const { ptr, floats } = this.parameterBlock();
     if (!(snapshot instanceof Float32Array) || snapshot.length !== floats) fail(`${this.name}.restoreParams: needs a Float32Array of ${floats} values from snapshotParams(), got ${show(snapshot)}`);
     checkFinite(snapshot, `${this.name}.restoreParams: snapshot`);
-    backend.arena.f32().set(snapshot, ptr >> 2);
+    this.workspace().write(ptr, snapshot);
   }
 
   /** The architecture as JSON plus the weights (and, if asked, the optimizer state) as safetensors. */

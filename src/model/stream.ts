@@ -84,7 +84,7 @@ export class SequenceStream extends Disposable {
     const n = B * (this.keepsTime ? T : 1) * this.model.outputSize;
     if (out !== undefined && (!(out instanceof Float32Array) || out.length !== n)) fail(`stream.step: out must be a Float32Array of ${n} values, got ${show(out)}`);
     const xPtr = this.ws.get('input', data.length);
-    this.backend.arena.f32().set(data, xPtr >> 2);
+    this.ws.write(xPtr, data);
     let h: HeapBatch = { ptr: xPtr, B, T, seq: true, F };
     this.model.layers.forEach((layer, i) => {
       const st = this.states[i];
@@ -92,20 +92,18 @@ export class SequenceStream extends Disposable {
     });
     this.steps += T;
     const dst = out ?? (this.output && this.output.length === n ? this.output : (this.output = new Float32Array(n)));
-    const m = this.backend.arena.f32();
-    dst.set(m.subarray(h.ptr >> 2, (h.ptr >> 2) + n));
+    dst.set(this.ws.view(h.ptr, n));
     return dst;
   }
 
   /** Back to the zero state. */
   reset(): void {
     this.assertLive();
-    const m = this.backend.arena.f32();
     this.model.layers.forEach((l, i) => {
       const st = this.states[i];
       if (st && l instanceof RecurrentLayer) {
-        m.fill(0, st.h0 >> 2, (st.h0 >> 2) + this.batch * l.units);
-        m.fill(0, st.c0 >> 2, (st.c0 >> 2) + this.batch * l.units);
+        this.ws.zero(st.h0, this.batch * l.units);
+        this.ws.zero(st.c0, this.batch * l.units);
       }
     });
     this.steps = 0;

@@ -11,7 +11,7 @@ import { fail, show } from '../errors.js';
 import { booleanOption, integerIn, numberIn, oneOf, optionsOf } from '../options.js';
 import type { TrainingKernels } from '../backend/kernels.js';
 import type { HeapBatch } from '../layers/layer.js';
-import { Workspace } from '../layers/workspace.js';
+import { plusFloats, Workspace } from '../layers/workspace.js';
 import type { Sequential } from '../model/sequential.js';
 import { Random } from '../init/random.js';
 import type { Backend } from '../backend/registry.js';
@@ -126,7 +126,7 @@ export class Trainer {
     let at = this.grads;
     for (const l of model.layers) {
       l.adoptGrads(at);
-      at += 4 * l.paramFloats();
+      at = plusFloats(at, l.paramFloats());
     }
     this.ws = new Workspace(backend.arena);
   }
@@ -253,18 +253,18 @@ export class Trainer {
       // the weights overflow the model's outputs: the last update made them so. If nothing changed them
       // since (same sum of squares as right after it), put back the ones from before it, which gave a finite loss.
       const undo = this.lastGood.length === floats && this.kernels.sumSquares(ptr, floats) === this.afterUpdate;
-      if (undo) backend.arena.f32().set(this.lastGood, ptr >> 2);
+      if (undo) this.ws.write(ptr, this.lastGood);
       this.afterUpdate = Number.NaN;
       fail(`training diverged${where}: the loss is ${logs.loss}. The weights were ${undo ? 'put back as before the last update' : 'left as before this batch'}; ${advice}`);
     }
     // a finite loss and gradient can still step to ±Infinity (a huge learning rate): keep the weights to put back
     if (this.lastGood.length !== floats) this.lastGood = new Float32Array(floats);
-    this.lastGood.set(backend.arena.f32().subarray(ptr >> 2, (ptr >> 2) + floats));
+    this.lastGood.set(this.ws.view(ptr, floats));
     const norm = this.optimizer.apply(backend, ptr, this.grads, floats);
     if (!Number.isFinite(norm)) fail(`training diverged${where}: the gradient norm is ${norm}. The weights were left as before this batch; ${advice}`);
     this.afterUpdate = this.kernels.sumSquares(ptr, floats);
     if (!Number.isFinite(this.afterUpdate)) {
-      backend.arena.f32().set(this.lastGood, ptr >> 2);
+      this.ws.write(ptr, this.lastGood);
       fail(`training diverged${where}: the update made some weights non-finite (gradient norm ${norm}). The weights were put back as before this batch; ${advice}`);
     }
     return logs;
@@ -272,20 +272,19 @@ export class Trainer {
 
   /** Loss, metrics and gradients (in the gradient block) of a batch. */
   private forwardBackward(d: Dataset, idx: Uint32Array): Scores {
-    const { backend, floats } = this.model.parameterBlock();
+    const { floats } = this.model.parameterBlock();
     const layers = this.model.layers, last = layers[layers.length - 1];
     const out = this.forwardBatch(d, idx, true);
     const n = out.B * out.T * out.F;
     const dy = this.ws.get('dy', n);
     const y = this.targets(d, idx, n);
-    const m = backend.arena.f32();
-    const p = m.subarray(out.ptr >> 2, (out.ptr >> 2) + n), g = m.subarray(dy >> 2, (dy >> 2) + n);
+    const p = this.ws.view(out.ptr, n), g = this.ws.view(dy, n);
     const scores = this.scores(p, y, out.F);
     // crossentropy after its own activation: the gradient w.r.t. the pre-activation is exact and stable
     const fused = this.loss.fusedActivation !== undefined && last.outputActivation === this.loss.fusedActivation;
     if (fused) this.loss.gradLogits!(p, y, out.F, g);
     else this.loss.grad(p, y, out.F, g);
-    m.fill(0, this.grads >> 2, (this.grads >> 2) + floats);
+    this.ws.zero(this.grads, floats);
     let grad = fused ? last.backwardPreActivation(dy, layers.length > 1, this.kernels) : last.backwardHeap(dy, layers.length > 1, this.kernels);
     for (let i = layers.length - 2; i >= 0; i--) grad = layers[i].backwardHeap(grad, i > 0, this.kernels);
     return scores;
@@ -293,12 +292,10 @@ export class Trainer {
 
   /** Copy the samples `idx` into the model's input and run it forward (recording when training). */
   private forwardBatch(d: Dataset, idx: Uint32Array, train: boolean): HeapBatch {
-    const { backend } = this.model.parameterBlock();
     const seq = d.x.shape.length === 3;
     const T = seq ? d.x.shape[1] : 1, F = d.x.shape[d.x.shape.length - 1], row = T * F;
     const xPtr = this.ws.get('x', idx.length * row);
-    const m = backend.arena.f32();
-    for (let i = 0; i < idx.length; i++) m.set(d.x.data.subarray(idx[i] * row, (idx[i] + 1) * row), (xPtr >> 2) + i * row);
+    for (let i = 0; i < idx.length; i++) this.ws.write(plusFloats(xPtr, i * row), d.x.data.subarray(idx[i] * row, (idx[i] + 1) * row));
     let h: HeapBatch = { ptr: xPtr, B: idx.length, T, seq, F };
     for (const layer of this.model.layers) h = train ? layer.forwardTrain(h) : layer.forwardHeap(h);
     return h;
@@ -336,8 +333,7 @@ export class Trainer {
       const out = this.forwardBatch(d, idx, false);
       const n = out.B * out.T * out.F;
       const y = this.targets(d, idx, n);
-      const m = this.model.parameterBlock().backend.arena.f32();
-      addScores(sums, this.scores(m.subarray(out.ptr >> 2, (out.ptr >> 2) + n), y, out.F), idx.length);
+      addScores(sums, this.scores(this.ws.view(out.ptr, n), y, out.F), idx.length);
     }
     return this.logsOf(meanScores(sums, d.samples));
   }
