@@ -13,6 +13,7 @@ import { checkBatch, requireTimeAxis } from '../check-batch.js';
 import { toTensor, type Tensor, type TensorLike } from '../tensor.js';
 import { Layer, type HeapBatch, type PreparedWeights, type WeightFormat, type Weights } from './layer.js';
 import { checkWeightRecord } from '../weights/take.js';
+import { weightFormat } from '../weights/formats.js';
 import { RecurrentLayer } from './recurrent.js';
 import { plusFloats } from './workspace.js';
 import { oneOf, optionsOf } from '../options.js';
@@ -98,19 +99,17 @@ export class Bidirectional extends Layer {
   /** PyTorch: the nn.LSTM names with _l0 and _l0_reverse. Keras: forward/… and backward/…. */
   getWeights(options: { to?: WeightFormat } = {}): Record<string, Tensor> {
     this.assertLive();
-    const to = options.to ?? 'torch';
+    const to = weightFormat(options.to, `${this.name}: getWeights`);
     if (to === 'torch') {
       return { ...this.forwardLayer.getWeights({ to: 'torch', suffix: '_l0' }), ...this.backwardLayer.getWeights({ to: 'torch', suffix: '_l0_reverse' }) };
     }
-    if (to !== 'keras') fail(`${this.name}: getWeights: unknown format ${JSON.stringify(to)}; use 'torch' or 'keras'`);
     return { ...prefixed('forward/', this.forwardLayer.getWeights({ to: 'keras' })), ...prefixed('backward/', this.backwardLayer.getWeights({ to: 'keras' })) };
   }
 
   /** Both directions are checked before either is written. @internal */
   prepareWeights(weights: Weights, options: { from?: WeightFormat } = {}): PreparedWeights {
     this.assertLive();
-    const from = options.from ?? 'torch', owner = `${this.name}.setWeights`;
-    if (from !== 'torch' && from !== 'keras') fail(`${owner}: unknown format ${JSON.stringify(from)}; use 'torch' or 'keras'`);
+    const owner = `${this.name}.setWeights`, from = weightFormat(options.from, owner);
     checkWeightRecord(weights, owner);
     const fwd: Weights = {}, bwd: Weights = {};
     for (const [k, v] of Object.entries(weights)) {

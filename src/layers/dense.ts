@@ -10,7 +10,7 @@ import { glorotUniform } from '../init/initializers.js';
 import type { Random } from '../init/random.js';
 import { toTensor, type Tensor, type TensorLike } from '../tensor.js';
 import { denseBlock, type DenseBlock } from '../weights/blocks.js';
-import { denseFrom, denseInputSize, denseTo } from '../weights/formats.js';
+import { denseFrom, denseInputSize, denseTo, weightFormat } from '../weights/formats.js';
 import { checkWeightRecord } from '../weights/take.js';
 import { oneOf } from '../options.js';
 import { Layer, featureCount, type HeapBatch, type PreparedWeights, type WeightFormat, type Weights } from './layer.js';
@@ -73,16 +73,13 @@ export class Dense extends Layer {
   getWeights(options: { to?: WeightFormat } = {}): Record<string, Tensor> {
     const K = this.requireInputSize(), N = this.units;
     const w = this.block().unpack(this.paramView());
-    const to = options.to ?? 'torch';
-    if (to !== 'torch' && to !== 'keras') fail(`${this.name}: getWeights: unknown format ${JSON.stringify(to)}; use 'torch' or 'keras'`);
-    return denseTo(w, to, N, K);
+    return denseTo(w, weightFormat(options.to, `${this.name}: getWeights`), N, K);
   }
 
   /** @internal */
   prepareWeights(weights: Weights, options: { from?: WeightFormat } = {}): PreparedWeights {
     this.assertLive();
-    const from = options.from ?? 'torch', owner = `${this.name}.setWeights`, N = this.units;
-    if (from !== 'torch' && from !== 'keras') fail(`${owner}: unknown format ${JSON.stringify(from)}; use 'torch' or 'keras'`);
+    const owner = `${this.name}.setWeights`, N = this.units, from = weightFormat(options.from, owner);
     checkWeightRecord(weights, owner);
     const K = this.inputSize ?? denseInputSize(weights, from) ?? this.requireInputSize();
     featureCount(K, `${owner}: input features`);

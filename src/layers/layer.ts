@@ -85,13 +85,13 @@ export abstract class Layer extends Disposable {
    * @internal
    */
   claim(owner: object, ownerName: string): void {
-    if (this.owner !== undefined && this.owner !== owner) fail(`${ownerName}: layer ${this.name} already belongs to another model or Bidirectional; create a new layer for each model`);
+    this.checkClaimable(owner, ownerName);
     this.owner = owner;
   }
 
-  /** Whether the layer is part of a model or Bidirectional already. @internal */
-  get claimed(): boolean {
-    return this.owner !== undefined;
+  /** Throw unless `owner` may claim this layer (it has no other owner): checked before anything is claimed. @internal */
+  checkClaimable(owner: object | undefined, ownerName: string): void {
+    if (this.owner !== undefined && this.owner !== owner) fail(`${ownerName}: layer ${this.name} already belongs to another model or Bidirectional; create a new layer for each model`);
   }
 
   /** Features per step of the output. */
@@ -166,7 +166,7 @@ export abstract class Layer extends Disposable {
 
   /** @internal */
   requireInputSize(): number {
-    if (this.inputSize === undefined) fail(`${this.name}: input size unknown; give inputSize, or put the layer in a Sequential after a layer that fixes it`);
+    if (this.inputSize === undefined) fail(`${this.name}: input size unknown; give inputSize, put the layer in a Sequential after one that has it, or call it on data`);
     return this.inputSize;
   }
 
@@ -207,9 +207,7 @@ export abstract class Layer extends Disposable {
   ensureParams(initialize = true): void {
     this.assertLive();
     if (this.params) return;
-    if (this.inputSize === undefined) {
-      fail(`${this.name}: input size unknown; give inputSize, put the layer in a Sequential after one that has it, or call it on data`);
-    }
+    this.requireInputSize();
     this.params = this.backend.arena.allocFloats(this.paramFloats());
     this.ownsParams = true;
     if (initialize) this.initParams(this.workspace().view(this.params, this.paramFloats()), new Random(this.seed));

@@ -16,7 +16,7 @@ import type { Random } from '../init/random.js';
 import { booleanOption, optionsOf } from '../options.js';
 import { toTensor, type Tensor, type TensorLike } from '../tensor.js';
 import { recurrentBlock, type RecurrentBlock, type RecurrentWeights } from '../weights/blocks.js';
-import { recurrentFromKeras, recurrentFromTorch, recurrentInputSize, recurrentToKeras, recurrentToTorch, type RecurrentFormat } from '../weights/formats.js';
+import { recurrentFromKeras, recurrentFromTorch, recurrentInputSize, recurrentToKeras, recurrentToTorch, weightFormat, type RecurrentFormat } from '../weights/formats.js';
 import { checkWeightRecord } from '../weights/take.js';
 import type { CellSpec, HeapState } from './cell.js';
 import { decodeRecord, type GateRecord } from './gate-record.js';
@@ -133,19 +133,18 @@ export abstract class RecurrentLayer extends Layer {
    * what counts).
    */
   getWeights(options: { to?: WeightFormat; suffix?: string } = {}): Record<string, Tensor> {
-    const I = this.requireInputSize(), to = options.to ?? 'torch';
+    const I = this.requireInputSize(), to = weightFormat(options.to, `${this.name}: getWeights`);
     const w = this.block().unpack(this.paramView());
     if (to === 'torch') return recurrentToTorch(w, this.format, I, options.suffix ?? '_l0');
-    if (to !== 'keras') fail(`${this.name}: getWeights: unknown format ${JSON.stringify(options.to)}; use 'torch' or 'keras'`);
     return recurrentToKeras(w, this.format, I);
   }
 
   /** Load weights from PyTorch's or Keras's layout (see getWeights). Shapes are checked; a layer without inputSize takes it from the weights. @internal */
   prepareWeights(weights: Weights, options: { from?: WeightFormat; suffix?: string } = {}): PreparedWeights {
     this.assertLive();
-    const from = options.from ?? 'torch', owner = `${this.name}.setWeights`, suffix = options.suffix ?? '_l0';
+    const owner = `${this.name}.setWeights`, suffix = options.suffix ?? '_l0';
     checkWeightRecord(weights, owner);
-    if (from !== 'torch' && from !== 'keras') fail(`${owner}: unknown format ${JSON.stringify(from)}; use 'torch' or 'keras'`);
+    const from = weightFormat(options.from, owner);
     const I = this.inputSize ?? recurrentInputSize(weights, from, suffix) ?? this.requireInputSize();
     const w: RecurrentWeights = from === 'torch'
       ? recurrentFromTorch(weights, this.format, I, owner, suffix)

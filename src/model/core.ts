@@ -44,7 +44,7 @@ export class SequentialCore extends Disposable {
     layers.forEach((l, i) => {
       if (!(l instanceof Layer)) fail(`Sequential: item ${i} is not a layer (LSTM, GRU, SimpleRNN, Dense, Bidirectional)`);
       if (l.isDisposed) fail(`Sequential: layer ${l.name} was disposed`);
-      if (l.claimed) fail(`Sequential: layer ${l.name} already belongs to another model or Bidirectional; create a new layer for each model`);
+      l.checkClaimable(undefined, 'Sequential');
     });
     if (new Set(layers).size !== layers.length) fail('Sequential: the same layer object appears twice; create a new layer for each position');
     const names = layers.map((l) => l.name);

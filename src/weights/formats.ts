@@ -10,10 +10,17 @@
  */
 import { fail } from '../errors.js';
 import type { Tensor } from '../tensor.js';
-import type { Weights } from '../layers/layer.js';
+import type { WeightFormat, Weights } from '../layers/layer.js';
 import type { DenseWeights, RecurrentWeights } from './blocks.js';
 import { add, reorderGates, transpose } from './packing.js';
 import { rejectUnknown, takeWeight } from './take.js';
+
+/** A format option of getWeights or setWeights: 'torch' when not given, else 'torch' or 'keras'. */
+export function weightFormat(f: unknown, owner: string): WeightFormat {
+  const format = f ?? 'torch';
+  if (format !== 'torch' && format !== 'keras') fail(`${owner}: unknown format ${JSON.stringify(f)}; use 'torch' or 'keras'`);
+  return format;
+}
 
 /** What conversion needs to know of a recurrent cell. */
 export interface RecurrentFormat {
