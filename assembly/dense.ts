@@ -1,8 +1,11 @@
 /**
- * `activate`: a Dense layer's activation, in place on rows of `cols`
- * values, row r at p + 4·r·stride (any alignment). Only the `cols` values
- * of a row are touched. Codes as `Act` in src/backend/kernels.ts:
- * 0 linear, 1 relu, 2 sigmoid, 3 tanh, 4 softmax (per row).
+ * `activate`: a Dense layer's activation, from rows of `cols` values, row
+ * r at x + 4·r·stride (the layer's projection writes whole panels, so
+ * stride ≥ cols), into compact rows y + 4·r·cols (any alignment). y may be
+ * x: rows are written in order and each row's values ascending, and a
+ * destination never lies past its source, so nothing is overwritten before
+ * it is read. Codes as `Act` in src/backend/kernels.ts: 0 linear, 1 relu,
+ * 2 sigmoid, 3 tanh, 4 softmax (per row).
  *
  * Softmax uses the same exp(−z) as σ (activations.ts) on z = max − x ≥ 0,
  * so it cannot overflow; the sum is accumulated in f32.
@@ -16,34 +19,34 @@ const SIGMOID = 2;
 const TANH = 3;
 const SOFTMAX = 4;
 
-export function activate(p: usize, rows: i32, cols: i32, stride: i32, kind: i32): void {
-  if (kind < RELU || kind > SOFTMAX) return;   // linear
+export function activate(x: usize, rows: i32, cols: i32, stride: i32, kind: i32, y: usize): void {
   for (let r = 0; r < rows; r++) {
-    const row = p + ((<usize>r * stride) << 2);
-    if (kind == SOFTMAX) softmaxRow(row, cols);
-    else activateRow(row, cols, kind);
+    const src = x + ((<usize>r * stride) << 2), dst = y + ((<usize>r * cols) << 2);
+    if (kind == SOFTMAX) softmaxRow(src, dst, cols);
+    else if (kind >= RELU && kind <= TANH) activateRow(src, dst, cols, kind);
+    else if (dst != src) memory.copy(dst, src, <usize>cols << 2);   // linear (memory.copy allows overlap)
   }
 }
 
-/** x: [n] ← act(x) for relu, sigmoid, tanh (any other kind in 1..3). */
-function activateRow(x: usize, n: i32, kind: i32): void {
+/** y: [n] ← act(x) for relu, sigmoid, tanh (any other kind in 1..3). */
+function activateRow(x: usize, y: usize, n: i32, kind: i32): void {
   let i = 0;
   if (ASC_FEATURE_SIMD) {
     for (; i + 4 <= n; i += 4) {
-      const q = x + (<usize>i << 2);
-      const v = v128.load(q);
-      v128.store(q, kind == RELU ? f32x4.max(v, f32x4.splat(0)) : kind == SIGMOID ? sigmoidRr2P5(v) : tanhExpm1Rr2P6(v));
+      const q = <usize>i << 2;
+      const v = v128.load(x + q);
+      v128.store(y + q, kind == RELU ? f32x4.max(v, f32x4.splat(0)) : kind == SIGMOID ? sigmoidRr2P5(v) : tanhExpm1Rr2P6(v));
     }
   }
   for (; i < n; i++) {
-    const q = x + (<usize>i << 2);
-    const v = load<f32>(q);
-    store<f32>(q, kind == RELU ? max<f32>(v, 0) : kind == SIGMOID ? sigmoidRr2P5F32(v) : tanhExpm1Rr2P6F32(v));
+    const q = <usize>i << 2;
+    const v = load<f32>(x + q);
+    store<f32>(y + q, kind == RELU ? max<f32>(v, 0) : kind == SIGMOID ? sigmoidRr2P5F32(v) : tanhExpm1Rr2P6F32(v));
   }
 }
 
-/** x: [n] ← exp(x − max x) / Σ exp(x − max x). */
-function softmaxRow(x: usize, n: i32): void {
+/** y: [n] ← exp(x − max x) / Σ exp(x − max x). */
+function softmaxRow(x: usize, y: usize, n: i32): void {
   if (n <= 0) return;
   // 1. the row maximum
   let m = load<f32>(x);
@@ -57,37 +60,37 @@ function softmaxRow(x: usize, n: i32): void {
     }
   }
   for (; i < n; i++) m = max<f32>(m, load<f32>(x + (<usize>i << 2)));
-  // 2. e = exp(x − m) in place, and their sum
+  // 2. e = exp(x − m) into y, and their sum
   let sum: f32 = 0;
   i = 0;
   if (ASC_FEATURE_SIMD) {
     const mv = f32x4.splat(m);
     let sv = f32x4.splat(0);
     for (; i + 4 <= n; i += 4) {
-      const q = x + (<usize>i << 2);
-      const e = expNegRr2P5(f32x4.sub(mv, v128.load(q)));
-      v128.store(q, e);
+      const q = <usize>i << 2;
+      const e = expNegRr2P5(f32x4.sub(mv, v128.load(x + q)));
+      v128.store(y + q, e);
       sv = f32x4.add(sv, e);
     }
     sum = (f32x4.extract_lane(sv, 0) + f32x4.extract_lane(sv, 1)) + (f32x4.extract_lane(sv, 2) + f32x4.extract_lane(sv, 3));
   }
   for (; i < n; i++) {
-    const q = x + (<usize>i << 2);
-    const e = expNegRr2P5F32(m - load<f32>(q));
-    store<f32>(q, e);
+    const q = <usize>i << 2;
+    const e = expNegRr2P5F32(m - load<f32>(x + q));
+    store<f32>(y + q, e);
     sum += e;
   }
-  // 3. normalize
+  // 3. normalize, in y
   i = 0;
   if (ASC_FEATURE_SIMD) {
     const sv = f32x4.splat(sum);
     for (; i + 4 <= n; i += 4) {
-      const q = x + (<usize>i << 2);
+      const q = y + (<usize>i << 2);
       v128.store(q, f32x4.div(v128.load(q), sv));
     }
   }
   for (; i < n; i++) {
-    const q = x + (<usize>i << 2);
+    const q = y + (<usize>i << 2);
     store<f32>(q, load<f32>(q) / sum);
   }
 }

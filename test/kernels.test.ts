@@ -464,7 +464,7 @@ describe('kernels: wasm-simd and wasm agree with js', () => {
     }
   });
 
-  it('activate: every kind, rows with a stride (columns past cols untouched)', () => {
+  it('activate: every kind, from rows with a stride into compact rows, apart and in place', () => {
     const r = rng(5);
     const kinds = Object.entries(Act);
     for (let i = 0; i < 80; i++) {
@@ -472,8 +472,12 @@ describe('kernels: wasm-simd and wasm agree with js', () => {
       const rows = r.int(1, 6), cols = r.int(1, 40), stride = cols + r.int(0, 5);
       const scale = r.bool() ? 10 : 60;   // softmax over a wide range exercises the exp flush to 0
       const data = filled(rows * stride, (j) => (j % stride < cols ? r.uni(scale) : sentinelF32));
-      check(`activate ${name} rows=${rows} cols=${cols} stride=${stride}`, { p: { data, role: 'out' } },
-        (k, p) => k.activate(p.p, rows, cols, stride, kind));
+      // apart: x is left as it was (an input), y is [rows, cols]
+      check(`activate ${name} rows=${rows} cols=${cols} stride=${stride}`, { x: { data, role: 'in' }, y: { data: filled(rows * cols, () => sentinelF32), role: 'out' } },
+        (k, p) => k.activate(p.x, rows, cols, stride, kind, p.y));
+      // in place, as Dense runs it: the rows close up over their own padding
+      check(`activate ${name} in place rows=${rows} cols=${cols} stride=${stride}`, { p: { data, role: 'out' } },
+        (k, p) => k.activate(p.p, rows, cols, stride, kind, p.p));
     }
   });
 

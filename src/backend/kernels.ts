@@ -118,8 +118,12 @@ export interface Kernels {
   rnnRecur(z: number, B: number, T: number, H: number, u: number, h0: number,
     out: number, outStride: number, hT: number, reverse: number, relu: number, work: number, rec: number): void;
 
-  /** In place on rows of `cols` valid values, row stride `stride` floats: Act code `kind`. Softmax is per row. */
-  activate(p: number, rows: number, cols: number, stride: number, kind: number): void;
+  /**
+   * Dense's activation (Act code `kind`; softmax per row), compacting as it goes:
+   *   y[r*cols + j] = act(x[r*stride + j])   for j < cols   (stride ≥ cols: project's whole panels)
+   * y may be x (rows are written in order, each no further along than its source). Any alignment.
+   */
+  activate(x: number, rows: number, cols: number, stride: number, kind: number, y: number): void;
 
   /** y[i] = σ(x[i]) and y[i] = tanh(x[i]) for i < n (any n): the hot-loop approximations, exposed for tests. */
   vsigmoid(x: number, y: number, n: number): void;

@@ -14,7 +14,6 @@ import { denseFrom, denseInputSize, denseTo, weightFormat } from '../weights/for
 import { checkWeightRecord } from '../weights/take.js';
 import { oneOf } from '../options.js';
 import { Layer, featureCount, type HeapBatch, type PreparedWeights, type WeightFormat, type Weights } from './layer.js';
-import { plusFloats } from './workspace.js';
 
 export interface DenseOptions {
   inputSize?: number;
@@ -115,9 +114,7 @@ export class Dense extends Layer {
     const out = ws.get('output', rows * Np);
     const k = this.backend.kernels, p = block.pointers(this.params);
     k.project(x.ptr, rows, K, p.w, block.panels, 4, p.b, out);
-    k.activate(out, rows, N, Np, Act[this.activation]);
-    // rows were computed Np wide (whole panels); close the gaps so the output is [rows, N]
-    if (Np !== N) for (let r = 1; r < rows; r++) ws.copy(plusFloats(out, r * N), plusFloats(out, r * Np), N);
+    k.activate(out, rows, N, Np, Act[this.activation], out); // rows computed Np wide (whole panels) come out [rows, N]
     return { ptr: out, B: x.B, T: x.T, seq: x.seq, F: N };
   }
 

@@ -77,9 +77,9 @@ export function createJsKernels(initialBytes = 1 << 20): Kernels {
       if (rec) writeRecord(m, rec, RNN_RECORD, seq, [], [r.h]);
     },
 
-    activate(p, rows, cols, stride, kind) {
+    activate(x, rows, cols, stride, kind, y) {
       const m = view();
-      writeStrided(m, p, rows, cols, stride, activationForward(readStrided(m, p, rows, cols, stride), rows, cols, activationName(kind)));
+      at(m, y, rows * cols).set(activationForward(readStrided(m, x, rows, cols, stride), rows, cols, activationName(kind)));
     },
 
     vsigmoid(x, y, n) {
