@@ -52,6 +52,10 @@ export class Bidirectional extends Layer {
     return 2 * this.forwardLayer.units;
   }
 
+  get needsTime(): boolean {
+    return true;
+  }
+
   keepsTime(): boolean {
     return this.forwardLayer.returnSequences;
   }

@@ -29,6 +29,7 @@ const ACTIVATIONS = Object.keys(Act) as ActivationName[];
 /** A fully connected layer: y = act(x·Wᵀ + b) on the last axis, so on [batch, features] or on every step of [batch, time, features]. */
 export class Dense extends Layer {
   readonly className = 'Dense';
+  readonly needsTime = false;
   readonly units: number;
   readonly activation: ActivationName;
   private saved: { x: HeapBatch; y: HeapBatch } | undefined;

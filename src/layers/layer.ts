@@ -98,6 +98,8 @@ export abstract class Layer extends Disposable {
   abstract get outputSize(): number;
   /** Whether the output keeps the time axis, given whether the input has one. */
   abstract keepsTime(inputHasTime: boolean): boolean;
+  /** Whether the layer needs a time axis in its input (a recurrence does; Dense works on the last axis of anything). */
+  abstract get needsTime(): boolean;
   /** Parameters as Keras counts them. */
   abstract countParams(): number;
   /** Floats of the packed parameter block (with padding). @internal */

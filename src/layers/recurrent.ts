@@ -86,6 +86,10 @@ export abstract class RecurrentLayer extends Layer {
     return this.returnSequences;
   }
 
+  get needsTime(): boolean {
+    return true;
+  }
+
   /** Whether the cell carries a c state besides h (LSTM). */
   get hasCellState(): boolean {
     return this.cell.cellState;

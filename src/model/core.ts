@@ -73,7 +73,7 @@ export class SequentialCore extends Disposable {
     let seq = inputHasTime;
     let dropper: Layer | undefined;
     for (const l of this.layers) {
-      if (!seq && l.className !== 'Dense') {
+      if (!seq && l.needsTime) {
         fail(dropper
           ? `${where}: ${l.name} (${l.className}) needs a time axis, but ${dropper.name} (${dropper.className}) before it returns only its last step; set returnSequences: true on ${dropper.name}`
           : `${where}: ${l.name} (${l.className}) needs a time axis; give input of shape [batch, time, features]`);
@@ -109,7 +109,7 @@ export class SequentialCore extends Disposable {
     const t = toTensor(x, `${this.name}.predict: input`);
     const first = this.layers[0];
     const { B, T, F, seq } = checkBatch(t.shape, {
-      owner: `${this.name}.predict`, timeOptional: first.className === 'Dense', features: first.inputSize, expectedBy: 'model', wrapHint: true,
+      owner: `${this.name}.predict`, timeOptional: !first.needsTime, features: first.inputSize, expectedBy: 'model', wrapHint: true,
     });
     if (!seq) this.checkTimeAxis(false, `${this.name}.predict`);
     this.build(F);

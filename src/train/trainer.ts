@@ -343,7 +343,7 @@ export class Trainer {
     const xt = toTensor(x, `${what}: x`), yt = toTensor(y, `${what}: y`);
     const model = this.model, first = model.layers[0];
     // the model's input rule, asked of x under the name the user passed it by
-    const { B: S } = checkBatch(xt.shape, { owner: `${what}: x`, timeOptional: first.className === 'Dense', features: first.inputSize, expectedBy: 'model', batchAxis: 'samples' });
+    const { B: S } = checkBatch(xt.shape, { owner: `${what}: x`, timeOptional: !first.needsTime, features: first.inputSize, expectedBy: 'model', batchAxis: 'samples' });
     let seq = xt.shape.length === 3;
     for (const l of model.layers) seq = l.keepsTime(seq);
     const want = seq ? [S, xt.shape[1], model.outputSize] : [S, model.outputSize];
