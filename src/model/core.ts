@@ -179,8 +179,7 @@ export class SequentialCore extends Disposable {
     return this.ws;
   }
 
-  /** Fail unless the input size is known (given to the first layer, or fixed by a load). */
-  /** @internal */
+  /** Fail unless the input size is known (given to the first layer, or fixed by a load). @internal */
   requireBuilt(what: string): void {
     if (this.layers[0].inputSize === undefined) fail(`${this.name}.${what}: input size unknown; give the first layer inputSize`);
   }

@@ -2,8 +2,9 @@
  * Streaming inference: feed a model one time step (or a chunk of steps)
  * at a time, with every recurrent layer's h (and c) carried in the heap
  * between calls. The kernels read the state and write the new one in
- * place, so a steady `step` loop allocates nothing, on the wasm side or
- * (with an `out` array and Float32Array input) on the JS side.
+ * place, so a steady `step` loop takes no heap memory; with an `out` array
+ * and Float32Array input it makes no arrays on the JS side either (only a
+ * few small per-layer call records).
  */
 import type { Backend } from '../backend/registry.js';
 import { fail, show } from '../errors.js';
@@ -18,7 +19,7 @@ import type { SequentialCore } from './core.js';
 /**
  * `new SequenceStream(model, { batch })` (or `model.stream({ batch })`): feeds the model one step
  * (or a chunk of steps) at a time, carrying every recurrent layer's state between calls; a steady
- * `step` loop allocates nothing. Disposing the model disposes its open streams.
+ * `step` loop takes no heap memory. Disposing the model disposes its open streams.
  */
 export class SequenceStream extends Disposable {
   /** Steps fed since the start or the last reset. */
@@ -38,7 +39,7 @@ export class SequenceStream extends Disposable {
     model.assertLive();
     const o = optionsOf(options, ['batch'], where);
     for (const l of model.layers) {
-      if (!(l instanceof RecurrentLayer) && l.className !== 'Dense') fail(`${where}: a ${l.className} layer needs the whole sequence (it reads it backwards); streaming works with LSTM, GRU, SimpleRNN and Dense`);
+      if (l.needsTime && !(l instanceof RecurrentLayer)) fail(`${where}: a ${l.className} layer needs the whole sequence (it reads it backwards); streaming works with LSTM, GRU, SimpleRNN and Dense`);
     }
     const batch = (this.batch = o.batch === undefined ? 1 : integerIn(o.batch, 1, MAX_FEATURES, `${where}: batch`));
     model.requireBuilt('stream');
