@@ -33,7 +33,7 @@ export interface RecurrentFormat {
 }
 
 /** The input size a recurrent weight record implies (from weight_ih or kernel), if it has one of a usable shape. */
-export function recurrentInputSize(weights: Weights, from: 'torch' | 'keras', suffix = '_l0'): number | undefined {
+export function recurrentInputSize(weights: Weights, from: WeightFormat, suffix = '_l0'): number | undefined {
   if (from === 'torch') {
     const ih = weights[`weight_ih${suffix}`] ?? weights.weight_ih;
     return ih?.shape?.length === 2 ? ih.shape[1] : undefined;
@@ -108,13 +108,13 @@ export function recurrentToKeras(w: RecurrentWeights, f: RecurrentFormat, I: num
 }
 
 /** The input size a Dense weight record implies (from weight [N, K] or kernel [K, N]). */
-export function denseInputSize(weights: Weights, from: 'torch' | 'keras'): number | undefined {
+export function denseInputSize(weights: Weights, from: WeightFormat): number | undefined {
   const shape = weights[from === 'torch' ? 'weight' : 'kernel']?.shape;
   return shape?.length === 2 ? (from === 'torch' ? shape[1] : shape[0]) : undefined;
 }
 
 /** nn.Linear's weight [N, K] and bias, or Keras's kernel [K, N] and bias → canonical. */
-export function denseFrom(weights: Weights, from: 'torch' | 'keras', N: number, K: number, owner: string): DenseWeights {
+export function denseFrom(weights: Weights, from: WeightFormat, N: number, K: number, owner: string): DenseWeights {
   rejectUnknown(weights, [from === 'torch' ? 'weight' : 'kernel', 'bias'], owner);
   const w = from === 'torch'
     ? takeWeight(weights, ['weight'], [N, K], owner)!
@@ -123,7 +123,7 @@ export function denseFrom(weights: Weights, from: 'torch' | 'keras', N: number, 
 }
 
 /** Canonical → nn.Linear's names or Keras's. */
-export function denseTo(w: DenseWeights, to: 'torch' | 'keras', N: number, K: number): Record<string, Tensor> {
+export function denseTo(w: DenseWeights, to: WeightFormat, N: number, K: number): Record<string, Tensor> {
   const bias = { shape: [N], data: w.b };
   return to === 'torch'
     ? { weight: { shape: [N, K], data: w.w }, bias }
