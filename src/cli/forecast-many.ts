@@ -110,7 +110,7 @@ function adviceFor(path: string): string {
 }
 
 /** Short column heads for the table. */
-const SHORT: Record<MethodName, string> = { combination: 'combined', lstm: 'LSTM', ets: 'ETS', theta: 'Theta', arima: 'ARIMA', naive: 'naive', seasonalNaive: 's.naive' };
+const SHORT: Record<MethodName, string> = { combination: 'combined', lstm: 'LSTM', ets: 'ETS', theta: 'Theta', naive: 'naive', seasonalNaive: 's.naive' };
 
 /** One row per series (its points, the forecast's backtest MASE, each method's), the mean row, the global choices. */
 function printReport(s: ManySummary & { files: { summary: string } }, log: (line?: string) => void): void {

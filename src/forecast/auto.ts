@@ -6,9 +6,8 @@
  *   2. backtest  from several past origins (backtest.ts), every method
  *                forecasts h steps: the LSTM (trained once, on the points
  *                before the first origin, in each candidate configuration),
- *                exponential smoothing (ETS), Theta, automatic ARIMA, the
- *                naive and seasonal naive (refitted at each origin), and
- *                their combination
+ *                exponential smoothing (ETS), Theta, the naive and seasonal
+ *                naive (refitted at each origin), and their combination
  *   3. choose    the LSTM's configuration and passes with the lowest backtest
  *                MASE, and the two methods that did best
  *   4. forecast  everything refitted on the whole series; the forecast is
@@ -26,7 +25,6 @@ import { MAX_PERIOD } from './recipe.js';
 import { integerIn, optionsOf } from '../options.js';
 import { etsForecast } from '../stats/ets.js';
 import { thetaForecast } from '../stats/theta.js';
-import { arimaForecast } from '../stats/arima.js';
 import { adjust, chooseAdjustment, unadjust, type Adjustment } from './adjust.js';
 import { backtest, rollingOrigins, score, tooShortToBacktest, type BacktestScores, type Origins } from './backtest.js';
 import { checkCovariates, describeCovariates, type AutoCovariate } from './covariates.js';
@@ -34,7 +32,7 @@ import { backtestCoverage, calibrate, errorsOf, intervalsAround, type Intervals,
 import { NeuralForecaster, type NeuralConfig, type NeuralCovariate, type Strategy } from './neural.js';
 
 /** The methods compared; 'combination' is the mean of the two others with the lowest backtest MASE. */
-export type MethodName = 'combination' | 'lstm' | 'ets' | 'theta' | 'arima' | 'naive' | 'seasonalNaive';
+export type MethodName = 'combination' | 'lstm' | 'ets' | 'theta' | 'naive' | 'seasonalNaive';
 
 export interface AutoOptions {
   /** Points to forecast, 1 … MAX_AUTO_HORIZON. */
@@ -76,8 +74,6 @@ export interface AutoForecast {
   neural: NeuralConfig | null;
   /** The exponential smoothing model chosen on the whole series, e.g. 'ETS(A,Ad,N)'. */
   etsMethod: string;
-  /** The ARIMA model chosen on the whole series (after the adjustment), e.g. 'ARIMA(1,1,0) with drift'. */
-  arimaMethod: string;
   /** The transform and seasonal adjustment chosen on the whole series (the LSTM's input). */
   adjustment: Adjustment;
   /** What was decided and why, in words. */
@@ -99,8 +95,6 @@ const MAX_ENSEMBLE = 25;
  * the recent past anyway: 2,000 hourly points are 83 days.
  */
 const MAX_ETS_POINTS = 2000;
-/** ARIMA is fitted on at most the last this many points, as ETS (its search costs points × likelihood evaluations too). */
-const MAX_ARIMA_POINTS = 2000;
 const OPTION_NAMES = ['horizon', 'period', 'ensemble', 'origins', 'covariates', 'seed'] as const;
 
 /** The options autoForecast and autoForecastMany share, checked: the horizon, the period, the ensemble's seeds, the origins. */
@@ -150,12 +144,6 @@ export async function forecastOne(values: ArrayLike<number>, options: AutoOption
     return fit.mean;
   });
   run('theta', (part) => thetaForecast(part, h, m).mean);
-  let arimaMethod = '';
-  run('arima', (part) => {
-    const fit = arimaOnAdjusted(part.length > MAX_ARIMA_POINTS ? part.slice(-MAX_ARIMA_POINTS) : part, h, m);
-    if (part.length === n) arimaMethod = fit.method;
-    return fit.mean;
-  });
 
   const adjustment = chooseAdjustment(y, m);
   const neural = neuralPart ? await neuralPart(y, origins, reasons) : await runNeural(y, h, m, origins, seeds, adjustment, reasons, covariates);
@@ -168,7 +156,7 @@ export async function forecastOne(values: ArrayLike<number>, options: AutoOption
   // combination: averaging beats choosing one, and leaving out what did worst on this series' own past
   // beat averaging LSTM, ETS and Theta on the dev suite). The naive forecasts are candidates too: on a
   // random walk, or where ETS and Theta misread a short season, repeating the past is the better part.
-  const parts = (['lstm', 'ets', 'theta', 'arima', 'seasonalNaive', 'naive'] as const).filter((p) => methods[p]);
+  const parts = (['lstm', 'ets', 'theta', 'seasonalNaive', 'naive'] as const).filter((p) => methods[p]);
   const ranked = [...parts].sort((p, q) => methods[p]!.backtest.mase - methods[q]!.backtest.mase);
   const members = ranked.slice(0, 2);
   const combine = (rows: number[][]) => rows[0].map((_, k) => rows.reduce((s, r) => s + r[k], 0) / rows.length);
@@ -182,21 +170,7 @@ export async function forecastOne(values: ArrayLike<number>, options: AutoOption
   const coverage = backtestCoverage(combinedBacktest, actual, scale);
   reasons.push(`intervals: Student-t with ${Math.max(1, origins.origins.length - 1)} degree${origins.origins.length > 2 ? 's' : ''} of freedom, their spread from the forecast's ${origins.origins.length * h} backtest errors${scale.log ? ' (as ratios: the series is positive)' : ''}`);
 
-  return { horizon: h, period: m, forecast: combined, intervals, method: 'combination', members, methods, origins: origins.origins, coverage, neural: neural?.config ?? null, etsMethod, arimaMethod, adjustment, reasons, seconds: (now() - started) / 1000 };
-}
-
-/**
- * ARIMA without a season (src/stats/arima.ts) on the series as the LSTM reads it: the transform
- * and seasonal adjustment chosen on these points (adjust.ts), undone on the forecasts. Seasonal
- * ARIMA is not built; removing a significant season first is the standard stand-in (R's stlf()
- * does the same with ETS).
- */
-function arimaOnAdjusted(part: number[], h: number, m: number): { mean: number[]; method: string } {
-  const adj = chooseAdjustment(part, m);
-  const fit = arimaForecast(adjust(adj, part), h);
-  const mean = fit.mean.map((v, k) => unadjust(adj, v, part.length + k));
-  const steps = [adj.log ? 'log' : '', adj.seasonal.length ? 'seasonally adjusted' : ''].filter(Boolean).join(', ');
-  return { mean, method: steps ? `${fit.method} (${steps})` : fit.method };
+  return { horizon: h, period: m, forecast: combined, intervals, method: 'combination', members, methods, origins: origins.origins, coverage, neural: neural?.config ?? null, etsMethod, adjustment, reasons, seconds: (now() - started) / 1000 };
 }
 
 /**

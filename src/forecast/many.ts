@@ -75,7 +75,7 @@ export const MAX_SERIES = 10_000;
 export const MAX_TOTAL_POINTS = 10_000_000;
 const OPTION_NAMES = ['horizon', 'period', 'ensemble', 'origins', 'seed'] as const;
 const SERIES_FIELDS = ['id', 'values', 'covariates'];
-const METHODS: MethodName[] = ['combination', 'lstm', 'ets', 'theta', 'arima', 'naive', 'seasonalNaive'];
+const METHODS: MethodName[] = ['combination', 'lstm', 'ets', 'theta', 'naive', 'seasonalNaive'];
 
 /** A series checked: its values copied, its covariates as the LSTM reads them. */
 interface Checked {

@@ -43,7 +43,7 @@ function periodOf(chosen: ChosenPeriod): { value: number; reason: string } {
   return { value: chosen.period, reason: chosen.reason };
 }
 
-const SHORT: Record<MethodName, string> = { combination: 'forecast', lstm: 'LSTM', ets: 'ETS', theta: 'Theta', arima: 'ARIMA', seasonalNaive: 'seasonal naive', naive: 'naive' };
+const SHORT: Record<MethodName, string> = { combination: 'forecast', lstm: 'LSTM', ets: 'ETS', theta: 'Theta', seasonalNaive: 'seasonal naive', naive: 'naive' };
 
 /** The methods in the order a report lists them, with their names for people. */
 function methodNames(a: AutoForecast): Record<MethodName, string> {
@@ -52,7 +52,6 @@ function methodNames(a: AutoForecast): Record<MethodName, string> {
     lstm: 'LSTM',
     ets: a.etsMethod ? `exponential smoothing ${a.etsMethod}` : 'exponential smoothing',
     theta: 'Theta',
-    arima: a.arimaMethod ? `automatic ${a.arimaMethod}` : 'automatic ARIMA',
     seasonalNaive: `seasonal naive (${a.period} before)`,
     naive: 'naive (last value)',
   };

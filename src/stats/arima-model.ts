@@ -91,7 +91,7 @@ export function exactLikelihood(w: ArrayLike<number>, phi: ArrayLike<number>, th
     const swap = P;
     P = Pnext;
     Pnext = swap;
-    if (change < 1e-12 * F && t > r) steady = true;
+    if (change < 1e-9 * F && t > r) steady = true;
   }
   return { ssq, sumLog, count: n, state: a };
 }
