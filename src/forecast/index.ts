@@ -31,7 +31,7 @@ export { BACKTEST_ORIGINS, type BacktestScores } from './backtest.js';
 export { LEVELS, type Intervals, type Level } from './intervals.js';
 export type { NeuralConfig, Strategy } from './neural.js';
 export { choosePeriod, defaultHorizon, type ChosenPeriod } from './period.js';
-export { etsForecast, thetaForecast, detectPeriod, seasonalityTest, type EtsForecast, type ThetaForecast } from '../stats/index.js';
+export { etsForecast, thetaForecast, arimaForecast, detectPeriod, seasonalityTest, type EtsForecast, type ThetaForecast, type ArimaForecast } from '../stats/index.js';
 export {
   loadForecaster, parseSavedForecaster, saveForecaster, MODEL_FILE, WEIGHTS_FILE,
   type ForecasterFiles, type LoadedForecaster, type FileNames,
