@@ -36,6 +36,7 @@ export { lstmRecur, lstmBackward } from './lstm';
 export { gruRecur, gruBackward } from './gru';
 export { rnnRecur, rnnBackward } from './rnn';
 export { activate, activateBackward } from './dense';
+export { merge, repeat, mergeBackward, repeatBackward } from './merge';
 export { vsigmoid, vtanh } from './activations';
 // training: the gradients of project, and the optimizer updates
 export { gradWeights, gradInput } from './gemm-grad';

@@ -11,6 +11,7 @@ export { lstmRecur } from './lstm';
 export { gruRecur } from './gru';
 export { rnnRecur } from './rnn';
 export { activate } from './dense';
+export { merge, repeat } from './merge';
 export { vsigmoid, vtanh } from './activations';
 
 /** First byte past the module's static data: the arena starts here. */

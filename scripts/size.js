@@ -37,9 +37,12 @@ const root = fileURLToPath(new URL('..', import.meta.url));
  * (+1.2 KiB over the loops that walked the packed layout), the wasm's three backward drivers became one
  * generic loop compiled once per cell (+0.4 KiB), and the lazy js backend and the inference-only builds
  * of 'lstm-wasm/predict' need a little plumbing (+0.3 KiB). The automatic forecaster is a separate
- * entry (lstm-wasm/forecast) and is not counted here.
+ * entry (lstm-wasm/forecast) and is not counted here. 67 KiB since issue 11's layers (64.0 → 66.4
+ * KiB): Dropout, RepeatVector, Bidirectional's merge modes and Dense without a bias (+1.7 KiB of JS:
+ * two layers, their shared weightless base, the merge/repeat reference of the js backend) and their four
+ * kernels (+0.6 KiB of wasm over both builds).
  */
-export const BUDGET_GZIP_BYTES = 65 * 1024;
+export const BUDGET_GZIP_BYTES = 67 * 1024;
 
 /**
  * The JS of a predict-only app, gzip: a guard at what it is (12.6 KiB, from 21 before issue 10). Issue

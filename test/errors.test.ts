@@ -565,7 +565,9 @@ describe.each(BACKENDS)('Sequential, loadStateDict and stream errors on %s', (ba
     throwsLW(() => new SimpleRNN({ units: 3, activation: 'sigmoid' as 'tanh' }), /activation/, /"sigmoid"/);
     throwsLW(() => new Dense({ units: 3, activation: 'gelu' as 'relu' }), /activation must be one of 'linear'.*; got "gelu"/);
     throwsLW(() => new Bidirectional(new Dense({ units: 3 }) as unknown as LSTM), /wraps an LSTM, GRU or SimpleRNN/);
-    throwsLW(() => new Bidirectional(new LSTM({ units: 3 }), { merge: 'sum' as 'concat' }), /merge must be one of 'concat'; got "sum"/);
+    throwsLW(() => new Bidirectional(new LSTM({ units: 3 }), { mergeMode: 'max' as 'sum' }), /mergeMode must be one of 'concat', 'sum', 'mul', 'ave'; got "max"/);
+    throwsLW(() => new Bidirectional(new LSTM({ units: 3 }), { merge: 'max' as 'sum' }), /merge must be one of 'concat', 'sum', 'mul', 'ave'; got "max"/);
+    throwsLW(() => new Bidirectional(new LSTM({ units: 3 }), { merge: 'sum', mergeMode: 'sum' }), /give mergeMode only/);
     throwsLW(() => new Sequential([new LSTM({ units: 3 })]).summary(), /input size unknown/);
     throwsLW(() => new LSTM({ units: 3 }).getWeights(), /input size unknown/);
   });

@@ -492,6 +492,34 @@ describe('kernels: wasm-simd and wasm agree with js', () => {
     }
   });
 
+  it('merge: sum, mul, ave of strided rows (Bidirectional\'s halves), misaligned, into compact rows and in place', () => {
+    const r = rng(41);
+    for (let i = 0; i < 60; i++) {
+      const op = i % 3, rows = r.int(1, 7), cols = r.int(1, 19), aStride = cols + r.int(0, 6), bStride = cols + r.int(0, 6);
+      const strided = (stride: number) => filled(rows * stride, (j) => (j % stride < cols ? r.uni(3) : sentinelF32));
+      const a = strided(aStride), b = strided(bStride);
+      check(`merge op=${op} rows=${rows} cols=${cols} strides=${aStride},${bStride}`, {
+        a: { data: a, role: 'in', misalign: r.int(0, 3) }, b: { data: b, role: 'in', misalign: r.int(0, 3) },
+        out: { data: sentinels(rows * cols), role: 'out', misalign: r.int(0, 3) },
+      }, (k, p) => k.merge(p.a, aStride, p.b, bStride, rows, cols, op, p.out));
+      // in place over a compact operand, as Dropout may not but a caller is allowed to
+      check(`merge op=${op} in place rows=${rows} cols=${cols}`, {
+        a: { data: filled(rows * cols, () => r.uni(3)), role: 'out' }, b: { data: b, role: 'in' },
+      }, (k, p) => k.merge(p.a, cols, p.b, bStride, rows, cols, op, p.a));
+    }
+  });
+
+  it('repeat: [rows][cols] → [rows][n][cols], misaligned', () => {
+    const r = rng(42);
+    for (let i = 0; i < 40; i++) {
+      const rows = r.int(1, 5), cols = r.int(1, 21), n = r.int(1, 9);
+      check(`repeat rows=${rows} cols=${cols} n=${n}`, {
+        x: { data: filled(rows * cols, () => r.uni(2)), role: 'in', misalign: r.int(0, 3) },
+        out: { data: sentinels(rows * n * cols), role: 'out', misalign: r.int(0, 3) },
+      }, (k, p) => k.repeat(p.x, rows, cols, n, p.out));
+    }
+  });
+
   // ── training ──────────────────────────────────────────────────────────────
 
   it('lstmBackward / gruBackward / rnnBackward after a recorded forward, over random shapes', () => {
@@ -645,6 +673,31 @@ describe('kernels: wasm-simd and wasm agree with js', () => {
           }
         }, { tol: 'rel' });
       }
+    }
+  });
+
+  it('mergeBackward: sum, mul, ave into strided gradients (the floats between rows untouched)', () => {
+    const r = rng(43);
+    for (let i = 0; i < 60; i++) {
+      const op = i % 3, rows = r.int(1, 7), cols = r.int(1, 19);
+      const aStride = cols + r.int(0, 6), bStride = cols + r.int(0, 6), daStride = cols + r.int(0, 6), dbStride = cols + r.int(0, 6);
+      const strided = (stride: number) => filled(rows * stride, (j) => (j % stride < cols ? r.uni(3) : sentinelF32));
+      check(`mergeBackward op=${op} rows=${rows} cols=${cols}`, {
+        dy: { data: filled(rows * cols, () => r.uni(2)), role: 'in', misalign: r.int(0, 3) },
+        a: { data: strided(aStride), role: 'in', misalign: r.int(0, 3) }, b: { data: strided(bStride), role: 'in' },
+        da: { data: sentinels(rows * daStride), role: 'out', misalign: r.int(0, 3) }, db: { data: sentinels(rows * dbStride), role: 'out' },
+      }, (k, p) => k.mergeBackward(p.dy, p.a, aStride, p.b, bStride, rows, cols, op, p.da, daStride, p.db, dbStride));
+    }
+  });
+
+  it('repeatBackward: the sum over the n copies, misaligned', () => {
+    const r = rng(44);
+    for (let i = 0; i < 40; i++) {
+      const rows = r.int(1, 5), cols = r.int(1, 21), n = r.int(1, 9);
+      check(`repeatBackward rows=${rows} cols=${cols} n=${n}`, {
+        dy: { data: filled(rows * n * cols, () => r.uni(2)), role: 'in', misalign: r.int(0, 3) },
+        dx: { data: sentinels(rows * cols), role: 'out', misalign: r.int(0, 3) },
+      }, (k, p) => k.repeatBackward(p.dy, rows, cols, n, p.dx));
     }
   });
 

@@ -32,9 +32,14 @@ export const Act = { linear: 0, relu: 1, sigmoid: 2, tanh: 3, softmax: 4 } as co
 /** Dense's activations. @useDeclaredType */
 export type ActivationName = keyof typeof Act;
 
+/** Operation codes for `merge` / `mergeBackward`: Bidirectional's merge modes (concat needs no kernel) and Dropout's mask (mul). */
+export const Merge = { sum: 0, mul: 1, ave: 2 } as const;
+/** The merge modes computed by `merge`. */
+export type MergeOp = keyof typeof Merge;
+
 /** The inference kernels' names: what every wasm build must export (checked when it is loaded). */
 export const KERNEL_NAMES = [
-  'project', 'lstmRecur', 'gruRecur', 'rnnRecur', 'activate', 'vsigmoid', 'vtanh',
+  'project', 'lstmRecur', 'gruRecur', 'rnnRecur', 'activate', 'vsigmoid', 'vtanh', 'merge', 'repeat',
 ] as const satisfies readonly (keyof Omit<Kernels, 'name' | 'heap'>)[];
 
 /**
@@ -43,7 +48,7 @@ export const KERNEL_NAMES = [
  */
 export const TRAINING_KERNEL_NAMES = [
   'lstmBackward', 'gruBackward', 'rnnBackward', 'gradWeights', 'gradInput', 'activateBackward',
-  'sumSquares', 'scaleClip', 'sgdUpdate', 'rmspropUpdate', 'adamUpdate',
+  'sumSquares', 'scaleClip', 'sgdUpdate', 'rmspropUpdate', 'adamUpdate', 'mergeBackward', 'repeatBackward',
 ] as const satisfies readonly (keyof TrainingKernels)[];
 
 /** Where the kernels' data lives: wasm linear memory, or an ArrayBuffer for js. */
@@ -128,6 +133,18 @@ export interface Kernels {
   /** y[i] = σ(x[i]) and y[i] = tanh(x[i]) for i < n (any n): the hot-loop approximations, exposed for tests. */
   vsigmoid(x: number, y: number, n: number): void;
   vtanh(x: number, y: number, n: number): void;
+
+  /**
+   * Element-wise merge of two row sets (Merge code `op`: sum, mul, ave = (a + b)/2):
+   *   out[r*cols + j] = a[r*aStride + j] ∘ b[r*bStride + j]
+   * Bidirectional merges the halves of its [rows][2H] output (strides 2H, b = a + H) or its two
+   * final states (strides H); Dropout multiplies by its mask. out may be a or b when its stride is
+   * cols. Any alignment.
+   */
+  merge(a: number, aStride: number, b: number, bStride: number, rows: number, cols: number, op: number, out: number): void;
+
+  /** RepeatVector: out[(r*n + t)*cols + j] = x[r*cols + j] for t < n, i.e. [rows][cols] → [rows][n][cols]. Any alignment. */
+  repeat(x: number, rows: number, cols: number, n: number, out: number): void;
 }
 
 /**
@@ -206,6 +223,17 @@ export interface TrainingKernels {
    * lrT = lr·√(1−β2ᵗ)/(1−β1ᵗ) computed by the caller.
    */
   adamUpdate(p: number, g: number, m: number, v: number, n: number, lrT: number, beta1: number, beta2: number, eps: number, decay: number): void;
+
+  /**
+   * The gradients of `merge`, from dy [rows][cols], written (not added):
+   *   sum: da = db = dy;  mul: da = dy ⊙ b, db = dy ⊙ a;  ave: da = db = dy/2
+   * at da + 4*r*daStride and db + 4*r*dbStride; a, b as in the forward (read for mul only). Any alignment.
+   */
+  mergeBackward(dy: number, a: number, aStride: number, b: number, bStride: number, rows: number, cols: number, op: number,
+    da: number, daStride: number, db: number, dbStride: number): void;
+
+  /** The gradient of `repeat`: dx[r*cols + j] = Σ_{t<n} dy[(r*n + t)*cols + j] (written, not added). Any alignment. */
+  repeatBackward(dy: number, rows: number, cols: number, n: number, dx: number): void;
 }
 
 /** Padded width: the next multiple of 4. */

@@ -12,6 +12,8 @@
 import { fail, LstmWasmError, show } from '../errors.js';
 import { Bidirectional, type BidirectionalOptions } from '../layers/bidirectional.js';
 import { Dense } from '../layers/dense.js';
+import { Dropout } from '../layers/dropout.js';
+import { RepeatVector } from '../layers/repeat-vector.js';
 import { GRU } from '../layers/gru.js';
 import type { Layer } from '../layers/layer.js';
 import { LSTM } from '../layers/lstm.js';
@@ -145,14 +147,16 @@ function splitOptimizerState(tensors: Record<string, Tensor>): { params: Record<
 }
 
 /** Layer classes by the names model files use. */
-const LAYER_CLASSES = new Map<string, new (config: never) => Layer>([['LSTM', LSTM], ['GRU', GRU], ['SimpleRNN', SimpleRNN], ['Dense', Dense]]);
+const LAYER_CLASSES = new Map<string, new (config: never) => Layer>([
+  ['LSTM', LSTM], ['GRU', GRU], ['SimpleRNN', SimpleRNN], ['Dense', Dense], ['Dropout', Dropout], ['RepeatVector', RepeatVector],
+]);
 
 function layerFrom(l: unknown, where: string): Layer {
   if (!isRecord(l)) fail(`loadModel: ${where} must be an object { className, config }, got ${show(l)}`);
   const { className, config } = l as { className?: unknown; config?: unknown };
   if (!isRecord(config)) fail(`loadModel: ${where}.config must be an object, got ${show(config)}`);
   if (className === 'Bidirectional') {
-    // Bidirectional.config() flattens the wrapped layer: { name, merge, layer: { className, ...its config } }
+    // Bidirectional.config() flattens the wrapped layer: { name, mergeMode, layer: { className, ...its config } }
     const { layer, ...options } = config as { layer?: unknown };
     if (!isRecord(layer)) fail(`loadModel: ${where}.config.layer must be an object { className, … }, got ${show(layer)}`);
     const { className: innerClass, ...innerConfig } = layer;
@@ -169,7 +173,7 @@ function layerFrom(l: unknown, where: string): Layer {
     }
   }
   const Ctor = typeof className === 'string' ? LAYER_CLASSES.get(className) : undefined;
-  if (!Ctor) fail(`loadModel: ${where} has unknown layer class ${show(className)}; this version reads LSTM, GRU, SimpleRNN, Dense and Bidirectional`);
+  if (!Ctor) fail(`loadModel: ${where} has unknown layer class ${show(className)}; this version reads LSTM, GRU, SimpleRNN, Dense, Dropout, RepeatVector and Bidirectional`);
   try {
     return new Ctor(config as never);
   } catch (e) {

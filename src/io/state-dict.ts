@@ -62,17 +62,19 @@ export function loadStateDict(model: SequentialCore, source: Record<string, Tens
   model.assertLive();
   const sd = source instanceof Uint8Array || source instanceof ArrayBuffer ? readSafetensors(source) : source;
   const groups = torchLayers(sd);
-  if (groups.length !== model.layers.length) {
-    fail(`loadStateDict: the state_dict holds ${groups.length} layer(s) (${groups.map((g) => g.label).join(', ')}) but the model has ${model.layers.length}`);
+  // layers without weights (Dropout, RepeatVector) have no module in a state_dict
+  const weighted = model.layers.filter((l) => l.hasWeights);
+  if (groups.length !== weighted.length) {
+    fail(`loadStateDict: the state_dict holds ${groups.length} layer(s) (${groups.map((g) => g.label).join(', ')}) but the model has ${weighted.length} with weights`);
   }
   // check every layer's tensors before writing any, so a bad file leaves the model as it was
   // (the input sizes of all but the first layer were fixed when the Sequential was made)
   const prepared = groups.map((g, i) => {
-    const layer = model.layers[i];
+    const layer = weighted[i];
     const expect = g.kind === 'linear' ? 'Dense' : g.reverse ? 'Bidirectional' : 'LSTM, GRU or SimpleRNN';
     // Bidirectional by its name: importing the class would ship it in every app that loads weights
     const fits = g.kind === 'linear' ? layer instanceof Dense : g.reverse ? layer.className === 'Bidirectional' : layer instanceof RecurrentLayer;
-    if (!fits) fail(`loadStateDict: state_dict ${g.label} is a PyTorch ${g.kind === 'linear' ? 'Linear' : 'RNN'} layer${g.reverse ? ' (bidirectional)' : ''}, so model layer ${i} should be ${expect}, not ${layer.className}`);
+    if (!fits) fail(`loadStateDict: state_dict ${g.label} is a PyTorch ${g.kind === 'linear' ? 'Linear' : 'RNN'} layer${g.reverse ? ' (bidirectional)' : ''}, so model layer ${model.layers.indexOf(layer)} should be ${expect}, not ${layer.className}`);
     return layer.prepareWeights(g.weights, { from: 'torch' });
   });
   for (const p of prepared) p.write();

@@ -1,14 +1,17 @@
 /**
  * Bidirectional(layer): the layer reads the sequence forwards, a twin with
- * its own weights reads it backwards, and their outputs are concatenated
- * per step: [B, T, 2H] (or [B, 2H] of the two final states). Both
- * directions write straight into the shared output with a row stride of
- * 2H; nothing is reversed or copied.
+ * its own weights reads it backwards, and their outputs are merged per
+ * step (Keras's merge_mode): concatenated, [B, T, 2H] (or [B, 2H] of the
+ * two final states), or summed, multiplied or averaged, [B, T, H] (or
+ * [B, H]). Both directions write straight into one [B, T, 2H] buffer with
+ * a row stride of 2H; nothing is reversed or copied. Concat is that buffer;
+ * the other modes combine its two halves with the `merge` kernel, and their
+ * backward splits ∂L/∂output into the two halves with `mergeBackward`.
  */
 import { fail } from '../errors.js';
 import type { Random } from '../init/random.js';
 import type { Backend } from '../backend/registry.js';
-import type { TrainingKernels } from '../backend/kernels.js';
+import { Merge, type MergeOp, type TrainingKernels } from '../backend/kernels.js';
 import { checkBatch, requireTimeAxis } from '../check-batch.js';
 import { toTensor, type Tensor, type TensorLike } from '../tensor.js';
 import { Layer, type HeapBatch, type PreparedWeights, type WeightFormat, type Weights } from './layer.js';
@@ -18,38 +21,49 @@ import { RecurrentLayer } from './recurrent.js';
 import { plusFloats } from './workspace.js';
 import { oneOf, optionsOf } from '../options.js';
 
+/** How Bidirectional combines its two directions (Keras's merge_mode). */
+export type MergeMode = 'concat' | MergeOp;
+const MERGE_MODES: readonly MergeMode[] = ['concat', 'sum', 'mul', 'ave'];
+
 export interface BidirectionalOptions {
-  merge?: 'concat';
+  /** 'concat' (default): [forward ‖ backward]; 'sum', 'mul', 'ave': element-wise, H wide. */
+  mergeMode?: MergeMode;
+  /** The old name of mergeMode (model files saved before it read as they were). */
+  merge?: MergeMode;
   name?: string;
 }
 
 /**
  * Runs a recurrent layer forwards and a twin with its own weights backwards over the sequence, and
- * concatenates their outputs per step: [batch, time, 2·units] (or [batch, 2·units] of the two final states).
+ * merges their outputs per step: concatenated, [batch, time, 2·units] (or [batch, 2·units] of the two
+ * final states), or with mergeMode 'sum', 'mul' or 'ave' element-wise, [batch, time, units] (or [batch, units]).
  */
 export class Bidirectional extends Layer {
   readonly className = 'Bidirectional';
   readonly forwardLayer: RecurrentLayer;
   readonly backwardLayer: RecurrentLayer;
-  readonly merge = 'concat';
-  private saved: { x: HeapBatch; recF: number; recB: number } | undefined;
+  readonly mergeMode: MergeMode;
+  private saved: { x: HeapBatch; recF: number; recB: number; both: number } | undefined;
 
   constructor(layer: RecurrentLayer, options?: BidirectionalOptions) {
     if (!(layer instanceof RecurrentLayer)) fail('Bidirectional: wraps an LSTM, GRU or SimpleRNN layer');
     if (layer.isDisposed) fail(`Bidirectional: layer ${layer.name} was disposed`);
-    const o = optionsOf(options, ['merge', 'name'], 'Bidirectional');
-    if (o.merge !== undefined) oneOf(o.merge, ['concat'], 'Bidirectional: merge');
+    const o = optionsOf(options, ['mergeMode', 'merge', 'name'], 'Bidirectional');
+    if (o.merge !== undefined && o.mergeMode !== undefined) fail('Bidirectional: give mergeMode only (merge is its old name)');
+    const mode = o.mergeMode ?? o.merge;
+    const mergeMode = mode === undefined ? 'concat' : oneOf(mode, MERGE_MODES, `Bidirectional: ${o.mergeMode !== undefined ? 'mergeMode' : 'merge'}`);
     // the backward twin's seed follows from the wrapped layer's (not from the process-wide
     // counter), so a seeded layer gives the same Bidirectional on every backend and run
     super({ inputSize: layer.inputSize, name: o.name ?? `bidirectional_${layer.name}`, seed: (layer.seed ^ 0x5bd1e995) >>> 0 }, 'bidirectional', []);
     layer.claim(this, this.name);
+    this.mergeMode = mergeMode;
     this.forwardLayer = layer;
     const Ctor = layer.constructor as new (o: Record<string, unknown>) => RecurrentLayer;
     this.backwardLayer = new Ctor({ ...layer.config(), name: `${layer.name}_reverse`, seed: this.seed });
   }
 
   get outputSize(): number {
-    return 2 * this.forwardLayer.units;
+    return this.mergeMode === 'concat' ? 2 * this.forwardLayer.units : this.forwardLayer.units;
   }
 
   get needsTime(): boolean {
@@ -136,7 +150,7 @@ export class Bidirectional extends Layer {
     };
   }
 
-  /** Output [B, T, 2H] (or [B, 2H]); h (and c) as PyTorch's h_n: [2, B, H], forward then backward. */
+  /** Output [B, T, 2H] (or [B, 2H]; H wide when not concatenated); h (and c) as PyTorch's h_n: [2, B, H], forward then backward. */
   forward(x: TensorLike): { output: Tensor; h: Tensor; c?: Tensor } {
     const t = toTensor(x, `${this.name}: input`);
     const { B, T, F } = checkBatch(t.shape, { owner: this.name, features: this.inputSize });
@@ -154,7 +168,7 @@ export class Bidirectional extends Layer {
       return { shape: [2, B, H], data };
     };
     const out: { output: Tensor; h: Tensor; c?: Tensor } = {
-      output: ws.read(y.ptr, y.seq ? [B, T, 2 * H] : [B, 2 * H]),
+      output: ws.read(y.ptr, y.seq ? [B, T, y.F] : [B, y.F]),
       h: both(f.finalH(B), b.finalH(B)),
     };
     if (f.hasCellState) out.c = both(f.finalC(B), b.finalC(B));
@@ -164,39 +178,53 @@ export class Bidirectional extends Layer {
   /** @internal */
   forwardHeap(x: HeapBatch): HeapBatch {
     requireTimeAxis(x.seq, this.name);
-    return this.runBoth(x, 0, 0);
+    return this.runBoth(x, 0, 0).y;
   }
 
   /**
    * Both directions into one output (rec pointers 0 outside training).
-   * With all steps, each direction writes its half of every output row in
-   * place (row stride 2H). With the last step only, the two final states
-   * are copied side by side: the kernels write a final state as dense
-   * [B][H] rows, with no stride to interleave them.
+   * With all steps, each direction writes its half of every row of `both`
+   * [B, T, 2H] in place (row stride 2H): concat returns it, the other modes
+   * merge its halves into [B, T, H]. With the last step only, the kernels
+   * write each final state as dense [B][H] rows (no stride to interleave
+   * them): concat copies them side by side, the other modes merge them.
+   * Returns the output and `both` (0 without all steps), which a merge's
+   * backward reads.
    */
-  private runBoth(x: HeapBatch, recF: number, recB: number): HeapBatch {
+  private runBoth(x: HeapBatch, recF: number, recB: number): { y: HeapBatch; both: number } {
     this.ensureParams();
-    const { B, T } = x, H = this.forwardLayer.units, seq = this.forwardLayer.returnSequences;
-    const f = this.forwardLayer, b = this.backwardLayer, ws = this.workspace();
+    const { B, T } = x, H = this.forwardLayer.units, seq = this.forwardLayer.returnSequences, concat = this.mergeMode === 'concat';
+    const f = this.forwardLayer, b = this.backwardLayer, ws = this.workspace(), k = this.backend.kernels;
     const fState = { h0: 0, c0: 0, hT: f.finalH(B), cT: f.finalC(B) };
     const bState = { h0: 0, c0: 0, hT: b.finalH(B), cT: b.finalC(B) };
-    const out = ws.get('output', seq ? B * T * 2 * H : B * 2 * H);
-    f.run(x, seq ? out : 0, 2 * H, false, fState, recF);
-    b.run(x, seq ? plusFloats(out, H) : 0, 2 * H, true, bState, recB);
-    if (seq) return { ptr: out, B, T, seq: true, F: 2 * H };
-    // last outputs of both directions: forward's at t = T−1, backward's at t = 0
-    for (let r = 0; r < B; r++) {
-      ws.copy(plusFloats(out, r * 2 * H), plusFloats(fState.hT, r * H), H);
-      ws.copy(plusFloats(out, r * 2 * H + H), plusFloats(bState.hT, r * H), H);
+    const F = concat ? 2 * H : H, rows = seq ? B * T : B;
+    const out = ws.get('output', rows * F);
+    const both = seq ? (concat ? out : ws.get('both', B * T * 2 * H)) : 0;
+    f.run(x, both, 2 * H, false, fState, recF);
+    b.run(x, both && plusFloats(both, H), 2 * H, true, bState, recB);
+    if (seq) {
+      if (!concat) k.merge(both, 2 * H, plusFloats(both, H), 2 * H, rows, H, Merge[this.mergeMode as MergeOp], out);
+      return { y: { ptr: out, B, T, seq: true, F }, both };
     }
-    return { ptr: out, B, T: 1, seq: false, F: 2 * H };
+    // last outputs of both directions: forward's at t = T−1, backward's at t = 0
+    if (!concat) {
+      k.merge(fState.hT, H, bState.hT, H, B, H, Merge[this.mergeMode as MergeOp], out);
+    } else {
+      for (let r = 0; r < B; r++) {
+        ws.copy(plusFloats(out, r * 2 * H), plusFloats(fState.hT, r * H), H);
+        ws.copy(plusFloats(out, r * 2 * H + H), plusFloats(bState.hT, r * H), H);
+      }
+    }
+    return { y: { ptr: out, B, T: 1, seq: false, F }, both };
   }
 
   /** @internal */
   forwardTrain(x: HeapBatch): HeapBatch {
     requireTimeAxis(x.seq, this.name);
-    this.saved = { x, recF: this.forwardLayer.record(x.B, x.T), recB: this.backwardLayer.record(x.B, x.T) };
-    return this.runBoth(x, this.saved.recF, this.saved.recB);
+    const recF = this.forwardLayer.record(x.B, x.T), recB = this.backwardLayer.record(x.B, x.T);
+    const { y, both } = this.runBoth(x, recF, recB);
+    this.saved = { x, recF, recB, both };
+    return y;
   }
 
   /** @internal */
@@ -204,16 +232,29 @@ export class Bidirectional extends Layer {
     const s = this.saved ?? fail(`${this.name}: backward without a training forward`);
     const f = this.forwardLayer, b = this.backwardLayer, H = f.units, { B } = s.x;
     const dx = needInputGrad ? f.inputGrad(s.x) : 0;
+    const concat = this.mergeMode === 'concat', op = concat ? 0 : Merge[this.mergeMode as MergeOp];
+    const ws = this.workspace();
     if (f.returnSequences) {
-      // ∂L/∂output [B, T, 2H]: forward's half at offset 0, backward's at H, both with stride 2H
-      f.backRun(k, s.x, s.recF, { dout: dy, doutStride: 2 * H, dhT: 0 }, false, dx);
-      b.backRun(k, s.x, s.recB, { dout: plusFloats(dy, H), doutStride: 2 * H, dhT: 0 }, true, dx);
+      // ∂L/∂both [B, T, 2H]: forward's half at offset 0, backward's at H, both with stride 2H
+      // (concat: dy itself; the other modes: split from dy [B, T, H] by the merge's gradient)
+      let dBoth = dy;
+      if (!concat) {
+        const rows = B * s.x.T, both = s.both;
+        dBoth = ws.get('dBoth', rows * 2 * H);
+        k.mergeBackward(dy, both, 2 * H, plusFloats(both, H), 2 * H, rows, H, op, dBoth, 2 * H, plusFloats(dBoth, H), 2 * H);
+      }
+      f.backRun(k, s.x, s.recF, { dout: dBoth, doutStride: 2 * H, dhT: 0 }, false, dx);
+      b.backRun(k, s.x, s.recB, { dout: plusFloats(dBoth, H), doutStride: 2 * H, dhT: 0 }, true, dx);
     } else {
-      // ∂L/∂[h_fwd ‖ h_bwd] [B, 2H] split into the two final-state gradients [B, H] (dhT has no stride either)
-      const ws = this.workspace(), dhF = ws.get('dhF', B * H), dhB = ws.get('dhB', B * H);
-      for (let r = 0; r < B; r++) {
-        ws.copy(plusFloats(dhF, r * H), plusFloats(dy, r * 2 * H), H);
-        ws.copy(plusFloats(dhB, r * H), plusFloats(dy, r * 2 * H + H), H);
+      // ∂L/∂output split into the two final-state gradients [B, H] (dhT has no stride either)
+      const dhF = ws.get('dhF', B * H), dhB = ws.get('dhB', B * H);
+      if (!concat) {
+        k.mergeBackward(dy, f.finalH(B), H, b.finalH(B), H, B, H, op, dhF, H, dhB, H);
+      } else {
+        for (let r = 0; r < B; r++) {
+          ws.copy(plusFloats(dhF, r * H), plusFloats(dy, r * 2 * H), H);
+          ws.copy(plusFloats(dhB, r * H), plusFloats(dy, r * 2 * H + H), H);
+        }
       }
       f.backRun(k, s.x, s.recF, { dout: 0, doutStride: 0, dhT: dhF }, false, dx);
       b.backRun(k, s.x, s.recB, { dout: 0, doutStride: 0, dhT: dhB }, true, dx);
@@ -238,7 +279,7 @@ export class Bidirectional extends Layer {
   }
 
   config(): Record<string, unknown> {
-    return { name: this.name, merge: this.merge, layer: { className: this.forwardLayer.className, ...this.forwardLayer.config() } };
+    return { name: this.name, mergeMode: this.mergeMode, layer: { className: this.forwardLayer.className, ...this.forwardLayer.config() } };
   }
 }
 

@@ -12,13 +12,15 @@ import { toTensor, type Tensor, type TensorLike } from '../tensor.js';
 import { denseBlock, type DenseBlock } from '../weights/blocks.js';
 import { denseFrom, denseInputSize, denseTo, weightFormat } from '../weights/formats.js';
 import { checkWeightRecord } from '../weights/take.js';
-import { oneOf } from '../options.js';
+import { booleanOption, oneOf } from '../options.js';
 import { Layer, featureCount, type HeapBatch, type PreparedWeights, type WeightFormat, type Weights } from './layer.js';
 
 export interface DenseOptions {
   inputSize?: number;
   units: number;
   activation?: ActivationName;
+  /** Whether the layer adds a bias (default true); without one it has no bias parameter at all. */
+  useBias?: boolean;
   name?: string;
   seed?: number;
 }
@@ -32,14 +34,16 @@ export class Dense extends Layer {
   readonly needsTime = false;
   readonly units: number;
   readonly activation: ActivationName;
+  readonly useBias: boolean;
   private saved: { x: HeapBatch; y: HeapBatch } | undefined;
   private layout: DenseBlock | undefined;
 
   constructor(options: DenseOptions) {
     if (options === undefined || options === null) fail('Dense: options { units } are required');
-    super(options, 'dense', ['units', 'activation']);
+    super(options, 'dense', ['units', 'activation', 'useBias']);
     this.units = featureCount(options.units, 'Dense: units');
     this.activation = options.activation === undefined ? 'linear' : oneOf(options.activation, ACTIVATIONS, 'Dense: activation');
+    this.useBias = options.useBias === undefined ? true : booleanOption(options.useBias, 'Dense: useBias');
   }
 
   get outputSize(): number {
@@ -51,7 +55,7 @@ export class Dense extends Layer {
   }
 
   countParams(): number {
-    return this.units * (this.requireInputSize() + 1);
+    return this.units * (this.requireInputSize() + (this.useBias ? 1 : 0));
   }
 
   /** @internal */
@@ -61,7 +65,7 @@ export class Dense extends Layer {
 
   /** The layout of the parameter (and gradient) block, fixed once the input size is. */
   private block(): DenseBlock {
-    return (this.layout ??= denseBlock(this.units, this.requireInputSize()));
+    return (this.layout ??= denseBlock(this.units, this.requireInputSize(), this.useBias));
   }
 
   protected initParams(view: Float32Array, rng: Random): void {
@@ -69,11 +73,11 @@ export class Dense extends Layer {
     this.block().pack(view, { w: glorotUniform(rng, N, K, K, N), b: new Float32Array(N) });
   }
 
-  /** PyTorch nn.Linear names (weight [N, K], bias [N]) or Keras's (kernel [K, N], bias [N]). */
+  /** PyTorch nn.Linear names (weight [N, K], bias [N]) or Keras's (kernel [K, N], bias [N]); no bias when useBias is false. */
   getWeights(options: { to?: WeightFormat } = {}): Record<string, Tensor> {
     const K = this.requireInputSize(), N = this.units;
     const w = this.block().unpack(this.paramView());
-    return denseTo(w, weightFormat(options.to, `${this.name}: getWeights`), N, K);
+    return denseTo(w, weightFormat(options.to, `${this.name}: getWeights`), N, K, this.useBias);
   }
 
   /** @internal */
@@ -83,7 +87,7 @@ export class Dense extends Layer {
     checkWeightRecord(weights, owner);
     const K = this.inputSize ?? denseInputSize(weights, from) ?? this.requireInputSize();
     featureCount(K, `${owner}: input features`);
-    const w = denseFrom(weights, from, N, K, owner);
+    const w = denseFrom(weights, from, N, K, owner, this.useBias);
     return {
       inputSize: K,
       write: () => {
@@ -158,10 +162,12 @@ export class Dense extends Layer {
 
   /** ∂L/∂weight [N, K] and ∂L/∂bias [N] of the last backward pass. */
   getGradients(): Record<string, Tensor> {
-    return denseTo(this.block().unpack(this.gradView()), 'torch', this.units, this.requireInputSize());
+    return denseTo(this.block().unpack(this.gradView()), 'torch', this.units, this.requireInputSize(), this.useBias);
   }
 
   config(): Record<string, unknown> {
-    return { name: this.name, inputSize: this.inputSize, units: this.units, activation: this.activation };
+    const c: Record<string, unknown> = { name: this.name, inputSize: this.inputSize, units: this.units, activation: this.activation };
+    if (!this.useBias) c.useBias = false; // only false is worth keeping (true is the default)
+    return c;
   }
 }

@@ -53,7 +53,7 @@ const LAYER_OPTIONS = ['inputSize', 'name', 'seed'] as const;
  * and a parameter block in the backend's memory, allocated on first use. `dispose()` (or `using`) frees it.
  */
 export abstract class Layer extends Disposable {
-  /** 'LSTM', 'GRU', 'SimpleRNN', 'Dense', 'Bidirectional'. */
+  /** 'LSTM', 'GRU', 'SimpleRNN', 'Dense', 'Bidirectional', 'Dropout', 'RepeatVector'. */
   abstract readonly className: string;
   name: string;
   inputSize: number | undefined;
@@ -100,6 +100,22 @@ export abstract class Layer extends Disposable {
   abstract keepsTime(inputHasTime: boolean): boolean;
   /** Whether the layer needs a time axis in its input (a recurrence does; Dense works on the last axis of anything). */
   abstract get needsTime(): boolean;
+  /** The output's features given `inputSize` input features (undefined: not known yet); most layers fix their own. */
+  outputSizeFor(_inputSize: number | undefined): number | undefined {
+    return this.outputSize;
+  }
+  /** Whether the layer refuses a time axis in its input (RepeatVector makes one from [batch, features]). */
+  get refusesTime(): boolean {
+    return false;
+  }
+  /** Steps of the output's time axis, given the input's (undefined: not known); RepeatVector sets its own. */
+  outputSteps(inputSteps: number | undefined): number | undefined {
+    return inputSteps;
+  }
+  /** Whether the layer has weights (Dropout and RepeatVector have none, so no state_dict group maps to them). */
+  get hasWeights(): boolean {
+    return true;
+  }
   /** Parameters as Keras counts them. */
   abstract countParams(): number;
   /** Floats of the packed parameter block (with padding). @internal */

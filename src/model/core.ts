@@ -42,7 +42,7 @@ export class SequentialCore extends Disposable {
     const o = optionsOf(options, ['name'], 'Sequential');
     if (!Array.isArray(layers) || layers.length === 0) fail('Sequential: needs a non-empty array of layers');
     layers.forEach((l, i) => {
-      if (!(l instanceof Layer)) fail(`Sequential: item ${i} is not a layer (LSTM, GRU, SimpleRNN, Dense, Bidirectional)`);
+      if (!(l instanceof Layer)) fail(`Sequential: item ${i} is not a layer (LSTM, GRU, SimpleRNN, Dense, Bidirectional, Dropout, RepeatVector)`);
       if (l.isDisposed) fail(`Sequential: layer ${l.name} was disposed`);
       l.checkClaimable(undefined, 'Sequential');
     });
@@ -53,26 +53,39 @@ export class SequentialCore extends Disposable {
     if (twice !== undefined) fail(`Sequential: two layers are named ${show(twice)}; give each layer its own name`);
     this.layers = layers;
     this.name = o.name === undefined ? 'sequential' : nameOption(o.name, 'Sequential: name');
-    this.checkTimeAxis(true, 'Sequential');
+    // the input has a time axis unless the first layer refuses one (RepeatVector)
+    this.checkTimeAxis(!layers[0].refusesTime, 'Sequential');
     // each layer's input size is the one before's output size: all checked before any is set,
     // so a failed constructor leaves the layers as they were
+    const inputSizes = [layers[0].inputSize];
     for (let i = 1; i < layers.length; i++) {
-      const given = layers[i].inputSize, from = layers[i - 1].outputSize;
+      const given = layers[i].inputSize, from = layers[i - 1].outputSizeFor(inputSizes[i - 1]);
+      // only a layer that passes its input's size on (Dropout, RepeatVector) can leave it unknown
+      if (from === undefined) fail(`Sequential: give ${layers[0].name} inputSize; ${layers[i - 1].name} (${layers[i - 1].className}) gives as many features as it is given`);
       if (given !== undefined && given !== from) fail(`Sequential: ${layers[i].name} expects ${given} input features but ${layers[i - 1].name} before it gives ${from}`);
+      inputSizes.push(from);
     }
-    for (let i = 1; i < layers.length; i++) layers[i].setInputSize(layers[i - 1].outputSize);
+    for (let i = 1; i < layers.length; i++) layers[i].setInputSize(inputSizes[i]!);
     for (const l of layers) l.claim(this, this.name);
   }
 
   /**
-   * Fail if a layer that reads sequences (all but Dense) would be given
-   * 2-D data: the input has no time axis, or a layer before drops it.
+   * Fail if a layer that reads sequences (all but Dense, Dropout and
+   * RepeatVector) would be given 2-D data: the input has no time axis, or
+   * a layer before drops it; or if RepeatVector would be given 3-D data.
    * Checked up front, before any memory is taken.
    */
   private checkTimeAxis(inputHasTime: boolean, where: string): void {
     let seq = inputHasTime;
     let dropper: Layer | undefined;
+    let before: Layer | undefined;
     for (const l of this.layers) {
+      if (seq && l.refusesTime) {
+        fail(before
+          ? `${where}: ${l.name} (${l.className}) takes 2-D input [batch, features], but ${before.name} (${before.className}) before it returns every step; set returnSequences: false on it`
+          : `${where}: ${l.name} (${l.className}) takes 2-D input [batch, features]; give input of shape [batch, features]`);
+      }
+      before = l;
       if (!seq && l.needsTime) {
         fail(dropper
           ? `${where}: ${l.name} (${l.className}) needs a time axis, but ${dropper.name} (${dropper.className}) before it returns only its last step; set returnSequences: true on ${dropper.name}`
@@ -111,7 +124,7 @@ export class SequentialCore extends Disposable {
     const { B, T, F, seq } = checkBatch(t.shape, {
       owner: `${this.name}.predict`, timeOptional: !first.needsTime, features: first.inputSize, expectedBy: 'model', wrapHint: true,
     });
-    if (!seq) this.checkTimeAxis(false, `${this.name}.predict`);
+    if (seq !== !first.refusesTime) this.checkTimeAxis(seq, `${this.name}.predict`); // the constructor checked the other case
     this.build(F);
     const ws = this.workspace(), xPtr = ws.get('input', t.data.length);
     ws.write(xPtr, t.data);
@@ -143,10 +156,12 @@ export class SequentialCore extends Disposable {
     this.assertLive();
     this.requireBuilt('summary');
     const rows: string[][] = [['Layer (type)', 'Output shape', 'Params']];
-    let seq = true;
+    let seq = !this.layers[0].refusesTime;
+    let steps: number | undefined; // the time axis's length where a layer fixes it (RepeatVector), else "time"
     for (const l of this.layers) {
       seq = l.keepsTime(seq);
-      rows.push([`${l.name} (${l.className})`, seq ? `[batch, time, ${l.outputSize}]` : `[batch, ${l.outputSize}]`, String(l.countParams())]);
+      steps = l.outputSteps(steps);
+      rows.push([`${l.name} (${l.className})`, seq ? `[batch, ${steps ?? 'time'}, ${l.outputSize}]` : `[batch, ${l.outputSize}]`, String(l.countParams())]);
     }
     const widths = [0, 1, 2].map((c) => Math.max(...rows.map((r) => r[c].length)));
     const line = (r: string[]) => `${r[0].padEnd(widths[0])}  ${r[1].padEnd(widths[1])}  ${r[2].padStart(widths[2])}`;

@@ -39,7 +39,8 @@ export class SequenceStream extends Disposable {
     model.assertLive();
     const o = optionsOf(options, ['batch'], where);
     for (const l of model.layers) {
-      if (l.needsTime && !(l instanceof RecurrentLayer)) fail(`${where}: a ${l.className} layer needs the whole sequence (it reads it backwards); streaming works with LSTM, GRU, SimpleRNN and Dense`);
+      if (l.needsTime && !(l instanceof RecurrentLayer)) fail(`${where}: a ${l.className} layer needs the whole sequence (it reads it backwards); streaming works with LSTM, GRU, SimpleRNN, Dense and Dropout`);
+      if (l.refusesTime) fail(`${where}: a ${l.className} layer makes a whole sequence from one row; streaming works with LSTM, GRU, SimpleRNN, Dense and Dropout`);
     }
     const batch = (this.batch = o.batch === undefined ? 1 : integerIn(o.batch, 1, MAX_FEATURES, `${where}: batch`));
     model.requireBuilt('stream');

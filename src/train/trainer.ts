@@ -345,8 +345,12 @@ export class Trainer {
     // the model's input rule, asked of x under the name the user passed it by
     const { B: S } = checkBatch(xt.shape, { owner: `${what}: x`, timeOptional: !first.needsTime, features: first.inputSize, expectedBy: 'model', batchAxis: 'samples' });
     let seq = xt.shape.length === 3;
-    for (const l of model.layers) seq = l.keepsTime(seq);
-    const want = seq ? [S, xt.shape[1], model.outputSize] : [S, model.outputSize];
+    let steps: number | undefined = seq ? xt.shape[1] : undefined;
+    for (const l of model.layers) {
+      seq = l.keepsTime(seq);
+      steps = l.outputSteps(steps); // RepeatVector makes its own time axis
+    }
+    const want = seq ? [S, steps!, model.outputSize] : [S, model.outputSize];
     const same = yt.shape.length === want.length && yt.shape.every((d, i) => d === want[i]);
     const vector = !seq && model.outputSize === 1 && yt.shape.length === 1 && yt.shape[0] === S; // Keras accepts y [S] for one output
     if (!same && !vector) fail(`${what}: y has shape [${yt.shape}] but the model gives [${want}] for x of shape [${xt.shape}]`);

@@ -10,7 +10,7 @@
  *   bh  [Hp/4][G][4]    the recurrent bias, only in a cell that keeps one (GRU)
  * Dense (N outputs, K inputs, Np = roundUp4(N)):
  *   w   [Np/4][K][4]
- *   b   [Np]
+ *   b   [Np]        only with a bias (useBias)
  */
 import { roundUp4 } from '../backend/kernels.js';
 import { packBias, packPanels, unpackBias, unpackPanels } from './packing.js';
@@ -89,22 +89,24 @@ export interface DenseBlock {
   readonly panels: number;
   /** Floats of one output row as the kernels write it: Np, whole panels. */
   readonly paddedUnits: number;
+  /** b is 0 without a bias (the kernels' "absent"). */
   pointers(base: number): { w: number; b: number };
   pack(view: Float32Array, w: DenseWeights): void;
   unpack(view: Float32Array): DenseWeights;
 }
 
-export function denseBlock(N: number, K: number): DenseBlock {
+/** A Dense block; without a bias (useBias false) it holds w only, and unpack gives b as zeros. */
+export function denseBlock(N: number, K: number, useBias = true): DenseBlock {
   const Np = roundUp4(N), b = Np * K;
   return {
-    floats: Np * (K + 1),
+    floats: useBias ? Np * (K + 1) : Np * K,
     panels: Np / 4,
     paddedUnits: Np,
-    pointers: (base) => ({ w: base, b: base + 4 * b }),
+    pointers: (base) => ({ w: base, b: useBias ? base + 4 * b : 0 }),
     pack(view, w) {
       view.set(packPanels(w.w, 1, N, K), 0);
-      view.set(packBias(w.b, 1, N), b);
+      if (useBias) view.set(packBias(w.b, 1, N), b);
     },
-    unpack: (view) => ({ w: unpackPanels(view.subarray(0, b), 1, N, K), b: unpackBias(view.subarray(b, b + Np), 1, N) }),
+    unpack: (view) => ({ w: unpackPanels(view.subarray(0, b), 1, N, K), b: useBias ? unpackBias(view.subarray(b, b + Np), 1, N) : new Float32Array(N) }),
   };
 }

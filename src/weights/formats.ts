@@ -113,21 +113,21 @@ export function denseInputSize(weights: Weights, from: WeightFormat): number | u
   return shape?.length === 2 ? (from === 'torch' ? shape[1] : shape[0]) : undefined;
 }
 
-/** nn.Linear's weight [N, K] and bias, or Keras's kernel [K, N] and bias → canonical. */
-export function denseFrom(weights: Weights, from: WeightFormat, N: number, K: number, owner: string): DenseWeights {
-  rejectUnknown(weights, [from === 'torch' ? 'weight' : 'kernel', 'bias'], owner);
+/** nn.Linear's weight [N, K] and bias, or Keras's kernel [K, N] and bias → canonical (without a bias: no bias allowed, b zeros). */
+export function denseFrom(weights: Weights, from: WeightFormat, N: number, K: number, owner: string, useBias = true): DenseWeights {
+  if (!useBias && Object.hasOwn(weights, 'bias')) fail(`${owner}: this layer has no bias (useBias: false), but a "bias" was given`);
+  rejectUnknown(weights, [from === 'torch' ? 'weight' : 'kernel', ...(useBias ? ['bias'] : [])], owner);
   const w = from === 'torch'
     ? takeWeight(weights, ['weight'], [N, K], owner)!
     : transpose(takeWeight(weights, ['kernel'], [K, N], owner)!, K, N);
   return { w, b: takeWeight(weights, ['bias'], [N], owner, true) ?? new Float32Array(N) };
 }
 
-/** Canonical → nn.Linear's names or Keras's. */
-export function denseTo(w: DenseWeights, to: WeightFormat, N: number, K: number): Record<string, Tensor> {
-  const bias = { shape: [N], data: w.b };
-  return to === 'torch'
-    ? { weight: { shape: [N, K], data: w.w }, bias }
-    : { kernel: { shape: [K, N], data: transpose(w.w, N, K) }, bias };
+/** Canonical → nn.Linear's names or Keras's (without a bias: no bias tensor). */
+export function denseTo(w: DenseWeights, to: WeightFormat, N: number, K: number, useBias = true): Record<string, Tensor> {
+  const out: Record<string, Tensor> = to === 'torch' ? { weight: { shape: [N, K], data: w.w } } : { kernel: { shape: [K, N], data: transpose(w.w, N, K) } };
+  if (useBias) out.bias = { shape: [N], data: w.b };
+  return out;
 }
 
 function inverse(order: readonly number[]): number[] {

@@ -76,7 +76,10 @@ export function checkLayer(given: unknown, loaded: { className: string; config: 
   const l = loaded.config;
   setting(`${where}.name`, c.name, l.name, (v) => typeof v === 'string');
   if (loaded.className === 'Bidirectional') {
-    setting(`${where}.merge`, c.merge, l.merge, (v) => v === 'concat', 'concat');
+    // mergeMode, or merge, its old name (config() reports mergeMode)
+    const modes = ['concat', 'sum', 'mul', 'ave'];
+    if (!absent(c.merge) && !modes.includes(c.merge as string)) finding(`${where}.merge: an ill-typed setting was accepted`, clip(JSON.stringify(c.merge), 100));
+    setting(`${where}.mergeMode`, c.mergeMode ?? c.merge, l.mergeMode, (v) => modes.includes(v as string), 'concat');
     const inner = c.layer;
     if (!isObject(inner)) finding(`${where}.layer: a wrapped layer that is not an object was accepted`, clip(JSON.stringify(inner), 100));
     const { className, config, ...flat } = inner;
@@ -84,9 +87,16 @@ export function checkLayer(given: unknown, loaded: { className: string; config: 
     checkLayer({ className, config: config ?? flat }, { className: lc as string, config: lconf }, `${where}.layer`);
     return;
   }
+  if (loaded.className === 'Dropout' || loaded.className === 'RepeatVector') {
+    if (loaded.className === 'Dropout') setting(`${where}.rate`, c.rate, l.rate, (v) => typeof v === 'number' && v >= 0 && v < 1);
+    else setting(`${where}.n`, c.n, l.n, posInt);
+    setting(`${where}.inputSize`, c.inputSize, l.inputSize, posInt);
+    return;
+  }
   setting(`${where}.units`, c.units, l.units, posInt);
   if (absent(c.units)) finding(`${where}.units: a layer without units was accepted`, `loaded units ${JSON.stringify(l.units)}`);
   setting(`${where}.inputSize`, c.inputSize, l.inputSize, posInt);
+  if (loaded.className === 'Dense') setting(`${where}.useBias`, c.useBias, l.useBias ?? true, (v) => typeof v === 'boolean', true);
   if (loaded.className === 'Dense') setting(`${where}.activation`, c.activation, l.activation, (v) => ['linear', 'relu', 'sigmoid', 'tanh', 'softmax'].includes(v as string), 'linear');
   else setting(`${where}.returnSequences`, c.returnSequences, l.returnSequences, (v) => typeof v === 'boolean', false);
   if (loaded.className === 'SimpleRNN') setting(`${where}.activation`, c.activation, l.activation, (v) => v === 'tanh' || v === 'relu', 'tanh');

@@ -18,6 +18,7 @@ import {
 } from './heap-layout.js';
 import { GRU_RECORD, LSTM_RECORD, RNN_RECORD } from '../record-layout.js';
 import { lstmForward } from './lstm.js';
+import { mergeForward, mergeOpName, repeatForward } from './merge.js';
 import { rnnForward } from './rnn.js';
 
 /** A growable ArrayBuffer heap. Growing copies into a new buffer (no detach). */
@@ -90,6 +91,17 @@ export function createJsKernels(initialBytes = 1 << 20): Kernels {
     vtanh(x, y, n) {
       const m = view(), from = at(m, x, n), to = at(m, y, n);
       for (let i = 0; i < n; i++) to[i] = tanh(from[i]);
+    },
+
+    merge(a, aStride, b, bStride, rows, cols, op, out) {
+      const m = view();
+      const y = mergeForward(readStrided(m, a, rows, cols, aStride), readStrided(m, b, rows, cols, bStride), mergeOpName(op));
+      at(m, out, rows * cols).set(y);
+    },
+
+    repeat(x, rows, cols, n, out) {
+      const m = view();
+      at(m, out, rows * n * cols).set(repeatForward(at(m, x, rows * cols).slice(), rows, cols, n));
     },
   };
 }

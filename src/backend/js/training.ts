@@ -16,6 +16,7 @@ import {
 } from './heap-layout.js';
 import { GRU_RECORD, LSTM_RECORD, RNN_RECORD } from '../record-layout.js';
 import { lstmBackward } from './lstm.js';
+import { mergeBackward, mergeOpName, repeatBackward } from './merge.js';
 import { adamUpdate, rmspropUpdate, scaleClip, sgdUpdate, sumSquares } from './optimizers.js';
 import { rnnBackward } from './rnn.js';
 import { previousStates } from './sequence.js';
@@ -95,6 +96,18 @@ export function createJsTrainingKernels(heap: Heap): TrainingKernels {
     adamUpdate(p, g, mo, v, n, lrT, beta1, beta2, eps, decay) {
       const m = view();
       adamUpdate(at(m, p, n), at(m, g, n), at(m, mo, n), at(m, v, n), lrT, beta1, beta2, eps, decay);
+    },
+
+    mergeBackward(dy, a, aStride, b, bStride, rows, cols, op, da, daStride, db, dbStride) {
+      const m = view();
+      const g = mergeBackward(at(m, dy, rows * cols).slice(), readStrided(m, a, rows, cols, aStride), readStrided(m, b, rows, cols, bStride), mergeOpName(op));
+      writeStrided(m, da, rows, cols, daStride, g.da);
+      writeStrided(m, db, rows, cols, dbStride, g.db);
+    },
+
+    repeatBackward(dy, rows, cols, n, dx) {
+      const m = view();
+      at(m, dx, rows * cols).set(repeatBackward(at(m, dy, rows * n * cols), rows, cols, n));
     },
   };
 }
