@@ -29,11 +29,11 @@ interface Huffman {
 
 /**
  * Builds the decoding table of a canonical code from its code lengths. An over-subscribed set
- * of lengths is never a prefix code; an incomplete one is allowed only when `allowIncomplete`
- * (a distance code with a single code, which RFC 1951 permits), since a decoder that meets an
+ * of lengths is never a prefix code; an incomplete one is allowed only for the fixed distance code
+ * (30 codes of 5 bits) and a dynamic distance code of at most one code, which RFC 1951 permits, since a decoder that meets an
  * unassigned code must stop rather than guess.
  */
-function buildHuffman(lengths: ArrayLike<number>, what: string, allowIncomplete: boolean): Huffman {
+function buildHuffman(lengths: ArrayLike<number>, what: string, allowIncomplete: 'never' | 'single' | 'always'): Huffman {
   const counts = new Uint16Array(MAX_BITS + 1);
   for (let i = 0; i < lengths.length; i++) counts[lengths[i]]++;
   counts[0] = 0;
@@ -43,7 +43,7 @@ function buildHuffman(lengths: ArrayLike<number>, what: string, allowIncomplete:
     if (left < 0) fail(`inflate: the ${what} code lengths are over-subscribed (corrupt data)`);
   }
   const used = lengths.length - Array.prototype.filter.call(lengths, (l: number) => l === 0).length;
-  if (left > 0 && !(allowIncomplete && used <= 1)) fail(`inflate: the ${what} code lengths are incomplete (corrupt data)`);
+  if (left > 0 && !(allowIncomplete === 'always' || (allowIncomplete === 'single' && used <= 1))) fail(`inflate: the ${what} code lengths are incomplete (corrupt data)`);
   const offsets = new Uint16Array(MAX_BITS + 2);
   for (let len = 1; len <= MAX_BITS; len++) offsets[len + 1] = offsets[len] + counts[len];
   const symbols = new Uint16Array(lengths.length);
@@ -101,7 +101,7 @@ function fixed(): { lit: Huffman; dist: Huffman } {
   if (!fixedTables) {
     const lit = new Uint8Array(288);
     lit.fill(8, 0, 144); lit.fill(9, 144, 256); lit.fill(7, 256, 280); lit.fill(8, 280, 288);
-    fixedTables = { lit: buildHuffman(lit, 'fixed literal', false), dist: buildHuffman(new Uint8Array(30).fill(5), 'fixed distance', false) };
+    fixedTables = { lit: buildHuffman(lit, 'fixed literal', 'never'), dist: buildHuffman(new Uint8Array(30).fill(5), 'fixed distance', 'always') };
   }
   return fixedTables;
 }
@@ -114,7 +114,7 @@ function readDynamic(br: BitReader): { lit: Huffman; dist: Huffman } {
   if (nlen > 286 || ndist > 30) fail(`inflate: a dynamic block declares ${nlen} length and ${ndist} distance codes (at most 286 and 30; corrupt data)`);
   const codeLengths = new Uint8Array(19);
   for (let i = 0; i < ncode; i++) codeLengths[CODE_LENGTH_ORDER[i]] = br.bits(3);
-  const lencode = buildHuffman(codeLengths, 'code-length', false);
+  const lencode = buildHuffman(codeLengths, 'code-length', 'never');
   const lengths = new Uint8Array(nlen + ndist);
   let i = 0;
   while (i < nlen + ndist) {
@@ -140,8 +140,8 @@ function readDynamic(br: BitReader): { lit: Huffman; dist: Huffman } {
   }
   if (lengths[256] === 0) fail('inflate: a dynamic block has no end-of-block code (corrupt data)');
   return {
-    lit: buildHuffman(lengths.subarray(0, nlen), 'literal/length', false),
-    dist: buildHuffman(lengths.subarray(nlen), 'distance', true),
+    lit: buildHuffman(lengths.subarray(0, nlen), 'literal/length', 'never'),
+    dist: buildHuffman(lengths.subarray(nlen), 'distance', 'single'),
   };
 }
 

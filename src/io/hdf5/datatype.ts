@@ -151,9 +151,11 @@ export function decode(file: H5File, t: H5Type, raw: Uint8Array, count: number, 
   if (t.kind === 'int') {
     const out: number[] = new Array(count);
     for (let i = 0; i < count; i++) {
+      // a negative two's-complement value is read as −(its complement + 1), which stays exact in a double
+      const negative = t.signed && (raw[i * t.size + t.size - 1] & 0x80) !== 0;
       let v = 0;
-      for (let b = t.size - 1; b >= 0; b--) v = v * 256 + raw[i * t.size + b];
-      if (t.signed && raw[i * t.size + t.size - 1] & 0x80) v -= 2 ** (8 * t.size);
+      for (let b = t.size - 1; b >= 0; b--) v = v * 256 + (negative ? 255 - raw[i * t.size + b] : raw[i * t.size + b]);
+      if (negative) v = -(v + 1);
       if (!Number.isSafeInteger(v)) fail(`hdf5: ${what}: element ${i} is an integer past 2^53`);
       out[i] = v;
     }
