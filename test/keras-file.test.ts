@@ -348,6 +348,8 @@ describe('readZip and inflate', () => {
     expectLW(() => readZip(zipOf(new Uint8Array(1000), { method: 8, raw: huge, size: 1000 })), /inflates to more than its declared 1000 bytes \(corrupt data or a zip bomb\)/);
     // and a declared size past what is read is refused before allocating
     expectLW(() => readZip(zipOf(new Uint8Array(10), { method: 8, raw: huge, size: 0xfffffff0 })), /declares 4294967280 bytes/);
+    // and so is one past what DEFLATE can expand its input to (at most 1032 times)
+    expectLW(() => readZip(zipOf(new Uint8Array(10), { method: 8, raw: huge, size: 200_000_000 })), /more than DEFLATE can produce/);
   });
 
   it('bad CRC, encryption, other methods, zip64, truncation, garbage: each an LstmWasmError', () => {

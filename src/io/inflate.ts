@@ -10,6 +10,8 @@
  */
 import { fail } from '../errors.js';
 
+/** The most DEFLATE can expand its input: 258 bytes from a 2-bit code pair, with slack. */
+const MAX_RATIO = 1032;
 /** The longest code any DEFLATE Huffman table uses. */
 const MAX_BITS = 15;
 
@@ -152,6 +154,11 @@ function readDynamic(br: BitReader): { lit: Huffman; dist: Huffman } {
  * Returns the output and how many input bytes the stream used.
  */
 export function inflateRaw(input: Uint8Array, expectedSize: number, what: string): { output: Uint8Array; used: number } {
+  // DEFLATE cannot expand more than 1032 times (a 258-byte match per bit pair at best): a larger
+  // declared size is a lie, refused before its buffer is allocated
+  if (!Number.isSafeInteger(expectedSize) || expectedSize < 0 || expectedSize > input.length * MAX_RATIO + 1024) {
+    fail(`${what}: declares ${expectedSize} bytes from ${input.length} compressed bytes, more than DEFLATE can produce (corrupt data or a zip bomb)`);
+  }
   const out = new Uint8Array(expectedSize);
   let n = 0;
   const br = new BitReader(input);

@@ -87,16 +87,22 @@ export function readRaw(file: H5File, layout: Layout, shape: number[], size: num
     return layout.data.subarray(0, bytes);
   }
   if (layout.kind === 'contiguous') {
-    if (layout.address === UNDEFINED) return new Uint8Array(bytes); // never written: the fill value, zero
+    if (layout.address === UNDEFINED) return unwritten(bytes, what);
     if (layout.size < bytes) fail(`hdf5: ${what}: ${layout.size} bytes of contiguous data for ${bytes} (corrupt)`);
     return file.at(layout.address, bytes, `the data of ${what}`).bytes(bytes);
   }
-  const out = new Uint8Array(bytes);
   const chunkCount = layout.chunk.reduce((a, b) => a * b, 1);
   const chunkBytes = chunkCount * size;
   if (chunkBytes > 1 << 30) fail(`hdf5: ${what}: chunks of ${chunkBytes} bytes (more than 1 GiB; corrupt or too large)`);
-  if (count === 0) return out;
-  for (const chunk of chunksOf(file, layout, shape, chunkBytes, filters.length > 0, what)) {
+  // a chunked dataset is the one kind whose size the file's length does not bound (chunks can be
+  // compressed, or shared by a crafted index), so its size is bounded here
+  if (bytes > MAX_CHUNKED_BYTES) fail(`hdf5: ${what}: ${bytes} bytes of chunked data (more than the ${MAX_CHUNKED_BYTES} read)`);
+  if (count === 0) return new Uint8Array(0);
+  const chunks = chunksOf(file, layout, shape, chunkBytes, filters.length > 0, what);
+  // chunks never written read as zeros; a dataset mostly made of them would only cost memory
+  if (chunks.length * chunkBytes < bytes) unwritten(bytes, what);
+  const out = new Uint8Array(bytes);
+  for (const chunk of chunks) {
     chunk.offset.forEach((o, d) => {
       if (o % layout.chunk[d] !== 0 || o >= shape[d]) fail(`hdf5: ${what}: a chunk at offset [${chunk.offset.join(', ')}], outside the dataset or off the chunk grid (corrupt)`);
     });
@@ -107,6 +113,16 @@ export function readRaw(file: H5File, layout: Layout, shape: number[], size: num
     copyChunk(data, chunk.offset, layout.chunk, shape, size, out);
   }
   return out;
+}
+
+/** Most bytes of never-written data (the fill value, zero) a dataset may read as: weights are always written. */
+const MAX_UNWRITTEN = 1 << 24;
+/** Most bytes a chunked dataset may hold (1 GiB: a quarter-billion float32 weights). */
+const MAX_CHUNKED_BYTES = 1 << 30;
+
+function unwritten(bytes: number, what: string): Uint8Array {
+  if (bytes > MAX_UNWRITTEN) fail(`hdf5: ${what}: ${bytes} bytes never written to the file (a dataset created but not filled, or a corrupt file)`);
+  return new Uint8Array(bytes);
 }
 
 /** Copies the part of a chunk that lies inside the dataset (edge chunks overhang it) into place. */
@@ -152,6 +168,8 @@ function chunksOf(file: H5File, layout: Extract<Layout, { kind: 'chunked' }>, sh
   const grid = shape.reduce((n, d, i) => n * Math.ceil(d / layout.chunk[i]), 1);
   if (index.type === 'single') return [{ offset: shape.map(() => 0), address: index.address, size: index.size ?? chunkBytes, mask: index.mask }];
   if (index.type === 'implicit') {
+    // the chunks lie one after another: the whole run must be in the file before any is listed
+    file.at(index.address, grid * chunkBytes, `the chunks of ${what}`);
     return Array.from({ length: grid }, (_, i) => ({ offset: gridOffset(i, shape, layout.chunk), address: index.address + i * chunkBytes, size: chunkBytes, mask: 0 }));
   }
   if (index.type === 'fixed-array') return fixedArrayChunks(file, index.address, shape, layout.chunk, chunkBytes, filtered, grid, what);
