@@ -266,6 +266,20 @@ describe('readHdf5', () => {
     expectLW(() => walk(readHdf5(chunk)), /a chunk of dataset .* runs past the end/);
   });
 
+  it('checks the checksums of libver "latest" structures (superblock 3, object headers, fixed arrays)', () => {
+    const original = bytesOf('variants.latest.h5');
+    const damaged = (offset: number): Uint8Array => {
+      const bytes = original.slice();
+      bytes[offset] ^= 0x10;
+      return bytes;
+    };
+    expectLW(() => readHdf5(damaged(30)), /the superblock: checksum mismatch/); // a byte of its end-of-file address
+    const header = Buffer.from(original).indexOf('OHDR', 48);
+    expectLW(() => walk(readHdf5(damaged(header + 12))), /object header .*checksum mismatch/);
+    const fixedArray = Buffer.from(original).indexOf('FADB');
+    expectLW(() => walk(readHdf5(damaged(fixedArray + 20))), /fixed array data block .*checksum mismatch/);
+  });
+
   it('random byte damage: every outcome is data or an LstmWasmError, in bounded work', () => {
     const random = rng(11);
     for (const name of ['variants.earliest.h5', 'variants.latest.h5', 'autoencoder.h5']) {

@@ -7,6 +7,7 @@
  * version 2 B-tree indexes (datasets that can grow) are refused.
  */
 import { fail } from '../../errors.js';
+import { verifyChecksum } from './checksum.js';
 import { Cursor, H5File, UNDEFINED } from './file.js';
 import { unfilter, type Filter } from './filters.js';
 
@@ -219,11 +220,13 @@ function fixedArrayChunks(file: H5File, address: number, shape: number[], chunk:
   const pageBits = h.u8();
   const entries = h.length();
   const dataBlock = h.offset();
+  verifyChecksum(file, file.base + address, h.pos, `the fixed array header of ${what}`);
   if (entries !== grid) fail(`hdf5: the fixed array of ${what} has ${entries} entries for ${grid} chunks (corrupt)`);
   if (entries > 2 ** pageBits) fail(`hdf5: the fixed array of ${what} is paged (${entries} chunks), which is not read`);
   const expectedEntry = filtered ? entrySize : file.offsetSize;
   if (entrySize !== expectedEntry || (filtered && entrySize < file.offsetSize + 5)) fail(`hdf5: the fixed array of ${what} has ${entrySize}-byte entries (corrupt)`);
   const c = file.at(dataBlock, 6 + file.offsetSize + entries * entrySize, `the fixed array data block of ${what}`);
+  verifyChecksum(file, c.pos, c.end, `the fixed array data block of ${what}`);
   c.signature('FADB');
   c.skip(2); // version, client id
   c.offset(); // the header's address

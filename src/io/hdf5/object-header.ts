@@ -5,6 +5,7 @@
  * continuation blocks. A continuation seen twice is a cycle and refused.
  */
 import { fail } from '../../errors.js';
+import { verifyChecksum } from './checksum.js';
 import { Cursor, H5File } from './file.js';
 
 export const MSG = {
@@ -72,6 +73,7 @@ export function readObjectHeader(file: H5File, address: number, where: string): 
     const size = hdr.uint(1 << (flags & 0x03));
     const start = hdr.pos - file.base;
     const c = file.at(start, size + 4, what); // + its checksum
+    verifyChecksum(file, file.base + address, c.pos + size, what);
     blocks.push({ pos: c.pos, end: c.pos + size });
   } else {
     const version = first.u8();
@@ -116,6 +118,7 @@ export function readObjectHeader(file: H5File, address: number, where: string): 
         seen.add(at);
         file.spend(what);
         const block = file.at(at, length, `a continuation block of ${what}`);
+        if (v2) verifyChecksum(file, block.pos, block.pos + length - 4, `a continuation block of ${what}`);
         // a v2 continuation block ends with a checksum
         blocks.push({ pos: block.pos, end: block.pos + length - (v2 ? 4 : 0) });
       } else if (type !== MSG.NIL) {

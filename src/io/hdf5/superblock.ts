@@ -5,6 +5,7 @@
  * search stops at the file's end.
  */
 import { fail } from '../../errors.js';
+import { verifyChecksum } from './checksum.js';
 import { Cursor, H5File, UNDEFINED } from './file.js';
 
 const SIGNATURE = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];
@@ -49,6 +50,7 @@ export function readSuperblock(file: H5File): number {
     c.offset(); // superblock extension: holds nothing a reader of data needs
     const eof = c.offset();
     root = c.offset();
+    verifyChecksum(file, at, c.pos, 'the superblock');
     file.base = base === UNDEFINED ? 0 : base;
     checkEnd(file, eof);
   } else {
