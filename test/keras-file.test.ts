@@ -222,9 +222,21 @@ describe('readHdf5', () => {
     expect((root.get('many') as H5Group).names()).toEqual(Array.from({ length: 10 }, (_, i) => `member0${i}`));
   });
 
-  it('says what it does not read: float64 that is not float32, dense link storage', () => {
+  it('says what it does not read: float64 that is not float32', () => {
     expectLW(() => (readHdf5(bytesOf('variants.earliest.h5')).get('other/f64_inexact') as H5Dataset).read(), /float64 and element 0 \(0\.1\) is not exactly a float32/);
-    expectLW(() => (readHdf5(bytesOf('variants.latest.h5')).get('many') as H5Group).names(), /dense storage \(a fractal heap/);
+  });
+
+  it('dense storage (libver "latest", past 8 members or attributes): a fractal heap indexed by a version 2 B-tree', () => {
+    const names = Array.from({ length: 10 }, (_, i) => `member0${i}`);
+    expect((readHdf5(bytesOf('variants.latest.h5')).get('many') as H5Group).names()).toEqual(names);
+    const root = readHdf5(bytesOf('dense.latest.h5'));
+    // 300 links: the heap's root is an indirect block, the B-tree has an internal node
+    const crowd = root.get('crowd') as H5Group;
+    expect(crowd.names()).toEqual(Array.from({ length: 300 }, (_, i) => `m${String(i).padStart(3, '0')}`));
+    expect(crowd.get('m299')?.kind).toBe('group');
+    const dataset = root.get('with_attrs') as H5Dataset;
+    expect({ ...dataset.attrs }).toEqual(Object.fromEntries(Array.from({ length: 12 }, (_, i) => [`attr${String(i).padStart(2, '0')}`, i * 1.5])));
+    expect(Array.from(dataset.read() as Float32Array)).toEqual([0, 1, 2]);
   });
 
   it('wrong magic, truncation anywhere, an address past the end', () => {
@@ -282,7 +294,7 @@ describe('readHdf5', () => {
 
   it('random byte damage: every outcome is data or an LstmWasmError, in bounded work', () => {
     const random = rng(11);
-    for (const name of ['variants.earliest.h5', 'variants.latest.h5', 'autoencoder.h5']) {
+    for (const name of ['variants.earliest.h5', 'variants.latest.h5', 'autoencoder.h5', 'dense.latest.h5']) {
       const original = bytesOf(name);
       for (let trial = 0; trial < 150; trial++) {
         const bytes = original.slice();

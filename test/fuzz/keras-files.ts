@@ -20,7 +20,7 @@ import { readZip } from '../../src/io/zip.js';
 import { attempt, finding, REPO, type Target } from './common.js';
 
 const FILES = [
-  'variants.earliest.h5', 'variants.latest.h5', 'autoencoder.h5', 'bidirectional.keras', 'lstm_dense.latest.keras',
+  'variants.earliest.h5', 'variants.latest.h5', 'dense.latest.h5', 'autoencoder.h5', 'bidirectional.keras', 'lstm_dense.latest.keras',
   'lstm_dense.deflated.keras', 'deflate9.zip', 'fixed-huffman.zip', 'streamed.zip',
 ] as const;
 

@@ -8,9 +8,9 @@
  *   kernel.shape, kernel.read()                       // [4, 1], Float32Array
  *
  * Objects are read lazily, when first reached; every offset and size is
- * checked against the file first. What is not read (dense link or
- * attribute storage, resizable datasets, other filters, big-endian data,
- * compound types…) is an LstmWasmError that says so.
+ * checked against the file first. What is not read (resizable datasets,
+ * other filters, big-endian data, compound types, very large dense
+ * groups…) is an LstmWasmError that says so.
  */
 import { fail, show } from '../../errors.js';
 import { Cursor, H5File, UNDEFINED } from './file.js';
@@ -20,6 +20,7 @@ import { readLayout, readRaw, type Layout } from './layout.js';
 import { readLinks, type Link } from './links.js';
 import { body, MSG, readObjectHeader, type Message, type ObjectHeader } from './object-header.js';
 import { readSuperblock } from './superblock.js';
+import { denseObjects } from './dense.js';
 
 /** An attribute's value: a scalar, an array (of any rank, flattened), or null for an empty (null-dataspace) one. */
 export type H5Value = string | number | string[] | number[] | null;
@@ -32,7 +33,7 @@ export interface H5Group {
   readonly attrs: Record<string, H5Value>;
   /** The member at a '/'-separated path below this group, or undefined when there is none. */
   get(path: string): H5Group | H5Dataset | undefined;
-  /** The names of the group's members, in the order the file lists them. */
+  /** The names of the group's members, sorted by name (h5py's order). */
   names(): string[];
 }
 
@@ -77,7 +78,8 @@ function group(file: H5File, header: ObjectHeader, attrs: Record<string, H5Value
   const self: H5Group = {
     kind: 'group',
     attrs,
-    names: () => [...linksOf().keys()],
+    // in name order, as h5py lists them (dense storage keeps them in hash order, header messages in creation order)
+    names: () => [...linksOf().keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)),
     get(sub: string) {
       const parts = sub.split('/').filter((p) => p !== '' && p !== '.');
       if (parts.length > MAX_PATH_DEPTH) fail(`hdf5: path ${show(sub)} is deeper than ${MAX_PATH_DEPTH} members`);
@@ -125,17 +127,24 @@ function dataset(file: H5File, header: ObjectHeader, layoutMessage: Message, att
 
 function readAttributes(file: H5File, header: ObjectHeader, path: string): Record<string, H5Value> {
   const attrs: Record<string, H5Value> = Object.create(null);
+  const add = ({ name, value }: { name: string; value: H5Value }): void => {
+    if (Object.prototype.hasOwnProperty.call(attrs, name)) fail(`hdf5: ${show(path)} has two attributes named ${show(name)} (corrupt file)`);
+    attrs[name] = value;
+  };
   for (const m of header.messages) {
     if (m.type === MSG.ATTRIBUTE_INFO) {
       const c = body(file, m, `the attribute info of ${show(path)}`);
       c.u8();
       const flags = c.u8();
       if (flags & 0x01) c.skip(2);
-      if (c.offset() !== UNDEFINED) fail(`hdf5: ${show(path)} keeps its attributes in dense storage (more than 8 attributes, or a large one, written with libver "latest"), which is not read`);
+      const fractalHeap = c.offset();
+      const nameIndex = c.offset();
+      // more than 8 attributes, or a large one (libver "latest"): attribute messages in a fractal heap, indexed by a B-tree whose records start with the heap ID
+      if (fractalHeap !== UNDEFINED) {
+        for (const attribute of denseObjects(file, fractalHeap, nameIndex, 0, `the attributes of ${show(path)}`)) add(readAttribute(file, attribute));
+      }
     } else if (m.type === MSG.ATTRIBUTE) {
-      const { name, value } = readAttribute(file, body(file, m, `an attribute of ${show(path)}`));
-      if (Object.prototype.hasOwnProperty.call(attrs, name)) fail(`hdf5: ${show(path)} has two attributes named ${show(name)} (corrupt file)`);
-      attrs[name] = value;
+      add(readAttribute(file, body(file, m, `an attribute of ${show(path)}`)));
     }
   }
   return attrs;

@@ -3,11 +3,12 @@
  * groups (h5py's libver "earliest") keep them in a symbol table: a version
  * 1 B-tree whose leaves are symbol table nodes, names in a local heap.
  * New-style groups ("latest") list link messages in their header; past 8
- * links HDF5 moves them to a fractal heap ("dense" storage), not read here.
+ * links HDF5 moves them to a fractal heap ("dense" storage, dense.ts).
  */
 import { fail, show } from '../../errors.js';
 import { Cursor, H5File, UNDEFINED } from './file.js';
 import { body, MSG, type ObjectHeader } from './object-header.js';
+import { denseObjects } from './dense.js';
 
 /** A member: an object header's address, or the path of a soft link (which is refused when followed). */
 export type Link = number | { soft: string };
@@ -31,8 +32,10 @@ export function readLinks(file: H5File, header: ObjectHeader, where: string): Ma
       const flags = c.u8();
       if (flags & 0x01) c.skip(8);
       const fractalHeap = c.offset();
+      const nameIndex = c.offset();
+      // more than 8 links (libver "latest"): link messages in a fractal heap, indexed by a B-tree whose records are a name hash then a heap ID
       if (fractalHeap !== UNDEFINED) {
-        fail(`hdf5: ${where} keeps its links in dense storage (a fractal heap: a group of more than 8 members written with libver "latest"), which is not read; save it with h5py's default libver`);
+        for (const link of denseObjects(file, fractalHeap, nameIndex, 4, `the links of ${where}`)) readLinkMessage(link, links, where);
       }
     } else if (m.type === MSG.LINK) {
       readLinkMessage(body(file, m, `a link of ${where}`), links, where);
