@@ -138,6 +138,12 @@ describe('readKerasFile', () => {
     }
   });
 
+  it('reads a tf-keras 2.13–2.15 .keras (layers under _layer_checkpoint_dependencies, vars groups without names)', () => {
+    const file = readKerasFile(bytesOf('bidirectional.tf-keras.keras'));
+    expect(file.config).toEqual(EXPECTED.bidirectional.keras3_config);
+    expectWeights(file, EXPECTED.bidirectional.layers);
+  });
+
   it('reads layer_names split into layer_names0, layer_names1 (how Keras 2 saves long lists)', () => {
     expectWeights(readKerasFile(bytesOf('stacked.split-names.h5')), EXPECTED.stacked.layers);
   });

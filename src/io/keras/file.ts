@@ -31,6 +31,8 @@ const ZIP_MAGIC = [0x50, 0x4b, 0x03, 0x04];
 const HDF5_MAGIC = [0x89, 0x48, 0x44, 0x46];
 /** Deepest nesting of sub-layers followed below a layer (a Bidirectional's cell is at depth 2). */
 const MAX_NESTING = 8;
+/** Where tf-keras 2.13–2.15 put a Sequential's layers in a .keras weights file. */
+const LEGACY_LAYERS = '_layer_checkpoint_dependencies';
 /** Most variables one object may list. */
 const MAX_VARS = 4096;
 
@@ -68,16 +70,19 @@ function readKeras3(bytes: Uint8Array): KerasFile {
       const entry = paths.get(layerName);
       if (!entry) fail(`loadKeras: config.json has no layer named ${show(layerName)}`);
       if (entry.className !== className) fail(`loadKeras: layer ${show(layerName)} is a ${show(entry.className)} in config.json, not a ${show(className)}`);
-      const node = h5.get(entry.path);
+      // tf-keras 2.13–2.15 wrote its .keras files with the layers under _layer_checkpoint_dependencies
+      // (keras 3's H5IOStore.get reads them the same way)
+      const path = h5.get(entry.path) === undefined && h5.get(LEGACY_LAYERS) !== undefined ? entry.path.replace(/^layers\//, `${LEGACY_LAYERS}/`) : entry.path;
+      const node = h5.get(path);
       // Keras before 3.6 made no group for a layer without variables
       if (node === undefined) return [];
-      if (node.kind !== 'group') fail(`loadKeras: model.weights.h5: ${show(entry.path)} should be a group (corrupt file)`);
+      if (node.kind !== 'group') fail(`loadKeras: model.weights.h5: ${show(path)} should be a group (corrupt file)`);
       const own = node.get('vars');
       const recorded = own?.attrs.name;
       if (typeof recorded === 'string' && recorded !== layerName) {
-        fail(`loadKeras: model.weights.h5: ${show(entry.path)} holds the weights of layer ${show(recorded)}, but config.json puts ${show(layerName)} there (the two files do not belong together)`);
+        fail(`loadKeras: model.weights.h5: ${show(path)} holds the weights of layer ${show(recorded)}, but config.json puts ${show(layerName)} there (the two files do not belong together)`);
       }
-      return collectVars(node, entry.path, 0);
+      return collectVars(node, path, 0);
     },
   };
 }
