@@ -23,8 +23,7 @@ export function readDatatype(c: Cursor): H5Type {
   const head = c.u8();
   const cls = head & 0x0f;
   const bits0 = c.u8();
-  const bits1 = c.u8();
-  c.u8();
+  c.skip(2); // the rest of the class bit field: nothing this reader's classes need
   const size = c.u32();
   const name = CLASS_NAMES[cls] ?? `class ${cls}`;
   if (cls === 0) {
@@ -35,6 +34,14 @@ export function readDatatype(c: Cursor): H5Type {
   if (cls === 1) {
     if (bits0 & 0x41) fail(`hdf5: ${c.what}: big-endian or VAX floats are not read`);
     if (size !== 2 && size !== 4 && size !== 8) fail(`hdf5: ${c.what}: a ${size}-byte float (IEEE 2, 4 and 8 bytes are read)`);
+    // the bit layout must be IEEE's for that size: a bfloat16 is also 2 bytes, with 8 exponent bits
+    c.skip(4); // bit offset, precision
+    c.u8(); // exponent location
+    const exponentBits = c.u8();
+    c.u8(); // mantissa location
+    const mantissaBits = c.u8();
+    const ieee = { 2: [5, 10], 4: [8, 23], 8: [11, 52] }[size];
+    if (exponentBits !== ieee[0] || mantissaBits !== ieee[1]) fail(`hdf5: ${c.what}: a ${size}-byte float with ${exponentBits} exponent and ${mantissaBits} mantissa bits (only IEEE half, single and double are read)`);
     return { kind: 'float', size };
   }
   if (cls === 3) {
@@ -43,7 +50,6 @@ export function readDatatype(c: Cursor): H5Type {
   }
   if (cls === 9) {
     if ((bits0 & 0x0f) !== 1) fail(`hdf5: ${c.what}: variable-length sequences other than strings are not read`);
-    void bits1;
     return { kind: 'vlen-string' };
   }
   fail(`hdf5: ${c.what}: the ${name} datatype is not read (floats, integers and strings are)`);
@@ -58,7 +64,7 @@ export function elementSize(file: H5File, t: H5Type): number {
 export function readDataspace(c: Cursor): number[] | null {
   const version = c.u8();
   const rank = c.u8();
-  const flags = c.u8();
+  c.u8(); // flags: maximum dimensions (and, in version 1, a permutation) follow the sizes; reading data does not need them
   let type = 1;
   if (version === 1) {
     c.skip(5);
@@ -74,7 +80,6 @@ export function readDataspace(c: Cursor): number[] | null {
   if (type !== 1) fail(`hdf5: ${c.what}: dataspace type ${type} (corrupt)`);
   const shape: number[] = [];
   for (let i = 0; i < rank; i++) shape.push(c.length());
-  void flags; // maximum dimensions and permutations follow; a reader of the data does not need them
   return shape;
 }
 
