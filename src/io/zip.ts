@@ -9,6 +9,7 @@
  * agree with it, each entry's data is checked against its CRC-32.
  */
 import { fail, show } from '../errors.js';
+import { utf8 } from './text.js';
 import { inflateRaw } from './inflate.js';
 
 const EOCD_SIGNATURE = 0x06054b50;
@@ -71,7 +72,6 @@ export function readZip(bytes: Uint8Array): Map<string, Uint8Array> {
   if (cdOffset + cdSize > end) fail(`zip: the central directory (offset ${cdOffset}, ${cdSize} bytes) runs past its end record at ${end} (corrupt or truncated)`);
 
   const entries = new Map<string, Uint8Array>();
-  const utf8 = new TextDecoder('utf-8', { fatal: false });
   let p = cdOffset;
   for (let i = 0; i < count; i++) {
     const where = `zip: central directory entry ${i}`;
@@ -88,7 +88,7 @@ export function readZip(bytes: Uint8Array): Map<string, Uint8Array> {
     const localOffset = dv.getUint32(p + 42, true);
     const next = p + 46 + nameLength + extraLength + commentLength;
     if (next > cdOffset + cdSize) fail(`${where}: its name and extra fields run past the central directory (corrupt)`);
-    const name = utf8.decode(bytes.subarray(p + 46, p + 46 + nameLength));
+    const name = utf8(bytes.subarray(p + 46, p + 46 + nameLength));
     const what = `zip: entry ${show(name)}`;
     if (flags & 0x1) fail(`${what} is encrypted (not supported)`);
     if (compressed === 0xffffffff || size === 0xffffffff || localOffset === 0xffffffff) fail(`${what} uses zip64 sizes (not supported)`);
@@ -104,7 +104,7 @@ export function readZip(bytes: Uint8Array): Map<string, Uint8Array> {
     const localNameLength = dv.getUint16(localOffset + 26, true);
     const localExtraLength = dv.getUint16(localOffset + 28, true);
     const dataStart = localOffset + 30 + localNameLength + localExtraLength;
-    if (localNameLength !== nameLength || utf8.decode(bytes.subarray(localOffset + 30, localOffset + 30 + localNameLength)) !== name) {
+    if (localNameLength !== nameLength || utf8(bytes.subarray(localOffset + 30, localOffset + 30 + localNameLength)) !== name) {
       fail(`${what}: its local header names another file (corrupt)`);
     }
     if (dataStart + compressed > cdOffset) fail(`${what}: its ${compressed} bytes of data run past the start of the central directory (corrupt or truncated)`);

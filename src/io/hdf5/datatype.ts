@@ -6,6 +6,7 @@
  */
 import { fail } from '../../errors.js';
 import { Cursor, H5File } from './file.js';
+import { utf8 } from '../text.js';
 import { globalHeapObject } from './global-heap.js';
 
 export type H5Type =
@@ -102,7 +103,6 @@ function half(bits: number): number {
   return sign * (1 + frac / 1024) * 2 ** (exp - 15);
 }
 
-const utf8 = new TextDecoder('utf-8');
 
 /** An unsigned little-endian integer of `n` bytes at `pos`; all bits set (the undefined address) is -1. */
 function littleEndian(bytes: Uint8Array, pos: number, n: number): number {
@@ -123,7 +123,7 @@ function fixedString(bytes: Uint8Array, padding: number): string {
     const nul = bytes.indexOf(0);
     if (nul >= 0) end = nul;
   }
-  return utf8.decode(bytes.subarray(0, end));
+  return utf8(bytes.subarray(0, end));
 }
 
 /**
@@ -176,7 +176,7 @@ export function decode(file: H5File, t: H5Type, raw: Uint8Array, count: number, 
       const length = dv.getUint32(i * size, true);
       const collection = littleEndian(at, 4, file.offsetSize);
       const index = dv.getUint32(i * size + 4 + file.offsetSize, true);
-      out[i] = length === 0 ? '' : utf8.decode(globalHeapObject(file, collection, index, length, what));
+      out[i] = length === 0 ? '' : utf8(globalHeapObject(file, collection, index, length, what));
     }
   }
   return out;

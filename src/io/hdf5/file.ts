@@ -16,6 +16,8 @@ export class H5File {
   base = 0;
   /** Object headers parsed so far, by address: each is read once, and a link cycle costs nothing. */
   readonly headers = new Map<number, unknown>();
+  /** Global heap collections parsed so far, by address. */
+  readonly globalHeaps = new Map<number, Map<number, { pos: number; size: number }>>();
   /** A budget of structure reads (B-tree nodes, heap blocks, header chunks) for the whole file, so a crafted file ends in bounded time. */
   private budget = 1_000_000;
 

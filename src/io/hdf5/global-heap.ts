@@ -6,12 +6,9 @@ import { fail } from '../../errors.js';
 import { H5File } from './file.js';
 
 type Collection = Map<number, { pos: number; size: number }>;
-const collections = new WeakMap<H5File, Map<number, Collection>>();
 
 function readCollection(file: H5File, address: number, what: string): Collection {
-  let byAddress = collections.get(file);
-  if (!byAddress) collections.set(file, (byAddress = new Map()));
-  const cached = byAddress.get(address);
+  const cached = file.globalHeaps.get(address);
   if (cached) return cached;
   file.spend(what);
   const head = file.at(address, 8 + file.lengthSize, `the global heap collection of ${what}`);
@@ -34,7 +31,7 @@ function readCollection(file: H5File, address: number, what: string): Collection
     c.align(pos, 8);
     objects.set(index, { pos, size: objSize });
   }
-  byAddress.set(address, objects);
+  file.globalHeaps.set(address, objects);
   return objects;
 }
 

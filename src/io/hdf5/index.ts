@@ -14,6 +14,7 @@
  */
 import { fail, show } from '../../errors.js';
 import { Cursor, H5File, UNDEFINED } from './file.js';
+import { utf8 } from '../text.js';
 import { countOf, decode, elementSize, readDatatype, readDataspace, type H5Type } from './datatype.js';
 import { readFilters, type Filter } from './filters.js';
 import { readLayout, readRaw, type Layout } from './layout.js';
@@ -101,7 +102,7 @@ function group(file: H5File, header: ObjectHeader, attrs: Record<string, H5Value
 }
 
 /** Each group keeps its link table under a symbol, so that `get` can walk from group to group. */
-const LINKS = Symbol('links');
+const LINKS = /* @__PURE__ */ Symbol('links');
 type GroupWithLinks = H5Group & { [LINKS]: () => Map<string, Link> };
 
 function dataset(file: H5File, header: ObjectHeader, layoutMessage: Message, attrs: Record<string, H5Value>, path: string): H5Dataset {
@@ -150,7 +151,6 @@ function readAttributes(file: H5File, header: ObjectHeader, path: string): Recor
   return attrs;
 }
 
-const utf8 = new TextDecoder('utf-8');
 
 function readAttribute(file: H5File, c: Cursor): { name: string; value: H5Value } {
   const version = c.u8();
@@ -165,7 +165,7 @@ function readAttribute(file: H5File, c: Cursor): { name: string; value: H5Value 
   const padded = (n: number): number => (version === 1 ? Math.ceil(n / 8) * 8 : n);
   const nameBytes = c.bytes(padded(nameSize)).subarray(0, nameSize);
   const nul = nameBytes.indexOf(0);
-  const name = utf8.decode(nul >= 0 ? nameBytes.subarray(0, nul) : nameBytes);
+  const name = utf8(nul >= 0 ? nameBytes.subarray(0, nul) : nameBytes);
   const what = `attribute ${show(name)} (${c.what})`;
   const type = readDatatype(c.sub(padded(typeSize), `the datatype of ${what}`));
   const shape = readDataspace(c.sub(padded(spaceSize), `the dataspace of ${what}`));

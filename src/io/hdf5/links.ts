@@ -7,6 +7,7 @@
  */
 import { fail, show } from '../../errors.js';
 import { Cursor, H5File, UNDEFINED } from './file.js';
+import { utf8 } from '../text.js';
 import { body, MSG, type ObjectHeader } from './object-header.js';
 import { denseObjects } from './dense.js';
 
@@ -16,7 +17,6 @@ export type Link = number | { soft: string };
 /** Deepest a B-tree may be (HDF5 never comes close: the depth grows with the log of the entries). */
 const MAX_BTREE_DEPTH = 32;
 
-const utf8 = new TextDecoder('utf-8');
 
 export function readLinks(file: H5File, header: ObjectHeader, where: string): Map<string, Link> {
   const links = new Map<string, Link>();
@@ -52,11 +52,11 @@ function readLinkMessage(c: Cursor, links: Map<string, Link>, where: string): vo
   if (flags & 0x04) c.skip(8); // creation order
   if (flags & 0x10) c.u8(); // character set of the name
   const nameLength = c.uint(1 << (flags & 0x03));
-  const name = utf8.decode(c.bytes(nameLength));
+  const name = utf8(c.bytes(nameLength));
   if (type === 0) {
     add(links, name, c.offset(), where);
   } else if (type === 1) {
-    add(links, name, { soft: utf8.decode(c.bytes(c.u16())) }, where);
+    add(links, name, { soft: utf8(c.bytes(c.u16())) }, where);
   } else {
     fail(`hdf5: ${where}: member ${show(name)} is an ${type === 64 ? 'external' : `type-${type}`} link (only hard and soft links are read)`);
   }
@@ -84,7 +84,7 @@ function heapName(heap: Cursor, offset: number, where: string): string {
   if (offset >= heap.end - heap.pos) fail(`hdf5: a name of ${where} lies at ${offset}, past its ${heap.end - heap.pos}-byte local heap (corrupt file)`);
   const end = heap.file.u8.indexOf(0, start);
   if (end < 0 || end >= heap.end) fail(`hdf5: a name of ${where} in its local heap has no terminating NUL (corrupt file)`);
-  return utf8.decode(heap.file.u8.subarray(start, end));
+  return utf8(heap.file.u8.subarray(start, end));
 }
 
 function readSymbolTable(file: H5File, btree: number, heapAddress: number, where: string, links: Map<string, Link>): void {

@@ -16,6 +16,7 @@
  */
 import { fail, show } from '../../errors.js';
 import type { Tensor } from '../../tensor.js';
+import { utf8 } from '../text.js';
 import { readHdf5, type H5Dataset, type H5Group, type H5Value } from '../hdf5/index.js';
 import { readZip } from '../zip.js';
 
@@ -60,7 +61,7 @@ function readKeras3(bytes: Uint8Array): KerasFile {
     if (entries.has('model.weights.npz')) fail('loadKeras: the .keras file keeps its weights in model.weights.npz (weights_format="npz"), which is not read; save with the default h5 weights');
     fail(`loadKeras: the .keras file has no model.weights.h5 (it holds ${listing})`);
   }
-  const config = parseJson(new TextDecoder('utf-8').decode(configBytes), 'config.json');
+  const config = parseJson(utf8(configBytes), 'config.json');
   const h5 = readHdf5(weightsBytes);
   const paths = layerPaths(config);
   return {
