@@ -258,7 +258,7 @@ describe('readHdf5', () => {
     expectLW(() => readHdf5(bytes), /runs past the end of the .*-byte file/);
   });
 
-  it('a cyclic B-tree, a huge local heap, a huge chunk: each an LstmWasmError', () => {
+  it('a cyclic B-tree, a cyclic object header, a huge local heap, a huge chunk: each an LstmWasmError', () => {
     const original = bytesOf('variants.earliest.h5');
     const find = (bytes: Uint8Array, signature: string, from = 0): number => Buffer.from(bytes).indexOf(signature, from);
 
@@ -269,6 +269,14 @@ describe('readHdf5', () => {
     const dv = new DataView(cyclic.buffer);
     dv.setBigUint64(tree + 8 + 16 + 8, BigInt(tree), true); // key 0 (8 bytes), then child 0
     expectLW(() => walk(readHdf5(cyclic)), /reaches node \d+ twice \(a cycle/);
+
+    // the root object header (at 96, its messages from 112) continues into itself: the continuation message at 112 is made to point at 112
+    const looped = original.slice();
+    expect(new DataView(looped.buffer).getUint32(64, true)).toBe(96);
+    expect(new DataView(looped.buffer).getUint16(112, true)).toBe(0x10);
+    new DataView(looped.buffer).setBigUint64(120, 112n, true);
+    new DataView(looped.buffer).setBigUint64(128, 24n, true);
+    expectLW(() => readHdf5(looped), /continues into a block it already read \(a cycle/);
 
     // a local heap that claims 4 GiB of names
     const heap = original.slice();
