@@ -155,6 +155,7 @@ describe('readKerasFile', () => {
     expectLW(() => file.weightsOf('lstm_1', 'GRU'), /"lstm_1" is a "LSTM" in config\.json, not a "GRU"/);
     expectLW(() => file.weightsOf('nope', 'LSTM'), /no layer named "nope"/);
     expectLW(() => readKerasFile(bytesOf('stacked.h5')).weightsOf('nope', 'LSTM'), /lists no layer "nope"/);
+    expectLW(() => readKerasFile(bytesOf('stacked.h5')).weightsOf('dense', 'LSTM'), /"dense" is a "Dense" in the \.h5 file's model_config, not a "LSTM"/);
   });
 
   it('refuses a .keras whose weights file belongs to another model (its vars group names another layer)', () => {

@@ -187,11 +187,15 @@ function readKeras2(bytes: Uint8Array): KerasFile {
   const weightsGroup = root.get('model_weights');
   if (weightsGroup?.kind !== 'group') fail('loadKeras: the .h5 file has a model config but no model_weights group (saved without weights?)');
   const layerNames = new Set(stringList(weightsGroup, 'layer_names', 'model_weights'));
+  const layers = (config as { config?: { layers?: unknown } } | null)?.config?.layers;
+  const classes = new Map<string, unknown>(Array.isArray(layers) ? layers.map((l) => [l?.config?.name, l?.class_name]) : []);
   return {
     config,
     format: 'keras2-h5',
-    weightsOf(layerName) {
+    weightsOf(layerName, className) {
       if (!layerNames.has(layerName)) fail(`loadKeras: the .h5 file's model_weights lists no layer ${show(layerName)}`);
+      const configured = classes.get(layerName);
+      if (configured !== undefined && configured !== className) fail(`loadKeras: layer ${show(layerName)} is a ${show(configured)} in the .h5 file's model_config, not a ${show(className)}`);
       const group = weightsGroup.get(layerName);
       if (group?.kind !== 'group') fail(`loadKeras: the .h5 file has no weights group for layer ${show(layerName)} (corrupt file)`);
       const where = `model_weights/${layerName}`;
