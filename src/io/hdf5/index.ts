@@ -70,40 +70,42 @@ function objectAt(file: H5File, address: number, path: string): H5Group | H5Data
   const header = readObjectHeader(file, address, show(path));
   const attrs = readAttributes(file, header, path);
   const layoutMessage = header.messages.find((m) => m.type === MSG.LAYOUT);
-  return layoutMessage ? dataset(file, header, layoutMessage, attrs, path) : group(file, header, attrs, path);
+  return layoutMessage ? dataset(file, header, layoutMessage, attrs, path) : new Group(file, header, attrs, path);
 }
 
-function group(file: H5File, header: ObjectHeader, attrs: Record<string, H5Value>, path: string): H5Group {
-  let links: Map<string, Link> | undefined;
-  const linksOf = (): Map<string, Link> => (links ??= readLinks(file, header, show(path)));
-  const self: H5Group = {
-    kind: 'group',
-    attrs,
-    // in name order, as h5py lists them (dense storage keeps them in hash order, header messages in creation order)
-    names: () => [...linksOf().keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)),
-    get(sub: string) {
-      const parts = sub.split('/').filter((p) => p !== '' && p !== '.');
-      if (parts.length > MAX_PATH_DEPTH) fail(`hdf5: path ${show(sub)} is deeper than ${MAX_PATH_DEPTH} members`);
-      let node: H5Group | H5Dataset = self;
-      let at = path;
-      for (const part of parts) {
-        if (node.kind !== 'group') return undefined;
-        const link = (node as GroupWithLinks)[LINKS]().get(part);
-        at = at === '/' ? `/${part}` : `${at}/${part}`;
-        if (link === undefined) return undefined;
-        if (typeof link !== 'number') fail(`hdf5: ${show(at)} is a soft link to ${show(link.soft)}, which is not followed`);
-        node = objectAt(file, link, at);
-      }
-      return node;
-    },
-  };
-  (self as GroupWithLinks)[LINKS] = linksOf;
-  return self;
-}
+/** A group: its members are read when first asked for. */
+class Group implements H5Group {
+  readonly kind = 'group';
+  private links: Map<string, Link> | undefined;
 
-/** Each group keeps its link table under a symbol, so that `get` can walk from group to group. */
-const LINKS = /* @__PURE__ */ Symbol('links');
-type GroupWithLinks = H5Group & { [LINKS]: () => Map<string, Link> };
+  constructor(private readonly file: H5File, private readonly header: ObjectHeader, readonly attrs: Record<string, H5Value>, private readonly path: string) {}
+
+  /** The members, read on first use. */
+  private linksOf(): Map<string, Link> {
+    return (this.links ??= readLinks(this.file, this.header, show(this.path)));
+  }
+
+  // in name order, as h5py lists them (dense storage keeps them in hash order, header messages in creation order)
+  names(): string[] {
+    return [...this.linksOf().keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  }
+
+  get(sub: string): H5Group | H5Dataset | undefined {
+    const parts = sub.split('/').filter((p) => p !== '' && p !== '.');
+    if (parts.length > MAX_PATH_DEPTH) fail(`hdf5: path ${show(sub)} is deeper than ${MAX_PATH_DEPTH} members`);
+    let node: H5Group | H5Dataset = this;
+    let at = this.path;
+    for (const part of parts) {
+      if (!(node instanceof Group)) return undefined;
+      const link = node.linksOf().get(part);
+      at = at === '/' ? `/${part}` : `${at}/${part}`;
+      if (link === undefined) return undefined;
+      if (typeof link !== 'number') fail(`hdf5: ${show(at)} is a soft link to ${show(link.soft)}, which is not followed`);
+      node = objectAt(this.file, link, at);
+    }
+    return node;
+  }
+}
 
 function dataset(file: H5File, header: ObjectHeader, layoutMessage: Message, attrs: Record<string, H5Value>, path: string): H5Dataset {
   const where = `dataset ${show(path)}`;
