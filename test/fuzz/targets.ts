@@ -5,5 +5,6 @@ import { safetensors } from './safetensors.js';
 import { modelJson } from './model-json.js';
 import { cliArgs } from './cli-args.js';
 import { models } from './models.js';
+import { kerasFiles } from './keras-files.js';
 
-export const TARGETS: Target<any>[] = [csv, safetensors, modelJson, cliArgs, models];
+export const TARGETS: Target<any>[] = [csv, safetensors, modelJson, cliArgs, models, kerasFiles];
