@@ -16,7 +16,7 @@ import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const TARGETS = ['csv', 'safetensors', 'model-json', 'cli-args', 'models'];
+const TARGETS = ['csv', 'safetensors', 'model-json', 'cli-args', 'models', 'keras-files'];
 const USAGE = `usage: npm run fuzz -- [--minutes M | --seconds S] [--target ${TARGETS.join('|')}] [--seed N] [--path P] [--shrink-seconds S] [--report FILE]`;
 
 function die(message) {
