@@ -100,6 +100,17 @@ describe('what loadTfjs builds', () => {
     model.dispose();
   });
 
+  it('a Bidirectional converted from Keras 3: weights under forward_<layer>/… and backward_<layer>/…', async () => {
+    await init({ backend: 'js' });
+    const j = json('bidirectional_concat');
+    for (const w of j.weightsManifest[0].weights) w.name = w.name.replace(/^bidirectional_Bidirectional\d+\/((forward|backward)_lstm_LSTM\d+)\//, '$1/lstm_cell/');
+    expect(j.weightsManifest[0].weights[0].name).toMatch(/^forward_lstm_LSTM\d+\/lstm_cell\/kernel$/);
+    const { input, output } = expected('bidirectional_concat');
+    const model = loadTfjs(j, shards('bidirectional_concat'));
+    expectClose(model.predict(input), output, 1e-5, 'keras 3 names');
+    model.dispose();
+  });
+
   it('TimeDistributed(Dense) is a Dense under the wrapper\'s name', async () => {
     await init({ backend: 'js' });
     const model = loadTfjs(json('simple_rnn'), shards('simple_rnn'));

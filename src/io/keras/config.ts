@@ -11,6 +11,7 @@
  * written.
  */
 import { fail, show } from '../../errors.js';
+import { Bidirectional } from '../../layers/bidirectional.js';
 import type { Layer, Weights } from '../../layers/layer.js';
 import { Sequential } from '../../model/sequential.js';
 import type { Tensor } from '../../tensor.js';
@@ -19,8 +20,13 @@ import { modelEntries } from './model-config.js';
 
 export { kerasConfigOf } from './emit.js';
 
-/** A layer's weights in Keras's saved order (LSTM kernel, recurrent_kernel, bias; Bidirectional forward's then backward's). */
-export type WeightsOf = (layerName: string, className: string) => Tensor[];
+/**
+ * A layer's weights in Keras's saved order (LSTM kernel, recurrent_kernel,
+ * bias; Bidirectional forward's then backward's). `innerName`: the wrapped
+ * layer's name in the config, for a Bidirectional (Keras 3 names its
+ * weights after it: 'forward_lstm/…').
+ */
+export type WeightsOf = (layerName: string, className: string, innerName?: string) => Tensor[];
 
 export interface KerasConfigOptions {
   /** The Keras version the file says wrote it ('3.3.3', '2.15.0', 'tfjs-layers 4.22.0'): decides what 'hard_sigmoid' means. */
@@ -55,7 +61,8 @@ export function modelFromKerasConfig(config: unknown, weightsOf: WeightsOf, wher
     model = new Sequential(built.map((b) => b.layer), { name });
     const sequential = model;
     const prepared = built.map((b, i) => {
-      const tensors = weightsOf(b.layer.name, kerasClass[i]);
+      const inner = b.layer instanceof Bidirectional ? b.layer.forwardLayer.name : undefined;
+      const tensors = weightsOf(b.layer.name, kerasClass[i], inner);
       return { layer: b.layer, weights: namedWeights(b, tensors, `${where}: layer ${show(b.layer.name)} (${kerasClass[i]})`) };
     });
     for (const p of prepared) if (p.weights) p.layer.setWeights(p.weights, { from: 'keras' });

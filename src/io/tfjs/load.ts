@@ -5,7 +5,8 @@
  * tensorflowjs_converter (modelTopology wraps it in model_config; weights
  * named as in the Keras .h5, 'lstm/lstm_cell/kernel', layers in the h5's
  * order). Weights are matched to a layer by the first part of their name
- * (the layer's name, in both writers) and to their role by the last part,
+ * (the layer's name, in both writers; a Bidirectional converted from Keras 3
+ * names them forward_<layer>/…, backward_<layer>/…) and to their role by the last part,
  * never by TF.js's class-numbered names; a weight no layer takes is an error.
  */
 import { fail, show } from '../../errors.js';
@@ -31,9 +32,16 @@ export function loadTfjs(modelJson: object | string, weights: WeightBytes): Sequ
   if (json.weightsManifest === undefined) fail(`${WHERE}: weightsManifest is missing`);
   const byLayer = groupByLayer(readManifest(json.weightsManifest, weights, WHERE));
   const used = new Set<string>();
-  const weightsOf = (layerName: string, className: string): Tensor[] => {
-    used.add(layerName);
-    return inKerasOrder(byLayer.get(layerName) ?? [], className, `${WHERE}: layer ${show(layerName)} (${className})`);
+  const weightsOf = (layerName: string, className: string, innerName?: string): Tensor[] => {
+    // a Bidirectional's weights sit under its name, or (Keras 3 converted) under forward_<inner> / backward_<inner>
+    const groups = [layerName];
+    if (innerName !== undefined && !byLayer.has(layerName)) {
+      const base = innerName.replace(/^forward_/, '');
+      groups.push(...new Set([innerName, `forward_${base}`, `backward_${base}`]));
+    }
+    const found = groups.filter((g) => byLayer.has(g) && !used.has(g));
+    found.forEach((g) => used.add(g));
+    return inKerasOrder(found.flatMap((g) => byLayer.get(g)!), className, `${WHERE}: layer ${show(layerName)} (${className})`);
   };
   const model = modelFromKerasConfig(json.modelTopology, weightsOf, WHERE);
   const unused = [...byLayer.keys()].filter((k) => !used.has(k));
@@ -82,8 +90,8 @@ function inKerasOrder(ws: { name: string; tensor: Tensor }[], className: string,
     if (role === undefined || parts.length < 2) fail(`${where}: weight ${show(w.name)} is not a kernel, recurrent_kernel or bias`);
     let direction = 0;
     if (className === 'Bidirectional') {
-      const d = parts[1];
-      direction = d.startsWith('forward') ? 0 : d.startsWith('backward') ? 1 : fail(`${where}: weight ${show(w.name)} is neither forward_… nor backward_…`);
+      const d = parts.slice(0, 2).find((p) => p.startsWith('forward') || p.startsWith('backward'));
+      direction = d === undefined ? fail(`${where}: weight ${show(w.name)} is neither forward_… nor backward_…`) : d.startsWith('forward') ? 0 : 1;
     }
     return { key: direction * 10 + role, tensor: w.tensor, name: w.name };
   });
