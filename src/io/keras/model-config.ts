@@ -107,7 +107,6 @@ function checkChain(list: unknown[], body: Record<string, unknown>, where: strin
   if (inputs.length !== 1 || outputs.length !== 1) fail(`${where}: a Functional model with ${inputs.length} inputs and ${outputs.length} outputs is not a chain of layers; lstm-wasm loads one input and one output`);
   if (outputs[0] !== names[names.length - 1]) fail(`${where}: the Functional model's output ${show(outputs[0])} is not its last layer; only a plain chain of layers loads`);
   list.forEach((e, i) => {
-    if (i > list.length) return;
     const inbound = isRecord(e) ? inboundOf(e.inbound_nodes, `${where}: layer ${i} ${show(names[i])}`) : [];
     if (i === 0) {
       if (inbound.length) fail(`${where}: the Functional model's first layer ${show(names[0])} has inputs; it should be its InputLayer`);
