@@ -58,6 +58,7 @@ const CASES: [name: string, needs: boolean][] = [
   ['dropout', has.hardSigmoid && has.dropout],
   ['autoencoder', has.hardSigmoid && has.repeatVector],
   ['converter', true],
+  ['converter_gru', true], // Keras 2's GRU (reset_after=True), which TF.js cannot load; reference: PyTorch
   ['quantized', true],
 ];
 

@@ -17,7 +17,7 @@ const HARMLESS = new Set([
   'kernel_initializer', 'recurrent_initializer', 'bias_initializer', 'kernel_regularizer', 'recurrent_regularizer',
   'bias_regularizer', 'activity_regularizer', 'kernel_constraint', 'recurrent_constraint', 'bias_constraint',
   'dropout', 'recurrent_dropout', 'implementation', 'unroll', 'seed', 'use_cudnn', 'noise_shape', 'sparse', 'ragged',
-  'lora_rank', 'lora_alpha', 'quantization_config', 'zero_output_for_mask',
+  'lora_rank', 'lora_alpha', 'quantization_config', 'zero_output_for_mask', 'optional',
 ]);
 
 /** One layer's config, with where it is for messages ("model.json: layer 2 'lstm_1' (LSTM)"). */
