@@ -10,7 +10,7 @@
  * built so far, and weights are all checked by each layer before any is
  * written.
  */
-import { fail, show } from '../../errors.js';
+import { fail, LstmWasmError, show } from '../../errors.js';
 import { Bidirectional } from '../../layers/bidirectional.js';
 import type { Layer, Weights } from '../../layers/layer.js';
 import { Sequential } from '../../model/sequential.js';
@@ -49,7 +49,7 @@ export function modelFromKerasConfig(config: unknown, weightsOf: WeightsOf, wher
     entries.forEach((entry, i) => {
       const label = `${where}: layer ${i} ${show(entry.config.name)} (${entry.className})`;
       if (entry.className === 'InputLayer' && i !== 0) fail(`${label}: an InputLayer after the first layer is not a chain of layers`);
-      const { mapped, inputSize: declared } = mapLayer(entry, dialect, label);
+      const { mapped, inputSize: declared } = located(() => mapLayer(entry, dialect, label), label);
       if (built.length === 0 && declared !== undefined) inputSize ??= declared;
       if (mapped) {
         built.push(mapped);
@@ -71,6 +71,16 @@ export function modelFromKerasConfig(config: unknown, weightsOf: WeightsOf, wher
   } catch (e) {
     if (model) model.dispose();
     else for (const b of built) b.layer.dispose();
+    throw e;
+  }
+}
+
+/** Run `make`; an error from a layer's own checks (which knows no file) is given the layer's place in the file. */
+function located<T>(make: () => T, label: string): T {
+  try {
+    return make();
+  } catch (e) {
+    if (e instanceof LstmWasmError && !e.message.includes(label)) throw new LstmWasmError(`${label}: ${e.message.replace(/^lstm-wasm: /, '')}`);
     throw e;
   }
 }
