@@ -31,6 +31,8 @@ export { type Loss, type LossName } from './train/losses.js';
 export { EarlyStopping, type Callback, type Logs, type EarlyStoppingOptions } from './train/callbacks.js';
 export type { CompileOptions, FitOptions, History, MetricName } from './train/trainer.js';
 export { saveModel, type ModelJSON, type SavedModel } from './io/model-file.js';
+export { loadTfjs } from './io/tfjs/load.js';
+export { toTfjs, type TfjsModelJSON } from './io/tfjs/save.js';
 export * from './timeseries/index.js';
 export {
   forecaster, forecastAhead, DEFAULT_TRAINING, MAX_HORIZON, MAX_LAYERS, MAX_UNITS, MAX_EPOCHS, MAX_BATCH_SIZE, MAX_SEED, MAX_WINDOW_VALUES,

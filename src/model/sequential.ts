@@ -15,6 +15,7 @@ import { getOptimizer } from '../train/optimizers.js';
 import type { LossName } from '../train/losses.js';
 import type { Logs } from '../train/callbacks.js';
 import { readModelFile, saveModel, type ModelJSON, type SavedModel } from '../io/model-file.js';
+import { toTfjs, type TfjsModelJSON } from '../io/tfjs/save.js';
 import { SequentialCore } from './core.js';
 import { SequenceStream } from './stream.js';
 
@@ -155,6 +156,11 @@ export class Sequential extends SequentialCore {
     const o = optionsOf(options, ['includeOptimizer'], `${this.name}.save`);
     if (o.includeOptimizer !== undefined) booleanOption(o.includeOptimizer, `${this.name}.save: includeOptimizer`);
     return saveModel(this, o);
+  }
+
+  /** The model as TF.js's model.save() writes it: model.json (an object) and its weights shard (saved as weights.bin). */
+  toTfjs(): { modelJson: TfjsModelJSON; weights: Uint8Array } {
+    return toTfjs(this);
   }
 
   /** A model from what save() wrote: its layers, weights and (if saved) compile settings and optimizer state. */
