@@ -28,7 +28,7 @@ export interface WireField {
 }
 
 const EMPTY: Uint8Array<ArrayBufferLike> = new Uint8Array(0);
-const utf8 = new TextDecoder('utf-8', { fatal: true });
+const utf8 = /* @__PURE__ */ new TextDecoder('utf-8', { fatal: true });
 
 /**
  * The fields of one message, in order. `what` names the message in errors

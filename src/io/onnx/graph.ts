@@ -242,6 +242,7 @@ class Interpreter {
     }
     const options: Record<string, unknown> = { ...activations };
     if (kind === 'GRU' && !resetAfter) options.resetAfter = false;
+    if (!b) options.useBias = false; // ONNX's biases are zero without B: a layer without bias tensors
     if (direction === 'reverse') options.goBackwards = true;
     this.layers.push({ kind, units: H, inputSize: I, direction, options, returnSequences: true, weights, where });
 

@@ -113,15 +113,15 @@ function writeLayer(g: GraphWriter, layer: Layer, flow: Flow, where: string): Fl
   }
 }
 
-/** Options of the cells' contract, read with their defaults (a layer without them runs the defaults). */
+/** Options of the cells' contract, from the layer's config (which keeps those that differ from the defaults). */
 function cellOptions(l: RecurrentLayer): { activation: string; recurrentActivation: string; resetAfter: boolean; goBackwards: boolean; useBias: boolean } {
-  const o = l as unknown as Record<string, unknown>;
+  const c = l.config();
   return {
-    activation: (o.activation as string | undefined) ?? 'tanh',
-    recurrentActivation: (o.recurrentActivation as string | undefined) ?? 'sigmoid',
-    resetAfter: (o.resetAfter as boolean | undefined) ?? true,
-    goBackwards: (o.goBackwards as boolean | undefined) ?? false,
-    useBias: (o.useBias as boolean | undefined) ?? true,
+    activation: (c.activation as string | undefined) ?? 'tanh',
+    recurrentActivation: (c.recurrentActivation as string | undefined) ?? 'sigmoid',
+    resetAfter: (c.resetAfter as boolean | undefined) ?? true,
+    goBackwards: (c.goBackwards as boolean | undefined) ?? false,
+    useBias: (c.useBias as boolean | undefined) ?? true,
   };
 }
 
@@ -157,7 +157,8 @@ function writeRecurrent(g: GraphWriter, dirs: RecurrentLayer[], flow: Flow, wher
   }
   const x = flow.axes === 'TBF' ? flow.name : g.node('Transpose', [flow.name], { perm: [1, 0, 2] })[0];
   const op = kind === 'SimpleRNN' ? 'RNN' : kind;
-  const inputs = [x, g.floats('W', [D, G * H, I], W), g.floats('R', [D, G * H, H], R), g.floats('B', [D, 2 * G * H], B)];
+  const inputs = [x, g.floats('W', [D, G * H, I], W), g.floats('R', [D, G * H, H], R)];
+  if (opts.useBias) inputs.push(g.floats('B', [D, 2 * G * H], B)); // without B, ONNX's biases are zero
   const [y, yh] = g.node(op, inputs, attributes, 2);
   if (l.returnSequences) {
     // Y [T, D, B, H] → [T, B, D, H] → [T, B, D·H]: the directions side by side, forward first (concat)
