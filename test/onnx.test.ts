@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Bidirectional, Dense, GRU, init, LSTM, loadOnnx, memoryInfo, Sequential, SimpleRNN, toOnnx, type Tensor } from '../src/index.js';
-import { Writer } from '../src/io/protobuf.js';
+import { readFields, Writer } from '../src/io/protobuf.js';
 import { BACKENDS, expectClose, randomTensor, throwsLW } from './helpers.js';
 import { rng } from './rng.js';
 
@@ -108,6 +108,38 @@ describe.each(BACKENDS)('loadOnnx on %s', (backend) => {
       }
     });
   }
+});
+
+describe.each(BACKENDS)('loadOnnx converts double and float16 weights on %s', (backend) => {
+  beforeAll(async () => {
+    await init({ backend });
+  });
+
+  // ONNX Runtime wants the weights in the input's type: each is checked against a float32 twin of the same values
+  it.each([['lstm_forward_y_double', 'lstm_forward_y'], ['lstm_forward_y_f16', 'lstm_forward_y_f16_ref']])('%s', async (name, ref) => {
+    const x = randomTensor([3, 6, 3], rng(12));
+    const expected = await runOrt(await ortNode(), file(`ops/${ref}.onnx`), swap01(x));
+    const model = loadOnnx(file(`ops/${name}.onnx`));
+    try {
+      expectClose(model.predict(x), expected, TOL, name);
+    } finally {
+      model.dispose();
+    }
+  });
+});
+
+describe('the protobuf wire format', () => {
+  it('int64 varints: negative values (ten bytes) and values up to 2^53 round-trip; beyond 2^53 is an error', () => {
+    for (const v of [0, 1, 127, 128, 300, -1, -2, 2 ** 31, -(2 ** 31), 2 ** 53 - 1, -(2 ** 53 - 1)]) {
+      const bytes = new Writer().int(1, v).finish();
+      const [f] = readFields(bytes, 'test');
+      expect(f.value, String(v)).toBe(v);
+      if (v < 0) expect(bytes.length).toBe(11); // key + ten bytes
+    }
+    // 2^53 itself: 0x80…0x10 (bit 53 set)
+    throwsLW(() => readFields(Uint8Array.of(0x08, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x10), 'test'), /beyond 2\^53/);
+    throwsLW(() => readFields(Uint8Array.of(0x08, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01), 'test'), /longer than 10 bytes/);
+  });
 });
 
 /** Models of our own, seeded, with the layers toOnnx writes. */
@@ -233,6 +265,7 @@ describe('loadOnnx refuses bad files with a clear error and leaves nothing behin
     ['unsupported_op', /node 3 \(Elu "the_elu"\)/, /op Elu is not supported/],
     ['weight_shape', /W has shape \[1,12,3\]/],
     ['missing_initializer', /input "R" is not an initializer/],
+    ['torch_bidirectional_last_step', /last time step of a bidirectional output/, /h_n/],
   ])('bad/%s', (name, ...patterns) => {
     refuses(file(`bad/${name}.onnx`), ...(patterns as RegExp[]));
   });
