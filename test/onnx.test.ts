@@ -55,6 +55,7 @@ const CELLS_READY = (() => {
 const TORCH = [
   'lstm_last_sigmoid', 'lstm_timemajor_last_tanh_static', 'lstm_2layer_every', 'lstm_bi_2layer_timemajor_every_relu',
   'gru_last_relu', 'gru_bi_2layer_every_softmax', 'rnn_tanh_2layer_last', 'rnn_relu_timemajor_every_sigmoid', 'rnn_relu_bi_every_static',
+  'lstm_2layer_hn', 'gru_timemajor_hn',
 ];
 
 /** Hand-built operator graphs: whether the graph takes [batch, time, F] (layout 1) and whether it needs part "cells". */

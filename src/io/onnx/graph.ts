@@ -75,12 +75,19 @@ interface Zeros {
   kind: 'zeros';
 }
 
+/** torch's h_n of stacked layers: their final states Y_h side by side on the directions axis (h_n[-1] picks the last). */
+interface Stack {
+  kind: 'stack';
+  axis: number;
+  parts: Data[];
+}
+
 interface Unusable {
   kind: 'unusable';
   why: string;
 }
 
-type Value = Data | Const | Zeros | Unusable;
+type Value = Data | Const | Zeros | Stack | Unusable;
 
 const MAX_NODES = 100_000;
 
@@ -423,6 +430,7 @@ class Interpreter {
       });
       return { kind: 'const', dims: idx.dims, data: x.data instanceof Float32Array ? Float32Array.from(picked as number[]) : picked };
     }
+    if (x.kind === 'stack') return this.pick(x, axis, idx, where);
     const d = this.data(x, `${where} data`);
     if (idx.dims.length !== 0) fail(`ONNX ${where}: Gather on the data takes one index (a scalar), got shape [${idx.dims}]`);
     const rank = d.axes.length, ax = axis < 0 ? axis + rank : axis;
@@ -438,6 +446,23 @@ class Interpreter {
       fail(`ONNX ${where}: picks one entry of the ${k} axis of the data, which no lstm-wasm layer does`);
     }
     return { ...d, axes: d.axes.filter((_, j) => j !== ax) };
+  }
+
+  /** h_n[k]: one layer's final state out of a stack; one direction's only. */
+  private pick(x: Stack, axis: number, idx: Const, where: string): Value {
+    const total = x.parts.reduce((n, p) => n + p.axes[x.axis].size!, 0);
+    const i = idx.data[0] as number, k = i < 0 ? i + total : i;
+    if (idx.dims.length !== 0 || (axis < 0 ? axis + x.parts[0].axes.length : axis) !== x.axis || k < 0 || k >= total) fail(`ONNX ${where}: picks [${idx.data}] on axis ${axis} of stacked final states; lstm-wasm takes one entry of the stack`);
+    let start = 0;
+    for (const p of x.parts) {
+      const size = p.axes[x.axis].size!;
+      if (k < start + size) {
+        if (size !== 1) fail(`ONNX ${where}: picks one direction of a bidirectional layer's final state, which lstm-wasm's Bidirectional does not give (it gives both, concatenated)`);
+        return { ...p, axes: p.axes.filter((_, j) => j !== x.axis) };
+      }
+      start += size;
+    }
+    return fail(`ONNX ${where}: index ${i} outside the stack`);
   }
 
   private unsqueeze(ins: (Value | undefined)[], a: Attributes, where: string): Value {
@@ -475,7 +500,7 @@ class Interpreter {
     const axis = a.int('axis', 0);
     a.done();
     const parts = ins.map((v) => this.need(v, where, 'input'));
-    if (parts.some((p) => p.kind === 'data')) fail(`ONNX ${where}: Concat of the data (for example of h_n's directions) is not supported; a bidirectional RNN's outputs load when merged by Transpose + Reshape as torch writes them`);
+    if (parts.some((p) => p.kind === 'data')) return this.stack(parts, axis, where);
     if (parts.every((p) => p.kind === 'zeros' || this.isZero(p))) return { kind: 'zeros' };
     const data: (number | string)[] = [];
     for (const p of parts) {
@@ -483,6 +508,17 @@ class Interpreter {
       data.push(...p.data);
     }
     return { kind: 'const', dims: [data.length], data };
+  }
+
+  /** Final states stacked on the directions axis (torch's h_n of several layers): only h_n[k] of one layer may be taken from it. */
+  private stack(parts: Value[], axis: number, where: string): Value {
+    const data = parts.map((p) => this.data(p, where));
+    const rank = data[0].axes.length, ax = axis < 0 ? axis + rank : axis;
+    const kinds = (d: Data) => d.axes.map((a) => this.kind(a)).join();
+    if (data.some((d) => kinds(d) !== kinds(data[0]) || this.kind(d.axes[ax]) !== 'D' || d.axes[ax].size === undefined)) {
+      fail(`ONNX ${where}: Concat of the data is supported only for stacking final states (h_n); a bidirectional RNN's outputs load when merged by Transpose + Reshape as torch writes them`);
+    }
+    return { kind: 'stack', axis: ax, parts: data };
   }
 
   private constantOfShape(v: Value | undefined, a: Attributes, where: string): Value {
@@ -513,7 +549,7 @@ class Interpreter {
   private transpose(v: Value | undefined, a: Attributes, where: string): Value {
     const x = this.need(v, where, 'data');
     if (x.kind === 'zeros') { a.done(); return x; }
-    if (x.kind !== 'data') return fail(`ONNX ${where}: Transpose of a constant is not supported`);
+    if (x.kind !== 'data') return fail(`ONNX ${where}: Transpose is supported on the data and zero states only`);
     const rank = x.axes.length;
     const perm = a.ints('perm') ?? Array.from({ length: rank }, (_, j) => rank - 1 - j);
     a.done();
@@ -577,7 +613,7 @@ class Interpreter {
   }
 
   private data(v: Value, where: string): Data {
-    if (v.kind !== 'data') fail(`ONNX ${where}: expected the data flowing from the graph input, got a ${v.kind === 'const' ? 'constant' : 'run-time zero tensor'}`);
+    if (v.kind !== 'data') fail(`ONNX ${where}: expected the data flowing from the graph input, got ${v.kind === 'const' ? 'a constant' : v.kind === 'stack' ? 'stacked final states (only h_n[k] of them is supported)' : 'a run-time zero tensor'}`);
     return v;
   }
 
