@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Bidirectional, Dense, GRU, init, LSTM, loadOnnx, memoryInfo, Sequential, SimpleRNN, toOnnx, type Tensor } from '../src/index.js';
 import { readFields, Writer } from '../src/io/protobuf.js';
+import { encodeNode, encodeValueInfo } from '../src/io/onnx/proto.js';
 import { BACKENDS, expectClose, randomTensor, throwsLW } from './helpers.js';
 import { rng } from './rng.js';
 
@@ -307,6 +308,14 @@ describe('loadOnnx refuses bad files with a clear error and leaves nothing behin
     refuses(model([65536, 65536, 65536], 4), /declares more than 268435456 elements/);
     refuses(model([1000, 1000], 4), /raw_data has 4 bytes but dims \[1000,1000\]/);
     refuses(model([2 ** 40], 4), /declares more than/);
+  });
+
+  it('names from the file are cut in messages: a megabyte op type makes a short message', () => {
+    const node = encodeNode({ opType: 'X'.repeat(1 << 20), name: 'n'.repeat(1 << 20), input: ['x'], output: ['y'] });
+    const graph = new Writer().message(1, node).message(11, encodeValueInfo('x', ['batch', 'time', 3])).message(12, encodeValueInfo('y', ['batch', 3]));
+    const bytes = new Writer().int(1, 7).message(7, graph).message(8, new Writer().int(2, 14)).finish();
+    const e = throwsLW(() => loadOnnx(bytes), /node 0 \(XXX+… "nnn+…"\): op XXX+… is not supported/);
+    expect(e.message.length).toBeLessThan(600);
   });
 
   it('not bytes at all', () => {

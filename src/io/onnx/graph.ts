@@ -15,7 +15,7 @@
  * output's directions merged feature-wise, forward first, = concat).
  * Anything else is an error naming the op, the node and its position.
  */
-import { fail } from '../../errors.js';
+import { fail, show } from '../../errors.js';
 import type { Weights } from '../../layers/layer.js';
 import { DataType, type OnnxAttribute, type OnnxModel, type OnnxNode, type OnnxTensor } from './proto.js';
 
@@ -113,16 +113,16 @@ class Interpreter {
   run(): LayerSpec[] {
     const g = this.model.graph;
     if (g.node.length > MAX_NODES) fail(`ONNX graph: ${g.node.length} nodes, more than the ${MAX_NODES} read`);
-    for (const t of g.initializer) this.values.set(t.name, constOf(t, `initializer ${JSON.stringify(t.name)}`));
+    for (const t of g.initializer) this.values.set(t.name, constOf(t, `initializer ${show(t.name)}`));
     const inputs = g.input.filter((i) => !this.values.has(i.name));
     if (inputs.length !== 1) {
-      fail(`ONNX graph: lstm-wasm models take one input [batch, time, features], this graph has ${inputs.length} (${inputs.map((i) => JSON.stringify(i.name)).join(', ')}); initial states as graph inputs are not supported yet`);
+      fail(`ONNX graph: lstm-wasm models take one input [batch, time, features], this graph has ${inputs.length} (${inputs.map((i) => show(i.name)).join(', ')}); initial states as graph inputs are not supported yet`);
     }
     const x = inputs[0];
-    if (x.elemType !== DataType.FLOAT) fail(`ONNX graph input ${JSON.stringify(x.name)}: element type ${x.elemType}, not float32`);
-    if (!x.shape || x.shape.length !== 3) fail(`ONNX graph input ${JSON.stringify(x.name)}: needs a rank-3 shape [batch, time, features] (or [time, batch, features]), got ${x.shape ? `rank ${x.shape.length}` : 'none'}`);
+    if (x.elemType !== DataType.FLOAT) fail(`ONNX graph input ${show(x.name)}: element type ${x.elemType}, not float32`);
+    if (!x.shape || x.shape.length !== 3) fail(`ONNX graph input ${show(x.name)}: needs a rank-3 shape [batch, time, features] (or [time, batch, features]), got ${x.shape ? `rank ${x.shape.length}` : 'none'}`);
     const F = x.shape[2];
-    if (typeof F !== 'number' || F < 1) fail(`ONNX graph input ${JSON.stringify(x.name)}: its feature dimension must be a fixed number, got ${JSON.stringify(F)}`);
+    if (typeof F !== 'number' || F < 1) fail(`ONNX graph input ${show(x.name)}: its feature dimension must be a fixed number, got ${show(F)}`);
     const size = (d: unknown) => (typeof d === 'number' ? d : undefined);
     this.values.set(x.name, { kind: 'data', axes: [{ label: 'in0', size: size(x.shape[0]) }, { label: 'in1', size: size(x.shape[1]) }, { label: 'F', size: F }], layers: 0 });
 
@@ -130,8 +130,8 @@ class Interpreter {
 
     if (g.output.length !== 1) fail(`ONNX graph: lstm-wasm models have one output, this graph has ${g.output.length}`);
     const out = this.values.get(g.output[0].name);
-    if (!out) fail(`ONNX graph output ${JSON.stringify(g.output[0].name)} is made by no node`);
-    const where = `graph output ${JSON.stringify(g.output[0].name)}`;
+    if (!out) fail(`ONNX graph output ${show(g.output[0].name)} is made by no node`);
+    const where = `graph output ${show(g.output[0].name)}`;
     const data = this.data(out, where);
     this.take(data, where);
     const kinds = data.axes.map((a) => this.kind(a));
@@ -149,12 +149,12 @@ class Interpreter {
   }
 
   private step(node: OnnxNode, index: number): void {
-    const where = `node ${index} (${node.opType}${node.name ? ` ${JSON.stringify(node.name)}` : ''})`;
-    if (node.domain !== '' && node.domain !== 'ai.onnx') fail(`ONNX ${where}: op domain ${JSON.stringify(node.domain)} is not supported (only the default ONNX domain)`);
+    const where = `node ${index} (${plain(node.opType)}${node.name ? ` ${show(node.name)}` : ''})`;
+    if (node.domain !== '' && node.domain !== 'ai.onnx') fail(`ONNX ${where}: op domain ${show(node.domain)} is not supported (only the default ONNX domain)`);
     const inputs = node.input.map((name) => {
       if (name === '') return undefined;
       const v = this.values.get(name);
-      if (!v) fail(`ONNX ${where}: input ${JSON.stringify(name)} is not an initializer, a graph input or an output of an earlier node`);
+      if (!v) fail(`ONNX ${where}: input ${show(name)} is not an initializer, a graph input or an output of an earlier node`);
       return v;
     });
     const outs = this.apply(node, inputs, where);
@@ -186,7 +186,7 @@ class Interpreter {
       case 'Transpose': return [this.transpose(ins[0], attrs, where)];
       case 'Reshape': return [this.reshape(ins, attrs, where)];
       default:
-        return fail(`ONNX ${where}: op ${op} is not supported; lstm-wasm reads LSTM, GRU, RNN, Gemm, MatMul, Add, Sigmoid, Relu, Tanh, Softmax and the shape ops torch.onnx.export writes around them`);
+        return fail(`ONNX ${where}: op ${plain(op)} is not supported; lstm-wasm reads LSTM, GRU, RNN, Gemm, MatMul, Add, Sigmoid, Relu, Tanh, Softmax and the shape ops torch.onnx.export writes around them`);
     }
   }
 
@@ -196,7 +196,7 @@ class Interpreter {
     const kind: RecurrentKind = node.opType === 'RNN' ? 'SimpleRNN' : (node.opType as RecurrentKind);
     const G = kind === 'LSTM' ? 4 : kind === 'GRU' ? 3 : 1;
     const direction = a.string('direction', 'forward');
-    if (direction !== 'forward' && direction !== 'reverse' && direction !== 'bidirectional') fail(`ONNX ${where}: direction ${JSON.stringify(direction)} is not forward, reverse or bidirectional`);
+    if (direction !== 'forward' && direction !== 'reverse' && direction !== 'bidirectional') fail(`ONNX ${where}: direction ${show(direction)} is not forward, reverse or bidirectional`);
     const D = direction === 'bidirectional' ? 2 : 1;
     const layout = a.int('layout', 0);
     if (layout !== 0 && layout !== 1) fail(`ONNX ${where}: layout ${layout} is not 0 or 1`);
@@ -282,7 +282,7 @@ class Interpreter {
         if (f === 'hardsigmoid' && near(alpha, 1 / 6) && near(beta, 0.5)) return 'hard_sigmoid_relu6';
         return fail(`ONNX ${where}: activation ${fn} with alpha ${alpha} and beta ${beta} is not supported (HardSigmoid 0.2/0.5 or 1/6/0.5, Affine 1/0 are)`);
       }
-      return fail(`ONNX ${where}: activation ${JSON.stringify(fn)} is not supported (Sigmoid, Tanh, Relu, HardSigmoid, Affine(1, 0) are)`);
+      return fail(`ONNX ${where}: activation ${show(fn)} is not supported (Sigmoid, Tanh, Relu, HardSigmoid, Affine(1, 0) are)`);
     });
     if (D === 2 && mapped.slice(0, per).join() !== mapped.slice(per).join()) fail(`ONNX ${where}: the two directions use different activations (${mapped}); lstm-wasm's Bidirectional runs one cell twice`);
     const out: Record<string, string> = {};
@@ -652,6 +652,11 @@ class Interpreter {
   }
 }
 
+/** A name from the file, cut to a bounded length for a message (a corrupt file must not make a message of megabytes). */
+function plain(s: string): string {
+  return s.length > 80 ? `${s.slice(0, 79)}…` : s;
+}
+
 /** A tensor as a constant value. */
 function constOf(t: OnnxTensor, where: string): Const {
   if (t.data instanceof Float32Array || t.dataType === DataType.FLOAT) return { kind: 'const', dims: t.dims, data: t.data };
@@ -678,7 +683,7 @@ class Attributes {
   private byName = new Map<string, OnnxAttribute>();
   constructor(node: OnnxNode, private where: string) {
     for (const a of node.attribute) {
-      if (this.byName.has(a.name)) fail(`ONNX ${where}: attribute ${a.name} given twice`);
+      if (this.byName.has(a.name)) fail(`ONNX ${where}: attribute ${plain(a.name)} given twice`);
       this.byName.set(a.name, a);
     }
   }
@@ -717,6 +722,6 @@ class Attributes {
   }
   done(): void {
     const left = [...this.byName.keys()];
-    if (left.length) fail(`ONNX ${this.where}: attribute${left.length > 1 ? 's' : ''} ${left.join(', ')} not supported here`);
+    if (left.length) fail(`ONNX ${this.where}: attribute${left.length > 1 ? 's' : ''} ${left.slice(0, 4).map(plain).join(', ')}${left.length > 4 ? ', …' : ''} not supported here`);
   }
 }

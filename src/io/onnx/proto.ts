@@ -5,7 +5,7 @@
  * are still checked). Tensors are decoded to numbers here, with every
  * declared size checked against the bytes that hold it first.
  */
-import { fail } from '../../errors.js';
+import { fail, show } from '../../errors.js';
 import { BYTES, FIXED32, VARINT, Writer, expectWire, pushFloats, pushInts, readFields, text, type WireField } from '../protobuf.js';
 
 /** TensorProto.DataType values read here. */
@@ -189,7 +189,7 @@ export function decodeTensor(bytes: Uint8Array, what: string): OnnxTensor {
     else if (f.field === 14 && f.value === 1) fail(`${what}${name ? ` (${name})` : ''}: its data is in an external file, which lstm-wasm does not read; save the model with its weights inside`);
     else if (f.field === 3) fail(`${what}: segmented tensors are not supported`);
   }
-  const label = name ? `${what} (${JSON.stringify(name)})` : what;
+  const label = name ? `${what} (${show(name)})` : what;
   let count = 1;
   for (const d of dims) {
     if (d < 0) fail(`${label}: a negative dimension ${d}`);
