@@ -53,6 +53,17 @@ const CELLS_READY = (() => {
   }
 })();
 
+/** Whether part "layers" of issue 11 has landed: Dense useBias and Bidirectional mergeMode exist. */
+const LAYERS_READY = (() => {
+  try {
+    new Dense({ units: 1, useBias: false } as never).dispose();
+    new Bidirectional(new LSTM({ units: 1 }), { mergeMode: 'sum' } as never).dispose();
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
 const TORCH = [
   'lstm_last_sigmoid', 'lstm_timemajor_last_tanh_static', 'lstm_2layer_every', 'lstm_bi_2layer_timemajor_every_relu',
   'gru_last_relu', 'gru_bi_2layer_every_softmax', 'rnn_tanh_2layer_last', 'rnn_relu_timemajor_every_sigmoid', 'rnn_relu_bi_every_static',
@@ -227,6 +238,37 @@ describe('toOnnx', () => {
       } finally {
         back.dispose();
       }
+    } finally {
+      model.dispose();
+    }
+  });
+
+  it.skipIf(!LAYERS_READY)('Dense without bias (Gemm without C, MatMul without Add) runs in onnxruntime-node and comes back without bias (needs part "layers")', async () => {
+    const model = new Sequential([
+      new LSTM({ inputSize: 3, units: 4, returnSequences: true, seed: 1 }),
+      new Dense({ units: 3, useBias: false, activation: 'relu', seed: 2 } as never),
+      new GRU({ units: 4, seed: 3 }),
+      new Dense({ units: 2, useBias: false, seed: 4 } as never),
+    ]);
+    try {
+      const x = randomTensor([2, 5, 3], rng(6));
+      const bytes = model.toOnnx();
+      expectClose(await runOrt(await ortNode(), bytes, x), model.predict(x), TOL, 'onnxruntime-node');
+      const back = loadOnnx(bytes);
+      try {
+        model.layers.forEach((l, i) => expectSameWeights(l.getWeights({ to: 'torch' }), back.layers[i].getWeights({ to: 'torch' }), `layer ${i}`));
+      } finally {
+        back.dispose();
+      }
+    } finally {
+      model.dispose();
+    }
+  });
+
+  it.skipIf(!LAYERS_READY)('a Bidirectional merged by sum has no ONNX form here: refused, naming the layer (needs part "layers")', () => {
+    const model = new Sequential([new Bidirectional(new LSTM({ inputSize: 2, units: 3, seed: 1 }), { mergeMode: 'sum' } as never), new Dense({ units: 1, seed: 2 })]);
+    try {
+      throwsLW(() => model.toOnnx(), /layer 0 \(\w+, Bidirectional\)/, /merge mode sum/);
     } finally {
       model.dispose();
     }

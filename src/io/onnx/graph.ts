@@ -41,7 +41,8 @@ export interface DenseSpec {
   activation: 'linear' | 'sigmoid' | 'relu' | 'tanh' | 'softmax';
   /** [units, inputSize] (PyTorch's layout). */
   weight: Float32Array;
-  bias: Float32Array;
+  /** undefined: no bias (a Gemm without C, a MatMul without Add): Dense useBias false. */
+  bias: Float32Array | undefined;
   where: string;
 }
 
@@ -309,7 +310,7 @@ class Interpreter {
     if (w.dims.length !== 2) fail(`ONNX ${where}: B must be a matrix, got shape [${w.dims}]`);
     const [N, K] = transB ? w.dims : [w.dims[1], w.dims[0]];
     const weight = transB ? w.data : transpose(w.data, K, N);
-    const bias = ins[2] ? this.biasOf(ins[2], N, where) : new Float32Array(N);
+    const bias = ins[2] ? this.biasOf(ins[2], N, where) : undefined;
     return this.dense(x, weight, bias, N, K, false, where);
   }
 
@@ -318,10 +319,10 @@ class Interpreter {
     const w = this.floatConst(ins[1], where, 'B');
     if (w.dims.length !== 2) fail(`ONNX ${where}: B must be a matrix, got shape [${w.dims}]`);
     const [K, N] = w.dims;
-    return this.dense(x, transpose(w.data, K, N), new Float32Array(N), N, K, true, where);
+    return this.dense(x, transpose(w.data, K, N), undefined, N, K, true, where);
   }
 
-  private dense(x: Data, weight: Float32Array, bias: Float32Array, N: number, K: number, needsBias: boolean, where: string): Data {
+  private dense(x: Data, weight: Float32Array, bias: Float32Array | undefined, N: number, K: number, needsBias: boolean, where: string): Data {
     const last = x.axes[x.axes.length - 1];
     if (this.kind(last) !== 'F' || x.axes.some((ax) => this.kind(ax) === 'D')) this.badInput(x, where);
     if (last.size !== undefined && last.size !== K) fail(`ONNX ${where}: its input has ${last.size} features but the weights take ${K}`);

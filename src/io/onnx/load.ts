@@ -9,7 +9,7 @@ import { fail } from '../../errors.js';
 import { Bidirectional } from '../../layers/bidirectional.js';
 import { Dense } from '../../layers/dense.js';
 import { GRU } from '../../layers/gru.js';
-import type { Layer } from '../../layers/layer.js';
+import type { Layer, Weights } from '../../layers/layer.js';
 import { LSTM } from '../../layers/lstm.js';
 import type { RecurrentLayer } from '../../layers/recurrent.js';
 import { SimpleRNN } from '../../layers/simple-rnn.js';
@@ -40,9 +40,12 @@ export function loadOnnx(bytes: Uint8Array | ArrayBuffer): Sequential {
 function build(s: LayerSpec, first: boolean): Layer {
   const inputSize = first ? { inputSize: s.inputSize } : {};
   if (s.kind === 'Dense') {
-    const d = new Dense({ ...inputSize, units: s.units, activation: s.activation });
+    // no bias in the graph: Dense useBias false (only then given, so a graph with biases needs no newer option)
+    const d = new Dense({ ...inputSize, units: s.units, activation: s.activation, ...(s.bias ? {} : { useBias: false }) } as never);
     try {
-      d.setWeights({ weight: { shape: [s.units, s.inputSize], data: s.weight }, bias: { shape: [s.units], data: s.bias } }, { from: 'torch' });
+      const weights: Weights = { weight: { shape: [s.units, s.inputSize], data: s.weight } };
+      if (s.bias) weights.bias = { shape: [s.units], data: s.bias };
+      d.setWeights(weights, { from: 'torch' });
     } catch (e) {
       d.dispose();
       throw e;

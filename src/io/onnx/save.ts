@@ -174,15 +174,17 @@ function writeDense(g: GraphWriter, layer: Layer, flow: Flow, where: string): Fl
   const d = layer as unknown as { units: number; activation: string };
   const N = d.units, K = flow.features;
   const w = layer.getWeights({ to: 'torch' }) as Record<string, { data: Float32Array }>;
-  const bias = w.bias?.data ?? new Float32Array(N);
+  const bias = w.bias?.data; // none with useBias false: Gemm without C, MatMul without Add
   let y: string;
   if (flow.axes === 'BF') {
-    y = g.node('Gemm', [flow.name, g.floats('weight', [N, K], w.weight.data), g.floats('bias', [N], bias)], { transB: 1 })[0];
+    const inputs = [flow.name, g.floats('weight', [N, K], w.weight.data)];
+    if (bias) inputs.push(g.floats('bias', [N], bias));
+    y = g.node('Gemm', inputs, { transB: 1 })[0];
   } else {
     const wt = new Float32Array(K * N);
     for (let n = 0; n < N; n++) for (let k = 0; k < K; k++) wt[k * N + n] = w.weight.data[n * K + k];
-    const m = g.node('MatMul', [flow.name, g.floats('weight', [K, N], wt)])[0];
-    y = g.node('Add', [m, g.floats('bias', [N], bias)])[0];
+    y = g.node('MatMul', [flow.name, g.floats('weight', [K, N], wt)])[0];
+    if (bias) y = g.node('Add', [y, g.floats('bias', [N], bias)])[0];
   }
   if (!(d.activation in DENSE_OP)) fail(`${where}: activation ${d.activation} has no ONNX form here`);
   const op = DENSE_OP[d.activation];
