@@ -167,6 +167,10 @@ function ourModels(): { name: string; make: () => Sequential; features: number }
       new SimpleRNN({ inputSize: 2, units: 4, activation: 'relu', returnSequences: true, seed: 4 }),
       new Dense({ units: 3, activation: 'tanh', seed: 5 }),
     ]) },
+    { name: 'Dense → Dense on every step (no recurrent layer)', features: 2, make: () => new Sequential([
+      new Dense({ inputSize: 2, units: 3, activation: 'relu', seed: 9 }),
+      new Dense({ units: 2, seed: 10 }),
+    ]) },
     { name: 'Bidirectional(LSTM, seq) → SimpleRNN → Dense sigmoid', features: 3, make: () => new Sequential([
       new Bidirectional(new LSTM({ inputSize: 3, units: 3, returnSequences: true, seed: 6 })),
       new SimpleRNN({ units: 4, seed: 7 }),

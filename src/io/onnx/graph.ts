@@ -135,6 +135,8 @@ class Interpreter {
     const where = `graph output ${show(g.output[0].name)}`;
     const data = this.data(out, where);
     this.take(data, where);
+    // no recurrent layer said which input axis is which (a stack of Dense layers): batch first, as our models take it
+    if (!this.inputAxes.has('in0')) this.inputAxes.set('in0', 'B').set('in1', 'T');
     const kinds = data.axes.map((a) => this.kind(a));
     const ok = kinds.join() === 'B,F' || kinds.join() === 'B,T,F' || kinds.join() === 'T,B,F';
     if (!ok) fail(`${where}: has axes [${kinds}]; lstm-wasm outputs [batch, features] or [batch, time, features]`);
