@@ -25,6 +25,8 @@ export { SequentialCore } from './model/core.js';
 export { SequenceStream } from './model/stream.js';
 export { readSafetensors, readSafetensorsWithMetadata, writeSafetensors } from './io/safetensors.js';
 export { loadStateDict, stateDict } from './io/state-dict.js';
+export { loadOnnx } from './io/onnx/load.js';
+export { toOnnx } from './io/onnx/save.js';
 export { SGD, RMSprop, Adam, AdamW, Optimizer, type OptimizerOptions, type SGDOptions, type RMSpropOptions, type AdamOptions, type AdamWOptions, type OptimizerName } from './train/optimizers.js';
 export { exponentialDecay, stepDecay, type Schedule, type LearningRate } from './train/schedules.js';
 export { type Loss, type LossName } from './train/losses.js';

@@ -15,6 +15,7 @@ import { getOptimizer } from '../train/optimizers.js';
 import type { LossName } from '../train/losses.js';
 import type { Logs } from '../train/callbacks.js';
 import { readModelFile, saveModel, type ModelJSON, type SavedModel } from '../io/model-file.js';
+import { toOnnx } from '../io/onnx/save.js';
 import { toTfjs, type TfjsModelJSON } from '../io/tfjs/save.js';
 import { SequentialCore } from './core.js';
 import { SequenceStream } from './stream.js';
@@ -125,6 +126,11 @@ export class Sequential extends SequentialCore {
   /** The weights under PyTorch names, `<layer name>.<param>` (write them with writeSafetensors). */
   stateDict(): Record<string, Tensor> {
     return stateDict(this);
+  }
+
+  /** The model as the bytes of an .onnx file (opset 14), whose output equals predict's. */
+  toOnnx(): Uint8Array {
+    return toOnnx(this);
   }
 
   /** The contiguous parameter block: where it is, how many floats, on which backend. @internal */
