@@ -34,6 +34,7 @@ export { EarlyStopping, type Callback, type Logs, type EarlyStoppingOptions } fr
 export type { CompileOptions, FitOptions, History, MetricName } from './train/trainer.js';
 export { saveModel, type ModelJSON, type SavedModel } from './io/model-file.js';
 export { loadTfjs } from './io/tfjs/load.js';
+export { loadKeras } from './io/keras/load.js';
 export { toTfjs, type TfjsModelJSON } from './io/tfjs/save.js';
 export * from './timeseries/index.js';
 export {

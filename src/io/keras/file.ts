@@ -26,6 +26,8 @@ export interface KerasFile {
   /** The weights of one layer in Keras's variable order (layer.weights); [] for a layer without weights. */
   weightsOf(layerName: string, className: string): Tensor[];
   format: 'keras3' | 'keras2-h5';
+  /** The Keras version that wrote the file (metadata.json's or the .h5's keras_version), when it says: it decides what 'hard_sigmoid' means. */
+  kerasVersion?: string;
 }
 
 const ZIP_MAGIC = [0x50, 0x4b, 0x03, 0x04];
@@ -62,11 +64,14 @@ function readKeras3(bytes: Uint8Array): KerasFile {
     fail(`loadKeras: the .keras file has no model.weights.h5 (it holds ${listing})`);
   }
   const config = parseJson(utf8(configBytes), 'config.json');
+  const metadataBytes = entries.get('metadata.json');
+  const metadata = metadataBytes ? parseJson(utf8(metadataBytes), 'metadata.json') : undefined;
   const h5 = readHdf5(weightsBytes);
   const paths = layerPaths(config);
   return {
     config,
     format: 'keras3',
+    kerasVersion: versionOf((metadata as { keras_version?: unknown } | undefined)?.keras_version),
     weightsOf(layerName, className) {
       const entry = paths.get(layerName);
       if (!entry) fail(`loadKeras: config.json has no layer named ${show(layerName)}`);
@@ -86,6 +91,11 @@ function readKeras3(bytes: Uint8Array): KerasFile {
       return collectVars(node, path, 0);
     },
   };
+}
+
+/** A keras_version field if it is a short string ('3.6.0', '2.15.0'); anything else is no version. */
+function versionOf(v: unknown): string | undefined {
+  return typeof v === 'string' && v.length <= 64 ? v : undefined;
 }
 
 function parseJson(text: string, what: string): unknown {
@@ -192,6 +202,7 @@ function readKeras2(bytes: Uint8Array): KerasFile {
   return {
     config,
     format: 'keras2-h5',
+    kerasVersion: versionOf(root.attrs.keras_version),
     weightsOf(layerName, className) {
       if (!layerNames.has(layerName)) fail(`loadKeras: the .h5 file's model_weights lists no layer ${show(layerName)}`);
       const configured = classes.get(layerName);
