@@ -11,9 +11,9 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { init, loadKeras, memoryInfo, type Layer, type Sequential } from '../src/index.js';
+import { init, loadKeras, LstmWasmError, memoryInfo, type Layer, type Sequential } from '../src/index.js';
 import { crc32, readZip } from '../src/io/zip.js';
-import { BACKENDS, expectClose, f32, maxAbsDiff, throwsLW, type GoldenTensor } from './helpers.js';
+import { BACKENDS, expectClose, f32, maxAbsDiff, rng, throwsLW, type GoldenTensor } from './helpers.js';
 
 const DIR = new URL('./fixtures/keras/', import.meta.url);
 const bytesOf = (name: string): Uint8Array => new Uint8Array(readFileSync(new URL(name, DIR)));
@@ -170,6 +170,11 @@ describe('loadKeras refuses what it cannot run, with one clear error and nothing
     ['.keras: return_state true', () => editedKeras('stacked.keras', (c) => (c.config.layers[2].config.return_state = true)), [/"lstm_1" \(LSTM\)/, /return_state/]],
     ['.h5: stateful true', () => editedH5('gru_reset_before.h5', '"stateful": false', '"stateful": true '), [/"gru" \(GRU\)/, /stateful/]],
     ['.keras: an attribute lstm-wasm does not know', () => editedKeras('lstm_dense.keras', (c) => (c.config.layers[1].config.time_scale = 2)), [/"lstm" \(LSTM\)/, /attribute "time_scale" is not supported/]],
+    ['.keras: the weights of another model', () => {
+      const entries = readZip(bytesOf('stacked.keras'));
+      entries.set('model.weights.h5', readZip(bytesOf('autoencoder.keras')).get('model.weights.h5')!);
+      return storedZip(entries);
+    }, [/model\.weights\.h5/, /do not belong together/]],
     // the last layer fails after the LSTMs are built: they must be disposed
     ['.keras: a bad last layer after good ones', () => editedKeras('stacked.keras', (c) => (c.config.layers[3].config.activation = 'selu')), [/"dense" \(Dense\)/, /activation = "selu" is not supported/]],
     // every layer builds, then the weights do not fit the config
@@ -185,6 +190,29 @@ describe('loadKeras refuses what it cannot run, with one clear error and nothing
       expect(memoryInfo().liveBlocks).toBe(before);
     });
   }
+
+  it('random byte damage: every load is a model or an LstmWasmError, and nothing leaks', async () => {
+    await init({ backend: 'wasm' });
+    const before = memoryInfo().liveBlocks;
+    const random = rng(7);
+    let refused = 0;
+    for (const file of ['stacked.h5', 'autoencoder.h5', 'bidirectional.keras']) {
+      const original = bytesOf(file);
+      for (let trial = 0; trial < 100; trial++) {
+        const bytes = original.slice();
+        const flips = 1 + Math.floor(random(0, 4));
+        for (let k = 0; k < flips; k++) bytes[Math.floor(random(0, bytes.length))] = Math.floor(random(0, 256));
+        try {
+          loadKeras(bytes).dispose();
+        } catch (e) {
+          if (!(e instanceof LstmWasmError)) throw e;
+          refused++;
+        }
+      }
+    }
+    expect(refused).toBeGreaterThan(0);
+    expect(memoryInfo().liveBlocks).toBe(before);
+  });
 
   it('a .keras or .h5 cut short anywhere', async () => {
     await init({ backend: 'wasm' });
