@@ -39,6 +39,7 @@ export class SequenceStream extends Disposable {
     model.assertLive();
     const o = optionsOf(options, ['batch'], where);
     for (const l of model.layers) {
+      if (l instanceof RecurrentLayer && l.goBackwards) fail(`${where}: ${l.name} reads its sequence backwards (goBackwards), so it cannot run a step at a time`);
       if (l.needsTime && !(l instanceof RecurrentLayer)) fail(`${where}: a ${l.className} layer needs the whole sequence (it reads it backwards); streaming works with LSTM, GRU, SimpleRNN and Dense`);
     }
     const batch = (this.batch = o.batch === undefined ? 1 : integerIn(o.batch, 1, MAX_FEATURES, `${where}: batch`));
