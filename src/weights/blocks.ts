@@ -31,8 +31,8 @@ export interface RecurrentDims {
   units: number;
   inputs: number;
   recurrentBias: boolean;
-  /** Whether the layer has biases at all (useBias). */
-  bias: boolean;
+  /** Whether the layer has biases at all (useBias; default true). */
+  bias?: boolean;
 }
 
 /** Byte pointers of a recurrent block's parts; b and bh are 0 where the layer has none (the kernels' "absent"). */
@@ -57,8 +57,8 @@ export interface RecurrentBlock {
   unpack(view: Float32Array): RecurrentWeights;
 }
 
-export function recurrentBlock({ gates: G, units: H, inputs: I, recurrentBias: hasBh, bias: hasB }: RecurrentDims): RecurrentBlock {
-  const Hp = roundUp4(H), recurrentBias = hasB && hasBh;
+export function recurrentBlock({ gates: G, units: H, inputs: I, recurrentBias: hasBh, bias }: RecurrentDims): RecurrentBlock {
+  const Hp = roundUp4(H), hasB = bias !== false, recurrentBias = hasB && hasBh;
   const wx = 0, wh = wx + Hp * G * I, b = wh + Hp * G * H, bh = hasB ? b + Hp * G : b, end = recurrentBias ? bh + Hp * G : bh;
   return {
     floats: end,
