@@ -23,15 +23,27 @@
  * The records are the fast kernels' (kernels.ts), except the reset-before
  * GRU's, which keeps no a_n: gates r, z, n ‖ hidden.
  */
-import { sigmoidRr2P5F32, tanhExpm1Rr2P6F32 } from './activations';
+import { vsigmoid, vtanh } from './activations';
 import { loadState, storeRows, zeroRows } from './state';
 
 const LINEAR = 0, RELU = 1, SIGMOID = 2, TANH = 3, HARD_SIGMOID = 5, HARD_SIGMOID_RELU6 = 6;
 
-/** The activation `code` of x. A call, not inlined: one copy of σ and tanh serves every variant. */
+/** One float of scratch for actF32. */
+const ONE = memory.data(16);
+
+/**
+ * The activation `code` of x. σ and tanh go through the exported vector
+ * kernels on one float (their scalar tail: the same operations as the fused
+ * cells'), so the module holds one copy of each polynomial, not one more per
+ * use: the inference-only builds have a size budget (scripts/size.js).
+ */
 function actF32(code: i32, x: f32): f32 {
-  if (code == TANH) return tanhExpm1Rr2P6F32(x);
-  if (code == SIGMOID) return sigmoidRr2P5F32(x);
+  if (code == TANH || code == SIGMOID) {
+    store<f32>(ONE, x);
+    if (code == TANH) vtanh(ONE, ONE, 1);
+    else vsigmoid(ONE, ONE, 1);
+    return load<f32>(ONE);
+  }
   if (code == RELU) return max<f32>(x, 0);
   if (code == HARD_SIGMOID) return min<f32>(max<f32>(<f32>0.2 * x + <f32>0.5, 0), 1);
   if (code == HARD_SIGMOID_RELU6) return min<f32>(max<f32>(x + 3, 0), 6) / 6;
