@@ -37,16 +37,19 @@ const root = fileURLToPath(new URL('..', import.meta.url));
  * (+1.2 KiB over the loops that walked the packed layout), the wasm's three backward drivers became one
  * generic loop compiled once per cell (+0.4 KiB), and the lazy js backend and the inference-only builds
  * of 'lstm-wasm/predict' need a little plumbing (+0.3 KiB). The automatic forecaster is a separate
- * entry (lstm-wasm/forecast) and is not counted here.
+ * entry (lstm-wasm/forecast) and is not counted here. 72 KiB since issue 11's cell variants (64.0 →
+ * 71.6 KiB): the generic recurrences and their backward passes in the four wasm builds (+7.4 KiB, the
+ * fused default kernels unchanged beside them) and the options, cell entries and js reference (+0.2).
  */
-export const BUDGET_GZIP_BYTES = 65 * 1024;
+export const BUDGET_GZIP_BYTES = 72 * 1024;
 
 /**
- * The JS of a predict-only app, gzip: a guard at what it is (12.6 KiB, from 21 before issue 10). Issue
+ * The JS of a predict-only app, gzip: a guard at what it is (12.6 KiB, from 21 before issue 10; 13.3
+ * KiB with issue 11's cell options and variant entries). Issue
  * 10's target is 10 KiB and is not reached yet: the layers still carry their training methods and both
  * weight formats, and a third of the bytes are error messages.
  */
-export const PREDICT_JS_BUDGET_GZIP_BYTES = 13 * 1024;
+export const PREDICT_JS_BUDGET_GZIP_BYTES = 14 * 1024;
 
 /**
  * The two inference-only wasm builds together, gzip: 7.6 KiB when they were made (SIMD 5.0, scalar
