@@ -41,24 +41,28 @@ const root = fileURLToPath(new URL('..', import.meta.url));
  * files use (Dropout, RepeatVector, merge modes, Dense without a bias: 64.0 → 66.4 KiB) and the
  * formats: the Keras config mapping and TF.js in and out (+7 KiB), ONNX in and out on our own protobuf
  * reader (+13 KiB), Keras files on our own zip, DEFLATE and HDF5 readers (+13 KiB), and the cells'
- * activations and reset-before GRU. The loaders are tree-shaken from an app that does not import them
+ * activations and reset-before GRU (+7.6 KiB: generic recurrences and their backward passes in the four
+ * wasm builds, the fused default kernels unchanged beside them). The loaders are tree-shaken from an app that does not import them
  * (the table of loaders below shows each one's cost); the writers ship with Sequential, whose toTfjs()
- * and toOnnx() methods need them. 104 KiB since then.
+ * and toOnnx() methods need them. 112 KiB since then.
  */
-export const BUDGET_GZIP_BYTES = 104 * 1024;
+export const BUDGET_GZIP_BYTES = 112 * 1024;
 
 /**
- * The JS of a predict-only app, gzip: a guard at what it is (12.6 KiB, from 21 before issue 10). Issue
+ * The JS of a predict-only app, gzip: a guard at what it is (12.6 KiB, from 21 before issue 10; 13.3
+ * KiB with issue 11's cell options and variant entries). Issue
  * 10's target is 10 KiB and is not reached yet: the layers still carry their training methods and both
  * weight formats, and a third of the bytes are error messages.
  */
-export const PREDICT_JS_BUDGET_GZIP_BYTES = 13 * 1024;
+export const PREDICT_JS_BUDGET_GZIP_BYTES = 14 * 1024;
 
 /**
  * The two inference-only wasm builds together, gzip: 7.6 KiB when they were made (SIMD 5.0, scalar
- * 2.6), half of the full builds; the rest is room for a few more cell variants.
+ * 2.6), half of the full builds; 9.8 KiB (6.2 + 3.6) since issue 11 added the cells' Keras variants
+ * (the generic recurrences of assembly/variants.ts: other activations, the reset-before GRU), which a
+ * predict-only app needs to run a model from Keras or TF.js.
  */
-export const PREDICT_WASM_BUDGET_GZIP_BYTES = 8 * 1024;
+export const PREDICT_WASM_BUDGET_GZIP_BYTES = 10 * 1024;
 
 /** The predict-only app measured: what a page that runs a trained model imports and calls. */
 const PREDICT_APP = `
