@@ -35,6 +35,8 @@ export { project } from './gemm';
 export { lstmRecur, lstmBackward } from './lstm';
 export { gruRecur, gruBackward } from './gru';
 export { rnnRecur, rnnBackward } from './rnn';
+// the variants (activations, reset-before GRU): the generic path beside the fused defaults
+export { lstmRecurAct, lstmBackwardAct, gruRecurAct, gruBackwardAct, rnnRecurAct, rnnBackwardAct } from './variants';
 export { activate, activateBackward } from './dense';
 export { merge, repeat, mergeBackward, repeatBackward } from './merge';
 export { vsigmoid, vtanh } from './activations';

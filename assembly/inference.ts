@@ -10,6 +10,7 @@ export { project } from './gemm';
 export { lstmRecur } from './lstm';
 export { gruRecur } from './gru';
 export { rnnRecur } from './rnn';
+export { lstmRecurAct, gruRecurAct, rnnRecurAct } from './variants';
 export { activate } from './dense';
 export { merge, repeat } from './merge';
 export { vsigmoid, vtanh } from './activations';

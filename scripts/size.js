@@ -37,25 +37,33 @@ const root = fileURLToPath(new URL('..', import.meta.url));
  * (+1.2 KiB over the loops that walked the packed layout), the wasm's three backward drivers became one
  * generic loop compiled once per cell (+0.4 KiB), and the lazy js backend and the inference-only builds
  * of 'lstm-wasm/predict' need a little plumbing (+0.3 KiB). The automatic forecaster is a separate
- * entry (lstm-wasm/forecast) and is not counted here. 67 KiB since issue 11's layers (64.0 → 66.4
- * KiB): Dropout, RepeatVector, Bidirectional's merge modes and Dense without a bias (+1.7 KiB of JS:
- * two layers, their shared weightless base, the merge/repeat reference of the js backend) and their four
- * kernels (+0.6 KiB of wasm over both builds).
+ * entry (lstm-wasm/forecast) and is not counted here. Issue 11 brought the layers the frameworks'
+ * files use (Dropout, RepeatVector, merge modes, Dense without a bias: 64.0 → 66.4 KiB) and the
+ * formats: the Keras config mapping and TF.js in and out (+7 KiB), ONNX in and out on our own protobuf
+ * reader (+13 KiB), Keras files on our own zip, DEFLATE and HDF5 readers (+13 KiB), and the cells'
+ * activations and reset-before GRU (+7.6 KiB: generic recurrences and their backward passes in the four
+ * wasm builds, the fused default kernels unchanged beside them). The loaders are tree-shaken from an app that does not import them
+ * (the table of loaders below shows each one's cost); the writers ship with Sequential, whose toTfjs()
+ * and toOnnx() methods need them. 112 KiB since then.
  */
-export const BUDGET_GZIP_BYTES = 67 * 1024;
+export const BUDGET_GZIP_BYTES = 112 * 1024;
 
 /**
- * The JS of a predict-only app, gzip: a guard at what it is (12.6 KiB, from 21 before issue 10). Issue
+ * The JS of a predict-only app, gzip: a guard at what it is (12.6 KiB, from 21 before issue 10; 13.3
+ * KiB with issue 11's cell options and variant entries). Issue
  * 10's target is 10 KiB and is not reached yet: the layers still carry their training methods and both
  * weight formats, and a third of the bytes are error messages.
  */
-export const PREDICT_JS_BUDGET_GZIP_BYTES = 13 * 1024;
+export const PREDICT_JS_BUDGET_GZIP_BYTES = 14 * 1024;
 
 /**
  * The two inference-only wasm builds together, gzip: 7.6 KiB when they were made (SIMD 5.0, scalar
- * 2.6), half of the full builds; the rest is room for a few more cell variants.
+ * 2.6), half of the full builds; 9.8 KiB (6.2 + 3.6) since issue 11 added the cells' Keras variants
+ * (the generic recurrences of assembly/variants.ts: other activations, the reset-before GRU), which a
+ * predict-only app needs to run a model from Keras or TF.js; 10.1 KiB with the merge and repeat kernels
+ * of Bidirectional's merge modes and RepeatVector (+0.25 KiB).
  */
-export const PREDICT_WASM_BUDGET_GZIP_BYTES = 8 * 1024;
+export const PREDICT_WASM_BUDGET_GZIP_BYTES = 10.5 * 1024;
 
 /** The predict-only app measured: what a page that runs a trained model imports and calls. */
 const PREDICT_APP = `
@@ -64,6 +72,21 @@ await init();
 const model = new Sequential([new LSTM({ inputSize: 3, units: 8 }), new Dense({ units: 1 })]);
 console.log(model.predict([[[0.1, 0.2, 0.3]]]).data);
 `;
+
+/** An app on the full entry that builds, trains and saves a model, but loads no other framework's file. */
+const FULL_APP = `
+import { init, LSTM, Dense, Sequential } from './dist/entry/browser.js';
+await init();
+const model = new Sequential([new LSTM({ inputSize: 3, units: 8 }), new Dense({ units: 1 })]);
+console.log(model.predict([[[0.1, 0.2, 0.3]]]).data);
+`;
+
+/** Each loader, imported by that app as a user would: what it adds is its cost (the others are tree-shaken away). */
+const LOADERS = [
+  { name: 'loadTfjs', call: 'loadTfjs({}, [])', what: 'TF.js model.json + weights (the Keras config mapping)' },
+  { name: 'loadKeras', call: 'loadKeras(new Uint8Array(0))', what: 'Keras .keras / .h5 (zip, DEFLATE, HDF5 readers + the Keras config mapping)' },
+  { name: 'loadOnnx', call: 'loadOnnx(new Uint8Array(0))', what: 'ONNX (protobuf reader, graph interpreter)' },
+];
 
 const gzip = (bytes) => gzipSync(bytes, { level: 9 }).length;
 
@@ -140,8 +163,16 @@ export async function measureSize() {
     await wasmPiece('inference-simd.wasm', 'inference-only, fetched where WebAssembly SIMD validates'),
     await wasmPiece('inference-scalar.wasm', 'inference-only, fetched only without SIMD'),
   ];
+  const base = (await bundle({ contents: FULL_APP })).eager;
+  const loaders = [];
+  for (const l of LOADERS) {
+    const withIt = (await bundle({ contents: FULL_APP.replace('import { init,', `import { ${l.name}, init,`) + `try { ${l.call}; } catch {}\n` })).eager;
+    loaders.push({ name: l.name, what: l.what, raw: withIt.raw - base.raw, gzip: withIt.gzip - base.gzip });
+  }
   return {
     pieces,
+    base: { raw: base.raw, gzip: base.gzip, modules: base.modules },
+    loaders,
     total: sum(pieces),
     simdOnly: sum(pieces.slice(0, 2)),
     budget: BUDGET_GZIP_BYTES,
@@ -174,6 +205,11 @@ export function sizeTable(m) {
     ...p.pieces.map((x) => `| ${x.name} | ${x.what} | ${kib(x.raw)} | ${kib(x.gzip)} |`),
     `| **JS** | what the app loads before it runs (the lazy chunk only without WebAssembly) | **${kib(p.js.raw)}** | **${kib(p.js.gzip)}** |`,
     `| **wasm** | both inference-only builds | **${kib(p.wasm.raw)}** | **${kib(p.wasm.gzip)}** |`,
+    '',
+    '| an app on lstm-wasm | what | raw | gzip |',
+    '|---|---|---:|---:|',
+    `| JS | init, LSTM, Dense, Sequential, predict from 'lstm-wasm' (with training, saving, toTfjs, toOnnx) + the ${m.base.modules} modules it imports | ${kib(m.base.raw)} | ${kib(m.base.gzip)} |`,
+    ...m.loaders.map((x) => `| + ${x.name} | what importing it adds: ${x.what} | +${kib(x.raw)} | +${kib(x.gzip)} |`),
   ];
   return lines.join('\n');
 }

@@ -8,13 +8,13 @@ import { createJsKernels } from './backend/js/kernels.js';
 setJsKernels(() => createJsKernels());
 
 export { init, backend, memoryInfo, simdSupported, type InitOptions } from './backend/registry.js';
-export type { BackendName, ActivationName } from './backend/kernels.js';
+export type { BackendName, ActivationName, CellActivation, GateActivation } from './backend/kernels.js';
 export { LstmWasmError } from './errors.js';
 export type { Tensor, TensorLike } from './tensor.js';
 export { Layer, MAX_FEATURES, type WeightFormat, type Weights } from './layers/layer.js';
 export { RecurrentLayer, type RecurrentOptions, type RecurrentState, type RecurrentOutput, type GateRecord } from './layers/recurrent.js';
-export { LSTM } from './layers/lstm.js';
-export { GRU } from './layers/gru.js';
+export { LSTM, type LSTMOptions } from './layers/lstm.js';
+export { GRU, type GRUOptions } from './layers/gru.js';
 export { SimpleRNN, type SimpleRNNOptions } from './layers/simple-rnn.js';
 export { Dense, type DenseOptions } from './layers/dense.js';
 export { Bidirectional, type BidirectionalOptions, type MergeMode } from './layers/bidirectional.js';

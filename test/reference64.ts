@@ -12,6 +12,31 @@ export interface RefLayer {
   activation?: 'linear' | 'relu' | 'sigmoid' | 'tanh' | 'softmax';
   /** Parameters as float64, PyTorch names; the FD test perturbs them in place. */
   params: Record<string, Float64Array>;
+  /** The Keras options of a recurrent layer (defaults: PyTorch's cell, read forwards). */
+  cell?: CellOptions64;
+}
+
+/** Keras's cell options, written here from Keras's equations (no bias tensors = zeros). */
+export interface CellOptions64 {
+  activation?: Act64;
+  recurrentActivation?: Act64;
+  /** GRU: false puts the reset gate before the recurrent product, n = act(x·W_n + U_n·(r⊙h) + b). */
+  resetAfter?: boolean;
+  /** Read from the last step to the first, outputs in that order. */
+  goBackwards?: boolean;
+}
+export type Act64 = 'tanh' | 'relu' | 'linear' | 'sigmoid' | 'hard_sigmoid' | 'hard_sigmoid_relu6';
+
+/** Keras's activations: hard_sigmoid is Keras 2's (TF.js, ONNX) 0.2·x + 0.5, hard_sigmoid_relu6 Keras 3's relu6(x + 3)/6. */
+export function act64(name: Act64, v: number): number {
+  switch (name) {
+    case 'tanh': return Math.tanh(v);
+    case 'relu': return Math.max(0, v);
+    case 'linear': return v;
+    case 'sigmoid': return 1 / (1 + Math.exp(-v));
+    case 'hard_sigmoid': return Math.min(1, Math.max(0, 0.2 * v + 0.5));
+    case 'hard_sigmoid_relu6': return Math.min(6, Math.max(0, v + 3)) / 6;
+  }
 }
 
 /** A sequence batch: B × T × F, row-major. */
@@ -29,9 +54,13 @@ export function toF64(w: W): Record<string, Float64Array> {
 }
 
 /** One direction of a recurrent layer: returns all h_t [B,T,H] and the final h [B,H]. */
-function recurrent(kind: 'lstm' | 'gru' | 'rnn-tanh' | 'rnn-relu', x: Seq, H: number, p: Record<string, Float64Array>, s: string, reverse: boolean) {
+function recurrent(kind: 'lstm' | 'gru' | 'rnn-tanh' | 'rnn-relu', x: Seq, H: number, p: Record<string, Float64Array>, s: string, reverse: boolean, cell: CellOptions64 = {}) {
   const G = kind === 'lstm' ? 4 : kind === 'gru' ? 3 : 1;
-  const wih = p[`weight_ih${s}`], whh = p[`weight_hh${s}`], bih = p[`bias_ih${s}`], bhh = p[`bias_hh${s}`];
+  const zeros = new Float64Array(G * H);
+  const wih = p[`weight_ih${s}`], whh = p[`weight_hh${s}`], bih = p[`bias_ih${s}`] ?? zeros, bhh = p[`bias_hh${s}`] ?? zeros;
+  const gate = (v: number) => act64(cell.recurrentActivation ?? 'sigmoid', v);
+  const act = (v: number) => act64(cell.activation ?? (kind === 'rnn-relu' ? 'relu' : 'tanh'), v);
+  const resetAfter = cell.resetAfter ?? true;
   const out = new Float64Array(x.B * x.T * H), hT = new Float64Array(x.B * H);
   for (let b = 0; b < x.B; b++) {
     let h = new Float64Array(H), c = new Float64Array(H);
@@ -48,20 +77,26 @@ function recurrent(kind: 'lstm' | 'gru' | 'rnn-tanh' | 'rnn-relu', x: Seq, H: nu
       const hn = new Float64Array(H), cn = new Float64Array(H);
       for (let j = 0; j < H; j++) {
         if (kind === 'lstm') {
-          const i = sig(gx[j] + gh[j]), f = sig(gx[H + j] + gh[H + j]), g = Math.tanh(gx[2 * H + j] + gh[2 * H + j]), o = sig(gx[3 * H + j] + gh[3 * H + j]);
+          const i = gate(gx[j] + gh[j]), f = gate(gx[H + j] + gh[H + j]), g = act(gx[2 * H + j] + gh[2 * H + j]), o = gate(gx[3 * H + j] + gh[3 * H + j]);
           cn[j] = f * c[j] + i * g;
-          hn[j] = o * Math.tanh(cn[j]);
+          hn[j] = o * act(cn[j]);
+        } else if (kind === 'gru' && resetAfter) {
+          const r = gate(gx[j] + gh[j]), z = gate(gx[H + j] + gh[H + j]), n = act(gx[2 * H + j] + r * gh[2 * H + j]);
+          hn[j] = (1 - z) * n + z * h[j];
         } else if (kind === 'gru') {
-          const r = sig(gx[j] + gh[j]), z = sig(gx[H + j] + gh[H + j]), n = Math.tanh(gx[2 * H + j] + r * gh[2 * H + j]);
+          // reset before: U_n multiplies r⊙h (r of every unit k), the recurrent bias adds outside
+          let un = bhh[2 * H + j];
+          for (let k = 0; k < H; k++) un += whh[(2 * H + j) * H + k] * gate(gx[k] + gh[k]) * h[k];
+          const z = gate(gx[H + j] + gh[H + j]), n = act(gx[2 * H + j] + un);
           hn[j] = (1 - z) * n + z * h[j];
         } else {
-          const a = gx[j] + gh[j];
-          hn[j] = kind === 'rnn-relu' ? Math.max(0, a) : Math.tanh(a);
+          hn[j] = act(gx[j] + gh[j]);
         }
       }
       h = hn;
       c = cn;
-      for (let j = 0; j < H; j++) out[(b * x.T + t) * H + j] = h[j];
+      const at = cell.goBackwards ? s2 : t; // go_backwards: outputs in the order they were made
+      for (let j = 0; j < H; j++) out[(b * x.T + at) * H + j] = h[j];
     }
     hT.set(h, b * H);
   }
@@ -110,7 +145,7 @@ export function forward64(layers: RefLayer[], x: Seq): Seq {
       h = { B: h.B, T, F: 2 * H, data: out };
       continue;
     }
-    const r = recurrent(l.kind, h, H, l.params, '_l0', false);
+    const r = recurrent(l.kind, h, H, l.params, '_l0', l.cell?.goBackwards ?? false, l.cell);
     h = seq ? { B: h.B, T: h.T, F: H, data: r.out } : { B: h.B, T: 1, F: H, data: r.hT };
   }
   return h;

@@ -37,9 +37,21 @@ export const Merge = { sum: 0, mul: 1, ave: 2 } as const;
 /** The merge modes computed by `merge`. */
 export type MergeOp = keyof typeof Merge;
 
+/**
+ * Activation codes of the recurrent cells' variants (the *Act kernels): the
+ * same numbers as Act where they share a name. 'hard_sigmoid' is
+ * clip(0.2·x + 0.5, 0, 1) (Keras 2, TF.js, ONNX HardSigmoid's defaults);
+ * 'hard_sigmoid_relu6' is relu6(x + 3)/6 (Keras 3's hard_sigmoid).
+ */
+export const CellAct = { linear: 0, relu: 1, sigmoid: 2, tanh: 3, hard_sigmoid: 5, hard_sigmoid_relu6: 6 } as const;
+/** A recurrent cell's activation (LSTM/GRU/SimpleRNN `activation`). @useDeclaredType */
+export type CellActivation = keyof typeof CellAct;
+/** A recurrent cell's gate activation (LSTM/GRU `recurrentActivation`). */
+export type GateActivation = 'sigmoid' | 'hard_sigmoid' | 'hard_sigmoid_relu6';
+
 /** The inference kernels' names: what every wasm build must export (checked when it is loaded). */
 export const KERNEL_NAMES = [
-  'project', 'lstmRecur', 'gruRecur', 'rnnRecur', 'activate', 'vsigmoid', 'vtanh', 'merge', 'repeat',
+  'project', 'lstmRecur', 'gruRecur', 'rnnRecur', 'lstmRecurAct', 'gruRecurAct', 'rnnRecurAct', 'activate', 'vsigmoid', 'vtanh', 'merge', 'repeat',
 ] as const satisfies readonly (keyof Omit<Kernels, 'name' | 'heap'>)[];
 
 /**
@@ -47,7 +59,7 @@ export const KERNEL_NAMES = [
  * (the full builds do; the inference-only builds of 'lstm-wasm/predict' do not).
  */
 export const TRAINING_KERNEL_NAMES = [
-  'lstmBackward', 'gruBackward', 'rnnBackward', 'gradWeights', 'gradInput', 'activateBackward',
+  'lstmBackward', 'gruBackward', 'rnnBackward', 'lstmBackwardAct', 'gruBackwardAct', 'rnnBackwardAct', 'gradWeights', 'gradInput', 'activateBackward',
   'sumSquares', 'scaleClip', 'sgdUpdate', 'rmspropUpdate', 'adamUpdate', 'mergeBackward', 'repeatBackward',
 ] as const satisfies readonly (keyof TrainingKernels)[];
 
@@ -124,6 +136,26 @@ export interface Kernels {
     out: number, outStride: number, hT: number, reverse: number, relu: number, work: number, rec: number): void;
 
   /**
+   * The variants' recurrences (assembly/variants.ts): the three kernels
+   * above with CellAct codes for the gates (`gateAct`: LSTM i, f, o; GRU
+   * r, z) and the candidate and state (`act`: LSTM g and h = o⊙act(c); GRU
+   * n; SimpleRNN h). Same arguments, work and record, except:
+   *   gruRecurAct resetAfter = 0: the reset gate before the recurrent
+   *     product, n = act(z_n + U_n·(r⊙h)) (Keras reset_after=False; bh is
+   *     0), recording gates r, z, n ‖ hidden (GRU_RESET_BEFORE_RECORD);
+   *   bh may be 0 (no recurrent bias).
+   * The default cells (σ, tanh) keep lstmRecur/gruRecur/rnnRecur, the fused fast loops.
+   */
+  lstmRecurAct(z: number, B: number, T: number, H: number, u: number, h0: number, c0: number,
+    out: number, outStride: number, hT: number, cT: number, reverse: number, work: number, rec: number,
+    gateAct: number, act: number): void;
+  gruRecurAct(z: number, B: number, T: number, H: number, u: number, bh: number, h0: number,
+    out: number, outStride: number, hT: number, reverse: number, work: number, rec: number,
+    gateAct: number, act: number, resetAfter: number): void;
+  rnnRecurAct(z: number, B: number, T: number, H: number, u: number, h0: number,
+    out: number, outStride: number, hT: number, reverse: number, act: number, work: number, rec: number): void;
+
+  /**
    * Dense's activation (Act code `kind`; softmax per row), compacting as it goes:
    *   y[r*cols + j] = act(x[r*stride + j])   for j < cols   (stride ≥ cols: project's whole panels)
    * y may be x (rows are written in order, each no further along than its source). Any alignment.
@@ -189,6 +221,25 @@ export interface TrainingKernels {
   /** Simple RNN backward: dz [B][T][Hp] = ∂L/∂(pre-activation); relu as in the forward run. */
   rnnBackward(rec: number, B: number, T: number, H: number, u: number, h0: number,
     dout: number, doutStride: number, dhT: number, reverse: number, relu: number,
+    dz: number, hprev: number, dh0: number, work: number): void;
+
+  /**
+   * The variants' backward passes (from the *Act recurrences' records),
+   * with the same codes; arguments as the three kernels above, and for
+   * gruBackwardAct with resetAfter = 0 (U_n multiplies r⊙h_{t−1}, not h_{t−1}):
+   *   dza: [dr, dz, 0] (→ U_r, U_z with hprev);
+   *   dzn: out [B][T][3Hp] [0, 0, dn] and rhprev: out [B][T][H] r⊙h_{t−1} (→ U_n);
+   * (with resetAfter = 1, dzn and rhprev are 0 and unused).
+   */
+  lstmBackwardAct(rec: number, B: number, T: number, H: number, u: number, h0: number, c0: number,
+    dout: number, doutStride: number, dhT: number, dcT: number, reverse: number,
+    dz: number, hprev: number, dh0: number, dc0: number, work: number, gateAct: number, act: number): void;
+  gruBackwardAct(rec: number, B: number, T: number, H: number, u: number, h0: number,
+    dout: number, doutStride: number, dhT: number, reverse: number,
+    dzx: number, dza: number, hprev: number, dh0: number, work: number,
+    gateAct: number, act: number, resetAfter: number, dzn: number, rhprev: number): void;
+  rnnBackwardAct(rec: number, B: number, T: number, H: number, u: number, h0: number,
+    dout: number, doutStride: number, dhT: number, reverse: number, act: number,
     dz: number, hprev: number, dh0: number, work: number): void;
 
   /**

@@ -30,6 +30,8 @@ export interface RecordSections {
  */
 export const LSTM_RECORD: RecordSections = { gates: ['input', 'forget', 'candidate', 'output'], states: ['cell', 'hidden'] };
 export const GRU_RECORD: RecordSections = { gates: ['reset', 'update', 'candidate'], states: ['an', 'hidden'] };
+/** The reset-before GRU (Keras reset_after=False) needs no a_n: backward recomputes U_n's input r⊙h from h. */
+export const GRU_RESET_BEFORE_RECORD: RecordSections = { gates: ['reset', 'update', 'candidate'], states: ['hidden'] };
 export const RNN_RECORD: RecordSections = { gates: [], states: ['hidden'] }; // h alone is enough for backward
 
 export interface RecordLayout {

@@ -48,6 +48,8 @@ export class Bidirectional extends Layer {
   constructor(layer: RecurrentLayer, options?: BidirectionalOptions) {
     if (!(layer instanceof RecurrentLayer)) fail('Bidirectional: wraps an LSTM, GRU or SimpleRNN layer');
     if (layer.isDisposed) fail(`Bidirectional: layer ${layer.name} was disposed`);
+    // the twins read the sequence both ways themselves; a wrapped layer that also reverses would swap them
+    if (layer.goBackwards) fail(`Bidirectional: layer ${layer.name} has goBackwards: true; wrap a forward layer (the Bidirectional makes its backward twin)`);
     const o = optionsOf(options, ['mergeMode', 'merge', 'name'], 'Bidirectional');
     if (o.merge !== undefined && o.mergeMode !== undefined) fail('Bidirectional: give mergeMode only (merge is its old name)');
     const mode = o.mergeMode ?? o.merge;

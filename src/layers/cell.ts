@@ -4,9 +4,11 @@
  * (lstm.ts, gru.ts, simple-rnn.ts): everything the layer, the weight
  * formats and the record need to know about a cell is here, and the layer
  * never asks which cell it runs. A variant (a hard-sigmoid LSTM, a GRU with
- * the reset gate before the matmul) is one more entry with its kernels.
+ * the reset gate before the matmul) is an entry made from the layer's
+ * options (lstmCell, gruCell, rnnCell): the defaults run the fused fast
+ * kernels, the others the generic *Act kernels (assembly/variants.ts).
  */
-import type { Kernels, TrainingKernels } from '../backend/kernels.js';
+import type { CellActivation, GateActivation, Kernels, TrainingKernels } from '../backend/kernels.js';
 import type { RecordSections } from '../backend/record-layout.js';
 
 /** Heap pointers of a state to start from and to leave the final one in (they may be the same). */
@@ -62,6 +64,12 @@ export interface BackwardCall {
   dzh: number;
   /** Out: the h_{t−1} each step started from [B][T][H]. */
   hprev: number;
+  /**
+   * Out, only for a cell whose candidate reads r⊙h (`resetBeforeProduct`; else 0): the
+   * gradient of that product's pre-activation [B][T][G·Hp] and its input r⊙h_{t−1} [B][T][H].
+   */
+  dzn: number;
+  rhprev: number;
   work: number;
 }
 
@@ -77,8 +85,15 @@ export interface CellSpec {
   readonly recurrentBias: boolean;
   /** Whether the cell carries a c state besides h. */
   readonly cellState: boolean;
-  /** The activation of the candidate (and of SimpleRNN's h). */
-  readonly activation: 'tanh' | 'relu';
+  /**
+   * The candidate's recurrent product reads r⊙h_{t−1}, not h_{t−1} (GRU reset-before): backward
+   * then gives U's candidate block its own input rows and gradient (BackwardCall dzn, rhprev).
+   */
+  readonly resetBeforeProduct: boolean;
+  /** The activation of the candidate and state (LSTM g and h = o⊙act(c), GRU n, SimpleRNN h). */
+  readonly activation: CellActivation;
+  /** The gates' activation (LSTM i, f, o; GRU r, z; 'sigmoid' for SimpleRNN, which has none). */
+  readonly gateActivation: GateActivation;
   /** What the training record holds (backend/record-layout.ts). */
   readonly record: RecordSections;
   /** Record states the kernels need but `forward(x, { record: true })` does not show (GRU's a_n). */

@@ -7,13 +7,13 @@
  * layout is in weights/blocks.ts, the weight formats in weights/formats.ts,
  * the record's decoding in gate-record.ts.
  */
-import { backWorkFloats, recurWorkFloats, type TrainingKernels } from '../backend/kernels.js';
+import { backWorkFloats, recurWorkFloats, type CellActivation, type GateActivation, type TrainingKernels } from '../backend/kernels.js';
 import { recordLayout } from '../backend/record-layout.js';
 import { checkBatch, requireTimeAxis } from '../check-batch.js';
 import { fail } from '../errors.js';
 import { glorotUniform, orthogonal } from '../init/initializers.js';
 import type { Random } from '../init/random.js';
-import { booleanOption, optionsOf } from '../options.js';
+import { booleanOption, oneOf, optionsOf } from '../options.js';
 import { toTensor, type Tensor, type TensorLike } from '../tensor.js';
 import { recurrentBlock, type RecurrentBlock, type RecurrentWeights } from '../weights/blocks.js';
 import { recurrentFromKeras, recurrentFromTorch, recurrentInputSize, recurrentToKeras, recurrentToTorch, weightFormat, type RecurrentFormat } from '../weights/formats.js';
@@ -21,6 +21,7 @@ import { checkWeightRecord } from '../weights/take.js';
 import type { CellSpec, HeapState } from './cell.js';
 import { decodeRecord, type GateRecord } from './gate-record.js';
 import { Layer, featureCount, type HeapBatch, type PreparedWeights, type WeightFormat, type Weights } from './layer.js';
+import { plusFloats } from './workspace.js';
 
 export type { GateRecord } from './gate-record.js';
 export type { HeapState } from './cell.js';
@@ -35,6 +36,26 @@ export interface RecurrentOptions {
   seed?: number;
   /** LSTM: start the forget gate's bias at 1 so the cell keeps its memory early in training (Keras's default, true). */
   unitForgetBias?: boolean;
+  /** Keep bias vectors (default true); false: no bias parameters at all. */
+  useBias?: boolean;
+  /**
+   * Read the sequence from its last step to its first and return the outputs in that processing
+   * order (Keras's go_backwards; default false).
+   */
+  goBackwards?: boolean;
+}
+
+const CELL_ACTIVATIONS: readonly CellActivation[] = ['tanh', 'relu', 'linear', 'sigmoid', 'hard_sigmoid', 'hard_sigmoid_relu6'];
+const GATE_ACTIVATIONS: readonly GateActivation[] = ['sigmoid', 'hard_sigmoid', 'hard_sigmoid_relu6'];
+
+/**
+ * A layer's `activation` (default tanh) and, for a gated cell, `recurrentActivation` (default
+ * sigmoid), checked. The layers' constructors (lstm.ts, gru.ts, simple-rnn.ts) pick their cell from these.
+ */
+export function cellActivations(options: { activation?: unknown; recurrentActivation?: unknown }, owner: string, gated: boolean): { gate: GateActivation; activation: CellActivation } {
+  const activation = options.activation === undefined ? 'tanh' : oneOf(options.activation, CELL_ACTIVATIONS, `${owner}: activation`);
+  const gate = !gated || options.recurrentActivation === undefined ? 'sigmoid' : oneOf(options.recurrentActivation, GATE_ACTIVATIONS, `${owner}: recurrentActivation`);
+  return { gate, activation };
 }
 
 /** Initial or carried state: h (and c for LSTM), each [B, units]. */
@@ -64,6 +85,8 @@ export abstract class RecurrentLayer extends Layer {
   readonly units: number;
   readonly returnSequences: boolean;
   readonly unitForgetBias: boolean;
+  readonly useBias: boolean;
+  readonly goBackwards: boolean;
   protected abstract readonly cell: CellSpec;
   /** What the last training forward left for backward. */
   private saved: { x: HeapBatch; rec: number } | undefined;
@@ -72,10 +95,12 @@ export abstract class RecurrentLayer extends Layer {
   /** `moreOptions`: a subclass's own option names (SimpleRNN's activation). */
   constructor(options: RecurrentOptions, defaultName: string, moreOptions: readonly string[] = []) {
     if (options === undefined || options === null) fail(`${defaultName}: options { units } are required`);
-    super(options, defaultName, ['units', 'returnSequences', 'unitForgetBias', ...moreOptions]);
+    super(options, defaultName, ['units', 'returnSequences', 'unitForgetBias', 'useBias', 'goBackwards', ...moreOptions]);
     this.units = featureCount(options.units, `${defaultName}: units`);
     this.returnSequences = options.returnSequences === undefined ? false : booleanOption(options.returnSequences, `${defaultName}: returnSequences`);
     this.unitForgetBias = options.unitForgetBias === undefined ? true : booleanOption(options.unitForgetBias, `${defaultName}: unitForgetBias`);
+    this.useBias = options.useBias === undefined ? true : booleanOption(options.useBias, `${defaultName}: useBias`);
+    this.goBackwards = options.goBackwards === undefined ? false : booleanOption(options.goBackwards, `${defaultName}: goBackwards`);
   }
 
   get outputSize(): number {
@@ -97,6 +122,7 @@ export abstract class RecurrentLayer extends Layer {
 
   countParams(): number {
     const G = this.cell.gates.length, H = this.units, I = this.requireInputSize();
+    if (!this.useBias) return G * H * (I + H);
     return G * H * (I + H + 1) + (this.cell.recurrentBias ? G * H : 0);
   }
 
@@ -107,13 +133,13 @@ export abstract class RecurrentLayer extends Layer {
 
   /** The layout of the parameter (and gradient) block, fixed once the input size is. */
   private block(): RecurrentBlock {
-    return (this.layout ??= recurrentBlock({ gates: this.cell.gates.length, units: this.units, inputs: this.requireInputSize(), recurrentBias: this.cell.recurrentBias }));
+    return (this.layout ??= recurrentBlock({ gates: this.cell.gates.length, units: this.units, inputs: this.requireInputSize(), recurrentBias: this.cell.recurrentBias, bias: this.useBias }));
   }
 
   /** What the weight formats need to know of this layer. */
   private get format(): RecurrentFormat {
     const { gates, kerasOrder, recurrentBias } = this.cell;
-    return { gates: gates.length, units: this.units, kerasOrder, recurrentBias };
+    return { gates: gates.length, units: this.units, kerasOrder, recurrentBias, bias: this.useBias };
   }
 
   protected initParams(view: Float32Array, rng: Random): void {
@@ -203,15 +229,16 @@ export abstract class RecurrentLayer extends Layer {
    */
   getGradients(suffix = '_l0'): Record<string, Tensor> {
     const g = this.block().unpack(this.gradView());
-    if (!this.cell.recurrentBias) g.bh = g.b.slice();
+    if (!this.cell.recurrentBias && this.useBias) g.bh = g.b.slice();
     return recurrentToTorch(g, this.format, this.requireInputSize(), suffix);
   }
 
   /** Forward in training mode: the recurrence records what backward needs; the input is remembered. @internal */
   forwardTrain(x: HeapBatch): HeapBatch {
     requireTimeAxis(x.seq, this.name);
-    this.saved = { x, rec: this.record(x.B, x.T) };
-    return this.forwardHeap(x, undefined, this.saved.rec);
+    const read = this.inReadingOrder(x, 'reversedInput');
+    this.saved = { x: read, rec: this.record(x.B, x.T) };
+    return this.forwardRead(read, undefined, this.saved.rec);
   }
 
   /** Backward of forwardTrain: dy is ∂L/∂output; accumulates weight gradients; returns ∂L/∂input (or 0). @internal */
@@ -220,7 +247,21 @@ export abstract class RecurrentLayer extends Layer {
     const dx = needInputGrad ? this.inputGrad(s.x) : 0;
     if (this.returnSequences) this.backRun(k, s.x, s.rec, { dout: dy, doutStride: this.units, dhT: 0 }, false, dx);
     else this.backRun(k, s.x, s.rec, { dout: 0, doutStride: 0, dhT: dy }, false, dx);
-    return dx;
+    // ∂L/∂x came out in reading order: back to the input's own
+    return dx ? this.inReadingOrder({ ...s.x, ptr: dx }, 'reversedInputGrad').ptr : 0;
+  }
+
+  /**
+   * x in the order this layer reads it: x itself, or (goBackwards) a copy with its steps
+   * reversed in the buffer `name`. Reversing is its own inverse, so it also brings a
+   * reading-order sequence (an input gradient) back.
+   */
+  private inReadingOrder(x: HeapBatch, name: string): HeapBatch {
+    if (!this.goBackwards) return x;
+    const { B, T, F } = x, ws = this.workspace(), to = ws.get(name, B * T * F);
+    for (let b = 0; b < B; b++)
+      for (let t = 0; t < T; t++) ws.copy(plusFloats(to, (b * T + T - 1 - t) * F), plusFloats(x.ptr, (b * T + t) * F), F);
+    return { ...x, ptr: to };
   }
 
   /** A zeroed ∂L/∂input buffer for x. @internal */
@@ -250,20 +291,29 @@ export abstract class RecurrentLayer extends Layer {
     const ws = this.workspace();
     const dz = ws.get('dz', rows * zWidth);
     // the gradient that reaches U (and b_h): dz itself unless the recurrent product has its own pre-activation
-    const dzh = cell.recurrentBias ? ws.get('dza', rows * zWidth) : dz;
+    const dzh = cell.recurrentBias || cell.resetBeforeProduct ? ws.get('dza', rows * zWidth) : dz;
+    // reset-before GRU: U's candidate block multiplies r⊙h_{t−1}, so it gets its own rows and gradient
+    const dzn = cell.resetBeforeProduct ? ws.get('dzn', rows * zWidth) : 0;
+    const rhprev = cell.resetBeforeProduct ? ws.get('rhprev', rows * H) : 0;
     const hprev = ws.get('hprev', rows * H);
     const work = ws.get('backWork', backWorkFloats(B, H));
     const p = block.pointers(this.params);
     const g = block.pointers(this.grads ?? fail(`${this.name}: no gradient buffer (compile the model first)`));
-    cell.backward(k, { rec, B, T, H, u: p.wh, h0: 0, c0: 0, ...dy, reverse: reverse ? 1 : 0, dz, dzh, hprev, work });
+    cell.backward(k, { rec, B, T, H, u: p.wh, h0: 0, c0: 0, ...dy, reverse: reverse ? 1 : 0, dz, dzh, hprev, dzn, rhprev, work });
     k.gradWeights(x.ptr, rows, x.F, dz, block.panels, block.panelWidth, g.wx, g.b);
     k.gradWeights(hprev, rows, H, dzh, block.panels, block.panelWidth, g.wh, g.bh);
+    if (dzn) k.gradWeights(rhprev, rows, H, dzn, block.panels, block.panelWidth, g.wh, 0);
     if (dx) k.gradInput(dz, rows, x.F, p.wx, block.panels, block.panelWidth, dx);
   }
 
   /** Heap forward for Sequential: from `state` (default zeros, final state in this layer's buffers). @internal */
   forwardHeap(x: HeapBatch, state?: HeapState, rec = 0): HeapBatch {
     requireTimeAxis(x.seq, this.name);
+    return this.forwardRead(this.inReadingOrder(x, 'reversedInput'), state, rec);
+  }
+
+  /** forwardHeap on x already in reading order: the outputs come in that order too (Keras's go_backwards). */
+  private forwardRead(x: HeapBatch, state?: HeapState, rec = 0): HeapBatch {
     const { B, T } = x;
     const out = this.returnSequences ? this.workspace().get('sequence', B * T * this.units) : 0;
     const st = state ?? { h0: 0, c0: 0, hT: this.finalH(B), cT: this.finalC(B) };
@@ -302,7 +352,14 @@ export abstract class RecurrentLayer extends Layer {
 
   config(): Record<string, unknown> {
     const c: Record<string, unknown> = { name: this.name, inputSize: this.inputSize, units: this.units, returnSequences: this.returnSequences };
-    if (!this.unitForgetBias) c.unitForgetBias = false; // only ever false is worth keeping (true is the default)
+    // only what differs from the defaults is kept
+    if (!this.unitForgetBias) c.unitForgetBias = false;
+    if (!this.useBias) c.useBias = false;
+    if (this.goBackwards) c.goBackwards = true;
+    if (this.cell.gates.length > 1) {
+      if (this.cell.activation !== 'tanh') c.activation = this.cell.activation;
+      if (this.cell.gateActivation !== 'sigmoid') c.recurrentActivation = this.cell.gateActivation;
+    }
     return c;
   }
 }

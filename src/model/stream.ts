@@ -39,6 +39,7 @@ export class SequenceStream extends Disposable {
     model.assertLive();
     const o = optionsOf(options, ['batch'], where);
     for (const l of model.layers) {
+      if (l instanceof RecurrentLayer && l.goBackwards) fail(`${where}: ${l.name} reads its sequence backwards (goBackwards), so it cannot run a step at a time`);
       if (l.needsTime && !(l instanceof RecurrentLayer)) fail(`${where}: a ${l.className} layer needs the whole sequence (it reads it backwards); streaming works with LSTM, GRU, SimpleRNN, Dense and Dropout`);
       if (l.refusesTime) fail(`${where}: a ${l.className} layer makes a whole sequence from one row; streaming works with LSTM, GRU, SimpleRNN, Dense and Dropout`);
     }

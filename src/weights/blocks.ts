@@ -8,6 +8,7 @@
  *   wh  [Hp/4][H][4G]   recurrent weights
  *   b   [Hp/4][G][4]    bias (one, or the input bias of a cell that keeps a recurrent bias)
  *   bh  [Hp/4][G][4]    the recurrent bias, only in a cell that keeps one (GRU)
+ * (neither bias in a layer with useBias: false)
  * Dense (N outputs, K inputs, Np = roundUp4(N)):
  *   w   [Np/4][K][4]
  *   b   [Np]        only with a bias (useBias)
@@ -30,9 +31,11 @@ export interface RecurrentDims {
   units: number;
   inputs: number;
   recurrentBias: boolean;
+  /** Whether the layer has biases at all (useBias; default true). */
+  bias?: boolean;
 }
 
-/** Byte pointers of a recurrent block's parts; bh is 0 in a cell without a recurrent bias (the kernels' "absent"). */
+/** Byte pointers of a recurrent block's parts; b and bh are 0 where the layer has none (the kernels' "absent"). */
 export interface RecurrentPointers {
   wx: number;
   wh: number;
@@ -54,24 +57,24 @@ export interface RecurrentBlock {
   unpack(view: Float32Array): RecurrentWeights;
 }
 
-export function recurrentBlock({ gates: G, units: H, inputs: I, recurrentBias }: RecurrentDims): RecurrentBlock {
-  const Hp = roundUp4(H);
-  const wx = 0, wh = wx + Hp * G * I, b = wh + Hp * G * H, bh = b + Hp * G, end = recurrentBias ? bh + Hp * G : bh;
+export function recurrentBlock({ gates: G, units: H, inputs: I, recurrentBias: hasBh, bias }: RecurrentDims): RecurrentBlock {
+  const Hp = roundUp4(H), hasB = bias !== false, recurrentBias = hasB && hasBh;
+  const wx = 0, wh = wx + Hp * G * I, b = wh + Hp * G * H, bh = hasB ? b + Hp * G : b, end = recurrentBias ? bh + Hp * G : bh;
   return {
     floats: end,
     panels: Hp / 4,
     panelWidth: 4 * G,
-    pointers: (base) => ({ wx: base + 4 * wx, wh: base + 4 * wh, b: base + 4 * b, bh: recurrentBias ? base + 4 * bh : 0 }),
+    pointers: (base) => ({ wx: base + 4 * wx, wh: base + 4 * wh, b: hasB ? base + 4 * b : 0, bh: recurrentBias ? base + 4 * bh : 0 }),
     pack(view, w) {
       view.set(packPanels(w.wx, G, H, I), wx);
       view.set(packPanels(w.wh, G, H, H), wh);
-      view.set(packBias(w.b, G, H), b);
+      if (hasB) view.set(packBias(w.b, G, H), b);
       if (recurrentBias) view.set(packBias(w.bh, G, H), bh);
     },
     unpack: (view) => ({
       wx: unpackPanels(view.subarray(wx, wh), G, H, I),
       wh: unpackPanels(view.subarray(wh, b), G, H, H),
-      b: unpackBias(view.subarray(b, bh), G, H),
+      b: hasB ? unpackBias(view.subarray(b, bh), G, H) : new Float32Array(G * H),
       bh: recurrentBias ? unpackBias(view.subarray(bh, end), G, H) : new Float32Array(G * H),
     }),
   };

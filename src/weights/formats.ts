@@ -30,6 +30,8 @@ export interface RecurrentFormat {
   kerasOrder: readonly number[];
   /** GRU: its recurrent bias stays apart (PyTorch's bias_hh, Keras's bias[1]). */
   recurrentBias: boolean;
+  /** Whether the layer has biases at all (useBias: false has no bias tensors in either format; default true). */
+  bias?: boolean;
 }
 
 /** The input size a recurrent weight record implies (from weight_ih or kernel), if it has one of a usable shape. */
@@ -46,9 +48,9 @@ export function recurrentInputSize(weights: Weights, from: WeightFormat, suffix 
 export function recurrentFromTorch(weights: Weights, f: RecurrentFormat, I: number, owner: string, suffix = '_l0'): RecurrentWeights {
   const GH = f.gates * f.units, H = f.units;
   const names = (base: string) => (suffix ? [`${base}${suffix}`, base] : [base]);
-  rejectUnknown(weights, ['weight_ih', 'weight_hh', 'bias_ih', 'bias_hh'].flatMap(names), owner);
-  const bih = takeWeight(weights, names('bias_ih'), [GH], owner, true) ?? new Float32Array(GH);
-  const bhh = takeWeight(weights, names('bias_hh'), [GH], owner, true) ?? new Float32Array(GH);
+  rejectUnknown(weights, (f.bias !== false ? ['weight_ih', 'weight_hh', 'bias_ih', 'bias_hh'] : ['weight_ih', 'weight_hh']).flatMap(names), owner);
+  const bih = (f.bias !== false && takeWeight(weights, names('bias_ih'), [GH], owner, true)) || new Float32Array(GH);
+  const bhh = (f.bias !== false && takeWeight(weights, names('bias_hh'), [GH], owner, true)) || new Float32Array(GH);
   return {
     wx: takeWeight(weights, names('weight_ih'), [GH, I], owner)!,
     wh: takeWeight(weights, names('weight_hh'), [GH, H], owner)!,
@@ -60,13 +62,15 @@ export function recurrentFromTorch(weights: Weights, f: RecurrentFormat, I: numb
 /** Keras's kernel [I, G·H], recurrentKernel (or recurrent_kernel) [H, G·H] and bias → canonical. */
 export function recurrentFromKeras(weights: Weights, f: RecurrentFormat, I: number, owner: string): RecurrentWeights {
   const GH = f.gates * f.units, H = f.units;
-  rejectUnknown(weights, ['kernel', 'recurrentKernel', 'recurrent_kernel', 'bias'], owner);
+  rejectUnknown(weights, f.bias !== false ? ['kernel', 'recurrentKernel', 'recurrent_kernel', 'bias'] : ['kernel', 'recurrentKernel', 'recurrent_kernel'], owner);
   const back = inverse(f.kerasOrder);
   const kernel = takeWeight(weights, ['kernel'], [I, GH], owner)!;
   const recurrent = takeWeight(weights, ['recurrentKernel', 'recurrent_kernel'], [H, GH], owner)!;
   let b: Float32Array = new Float32Array(GH), bh: Float32Array = new Float32Array(GH);
-  if (f.recurrentBias) {
-    if (weights.bias?.shape?.length === 1) fail(`${owner}: GRU bias of shape [${weights.bias.shape}] means Keras reset_after=False, which PyTorch and lstm-wasm do not compute; export with reset_after=True (bias [2, ${GH}])`);
+  if (f.bias === false) {
+    // no bias tensors (rejectUnknown refused any)
+  } else if (f.recurrentBias) {
+    if (weights.bias?.shape?.length === 1) fail(`${owner}: GRU bias of shape [${weights.bias.shape}] is Keras reset_after=False; make the layer with resetAfter: false (this one has reset_after=True's bias [2, ${GH}])`);
     const both = takeWeight(weights, ['bias'], [2, GH], owner, true);
     if (both) { b = both.slice(0, GH); bh = both.slice(GH); }
   } else {
@@ -86,12 +90,14 @@ export function recurrentFromKeras(weights: Weights, f: RecurrentFormat, I: numb
  */
 export function recurrentToTorch(w: RecurrentWeights, f: RecurrentFormat, I: number, suffix = '_l0'): Record<string, Tensor> {
   const GH = f.gates * f.units;
-  return {
+  const weights: Record<string, Tensor> = {
     [`weight_ih${suffix}`]: { shape: [GH, I], data: w.wx },
     [`weight_hh${suffix}`]: { shape: [GH, f.units], data: w.wh },
-    [`bias_ih${suffix}`]: { shape: [GH], data: w.b },
-    [`bias_hh${suffix}`]: { shape: [GH], data: w.bh },
   };
+  if (f.bias === false) return weights;
+  weights[`bias_ih${suffix}`] = { shape: [GH], data: w.b };
+  weights[`bias_hh${suffix}`] = { shape: [GH], data: w.bh };
+  return weights;
 }
 
 /** Canonical → Keras's kernel, recurrentKernel and bias. */
@@ -99,6 +105,7 @@ export function recurrentToKeras(w: RecurrentWeights, f: RecurrentFormat, I: num
   const GH = f.gates * f.units, H = f.units, order = f.kerasOrder;
   const kernel = { shape: [I, GH], data: transpose(reorderGates(w.wx, order, H, I), GH, I) };
   const recurrentKernel = { shape: [H, GH], data: transpose(reorderGates(w.wh, order, H, H), GH, H) };
+  if (f.bias === false) return { kernel, recurrentKernel };
   const b = reorderGates(w.b, order, H, 1);
   if (!f.recurrentBias) return { kernel, recurrentKernel, bias: { shape: [GH], data: b } };
   const bias = new Float32Array(2 * GH);

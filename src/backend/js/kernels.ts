@@ -8,18 +8,23 @@
  * it (test/kernels.test.ts), and the reference itself against PyTorch.
  */
 import type { Heap, Kernels } from '../kernels.js';
-import { sigmoid, tanh } from './activations.js';
+import { cellFunction, DEFAULT_CELL, sigmoid, tanh, type CellFunctions } from './activations.js';
 import { activationForward, activationName } from './dense.js';
 import { linearForward } from './gemm.js';
-import { gruForward } from './gru.js';
+import { gruForward, gruResetBeforeForward } from './gru.js';
 import {
   at, readBias, readPackedRows, readPanels, readState, readStrided,
   writePackedRows, writeRecord, writeStrided,
 } from './heap-layout.js';
-import { GRU_RECORD, LSTM_RECORD, RNN_RECORD } from '../record-layout.js';
+import { GRU_RECORD, GRU_RESET_BEFORE_RECORD, LSTM_RECORD, RNN_RECORD } from '../record-layout.js';
 import { lstmForward } from './lstm.js';
 import { mergeForward, mergeOpName, repeatForward } from './merge.js';
-import { rnnForward } from './rnn.js';
+import { rnnForward, type RnnActivation } from './rnn.js';
+
+/** The gates' and the state's functions of the *Act kernels' codes. */
+export function functionsOf(gateAct: number, act: number): CellFunctions {
+  return { gate: cellFunction(gateAct), act: cellFunction(act) };
+}
 
 /** A growable ArrayBuffer heap. Growing copies into a new buffer (no detach). */
 class JsHeap implements Heap {
@@ -41,6 +46,42 @@ export function createJsKernels(initialBytes = 1 << 20): Kernels {
   const heap = new JsHeap(initialBytes);
   const view = (): Float32Array => new Float32Array(heap.buffer);
 
+  function lstm(z: number, B: number, T: number, H: number, u: number, h0: number, c0: number, out: number, outStride: number,
+    hT: number, cT: number, reverse: number, rec: number, cell: CellFunctions): void {
+    const m = view(), seq = { B, T, H, reverse: reverse !== 0 };
+    const r = lstmForward(readPackedRows(m, z, B * T, 4, H), readPanels(m, u, 4, H, H), seq, readState(m, h0, B, H), readState(m, c0, B, H), cell);
+    const { i, f, g, o, c, h } = r.trace;
+    if (out) writeStrided(m, out, B * T, H, outStride, h);
+    at(m, hT, B * H).set(r.hT);
+    at(m, cT, B * H).set(r.cT);
+    if (rec) writeRecord(m, rec, LSTM_RECORD, seq, [i, f, g, o], [c, h]);
+  }
+  function gru(z: number, B: number, T: number, H: number, u: number, bh: number, h0: number, out: number, outStride: number,
+    hT: number, reverse: number, rec: number, cell: CellFunctions): void {
+    const m = view(), seq = { B, T, H, reverse: reverse !== 0 };
+    const r = gruForward(readPackedRows(m, z, B * T, 3, H), readPanels(m, u, 3, H, H), bh ? readBias(m, bh, 3, H) : undefined, seq, readState(m, h0, B, H), cell);
+    const { r: reset, z: update, n, ghn, h } = r.trace;
+    if (out) writeStrided(m, out, B * T, H, outStride, h);
+    at(m, hT, B * H).set(r.hT);
+    if (rec) writeRecord(m, rec, GRU_RECORD, seq, [reset, update, n], [ghn, h]);
+  }
+  function gruResetBefore(z: number, B: number, T: number, H: number, u: number, h0: number, out: number, outStride: number,
+    hT: number, reverse: number, rec: number, cell: CellFunctions): void {
+    const m = view(), seq = { B, T, H, reverse: reverse !== 0 };
+    const r = gruResetBeforeForward(readPackedRows(m, z, B * T, 3, H), readPanels(m, u, 3, H, H), seq, readState(m, h0, B, H), cell);
+    const { r: reset, z: update, n, h } = r.trace;
+    if (out) writeStrided(m, out, B * T, H, outStride, h);
+    at(m, hT, B * H).set(r.hT);
+    if (rec) writeRecord(m, rec, GRU_RESET_BEFORE_RECORD, seq, [reset, update, n], [h]);
+  }
+  function rnn(z: number, B: number, T: number, H: number, u: number, h0: number, out: number, outStride: number,
+    hT: number, reverse: number, act: RnnActivation, rec: number): void {
+    const m = view(), seq = { B, T, H, reverse: reverse !== 0 };
+    const r = rnnForward(readPackedRows(m, z, B * T, 1, H), readPanels(m, u, 1, H, H), act, seq, readState(m, h0, B, H));
+    if (out) writeStrided(m, out, B * T, H, outStride, r.h);
+    at(m, hT, B * H).set(r.hT);
+    if (rec) writeRecord(m, rec, RNN_RECORD, seq, [], [r.h]);
+  }
   return {
     name: 'js',
     heap,
@@ -52,32 +93,24 @@ export function createJsKernels(initialBytes = 1 << 20): Kernels {
     },
 
     lstmRecur(z, B, T, H, u, h0, c0, out, outStride, hT, cT, reverse, _work, rec) {
-      const m = view(), seq = { B, T, H, reverse: reverse !== 0 };
-      const r = lstmForward(readPackedRows(m, z, B * T, 4, H), readPanels(m, u, 4, H, H), seq, readState(m, h0, B, H), readState(m, c0, B, H));
-      const { i, f, g, o, c, h } = r.trace;
-      if (out) writeStrided(m, out, B * T, H, outStride, h);
-      at(m, hT, B * H).set(r.hT);
-      at(m, cT, B * H).set(r.cT);
-      if (rec) writeRecord(m, rec, LSTM_RECORD, seq, [i, f, g, o], [c, h]);
+      lstm(z, B, T, H, u, h0, c0, out, outStride, hT, cT, reverse, rec, DEFAULT_CELL);
     },
-
+    lstmRecurAct(z, B, T, H, u, h0, c0, out, outStride, hT, cT, reverse, _work, rec, gateAct, act) {
+      lstm(z, B, T, H, u, h0, c0, out, outStride, hT, cT, reverse, rec, functionsOf(gateAct, act));
+    },
     gruRecur(z, B, T, H, u, bh, h0, out, outStride, hT, reverse, _work, rec) {
-      const m = view(), seq = { B, T, H, reverse: reverse !== 0 };
-      const r = gruForward(readPackedRows(m, z, B * T, 3, H), readPanels(m, u, 3, H, H), readBias(m, bh, 3, H), seq, readState(m, h0, B, H));
-      const { r: reset, z: update, n, ghn, h } = r.trace;
-      if (out) writeStrided(m, out, B * T, H, outStride, h);
-      at(m, hT, B * H).set(r.hT);
-      if (rec) writeRecord(m, rec, GRU_RECORD, seq, [reset, update, n], [ghn, h]);
+      gru(z, B, T, H, u, bh, h0, out, outStride, hT, reverse, rec, DEFAULT_CELL);
     },
-
+    gruRecurAct(z, B, T, H, u, bh, h0, out, outStride, hT, reverse, _work, rec, gateAct, act, resetAfter) {
+      if (resetAfter) gru(z, B, T, H, u, bh, h0, out, outStride, hT, reverse, rec, functionsOf(gateAct, act));
+      else gruResetBefore(z, B, T, H, u, h0, out, outStride, hT, reverse, rec, functionsOf(gateAct, act));
+    },
     rnnRecur(z, B, T, H, u, h0, out, outStride, hT, reverse, relu, _work, rec) {
-      const m = view(), seq = { B, T, H, reverse: reverse !== 0 };
-      const r = rnnForward(readPackedRows(m, z, B * T, 1, H), readPanels(m, u, 1, H, H), relu ? 'relu' : 'tanh', seq, readState(m, h0, B, H));
-      if (out) writeStrided(m, out, B * T, H, outStride, r.h);
-      at(m, hT, B * H).set(r.hT);
-      if (rec) writeRecord(m, rec, RNN_RECORD, seq, [], [r.h]);
+      rnn(z, B, T, H, u, h0, out, outStride, hT, reverse, relu ? 'relu' : 'tanh', rec);
     },
-
+    rnnRecurAct(z, B, T, H, u, h0, out, outStride, hT, reverse, act, _work, rec) {
+      rnn(z, B, T, H, u, h0, out, outStride, hT, reverse, cellFunction(act), rec);
+    },
     activate(x, rows, cols, stride, kind, y) {
       const m = view();
       at(m, y, rows * cols).set(activationForward(readStrided(m, x, rows, cols, stride), rows, cols, activationName(kind)));

@@ -19,8 +19,13 @@
  *
  * dpre is ∂L/∂gx; the weight gradients follow from it with gemm.ts:
  * W_ih and the bias from (x, dpre), W_hh from (h_prev, dpre) (sequence.ts).
+ *
+ * Keras's variants (`cell`, activations.ts): σ is the gates' function
+ * (recurrentActivation), tanh the candidate's and the state's in
+ * h = o⊙act(c) (activation); each derivative above is that function's
+ * slope at the recorded output (i(1−i) = σ′, 1 − g² = tanh′, …).
  */
-import { sigmoid, tanh, type Floats } from './activations.js';
+import { DEFAULT_CELL, type CellFunctions, type Floats } from './activations.js';
 import { addTransposedProduct, initialState, product, stepAt, type Sequences } from './sequence.js';
 
 /** What the forward keeps for the backward, each [B, T, H] at time t: the activated gates, c_t and h_t. */
@@ -40,8 +45,9 @@ export interface LstmForward {
   readonly cT: Float32Array;
 }
 
-/** gx: [B, T, 4H]; Whh: [4H, H]; h0, c0: [B, H] or zeros. The output sequence is trace.h. */
-export function lstmForward(gx: Floats, Whh: Floats, seq: Sequences, h0?: Floats, c0?: Floats): LstmForward {
+/** gx: [B, T, 4H]; Whh: [4H, H]; h0, c0: [B, H] or zeros; cell: the gates' and the state's functions. The output sequence is trace.h. */
+export function lstmForward(gx: Floats, Whh: Floats, seq: Sequences, h0?: Floats, c0?: Floats, cell: CellFunctions = DEFAULT_CELL): LstmForward {
+  const sigmoid = cell.gate.f, tanh = cell.act.f;
   const { B, T, H } = seq;
   const n = B * T * H;
   const trace = { i: new Float32Array(n), f: new Float32Array(n), g: new Float32Array(n), o: new Float32Array(n), c: new Float32Array(n), h: new Float32Array(n) };
@@ -83,7 +89,8 @@ export interface LstmGradients {
  * forward's initial cell.
  */
 export function lstmBackward(trace: LstmTrace, Whh: Floats, seq: Sequences, c0: Floats | undefined,
-  dh: Floats | undefined, dhT: Floats | undefined, dcT: Floats | undefined): LstmGradients {
+  dh: Floats | undefined, dhT: Floats | undefined, dcT: Floats | undefined, cell: CellFunctions = DEFAULT_CELL): LstmGradients {
+  const tanh = cell.act.f, dGate = cell.gate.slope, dAct = cell.act.slope;
   const { B, T, H } = seq;
   const dgx = new Float64Array(B * T * 4 * H);
   const dhNext = initialState(dhT, seq, Float64Array), dcNext = initialState(dcT, seq, Float64Array);
@@ -97,11 +104,11 @@ export function lstmBackward(trace: LstmTrace, Whh: Floats, seq: Sequences, c0: 
         const cPrev = before >= 0 ? c[before + j] : c0 ? c0[b * H + j] : 0;
         const dht = dhNext[b * H + j] + (dh ? dh[at + j] : 0);
         const tc = tanh(c[at + j]), k = at + j, x = 4 * at + j;
-        const dc = dcNext[b * H + j] + dht * o[k] * (1 - tc * tc);
-        dgx[x] = dc * g[k] * i[k] * (1 - i[k]);
-        dgx[x + H] = dc * cPrev * f[k] * (1 - f[k]);
-        dgx[x + 2 * H] = dc * i[k] * (1 - g[k] * g[k]);
-        dgx[x + 3 * H] = dht * tc * o[k] * (1 - o[k]);
+        const dc = dcNext[b * H + j] + dht * o[k] * dAct(tc);
+        dgx[x] = dc * g[k] * dGate(i[k]);
+        dgx[x + H] = dc * cPrev * dGate(f[k]);
+        dgx[x + 2 * H] = dc * i[k] * dAct(g[k]);
+        dgx[x + 3 * H] = dht * tc * dGate(o[k]);
         dcNext[b * H + j] = dc * f[k];
       }
       back.fill(0);

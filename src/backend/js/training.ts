@@ -9,16 +9,18 @@
 import type { Heap, TrainingKernels } from '../kernels.js';
 import { activationBackward, activationName } from './dense.js';
 import { linearGradInput, linearGradWeights } from './gemm.js';
-import { gruBackward } from './gru.js';
+import { DEFAULT_CELL, cellFunction, type CellFunctions } from './activations.js';
+import { gruBackward, gruResetBeforeBackward } from './gru.js';
+import { functionsOf } from './kernels.js';
 import {
   addToPanels, at, readPackedRows, readPanels, readRecord, readState, readStrided,
   writePackedRows, writeStrided,
 } from './heap-layout.js';
-import { GRU_RECORD, LSTM_RECORD, RNN_RECORD } from '../record-layout.js';
+import { GRU_RECORD, GRU_RESET_BEFORE_RECORD, LSTM_RECORD, RNN_RECORD } from '../record-layout.js';
 import { lstmBackward } from './lstm.js';
 import { mergeBackward, mergeOpName, repeatBackward } from './merge.js';
 import { adamUpdate, rmspropUpdate, scaleClip, sgdUpdate, sumSquares } from './optimizers.js';
-import { rnnBackward } from './rnn.js';
+import { rnnBackward, type RnnActivation } from './rnn.js';
 import { previousStates } from './sequence.js';
 
 export function createJsTrainingKernels(heap: Heap): TrainingKernels {
@@ -27,42 +29,74 @@ export function createJsTrainingKernels(heap: Heap): TrainingKernels {
   const stepGradients = (m: Float32Array, dout: number, B: number, T: number, H: number, doutStride: number) =>
     dout ? readStrided(m, dout, B * T, H, doutStride) : undefined;
 
+  function lstm(rec: number, B: number, T: number, H: number, u: number, h0: number, c0: number, dout: number, doutStride: number,
+    dhT: number, dcT: number, reverse: number, dz: number, hprev: number, dh0: number, dc0: number, cell: CellFunctions): void {
+    const m = view(), seq = { B, T, H, reverse: reverse !== 0 };
+    const { gates: [i, f, g, o], states: [c, h] } = readRecord(m, rec, LSTM_RECORD, seq);
+    const h0s = readState(m, h0, B, H);
+    const r = lstmBackward({ i, f, g, o, c, h }, readPanels(m, u, 4, H, H), seq, readState(m, c0, B, H),
+      stepGradients(m, dout, B, T, H, doutStride), readState(m, dhT, B, H), readState(m, dcT, B, H), cell);
+    writePackedRows(m, dz, B * T, 4, H, r.dgx);
+    at(m, hprev, B * T * H).set(previousStates(h, h0s, seq));
+    if (dh0) at(m, dh0, B * H).set(r.dh0);
+    if (dc0) at(m, dc0, B * H).set(r.dc0);
+  }
+  function gru(rec: number, B: number, T: number, H: number, u: number, h0: number, dout: number, doutStride: number,
+    dhT: number, reverse: number, dzx: number, dza: number, hprev: number, dh0: number, cell: CellFunctions): void {
+    const m = view(), seq = { B, T, H, reverse: reverse !== 0 };
+    const { gates: [r, z, n], states: [ghn, h] } = readRecord(m, rec, GRU_RECORD, seq);
+    const h0s = readState(m, h0, B, H);
+    const d = gruBackward({ r, z, n, ghn, h }, readPanels(m, u, 3, H, H), seq, h0s,
+      stepGradients(m, dout, B, T, H, doutStride), readState(m, dhT, B, H), cell);
+    writePackedRows(m, dzx, B * T, 3, H, d.dgx);
+    writePackedRows(m, dza, B * T, 3, H, d.dgh);
+    at(m, hprev, B * T * H).set(previousStates(h, h0s, seq));
+    if (dh0) at(m, dh0, B * H).set(d.dh0);
+  }
+  function gruResetBefore(rec: number, B: number, T: number, H: number, u: number, h0: number, dout: number, doutStride: number,
+    dhT: number, reverse: number, dzx: number, dza: number, hprev: number, dh0: number, cell: CellFunctions, dzn: number, rhprev: number): void {
+    const m = view(), seq = { B, T, H, reverse: reverse !== 0 };
+    const { gates: [r, z, n], states: [h] } = readRecord(m, rec, GRU_RESET_BEFORE_RECORD, seq);
+    const h0s = readState(m, h0, B, H);
+    const d = gruResetBeforeBackward({ r, z, n, h }, readPanels(m, u, 3, H, H), seq, h0s,
+      stepGradients(m, dout, B, T, H, doutStride), readState(m, dhT, B, H), cell);
+    writePackedRows(m, dzx, B * T, 3, H, d.dgx);
+    writePackedRows(m, dza, B * T, 3, H, d.dgh);
+    writePackedRows(m, dzn, B * T, 3, H, d.dgn);
+    at(m, rhprev, B * T * H).set(d.rh);
+    at(m, hprev, B * T * H).set(previousStates(h, h0s, seq));
+    if (dh0) at(m, dh0, B * H).set(d.dh0);
+  }
+  function rnn(rec: number, B: number, T: number, H: number, u: number, h0: number, dout: number, doutStride: number,
+    dhT: number, reverse: number, act: RnnActivation, dz: number, hprev: number, dh0: number): void {
+    const m = view(), seq = { B, T, H, reverse: reverse !== 0 };
+    const { states: [h] } = readRecord(m, rec, RNN_RECORD, seq);
+    const h0s = readState(m, h0, B, H);
+    const d = rnnBackward(h, readPanels(m, u, 1, H, H), act, seq, stepGradients(m, dout, B, T, H, doutStride), readState(m, dhT, B, H));
+    writePackedRows(m, dz, B * T, 1, H, d.dgx);
+    at(m, hprev, B * T * H).set(previousStates(h, h0s, seq));
+    if (dh0) at(m, dh0, B * H).set(d.dh0);
+  }
   return {
     lstmBackward(rec, B, T, H, u, h0, c0, dout, doutStride, dhT, dcT, reverse, dz, hprev, dh0, dc0) {
-      const m = view(), seq = { B, T, H, reverse: reverse !== 0 };
-      const { gates: [i, f, g, o], states: [c, h] } = readRecord(m, rec, LSTM_RECORD, seq);
-      const h0s = readState(m, h0, B, H);
-      const r = lstmBackward({ i, f, g, o, c, h }, readPanels(m, u, 4, H, H), seq, readState(m, c0, B, H),
-        stepGradients(m, dout, B, T, H, doutStride), readState(m, dhT, B, H), readState(m, dcT, B, H));
-      writePackedRows(m, dz, B * T, 4, H, r.dgx);
-      at(m, hprev, B * T * H).set(previousStates(h, h0s, seq));
-      if (dh0) at(m, dh0, B * H).set(r.dh0);
-      if (dc0) at(m, dc0, B * H).set(r.dc0);
+      lstm(rec, B, T, H, u, h0, c0, dout, doutStride, dhT, dcT, reverse, dz, hprev, dh0, dc0, DEFAULT_CELL);
     },
-
+    lstmBackwardAct(rec, B, T, H, u, h0, c0, dout, doutStride, dhT, dcT, reverse, dz, hprev, dh0, dc0, _work, gateAct, act) {
+      lstm(rec, B, T, H, u, h0, c0, dout, doutStride, dhT, dcT, reverse, dz, hprev, dh0, dc0, functionsOf(gateAct, act));
+    },
     gruBackward(rec, B, T, H, u, h0, dout, doutStride, dhT, reverse, dzx, dza, hprev, dh0) {
-      const m = view(), seq = { B, T, H, reverse: reverse !== 0 };
-      const { gates: [r, z, n], states: [ghn, h] } = readRecord(m, rec, GRU_RECORD, seq);
-      const h0s = readState(m, h0, B, H);
-      const d = gruBackward({ r, z, n, ghn, h }, readPanels(m, u, 3, H, H), seq, h0s,
-        stepGradients(m, dout, B, T, H, doutStride), readState(m, dhT, B, H));
-      writePackedRows(m, dzx, B * T, 3, H, d.dgx);
-      writePackedRows(m, dza, B * T, 3, H, d.dgh);
-      at(m, hprev, B * T * H).set(previousStates(h, h0s, seq));
-      if (dh0) at(m, dh0, B * H).set(d.dh0);
+      gru(rec, B, T, H, u, h0, dout, doutStride, dhT, reverse, dzx, dza, hprev, dh0, DEFAULT_CELL);
     },
-
+    gruBackwardAct(rec, B, T, H, u, h0, dout, doutStride, dhT, reverse, dzx, dza, hprev, dh0, _work, gateAct, act, resetAfter, dzn, rhprev) {
+      if (resetAfter) gru(rec, B, T, H, u, h0, dout, doutStride, dhT, reverse, dzx, dza, hprev, dh0, functionsOf(gateAct, act));
+      else gruResetBefore(rec, B, T, H, u, h0, dout, doutStride, dhT, reverse, dzx, dza, hprev, dh0, functionsOf(gateAct, act), dzn, rhprev);
+    },
     rnnBackward(rec, B, T, H, u, h0, dout, doutStride, dhT, reverse, relu, dz, hprev, dh0) {
-      const m = view(), seq = { B, T, H, reverse: reverse !== 0 };
-      const { states: [h] } = readRecord(m, rec, RNN_RECORD, seq);
-      const h0s = readState(m, h0, B, H);
-      const d = rnnBackward(h, readPanels(m, u, 1, H, H), relu ? 'relu' : 'tanh', seq,
-        stepGradients(m, dout, B, T, H, doutStride), readState(m, dhT, B, H));
-      writePackedRows(m, dz, B * T, 1, H, d.dgx);
-      at(m, hprev, B * T * H).set(previousStates(h, h0s, seq));
-      if (dh0) at(m, dh0, B * H).set(d.dh0);
+      rnn(rec, B, T, H, u, h0, dout, doutStride, dhT, reverse, relu ? 'relu' : 'tanh', dz, hprev, dh0);
     },
-
+    rnnBackwardAct(rec, B, T, H, u, h0, dout, doutStride, dhT, reverse, act, dz, hprev, dh0) {
+      rnn(rec, B, T, H, u, h0, dout, doutStride, dhT, reverse, cellFunction(act), dz, hprev, dh0);
+    },
     gradWeights(x, rows, K, dz, panels, pw, dw, db) {
       const m = view(), G = pw / 4, N = 4 * panels;
       const g = linearGradWeights(at(m, x, rows * K), readPackedRows(m, dz, rows, G, N), rows, K, G * N);

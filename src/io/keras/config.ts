@@ -63,9 +63,11 @@ export function modelFromKerasConfig(config: unknown, weightsOf: WeightsOf, wher
     const prepared = built.map((b, i) => {
       const inner = b.layer instanceof Bidirectional ? b.layer.forwardLayer.name : undefined;
       const tensors = weightsOf(b.layer.name, kerasClass[i], inner);
-      return { layer: b.layer, weights: namedWeights(b, tensors, `${where}: layer ${show(b.layer.name)} (${kerasClass[i]})`) };
+      const label = `${where}: layer ${show(b.layer.name)} (${kerasClass[i]})`;
+      return { layer: b.layer, label, weights: namedWeights(b, tensors, label) };
     });
-    for (const p of prepared) if (p.weights) p.layer.setWeights(p.weights, { from: 'keras' });
+    // a weight whose shape the config contradicts is the layer's error, said of its place in the file
+    for (const p of prepared) if (p.weights) located(() => p.layer.setWeights(p.weights!, { from: 'keras' }), p.label);
     sequential.build(sequential.layers[0].requireInputSize());
     return sequential;
   } catch (e) {
