@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 /**
  * The `lstm-wasm` command: forecast (the main job), predict, summary,
- * explain. Errors a user can fix print as one line and exit 1.
+ * explain, convert. Errors a user can fix print as one line and exit 1.
  */
 import { LstmWasmError } from './errors.js';
+import { convertCommand } from './cli/convert.js';
 import { explainCommand } from './cli/explain.js';
 import { forecastCommand } from './cli/forecast.js';
 import { predictCommand, summaryCommand } from './cli/model-commands.js';
@@ -14,14 +15,17 @@ const COMMANDS = new Map<string, (argv: string[]) => Promise<void>>([
   ['predict', predictCommand],
   ['summary', summaryCommand],
   ['explain', explainCommand],
+  ['convert', convertCommand],
 ]);
 
 const USAGE = `lstm-wasm — LSTM forecasting in WebAssembly
 
   lstm-wasm forecast [options]   train on a series (default: airline passengers), test against baselines, plot, forecast
-  lstm-wasm predict [options]    a saved model on a series: one-step predictions and the next points
-  lstm-wasm summary [options]    what a saved model is
+  lstm-wasm predict [options]    a saved model on a series: one-step predictions and the next points;
+                                 or any model (ONNX, Keras, TF.js, lstm-wasm) on a tensor (--input)
+  lstm-wasm summary [options]    what a model is, in any of those formats
   lstm-wasm explain [options]    heatmaps of the LSTM's gates over a stretch of the series
+  lstm-wasm convert IN OUT       a model from one format to another (.onnx, .keras/.h5 in, TF.js, lstm-wasm)
 
 lstm-wasm COMMAND --help for a command's options.
 `;
@@ -34,7 +38,7 @@ async function main(argv: string[]): Promise<number> {
   }
   const run = COMMANDS.get(command);
   if (!run) {
-    process.stderr.write(`lstm-wasm: unknown command ${JSON.stringify(command)}; use forecast, predict, summary or explain (lstm-wasm --help)\n`);
+    process.stderr.write(`lstm-wasm: unknown command ${JSON.stringify(command)}; use forecast, predict, summary, explain or convert (lstm-wasm --help)\n`);
     return 1;
   }
   await run(rest);

@@ -204,8 +204,10 @@ describe('a saved model is checked before it is used', () => {
     expect(r.stdout).not.toContain('\u001b');
   });
 
-  it('a folder, or a file past the 1 MiB limit, as model.json', () => {
-    expectUserError(run(['summary', '--model', 'good'], dir), /good is a folder, not a saved model/);
+  it('a folder without a model.json, or a file past the 1 MiB limit, as model.json', () => {
+    // a folder holding model.json is read (any model format: test/cli-convert.test.ts); one without is not a model
+    mkdirSync(join(dir, 'empty'));
+    expectUserError(run(['summary', '--model', 'empty'], dir), /empty is a folder without a model\.json, so it holds no model lstm-wasm reads/);
     mkdirSync(join(dir, 'large'));
     writeFileSync(join(dir, 'large', 'model.json'), '');
     truncateSync(join(dir, 'large', 'model.json'), 1024 * 1024 + 1);

@@ -24,17 +24,40 @@ export function parse(argv: string[], options: OptionSpec, command: string): Opt
   try {
     return parseArgs({ args: argv, options, strict: true, allowPositionals: false }).values as OptionValues;
   } catch (e) {
-    const err = e as { code?: string; message: string };
-    // node's messages can run over several lines ("… is ambiguous.\nDid you forget …"): keep the first sentence
-    const first = err.message.split('\n')[0].replace(/\. To specify.*$/s, '');
-    if (err.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') cliFail(`${first} for \`${command}\`; run \`lstm-wasm ${command} --help\` for the options`);
-    if (err.code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') cliFail(`${first}; options take the form --name value (see \`lstm-wasm ${command} --help\`)`);
-    if (err.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
-      const hint = first.includes('ambiguous') ? ' An option needs a value; one that starts with a dash is written --name=-value' : '';
-      cliFail(`${first}${hint} (see \`lstm-wasm ${command} --help\`)`);
-    }
-    throw e;
+    failOnParseError(e, command);
   }
+}
+
+/** node's parseArgs error as one line that says what to do. */
+function failOnParseError(e: unknown, command: string): never {
+  const err = e as { code?: string; message: string };
+  // node's messages can run over several lines ("… is ambiguous.\nDid you forget …"): keep the first sentence
+  const first = err.message.split('\n')[0].replace(/\. To specify.*$/s, '');
+  if (err.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') cliFail(`${first} for \`${command}\`; run \`lstm-wasm ${command} --help\` for the options`);
+  if (err.code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') cliFail(`${first}; options take the form --name value (see \`lstm-wasm ${command} --help\`)`);
+  if (err.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
+    const hint = first.includes('ambiguous') ? ' An option needs a value; one that starts with a dash is written --name=-value' : '';
+    cliFail(`${first}${hint} (see \`lstm-wasm ${command} --help\`)`);
+  }
+  throw e;
+}
+
+/** parse(), for a command that also takes `names.length` positional arguments (convert IN OUT), in that order. */
+export function parseWithPositionals(argv: string[], options: OptionSpec, command: string, names: string[]): { values: OptionValues; positionals: string[] } {
+  let r;
+  try {
+    r = parseArgs({ args: argv, options, strict: true, allowPositionals: true });
+  } catch (e) {
+    failOnParseError(e, command);
+  }
+  const values = r.values as OptionValues;
+  if (!values.help && r.positionals.length !== names.length) {
+    const usage = names.join(' ');
+    cliFail(r.positionals.length < names.length
+      ? `\`lstm-wasm ${command}\` needs ${usage}; missing ${names.slice(r.positionals.length).join(' ')} (see \`lstm-wasm ${command} --help\`)`
+      : `\`lstm-wasm ${command}\` takes ${usage} only, but got ${r.positionals.length} arguments: ${r.positionals.map((p) => JSON.stringify(p)).join(' ')}`);
+  }
+  return { values, positionals: r.positionals };
 }
 
 /** Digits only: no sign, no spaces, no hex, no exponent. */

@@ -33,6 +33,12 @@ export const LIMITS = {
   // a saved forecaster's two files (src/forecast/saved-schema.ts)
   modelJsonBytes: MAX_MODEL_JSON_BYTES,
   weightsBytes: MAX_WEIGHTS_BYTES,
+  // models from other frameworks (model-formats.ts): a whole .onnx / .keras / .h5, or all of a TF.js model's shards together
+  modelFileBytes: MAX_WEIGHTS_BYTES,
+  /** How many weight files a TF.js manifest may name: each is opened, so a corrupt list must not open thousands. */
+  shards: 1000,
+  /** `predict --input`'s JSON tensor: parsing takes a few times the file's size in memory. */
+  inputBytes: 64 * MiB,
 } as const;
 
 /** "64 MiB", "1,000,000": a limit as --help and error messages show it. */

@@ -7,7 +7,7 @@
 import { dirname, join } from 'node:path';
 import type { FittedRecipe } from '../forecast/recipe.js';
 import { loadForecaster, MODEL_FILE, parseSavedForecaster, saveForecaster, WEIGHTS_FILE, type LoadedForecaster } from '../forecast/saved.js';
-import type { SeriesInfo } from '../forecast/saved-schema.js';
+import type { SavedForecaster, SeriesInfo } from '../forecast/saved-schema.js';
 import type { Sequential } from '../model/sequential.js';
 import type { OutputFile } from './atomic-write.js';
 import { LIMITS } from './limits.js';
@@ -27,7 +27,11 @@ export async function readForecaster(path: string): Promise<LoadedForecaster> {
     missing: `no saved model at ${path}; train one with \`lstm-wasm forecast\` (it writes out/${MODEL_FILE}) or pass --model`,
   };
   // model.json is checked before the weights are read: a wrong file is named as such, not as one missing its weights
-  const saved = parseSavedForecaster(decodeUtf8(readRegularFile(file), file), path);
+  return readForecasterWeights(parseSavedForecaster(decodeUtf8(readRegularFile(file), file), path), path);
+}
+
+/** The forecaster a checked model.json at `path` describes, with the weights file beside it. */
+export async function readForecasterWeights(saved: SavedForecaster, path: string): Promise<LoadedForecaster> {
   const weightsPath = join(dirname(path), WEIGHTS_FILE);
   const weights = readRegularFile({
     path: weightsPath, what: "a saved model's weights", maxBytes: LIMITS.weightsBytes,
