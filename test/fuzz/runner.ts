@@ -104,6 +104,8 @@ export class Sandbox {
       this.stderr = '';
       const child = fork(file, [this.target.name], {
         execArgv: ['--expose-gc', '--max-old-space-size=2048'],
+        // its own process group, so that killing it also kills a CLI run it has in flight (killGroup)
+        detached: process.platform !== 'win32',
         serialization: 'advanced',
         stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
         env: { ...process.env, FUZZ_REPO: REPO, FUZZ_SANDBOX: '1', FUZZ_TMP: this.tmp, LSTM_WASM_DEBUG: '' },
@@ -168,15 +170,27 @@ export class Sandbox {
   private discard(child: ChildProcess): void {
     if (this.child === child) { this.child = undefined; this.ready = undefined; }
     child.removeAllListeners('exit');
-    child.kill('SIGKILL');
+    killGroup(child);
   }
 
   stop(): void {
     this.settle({ status: 'crash', stage: 'stopped', code: null, signal: null, stderr: '' });
     this.child?.removeAllListeners('exit');
-    this.child?.kill('SIGKILL');
+    if (this.child) killGroup(this.child);
     this.child = undefined;
     this.ready = undefined;
+  }
+}
+
+/**
+ * Kill a sandbox and whatever it started: a CLI case's child process outlives a plain kill of the
+ * sandbox and went on writing into the temporary folder being removed (ENOTEMPTY at the end of a run).
+ */
+function killGroup(child: ChildProcess): void {
+  try {
+    process.kill(-child.pid!, 'SIGKILL');
+  } catch {
+    child.kill('SIGKILL'); // no group (Windows), or it is gone already
   }
 }
 
@@ -281,6 +295,7 @@ export async function fuzz(target: Target<unknown>, o: FuzzOptions): Promise<Fuz
     return { target: target.name, seed: o.seed, runs, seconds: (Date.now() - started) / 1000, findings };
   } finally {
     sandbox.stop();
-    rmSync(tmp, { recursive: true, force: true });
+    // a killed process group dies asynchronously: retry while its last writes land
+    rmSync(tmp, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
   }
 }
