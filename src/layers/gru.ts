@@ -28,8 +28,13 @@ export const GRU_CELL: CellSpec = {
   // a_n = U_n·h + b_hn, kept for backward: the reset gate multiplies it
   record: GRU_RECORD,
   internalStates: ['an'],
-  recur: (k, c) => k.gruRecur(c.z, c.B, c.T, c.H, c.u, c.bh, c.state.h0, c.out, c.outStride, c.state.hT, c.reverse, c.work, c.rec),
-  backward: (k, c) => k.gruBackward(c.rec, c.B, c.T, c.H, c.u, c.h0, c.dout, c.doutStride, c.dhT, c.reverse, c.dz, c.dzh, c.hprev, 0, c.work),
+  // a masked call takes the generic kernels (the fused ones know no mask)
+  recur: (k, c) => c.mask
+    ? k.gruRecurAct(c.z, c.B, c.T, c.H, c.u, c.bh, c.state.h0, c.out, c.outStride, c.state.hT, c.reverse, c.work, c.rec, CellAct.sigmoid, CellAct.tanh, 1, c.mask)
+    : k.gruRecur(c.z, c.B, c.T, c.H, c.u, c.bh, c.state.h0, c.out, c.outStride, c.state.hT, c.reverse, c.work, c.rec),
+  backward: (k, c) => c.mask
+    ? k.gruBackwardAct(c.rec, c.B, c.T, c.H, c.u, c.h0, c.dout, c.doutStride, c.dhT, c.reverse, c.dz, c.dzh, c.hprev, 0, c.work, CellAct.sigmoid, CellAct.tanh, 1, 0, 0, c.mask)
+    : k.gruBackward(c.rec, c.B, c.T, c.H, c.u, c.h0, c.dout, c.doutStride, c.dhT, c.reverse, c.dz, c.dzh, c.hprev, 0, c.work),
 };
 
 /**
@@ -50,8 +55,8 @@ export function gruCell(gate: GateActivation, activation: CellActivation, resetA
     gateActivation: gate,
     record: resetAfter ? GRU_RECORD : GRU_RESET_BEFORE_RECORD,
     internalStates: resetAfter ? ['an'] : [],
-    recur: (k, c) => k.gruRecurAct(c.z, c.B, c.T, c.H, c.u, c.bh, c.state.h0, c.out, c.outStride, c.state.hT, c.reverse, c.work, c.rec, g, a, after),
-    backward: (k, c) => k.gruBackwardAct(c.rec, c.B, c.T, c.H, c.u, c.h0, c.dout, c.doutStride, c.dhT, c.reverse, c.dz, c.dzh, c.hprev, 0, c.work, g, a, after, c.dzn, c.rhprev),
+    recur: (k, c) => k.gruRecurAct(c.z, c.B, c.T, c.H, c.u, c.bh, c.state.h0, c.out, c.outStride, c.state.hT, c.reverse, c.work, c.rec, g, a, after, c.mask),
+    backward: (k, c) => k.gruBackwardAct(c.rec, c.B, c.T, c.H, c.u, c.h0, c.dout, c.doutStride, c.dhT, c.reverse, c.dz, c.dzh, c.hprev, 0, c.work, g, a, after, c.dzn, c.rhprev, c.mask),
   };
 }
 

@@ -21,8 +21,8 @@ export function lstmCell(gate: GateActivation, activation: CellActivation): Cell
   const g = CellAct[gate], a = CellAct[activation];
   return {
     ...base,
-    recur: (k, c) => k.lstmRecurAct(c.z, c.B, c.T, c.H, c.u, c.state.h0, c.state.c0, c.out, c.outStride, c.state.hT, c.state.cT, c.reverse, c.work, c.rec, g, a),
-    backward: (k, c) => k.lstmBackwardAct(c.rec, c.B, c.T, c.H, c.u, c.h0, c.c0, c.dout, c.doutStride, c.dhT, 0, c.reverse, c.dz, c.hprev, 0, 0, c.work, g, a),
+    recur: (k, c) => k.lstmRecurAct(c.z, c.B, c.T, c.H, c.u, c.state.h0, c.state.c0, c.out, c.outStride, c.state.hT, c.state.cT, c.reverse, c.work, c.rec, g, a, c.mask),
+    backward: (k, c) => k.lstmBackwardAct(c.rec, c.B, c.T, c.H, c.u, c.h0, c.c0, c.dout, c.doutStride, c.dhT, 0, c.reverse, c.dz, c.hprev, 0, 0, c.work, g, a, c.mask),
   };
 }
 
@@ -36,8 +36,13 @@ export const LSTM_CELL: CellSpec = {
   gateActivation: 'sigmoid',
   record: LSTM_RECORD,
   internalStates: [],
-  recur: (k, c) => k.lstmRecur(c.z, c.B, c.T, c.H, c.u, c.state.h0, c.state.c0, c.out, c.outStride, c.state.hT, c.state.cT, c.reverse, c.work, c.rec),
-  backward: (k, c) => k.lstmBackward(c.rec, c.B, c.T, c.H, c.u, c.h0, c.c0, c.dout, c.doutStride, c.dhT, 0, c.reverse, c.dz, c.hprev, 0, 0, c.work),
+  // a masked call takes the generic kernels (the fused ones know no mask)
+  recur: (k, c) => c.mask
+    ? k.lstmRecurAct(c.z, c.B, c.T, c.H, c.u, c.state.h0, c.state.c0, c.out, c.outStride, c.state.hT, c.state.cT, c.reverse, c.work, c.rec, CellAct.sigmoid, CellAct.tanh, c.mask)
+    : k.lstmRecur(c.z, c.B, c.T, c.H, c.u, c.state.h0, c.state.c0, c.out, c.outStride, c.state.hT, c.state.cT, c.reverse, c.work, c.rec),
+  backward: (k, c) => c.mask
+    ? k.lstmBackwardAct(c.rec, c.B, c.T, c.H, c.u, c.h0, c.c0, c.dout, c.doutStride, c.dhT, 0, c.reverse, c.dz, c.hprev, 0, 0, c.work, CellAct.sigmoid, CellAct.tanh, c.mask)
+    : k.lstmBackward(c.rec, c.B, c.T, c.H, c.u, c.h0, c.c0, c.dout, c.doutStride, c.dhT, 0, c.reverse, c.dz, c.hprev, 0, 0, c.work),
 };
 
 export interface LSTMOptions extends RecurrentOptions {

@@ -238,7 +238,8 @@ export abstract class RecurrentLayer extends Layer {
     requireTimeAxis(x.seq, this.name);
     const read = this.inReadingOrder(x, 'reversedInput');
     this.saved = { x: read, rec: this.record(x.B, x.T) };
-    return this.forwardRead(read, undefined, this.saved.rec);
+    const y = this.forwardRead(read, undefined, this.saved.rec);
+    return y.seq ? { ...y, mask: x.mask } : y;
   }
 
   /** Backward of forwardTrain: dy is ∂L/∂output; accumulates weight gradients; returns ∂L/∂input (or 0). @internal */
@@ -261,7 +262,12 @@ export abstract class RecurrentLayer extends Layer {
     const { B, T, F } = x, ws = this.workspace(), to = ws.get(name, B * T * F);
     for (let b = 0; b < B; b++)
       for (let t = 0; t < T; t++) ws.copy(plusFloats(to, (b * T + T - 1 - t) * F), plusFloats(x.ptr, (b * T + t) * F), F);
-    return { ...x, ptr: to };
+    if (!x.mask) return { ...x, ptr: to };
+    // the mask is read in the same order: reversed too ([B][T], one float a step)
+    const mask = ws.get(`${name}Mask`, B * T);
+    for (let b = 0; b < B; b++)
+      for (let t = 0; t < T; t++) ws.copy(plusFloats(mask, b * T + T - 1 - t), plusFloats(x.mask, b * T + t), 1);
+    return { ...x, ptr: to, mask };
   }
 
   /** A zeroed ∂L/∂input buffer for x. @internal */
@@ -299,7 +305,7 @@ export abstract class RecurrentLayer extends Layer {
     const work = ws.get('backWork', backWorkFloats(B, H));
     const p = block.pointers(this.params);
     const g = block.pointers(this.grads ?? fail(`${this.name}: no gradient buffer (compile the model first)`));
-    cell.backward(k, { rec, B, T, H, u: p.wh, h0: 0, c0: 0, ...dy, reverse: reverse ? 1 : 0, dz, dzh, hprev, dzn, rhprev, work });
+    cell.backward(k, { rec, B, T, H, u: p.wh, h0: 0, c0: 0, ...dy, reverse: reverse ? 1 : 0, dz, dzh, hprev, dzn, rhprev, work, mask: x.mask ?? 0 });
     k.gradWeights(x.ptr, rows, x.F, dz, block.panels, block.panelWidth, g.wx, g.b);
     k.gradWeights(hprev, rows, H, dzh, block.panels, block.panelWidth, g.wh, g.bh);
     if (dzn) k.gradWeights(rhprev, rows, H, dzn, block.panels, block.panelWidth, g.wh, 0);
@@ -309,7 +315,9 @@ export abstract class RecurrentLayer extends Layer {
   /** Heap forward for Sequential: from `state` (default zeros, final state in this layer's buffers). @internal */
   forwardHeap(x: HeapBatch, state?: HeapState, rec = 0): HeapBatch {
     requireTimeAxis(x.seq, this.name);
-    return this.forwardRead(this.inReadingOrder(x, 'reversedInput'), state, rec);
+    const y = this.forwardRead(this.inReadingOrder(x, 'reversedInput'), state, rec);
+    // Keras passes the input's mask on as it is, also after goBackwards
+    return y.seq ? { ...y, mask: x.mask } : y;
   }
 
   /** forwardHeap on x already in reading order: the outputs come in that order too (Keras's go_backwards). */
@@ -338,7 +346,7 @@ export abstract class RecurrentLayer extends Layer {
     const work = ws.get('work', recurWorkFloats(B, H));
     const p = block.pointers(this.params);
     k.project(x.ptr, B * T, x.F, p.wx, block.panels, block.panelWidth, p.b, z);
-    this.cell.recur(k, { z, B, T, H, u: p.wh, bh: p.bh, state, out, outStride, reverse: reverse ? 1 : 0, work, rec });
+    this.cell.recur(k, { z, B, T, H, u: p.wh, bh: p.bh, state, out, outStride, reverse: reverse ? 1 : 0, work, rec, mask: x.mask ?? 0 });
   }
 
   /** This layer's final-state buffers for batch B. @internal */
