@@ -27,6 +27,8 @@ const STACKS: Stack[] = [
   { name: 'Bidirectional LSTM (all steps, sum) → Bidirectional GRU (last)', make: () => [new Bidirectional(new LSTM({ units: 3, inputSize: F, returnSequences: true, seed: 8 }), { mergeMode: 'sum' }), new Bidirectional(new GRU({ units: 2, seed: 9 }))], lastReturnsSequences: false },
   { name: 'Bidirectional SimpleRNN linear (all steps, concat)', make: () => [new Bidirectional(new SimpleRNN({ units: 3, inputSize: F, activation: 'linear', returnSequences: true, seed: 10 }))], lastReturnsSequences: true },
   { name: 'LSTM hard_sigmoid_relu6 (all steps) → LSTM goBackwards (last)', make: () => [new LSTM({ units: 4, inputSize: F, recurrentActivation: 'hard_sigmoid_relu6', returnSequences: true, seed: 11 }), new LSTM({ units: 3, goBackwards: true, seed: 12 })], lastReturnsSequences: false },
+  { name: 'LSTM zeroOutputForMask (all steps) → GRU (last)', make: () => [new LSTM({ units: 4, inputSize: F, returnSequences: true, zeroOutputForMask: true, seed: 14 }), new GRU({ units: 3, seed: 15 })], lastReturnsSequences: false },
+  { name: 'Bidirectional GRU zeroOutputForMask (all steps, ave) → Dense', make: () => [new Bidirectional(new GRU({ units: 3, inputSize: F, returnSequences: true, zeroOutputForMask: true, seed: 16 }), { mergeMode: 'ave' }), new Dense({ units: 2, seed: 17 })], lastReturnsSequences: true },
   { name: 'GRU goBackwards (all steps)', make: () => [new GRU({ units: 4, inputSize: F, goBackwards: true, returnSequences: true, seed: 13 })], lastReturnsSequences: true, lastGoesBackwards: true },
 ];
 
@@ -100,6 +102,27 @@ describe.each(BACKENDS)('lengths on %s', (backend) => {
       m.dispose();
     });
   }
+
+  it('zeroOutputForMask: zeros at the padded steps, the carried outputs without it', async () => {
+    await init({ backend });
+    const make = (zero: boolean) => new Sequential([new LSTM({ units: 3, inputSize: F, returnSequences: true, zeroOutputForMask: zero, seed: 30 })]);
+    const zeroed = make(true), carried = make(false), x = batch(5), B = LENGTHS.length, H = 3;
+    const z = zeroed.predict({ shape: [B, T, F], data: x }, { lengths: LENGTHS }).data;
+    const c = carried.predict({ shape: [B, T, F], data: x }, { lengths: LENGTHS }).data;
+    for (let b = 0; b < B; b++) {
+      const len = LENGTHS[b], last = c.subarray((b * T + len - 1) * H, (b * T + len) * H);
+      for (let t = 0; t < T; t++) {
+        const at = (b * T + t) * H;
+        if (t < len) expect(maxAbsDiff(z.subarray(at, at + H), c.subarray(at, at + H))).toBe(0);
+        else {
+          expect(maxAbsDiff(z.subarray(at, at + H), new Float32Array(H))).toBe(0);
+          expect(maxAbsDiff(c.subarray(at, at + H), last), `row ${b} step ${t} carries its last real output`).toBe(0);
+        }
+      }
+    }
+    zeroed.dispose();
+    carried.dispose();
+  });
 
   it('a Masking layer gives the same outputs as lengths', async () => {
     await init({ backend });
