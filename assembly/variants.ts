@@ -136,8 +136,7 @@ function storePrevious(hprev: usize, t: i32, tPrev: i32, T: i32, B: i32, H: i32,
 // ── masks ─────────────────────────────────────────────────────────────────
 
 /** Whether step t of row b is real: no mask, or mask[b][t] ≠ 0. */
-// @ts-ignore: decorator
-@inline function isReal(mask: usize, b: i32, t: i32, T: i32): bool {
+function isReal(mask: usize, b: i32, t: i32, T: i32): bool {
   return mask == 0 || load<f32>(mask + ((<usize>b * T + <usize>t) << 2)) != 0;
 }
 

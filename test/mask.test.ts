@@ -10,7 +10,7 @@
  * - Bad lengths are clear errors.
  */
 import { describe, expect, it } from 'vitest';
-import { Bidirectional, Dense, GRU, init, LSTM, Masking, SGD, Sequential, SimpleRNN, type Layer } from '../src/index.js';
+import { Bidirectional, Dense, GRU, init, LSTM, Masking, memoryInfo, SGD, Sequential, SimpleRNN, type Layer } from '../src/index.js';
 import { BACKENDS, maxAbsDiff, throwsLW } from './helpers.js';
 import { rng } from './rng.js';
 
@@ -124,6 +124,17 @@ describe.each(BACKENDS)('lengths on %s', (backend) => {
     carried.dispose();
   });
 
+  it('a steady predict loop with lengths takes no more memory', async () => {
+    await init({ backend });
+    const m = new Sequential([new Bidirectional(new GRU({ units: 3, inputSize: F, returnSequences: true, goBackwards: false, seed: 40 })), new LSTM({ units: 2, goBackwards: true, seed: 41 })]);
+    const x = { shape: [LENGTHS.length, T, F], data: batch(6) };
+    m.predict(x, { lengths: LENGTHS });
+    const before = memoryInfo();
+    for (let i = 0; i < 3; i++) m.predict(x, { lengths: LENGTHS });
+    expect(memoryInfo()).toEqual(before);
+    m.dispose();
+  });
+
   it('a Masking layer gives the same outputs as lengths', async () => {
     await init({ backend });
     const make = () => [new LSTM({ units: 4, inputSize: F, returnSequences: true, seed: 20 }), new GRU({ units: 3, seed: 21 })];
@@ -148,6 +159,12 @@ describe('bad lengths', () => {
     throwsLW(() => m.predict(x, { lengths: [2.5, 3] }), /lengths\[0\].*got 2.5/);
     throwsLW(() => m.predict(x, { lengths: [NaN, 3] }), /lengths\[0\].*got NaN/);
     throwsLW(() => m.predict(x, { lengths: 3 as never }), /lengths must be an array/);
+    const masked = new Sequential([new Masking({ inputSize: F }), new LSTM({ units: 2 })]);
+    throwsLW(() => masked.predict(x, { lengths: [3, 3] }), /lengths and the Masking layer masking\S* would both mask the input/);
+    masked.compile({ optimizer: 'sgd', loss: 'mse' });
+    throwsLW(() => masked.computeGradients(x, { shape: [2, 2], data: new Float32Array(4) }, { lengths: [3, 3] }), /computeGradients: lengths and the Masking layer/);
+    throwsLW(() => masked.stream(), /a Masking layer masks whole sequences/);
+    masked.dispose();
     const d = new Sequential([new Dense({ units: 2, inputSize: F })]);
     throwsLW(() => d.predict({ shape: [2, F], data: new Float32Array(2 * F) }, { lengths: [1, 1] }), /lengths needs sequences/);
     m.dispose();

@@ -139,6 +139,7 @@ export class SequentialCore extends Disposable {
     });
     if (seq !== !first.refusesTime) this.checkTimeAxis(seq, `${this.name}.predict`); // the constructor checked the other case
     if (o.lengths !== undefined && !seq) fail(`${this.name}.predict: lengths needs sequences [batch, time, features]; this input has no time axis`);
+    if (o.lengths !== undefined) this.checkLengthsTakeable(`${this.name}.predict`);
     const mask = o.lengths === undefined ? undefined : lengthsMask(o.lengths, B, T, `${this.name}.predict`);
     this.build(F);
     const ws = this.workspace(), xPtr = ws.get('input', t.data.length);
@@ -150,6 +151,15 @@ export class SequentialCore extends Disposable {
     }
     for (const layer of this.layers) h = layer.forwardHeap(h);
     return ws.read(h.ptr, h.seq ? [h.B, h.T, h.F] : [h.B, h.F]);
+  }
+
+  /**
+   * Fail unless `lengths` can mask this model's input: not when a Masking layer makes the mask
+   * itself (it would silently override them). @internal
+   */
+  checkLengthsTakeable(where: string): void {
+    const masking = this.layers.find((l) => l.className === 'Masking');
+    if (masking) fail(`${where}: lengths and the Masking layer ${masking.name} would both mask the input; give lengths to a model without Masking, or pad with its mask value`);
   }
 
   /** Allocate the contiguous parameter block (once) and move every layer's parameters into it. */

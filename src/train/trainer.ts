@@ -378,6 +378,7 @@ export class Trainer {
     if (!same && !vector) fail(`${what}: y has shape [${yt.shape}] but the model gives [${want}] for x of shape [${xt.shape}]`);
     if (lengths === undefined) return { x: xt, y: yt, samples: S };
     if (xt.shape.length !== 3) fail(`${what}: lengths needs sequences x [samples, time, features]; this x has no time axis`);
+    model.checkLengthsTakeable(what);
     return { x: xt, y: yt, samples: S, mask: lengthsMask(lengths, S, xt.shape[1], what) };
   }
 
