@@ -9,7 +9,10 @@
  *   zeroes its outputs at padded steps (it sets zero_output_for_mask =
  *   return_sequences on its layers), TF.js's carries them. Loaded as Keras,
  *   the real steps equal TF.js's and the padded ones are 0; loaded as TF.js,
- *   all of them equal TF.js's.
+ *   all of them equal TF.js's;
+ * - a Keras 3 Functional chain InputLayer → Masking → LSTM, whose LSTM node
+ *   records the mask it receives (kwargs.mask, a keras tensor): it loads,
+ *   and its zero_output_for_mask decides what the padded steps give.
  */
 import { describe, expect, it } from 'vitest';
 import { Dense, init, loadTfjs, LSTM, Masking, Sequential } from '../src/index.js';
@@ -100,4 +103,39 @@ describe.each(BACKENDS)('Masking through the loaders on %s', (backend) => {
     asTfjs.dispose();
     asKeras.dispose();
   });
+
+  for (const zero of [false, true]) {
+    it(`a Keras 3 Functional Masking → LSTM (all steps, zero_output_for_mask ${zero}) with its mask kwarg`, async () => {
+      await init({ backend });
+      const theirs = tf.sequential();
+      theirs.add(tf.layers.masking({ maskValue: 0, inputShape: [T, F] }));
+      theirs.add(tf.layers.lstm({ units: 3, returnSequences: true, unitForgetBias: false, recurrentActivation: 'sigmoid', ...recurrentInit(20) }));
+      const x = paddedInput(4, 0), want = Float32Array.from(predictTf(theirs as never, x));
+      if (zero) PADDED.forEach((steps, b) => { for (const t of steps) want.fill(0, (b * T + t) * 3, (b * T + t + 1) * 3); });
+      const lstmWeights = theirs.layers[1].getWeights().map((w) => ({ shape: w.shape, data: w.dataSync() as Float32Array }));
+      const policy = { module: 'keras', class_name: 'DTypePolicy', config: { name: 'float32' }, registered_name: null };
+      const tensor = (from: string, dtype = 'float32') => ({ class_name: '__keras_tensor__', config: { shape: [null, T, F], dtype, keras_history: [from, 0, 0] } });
+      const config = {
+        module: 'keras.src.models.functional', class_name: 'Functional', registered_name: 'Functional',
+        config: {
+          name: 'functional', trainable: true,
+          layers: [
+            { module: 'keras.layers', class_name: 'InputLayer', registered_name: null, name: 'input_layer', config: { batch_shape: [null, T, F], dtype: 'float32', sparse: false, name: 'input_layer' }, inbound_nodes: [] },
+            { module: 'keras.layers', class_name: 'Masking', registered_name: null, name: 'masking', config: { name: 'masking', trainable: true, dtype: policy, mask_value: 0.0 }, inbound_nodes: [{ args: [tensor('input_layer')], kwargs: {} }] },
+            {
+              module: 'keras.layers', class_name: 'LSTM', registered_name: null, name: 'lstm',
+              config: { name: 'lstm', trainable: true, dtype: policy, return_sequences: true, return_state: false, go_backwards: false, stateful: false, unroll: false, zero_output_for_mask: zero, units: 3, activation: 'tanh', recurrent_activation: 'sigmoid', use_bias: true, unit_forget_bias: false, dropout: 0.0, recurrent_dropout: 0.0, seed: null },
+              // Keras 3 records the mask the LSTM receives from Masking as a call argument
+              inbound_nodes: [{ args: [tensor('masking')], kwargs: { training: false, mask: tensor('masking', 'bool') } }],
+            },
+          ],
+          input_layers: [['input_layer', 0, 0]], output_layers: [['lstm', 0, 0]],
+        },
+      };
+      const ours = modelFromKerasConfig(config, (name) => (name === 'lstm' ? lstmWeights : []), 'test', { kerasVersion: '3.6.0' });
+      expect(ours.layers.map((l) => l.className)).toEqual(['Masking', 'LSTM']);
+      expect(maxAbsDiff(ours.predict({ shape: [B, T, F], data: x }).data, want)).toBeLessThan(1e-5);
+      ours.dispose();
+    });
+  }
 });

@@ -135,6 +135,26 @@ describe.each(BACKENDS)('lengths on %s', (backend) => {
     m.dispose();
   });
 
+  it('fit with lengths: a full-batch SGD step moves every weight by −lr × the masked gradient; evaluate gives the masked loss', async () => {
+    await init({ backend });
+    const m = new Sequential([new GRU({ units: 3, inputSize: F, returnSequences: true, seed: 50 }), new Dense({ units: 2, seed: 51 })]);
+    m.compile({ optimizer: new SGD({ learningRate: 0.5 }), loss: 'mse' });
+    const B = LENGTHS.length, r = rng(52);
+    const x = { shape: [B, T, F], data: batch(7) }, y = { shape: [B, T, 2], data: Float32Array.from({ length: B * T * 2 }, () => r()) };
+    const { loss, grads } = m.computeGradients(x, y, { lengths: LENGTHS });
+    expect(m.evaluate(x, y, { lengths: LENGTHS }).loss).toBeCloseTo(loss, 6);
+    expect(Math.abs(m.evaluate(x, y).loss - loss)).toBeGreaterThan(1e-3); // the padding counts without lengths
+    const before = m.stateDict();
+    const history = await m.fit(x, y, { lengths: LENGTHS, epochs: 1, batchSize: B, shuffle: false });
+    expect(history.history.loss[0]).toBeCloseTo(loss, 6);
+    const after = m.stateDict();
+    for (const [k, g] of Object.entries(grads)) {
+      const want = before[k].data.map((v, i) => v - 0.5 * g.data[i]);
+      expect(maxAbsDiff(after[k].data, want), k).toBeLessThan(1e-6);
+    }
+    m.dispose();
+  });
+
   it('a Masking layer gives the same outputs as lengths', async () => {
     await init({ backend });
     const make = () => [new LSTM({ units: 4, inputSize: F, returnSequences: true, seed: 20 }), new GRU({ units: 3, seed: 21 })];
