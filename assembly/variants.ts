@@ -22,6 +22,17 @@
  *
  * The records are the fast kernels' (kernels.ts), except the reset-before
  * GRU's, which keeps no a_n: gates r, z, n ‖ hidden.
+ *
+ * Masks (Keras's masking, ONNX's sequence_lens): every kernel here takes a
+ * `mask` pointer, 0 for none, else [B][T] floats in time order, 1 for a
+ * real step and 0 for a padded one. A padded step leaves the state as it
+ * was (h, and c for LSTM) and outputs the row's previous output: the
+ * carried h, or zeros before the row's first real step (Keras 3's rnn():
+ * where(mask, new, previous)). Its record holds zero gates and the carried
+ * states, so the next real step's backward reads the state it started
+ * from. Backward, a padded step has no pre-activation gradient and passes
+ * ∂L/∂h (and ∂L/∂c) straight on, plus its output's gradient once the row
+ * has begun. The fused kernels take no mask: a masked call runs here.
  */
 import { vsigmoid, vtanh } from './activations';
 import { loadState, storeRows, zeroRows } from './state';
@@ -122,22 +133,66 @@ function storePrevious(hprev: usize, t: i32, tPrev: i32, T: i32, B: i32, H: i32,
   else zeroRows(hp, T * H, B, H);
 }
 
+// ── masks ─────────────────────────────────────────────────────────────────
+
+/** Whether step t of row b is real: no mask, or mask[b][t] ≠ 0. */
+function isReal(mask: usize, b: i32, t: i32, T: i32): bool {
+  return mask == 0 || load<f32>(mask + ((<usize>b * T + <usize>t) << 2)) != 0;
+}
+
+/** Copy n floats (the carried state into a padded step's record). */
+function copyFloats(dst: usize, src: usize, n: i32): void {
+  for (let j = 0; j < n; j++) store<f32>(dst + (<usize>j << 2), load<f32>(src + (<usize>j << 2)));
+}
+
+/** A padded step's outputs: zeros in the rows that have not run a real step yet (seen[b] = 0). */
+function zeroUnseen(out: usize, outRow: i32, seen: usize, B: i32, H: i32): void {
+  for (let b = 0; b < B; b++) {
+    if (load<f32>(seen + (<usize>b << 2)) == 0) zeroRows(out + ((<usize>b * outRow) << 2), 0, 1, H);
+  }
+}
+
+/** first[b] = the walk position s of row b's first real step (T when it has none), as i32. */
+function firstReal(first: usize, mask: usize, B: i32, T: i32, reverse: i32): void {
+  for (let b = 0; b < B; b++) {
+    let s = 0;
+    while (s < T && !isReal(mask, b, reverse ? T - 1 - s : s, T)) s++;
+    store<i32>(first + (<usize>b << 2), s);
+  }
+}
+
+/**
+ * The backward of a padded step of one row: ∂L/∂h goes on unchanged, plus
+ * the step's output gradient when the row had begun (its output was the
+ * carried h; before that it was a constant zero).
+ */
+function carryGradient(dhNext: usize, dh: usize, dout: usize, begun: bool, H: i32, Hp: i32): void {
+  for (let j = 0; j < Hp; j++) {
+    const q = <usize>j << 2;
+    let v = load<f32>(dh + q);
+    if (begun && dout != 0 && j < H) v += load<f32>(dout + q);
+    store<f32>(dhNext + q, v);
+  }
+}
+
 // ── LSTM ──────────────────────────────────────────────────────────────────
 
 /**
  * lstmRecur with activation codes: i, f, o = gateAct(.), g = act(.),
  * c = f⊙c + i⊙g, h = o⊙act(c) (Keras applies `activation` to both).
- * Arguments, work and record as lstmRecur (work: h and c, [B][Hp] each).
+ * Arguments, work and record as lstmRecur (work: h, c, and with a mask which
+ * rows have begun, [B][Hp] each).
  */
 export function lstmRecurAct(
   z: usize, B: i32, T: i32, H: i32, u: usize, h0: usize, c0: usize,
   out: usize, outStride: i32, hT: usize, cT: usize, reverse: i32, work: usize, rec: usize,
-  gateAct: i32, act: i32,
+  gateAct: i32, act: i32, mask: usize,
 ): void {
   const Hp = (H + 3) & ~3, hRow = <usize>Hp << 2, block = <usize>B * hRow;
-  const h = work, c = work + block;
+  const h = work, c = work + block, seen = work + 2 * block;
   loadState(h, h0, B, H);
   loadState(c, c0, B, H);
+  if (mask != 0) zeroRows(seen, 0, 1, B);
   const zRow = (<usize>T * Hp) << 4;
   const recCells = rec + 4 * <usize>T * block, recHidden = rec + 5 * <usize>T * block;
   for (let s = 0; s < T; s++) {
@@ -146,6 +201,15 @@ export function lstmRecurAct(
     addRecurrent(zt, zRow, 64, h, B, H, u, 4, 0, 4);   // the whole product first: the update below writes h in place
     for (let b = 0; b < B; b++) {
       const zb = zt + <usize>b * zRow, row = <usize>b * hRow;
+      if (!isReal(mask, b, t, T)) {   // padded: the state carries on
+        if (rec != 0) {
+          zeroRows(rec + 4 * (<usize>t * block + row), 0, 1, 4 * Hp);
+          copyFloats(recCells + <usize>t * block + row, c + row, Hp);
+          copyFloats(recHidden + <usize>t * block + row, h + row, Hp);
+        }
+        continue;
+      }
+      if (mask != 0) store<f32>(seen + (<usize>b << 2), 1);
       for (let j = 0; j < Hp; j++) {
         const col = packedCol(j, 4), q = row + (<usize>j << 2);
         let i: f32 = 0, f: f32 = 0, g: f32 = 0, o: f32 = 0, cn: f32 = 0, hv: f32 = 0;
@@ -167,7 +231,10 @@ export function lstmRecurAct(
         }
       }
     }
-    if (out != 0) storeRows(out + ((<usize>t * outStride) << 2), T * outStride, h, Hp, B, H);
+    if (out != 0) {
+      storeRows(out + ((<usize>t * outStride) << 2), T * outStride, h, Hp, B, H);
+      if (mask != 0) zeroUnseen(out + ((<usize>t * outStride) << 2), T * outStride, seen, B, H);
+    }
   }
   storeRows(hT, H, h, Hp, B, H);
   storeRows(cT, H, c, Hp, B, H);
@@ -179,17 +246,19 @@ export function lstmRecurAct(
  *   dz_i = dc⊙g⊙gate'(i)   dz_f = dc⊙c_{t−1}⊙gate'(f)
  *   dz_g = dc⊙i⊙act'(g)    dz_o = dh⊙a⊙gate'(o)
  *   dc_next ← dc⊙f,  dh_next ← dz·U
- * Arguments as lstmBackward (work: dh, dh_next, dc, c0, [B][Hp] each).
+ * Arguments as lstmBackward (work: dh, dh_next, dc, c0, and with a mask the
+ * rows' first real steps, [B][Hp] each).
  */
 export function lstmBackwardAct(
   rec: usize, B: i32, T: i32, H: i32, u: usize, h0: usize, c0: usize,
   dout: usize, doutStride: i32, dhT: usize, dcT: usize, reverse: i32,
   dz: usize, hprev: usize, dh0: usize, dc0: usize, work: usize,
-  gateAct: i32, act: i32,
+  gateAct: i32, act: i32, mask: usize,
 ): void {
   const Hp = (H + 3) & ~3, hRow = <usize>Hp << 2, block = <usize>B * hRow;
   let dh = work, dhNext = work + block;
-  const dc = work + 2 * block, cInit = work + 3 * block;
+  const dc = work + 2 * block, cInit = work + 3 * block, first = work + 4 * block;
+  if (mask != 0) firstReal(first, mask, B, T, reverse);
   loadState(dh, dhT, B, H);
   loadState(dc, dcT, B, H);
   loadState(cInit, c0, B, H);
@@ -205,6 +274,11 @@ export function lstmBackwardAct(
       const cPrev = tPrev < 0 ? cInit + row : cells + <usize>tPrev * block + row;
       const dzb = dz + <usize>b * dzRow + ((<usize>t * Hp) << 4);
       const doutb = dout != 0 ? dout + <usize>b * doutRow + ((<usize>t * doutStride) << 2) : 0;
+      if (!isReal(mask, b, t, T)) {   // padded: dh and dc go on, no pre-activation gradient
+        zeroRows(dzb, 0, 1, 4 * Hp);
+        carryGradient(dhNext + row, dh + row, doutb, s > load<i32>(first + (<usize>b << 2)), H, Hp);
+        continue;
+      }
       for (let j = 0; j < Hp; j++) {
         const col = packedCol(j, 4), q = <usize>j << 2;
         let dzi: f32 = 0, dzf: f32 = 0, dzg: f32 = 0, dzo: f32 = 0, dcn: f32 = 0;
@@ -244,16 +318,19 @@ export function lstmBackwardAct(
  * bh: the recurrent bias panels (reset after), or 0 for none.
  * rec: resetAfter = 1: gruRecur's record (gates ‖ a_n ‖ hidden);
  *      resetAfter = 0: gates r, z, n ‖ hidden, T·B·4·Hp floats.
- * work: h, and a_n or r⊙h, [B][Hp] each. Other arguments as gruRecur.
+ * work: h, a_n or r⊙h, and with a mask which rows have begun, [B][Hp] each.
+ * Other arguments as gruRecur.
  */
 export function gruRecurAct(
   z: usize, B: i32, T: i32, H: i32, u: usize, bh: usize, h0: usize,
   out: usize, outStride: i32, hT: usize, reverse: i32, work: usize, rec: usize,
-  gateAct: i32, act: i32, resetAfter: i32,
+  gateAct: i32, act: i32, resetAfter: i32, mask: usize,
 ): void {
   const Hp = (H + 3) & ~3, hRow = <usize>Hp << 2, block = <usize>B * hRow;
   const h = work, side = work + block;   // side: a_n (reset after) or r⊙h (before), [B][Hp]
+  const seen = work + 2 * block;
   loadState(h, h0, B, H);
+  if (mask != 0) zeroRows(seen, 0, 1, B);
   const zRow = <usize>T * Hp * 12;
   const recAn = rec + 3 * <usize>T * block;
   const recHidden = rec + (resetAfter ? 4 : 3) * <usize>T * block;
@@ -278,6 +355,15 @@ export function gruRecurAct(
     }
     for (let b = 0; b < B; b++) {
       const zb = zt + <usize>b * zRow, row = <usize>b * hRow;
+      if (!isReal(mask, b, t, T)) {   // padded: the state carries on
+        if (rec != 0) {
+          zeroRows(rec + 3 * (<usize>t * block + row), 0, 1, 3 * Hp);
+          if (resetAfter) zeroRows(recAn + <usize>t * block + row, 0, 1, Hp);
+          copyFloats(recHidden + <usize>t * block + row, h + row, Hp);
+        }
+        continue;
+      }
+      if (mask != 0) store<f32>(seen + (<usize>b << 2), 1);
       for (let j = 0; j < Hp; j++) {
         const col = packedCol(j, 3), q = row + (<usize>j << 2);
         let r: f32 = 0, up: f32 = 0, n: f32 = 0, an: f32 = 0, hv: f32 = 0;
@@ -307,7 +393,10 @@ export function gruRecurAct(
         }
       }
     }
-    if (out != 0) storeRows(out + ((<usize>t * outStride) << 2), T * outStride, h, Hp, B, H);
+    if (out != 0) {
+      storeRows(out + ((<usize>t * outStride) << 2), T * outStride, h, Hp, B, H);
+      if (mask != 0) zeroUnseen(out + ((<usize>t * outStride) << 2), T * outStride, seen, B, H);
+    }
   }
   storeRows(hT, H, h, Hp, B, H);
 }
@@ -322,17 +411,19 @@ export function gruRecurAct(
  *               dzn = [0, 0, dn] and rhprev = r⊙h_{t−1} (→ U_n: its input is r⊙h);
  *               dh_next += s⊙r + dza·U
  * dzn, rhprev: [B][T][3Hp] and [B][T][H], reset before only (0 otherwise).
- * work: dh, dh_next, h0 (padded), s, [B][Hp] each. Others as gruBackward.
+ * work: dh, dh_next, h0 (padded), s, and with a mask the rows' first real
+ * steps, [B][Hp] each. Others as gruBackward.
  */
 export function gruBackwardAct(
   rec: usize, B: i32, T: i32, H: i32, u: usize, h0: usize,
   dout: usize, doutStride: i32, dhT: usize, reverse: i32,
   dzx: usize, dza: usize, hprev: usize, dh0: usize, work: usize,
-  gateAct: i32, act: i32, resetAfter: i32, dzn: usize, rhprev: usize,
+  gateAct: i32, act: i32, resetAfter: i32, dzn: usize, rhprev: usize, mask: usize,
 ): void {
   const Hp = (H + 3) & ~3, hRow = <usize>Hp << 2, block = <usize>B * hRow;
   let dh = work, dhNext = work + block;
-  const hInit = work + 2 * block, sBuf = work + 3 * block;
+  const hInit = work + 2 * block, sBuf = work + 3 * block, first = work + 4 * block;
+  if (mask != 0) firstReal(first, mask, B, T, reverse);
   loadState(dh, dhT, B, H);
   loadState(hInit, h0, B, H);
   const recAn = rec + 3 * <usize>T * block;
@@ -348,6 +439,16 @@ export function gruBackwardAct(
       const x = dzx + <usize>b * dzRow + <usize>t * Hp * 12;
       const a = dza + <usize>b * dzRow + <usize>t * Hp * 12;
       const doutb = dout != 0 ? dout + <usize>b * doutRow + ((<usize>t * doutStride) << 2) : 0;
+      if (!isReal(mask, b, t, T)) {   // padded: dh goes on, no pre-activation gradient
+        zeroRows(x, 0, 1, 3 * Hp);
+        zeroRows(a, 0, 1, 3 * Hp);
+        if (!resetAfter) {
+          zeroRows(dzn + <usize>b * dzRow + <usize>t * Hp * 12, 0, 1, 3 * Hp);
+          zeroRows(rhprev + ((<usize>(b * T + t) * H) << 2), 0, 1, H);
+        }
+        carryGradient(dhNext + row, dh + row, doutb, s > load<i32>(first + (<usize>b << 2)), H, Hp);
+        continue;
+      }
       // first pass: dn, du, the direct path; for reset-after also dr
       for (let j = 0; j < Hp; j++) {
         const col = packedCol(j, 3), q = <usize>j << 2;
@@ -402,15 +503,17 @@ export function gruBackwardAct(
 
 /**
  * rnnRecur with any activation code: h = act(z_t + U·h). Arguments, work
- * and record as rnnRecur (work: h, [B][Hp]).
+ * and record as rnnRecur (work: h, and with a mask which rows have begun,
+ * [B][Hp] each).
  */
 export function rnnRecurAct(
   z: usize, B: i32, T: i32, H: i32, u: usize, h0: usize,
-  out: usize, outStride: i32, hT: usize, reverse: i32, act: i32, work: usize, rec: usize,
+  out: usize, outStride: i32, hT: usize, reverse: i32, act: i32, work: usize, rec: usize, mask: usize,
 ): void {
   const Hp = (H + 3) & ~3, hRow = <usize>Hp << 2, block = <usize>B * hRow;
-  const h = work;
+  const h = work, seen = work + block;
   loadState(h, h0, B, H);
+  if (mask != 0) zeroRows(seen, 0, 1, B);
   const zRow = (<usize>T * Hp) << 2;
   for (let s = 0; s < T; s++) {
     const t = reverse ? T - 1 - s : s;
@@ -418,6 +521,11 @@ export function rnnRecurAct(
     addRecurrent(zt, zRow, 16, h, B, H, u, 1, 0, 1);
     for (let b = 0; b < B; b++) {
       const zb = zt + <usize>b * zRow, row = <usize>b * hRow;
+      if (!isReal(mask, b, t, T)) {   // padded: the state carries on
+        if (rec != 0) copyFloats(rec + <usize>t * block + row, h + row, Hp);
+        continue;
+      }
+      if (mask != 0) store<f32>(seen + (<usize>b << 2), 1);
       for (let j = 0; j < Hp; j++) {
         const q = <usize>j << 2;
         const hv: f32 = j < H ? actF32(act, load<f32>(zb + q)) : 0;
@@ -425,23 +533,29 @@ export function rnnRecurAct(
         if (rec != 0) store<f32>(rec + <usize>t * block + row + q, hv);
       }
     }
-    if (out != 0) storeRows(out + ((<usize>t * outStride) << 2), T * outStride, h, Hp, B, H);
+    if (out != 0) {
+      storeRows(out + ((<usize>t * outStride) << 2), T * outStride, h, Hp, B, H);
+      if (mask != 0) zeroUnseen(out + ((<usize>t * outStride) << 2), T * outStride, seen, B, H);
+    }
   }
   storeRows(hT, H, h, Hp, B, H);
 }
 
 /**
  * rnnBackward with any activation code: dz = dh⊙act'(h_t), dh_next = dz·U.
- * Arguments as rnnBackward (work: dh, dh_next, [B][Hp] each).
+ * Arguments as rnnBackward (work: dh, dh_next, and with a mask the rows' first
+ * real steps, [B][Hp] each).
  */
 export function rnnBackwardAct(
   rec: usize, B: i32, T: i32, H: i32, u: usize, h0: usize,
   dout: usize, doutStride: i32, dhT: usize, reverse: i32, act: i32,
-  dz: usize, hprev: usize, dh0: usize, work: usize,
+  dz: usize, hprev: usize, dh0: usize, work: usize, mask: usize,
 ): void {
   const Hp = (H + 3) & ~3, hRow = <usize>Hp << 2, block = <usize>B * hRow;
   let dh = work, dhNext = work + block;
+  const first = work + 2 * block;
   loadState(dh, dhT, B, H);
+  if (mask != 0) firstReal(first, mask, B, T, reverse);
   const dzRow = (<usize>T * Hp) << 2, doutRow = (<usize>T * doutStride) << 2;
   for (let s = T - 1; s >= 0; s--) {
     const t = reverse ? T - 1 - s : s;
@@ -450,6 +564,11 @@ export function rnnBackwardAct(
       const row = <usize>b * hRow;
       const dzb = dz + <usize>b * dzRow + ((<usize>t * Hp) << 2);
       const doutb = dout != 0 ? dout + <usize>b * doutRow + ((<usize>t * doutStride) << 2) : 0;
+      if (!isReal(mask, b, t, T)) {   // padded: dh goes on, no pre-activation gradient
+        zeroRows(dzb, 0, 1, Hp);
+        carryGradient(dhNext + row, dh + row, doutb, s > load<i32>(first + (<usize>b << 2)), H, Hp);
+        continue;
+      }
       for (let j = 0; j < Hp; j++) {
         const q = <usize>j << 2;
         let d: f32 = 0;

@@ -44,26 +44,30 @@ const root = fileURLToPath(new URL('..', import.meta.url));
  * activations and reset-before GRU (+7.6 KiB: generic recurrences and their backward passes in the four
  * wasm builds, the fused default kernels unchanged beside them). The loaders are tree-shaken from an app that does not import them
  * (the table of loaders below shows each one's cost); the writers ship with Sequential, whose toTfjs()
- * and toOnnx() methods need them. 112 KiB since then.
+ * and toOnnx() methods need them. 112 KiB since then; 113 KiB with masking and variable-length sequences
+ * (107.4 → 112.0 KiB: the generic recurrences' masks in the four wasm builds, their js reference, the
+ * Masking layer, lengths, the masked loss, sequence_lens in loadOnnx).
  */
-export const BUDGET_GZIP_BYTES = 112 * 1024;
+export const BUDGET_GZIP_BYTES = 113 * 1024;
 
 /**
  * The JS of a predict-only app, gzip: a guard at what it is (12.6 KiB, from 21 before issue 10; 13.3
- * KiB with issue 11's cell options and variant entries). Issue
+ * KiB with issue 11's cell options and variant entries; 14.2 KiB with predict's lengths, the mask
+ * flowing through the layers and zeroOutputForMask, so 14.5 KiB since). Issue
  * 10's target is 10 KiB and is not reached yet: the layers still carry their training methods and both
  * weight formats, and a third of the bytes are error messages.
  */
-export const PREDICT_JS_BUDGET_GZIP_BYTES = 14 * 1024;
+export const PREDICT_JS_BUDGET_GZIP_BYTES = 14.5 * 1024;
 
 /**
  * The two inference-only wasm builds together, gzip: 7.6 KiB when they were made (SIMD 5.0, scalar
  * 2.6), half of the full builds; 9.8 KiB (6.2 + 3.6) since issue 11 added the cells' Keras variants
  * (the generic recurrences of assembly/variants.ts: other activations, the reset-before GRU), which a
  * predict-only app needs to run a model from Keras or TF.js; 10.1 KiB with the merge and repeat kernels
- * of Bidirectional's merge modes and RepeatVector (+0.25 KiB).
+ * of Bidirectional's merge modes and RepeatVector (+0.25 KiB); 10.7 KiB with the generic recurrences'
+ * masks (padded steps carry the state: Masking, lengths, ONNX's sequence_lens), so 11 KiB since.
  */
-export const PREDICT_WASM_BUDGET_GZIP_BYTES = 10.5 * 1024;
+export const PREDICT_WASM_BUDGET_GZIP_BYTES = 11 * 1024;
 
 /** The predict-only app measured: what a page that runs a trained model imports and calls. */
 const PREDICT_APP = `

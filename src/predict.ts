@@ -23,6 +23,7 @@ export { Dense, type DenseOptions } from './layers/dense.js';
 export { Bidirectional, type BidirectionalOptions, type MergeMode } from './layers/bidirectional.js';
 export { Dropout, type DropoutOptions } from './layers/dropout.js';
 export { RepeatVector, type RepeatVectorOptions } from './layers/repeat-vector.js';
+export { Masking, type MaskingOptions } from './layers/masking.js';
 export { SequentialCore as Sequential } from './model/core.js';
 export { SequenceStream } from './model/stream.js';
 export { readSafetensors, readSafetensorsWithMetadata } from './io/safetensors.js';

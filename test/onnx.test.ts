@@ -308,7 +308,6 @@ describe('loadOnnx refuses bad files with a clear error and leaves nothing behin
     ['initial_h_nonzero', /initial_h is not all zeros/],
     ['peephole', /peephole/],
     ['reverse_y', /reverse-direction/, /Y_h/],
-    ['sequence_lens', /one input|sequence_lens/],
     ['initial_h_input', /one input/, /initial states/],
     ['unsupported_op', /node 3 \(Elu "the_elu"\)/, /op Elu is not supported/],
     ['weight_shape', /W has shape \[1,12,3\]/],

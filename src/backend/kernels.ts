@@ -145,15 +145,22 @@ export interface Kernels {
    *     0), recording gates r, z, n ‖ hidden (GRU_RESET_BEFORE_RECORD);
    *   bh may be 0 (no recurrent bias).
    * The default cells (σ, tanh) keep lstmRecur/gruRecur/rnnRecur, the fused fast loops.
+   *
+   * mask: 0, or [B][T] floats in time order, 1 for a real step and 0 for a
+   *   padded one (Keras's masking; `lengths` is mask[b][t] = t < len_b). A
+   *   padded step leaves the state as it was and outputs the row's previous
+   *   output: the carried h, or zeros before the row's first real step (in
+   *   the order the steps run). Its record holds zero gates and the carried
+   *   states. A masked call of a default cell runs these kernels with its codes.
    */
   lstmRecurAct(z: number, B: number, T: number, H: number, u: number, h0: number, c0: number,
     out: number, outStride: number, hT: number, cT: number, reverse: number, work: number, rec: number,
-    gateAct: number, act: number): void;
+    gateAct: number, act: number, mask: number): void;
   gruRecurAct(z: number, B: number, T: number, H: number, u: number, bh: number, h0: number,
     out: number, outStride: number, hT: number, reverse: number, work: number, rec: number,
-    gateAct: number, act: number, resetAfter: number): void;
+    gateAct: number, act: number, resetAfter: number, mask: number): void;
   rnnRecurAct(z: number, B: number, T: number, H: number, u: number, h0: number,
-    out: number, outStride: number, hT: number, reverse: number, act: number, work: number, rec: number): void;
+    out: number, outStride: number, hT: number, reverse: number, act: number, work: number, rec: number, mask: number): void;
 
   /**
    * Dense's activation (Act code `kind`; softmax per row), compacting as it goes:
@@ -201,7 +208,7 @@ export interface TrainingKernels {
    *   dz: out, [B][T][4Hp] ∂L/∂(pre-activations i,f,g,o) packed, row b*T+t, 0 in padded lanes
    *   hprev: out, [B][T][H] the h_{t−1} each step started from, row b*T+t (for ∂L/∂U)
    *   dh0, dc0: 0, or out [B][H] ∂L/∂ of the initial state
-   *   work: 4·B·Hp floats of scratch
+   *   work: backWorkFloats(B, H) = 5·B·Hp floats of scratch (the *Act kernels use the fifth with a mask)
    */
   lstmBackward(rec: number, B: number, T: number, H: number, u: number, h0: number, c0: number,
     dout: number, doutStride: number, dhT: number, dcT: number, reverse: number,
@@ -230,17 +237,20 @@ export interface TrainingKernels {
    *   dza: [dr, dz, 0] (→ U_r, U_z with hprev);
    *   dzn: out [B][T][3Hp] [0, 0, dn] and rhprev: out [B][T][H] r⊙h_{t−1} (→ U_n);
    * (with resetAfter = 1, dzn and rhprev are 0 and unused).
+   * mask: as in the forward run. A padded step gets zero pre-activation
+   * gradients and passes ∂L/∂h (∂L/∂c) on, plus its dout once the row has
+   * begun (before, its output was a constant zero).
    */
   lstmBackwardAct(rec: number, B: number, T: number, H: number, u: number, h0: number, c0: number,
     dout: number, doutStride: number, dhT: number, dcT: number, reverse: number,
-    dz: number, hprev: number, dh0: number, dc0: number, work: number, gateAct: number, act: number): void;
+    dz: number, hprev: number, dh0: number, dc0: number, work: number, gateAct: number, act: number, mask: number): void;
   gruBackwardAct(rec: number, B: number, T: number, H: number, u: number, h0: number,
     dout: number, doutStride: number, dhT: number, reverse: number,
     dzx: number, dza: number, hprev: number, dh0: number, work: number,
-    gateAct: number, act: number, resetAfter: number, dzn: number, rhprev: number): void;
+    gateAct: number, act: number, resetAfter: number, dzn: number, rhprev: number, mask: number): void;
   rnnBackwardAct(rec: number, B: number, T: number, H: number, u: number, h0: number,
     dout: number, doutStride: number, dhT: number, reverse: number, act: number,
-    dz: number, hprev: number, dh0: number, work: number): void;
+    dz: number, hprev: number, dh0: number, work: number, mask: number): void;
 
   /**
    * Weight gradient of `project`, over all rows at once:
@@ -297,7 +307,7 @@ export function recurWorkFloats(B: number, H: number): number {
   return 3 * B * roundUp4(H);
 }
 
-/** Scratch floats of the backward recurrences. */
+/** Scratch floats of the backward recurrences (the fifth block: a masked run's first real steps). */
 export function backWorkFloats(B: number, H: number): number {
-  return 4 * B * roundUp4(H);
+  return 5 * B * roundUp4(H);
 }

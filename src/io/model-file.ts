@@ -14,6 +14,7 @@ import { Bidirectional, type BidirectionalOptions } from '../layers/bidirectiona
 import { Dense } from '../layers/dense.js';
 import { Dropout } from '../layers/dropout.js';
 import { RepeatVector } from '../layers/repeat-vector.js';
+import { Masking } from '../layers/masking.js';
 import { GRU } from '../layers/gru.js';
 import type { Layer } from '../layers/layer.js';
 import { LSTM } from '../layers/lstm.js';
@@ -148,7 +149,7 @@ function splitOptimizerState(tensors: Record<string, Tensor>): { params: Record<
 
 /** Layer classes by the names model files use. */
 const LAYER_CLASSES = new Map<string, new (config: never) => Layer>([
-  ['LSTM', LSTM], ['GRU', GRU], ['SimpleRNN', SimpleRNN], ['Dense', Dense], ['Dropout', Dropout], ['RepeatVector', RepeatVector],
+  ['LSTM', LSTM], ['GRU', GRU], ['SimpleRNN', SimpleRNN], ['Dense', Dense], ['Dropout', Dropout], ['RepeatVector', RepeatVector], ['Masking', Masking],
 ]);
 
 function layerFrom(l: unknown, where: string): Layer {
@@ -173,7 +174,7 @@ function layerFrom(l: unknown, where: string): Layer {
     }
   }
   const Ctor = typeof className === 'string' ? LAYER_CLASSES.get(className) : undefined;
-  if (!Ctor) fail(`loadModel: ${where} has unknown layer class ${show(className)}; this version reads LSTM, GRU, SimpleRNN, Dense, Dropout, RepeatVector and Bidirectional`);
+  if (!Ctor) fail(`loadModel: ${where} has unknown layer class ${show(className)}; this version reads LSTM, GRU, SimpleRNN, Dense, Dropout, RepeatVector, Masking and Bidirectional`);
   try {
     return new Ctor(config as never);
   } catch (e) {

@@ -206,7 +206,7 @@ export class Bidirectional extends Layer {
     b.run(x, both && plusFloats(both, H), 2 * H, true, bState, recB);
     if (seq) {
       if (!concat) k.merge(both, 2 * H, plusFloats(both, H), 2 * H, rows, H, Merge[this.mergeMode as MergeOp], out);
-      return { y: { ptr: out, B, T, seq: true, F }, both };
+      return { y: { ptr: out, B, T, seq: true, F, mask: x.mask }, both };
     }
     // last outputs of both directions: forward's at t = T−1, backward's at t = 0
     if (!concat) {

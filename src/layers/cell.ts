@@ -40,6 +40,8 @@ export interface RecurCall {
   work: number;
   /** The training record to fill, or 0. */
   rec: number;
+  /** [B][T] floats, 1 for a real step and 0 for a padded one, or 0 for none (kernels.ts, the *Act kernels). */
+  mask: number;
 }
 
 /** One backward pass through time from a recorded forward recurrence. */
@@ -71,6 +73,8 @@ export interface BackwardCall {
   dzn: number;
   rhprev: number;
   work: number;
+  /** The mask of the recorded run, or 0. */
+  mask: number;
 }
 
 export interface CellSpec {

@@ -120,7 +120,7 @@ export class Dense extends Layer {
     const k = this.backend.kernels, p = block.pointers(this.params);
     k.project(x.ptr, rows, K, p.w, block.panels, 4, p.b, out);
     k.activate(out, rows, N, Np, Act[this.activation], out); // rows computed Np wide (whole panels) come out [rows, N]
-    return { ptr: out, B: x.B, T: x.T, seq: x.seq, F: N };
+    return { ptr: out, B: x.B, T: x.T, seq: x.seq, F: N, mask: x.mask }; // on every step: the mask goes on
   }
 
   /** Forward in training mode: the input and output are kept for backward. @internal */

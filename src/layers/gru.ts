@@ -17,27 +17,11 @@ import { booleanOption } from '../options.js';
 import type { CellSpec } from './cell.js';
 import { RecurrentLayer, cellActivations, type RecurrentOptions } from './recurrent.js';
 
-export const GRU_CELL: CellSpec = {
-  gates: GRU_RECORD.gates,
-  kerasOrder: [1, 0, 2],
-  recurrentBias: true,
-  resetBeforeProduct: false,
-  cellState: false,
-  activation: 'tanh',
-  gateActivation: 'sigmoid',
-  // a_n = U_n·h + b_hn, kept for backward: the reset gate multiplies it
-  record: GRU_RECORD,
-  internalStates: ['an'],
-  recur: (k, c) => k.gruRecur(c.z, c.B, c.T, c.H, c.u, c.bh, c.state.h0, c.out, c.outStride, c.state.hT, c.reverse, c.work, c.rec),
-  backward: (k, c) => k.gruBackward(c.rec, c.B, c.T, c.H, c.u, c.h0, c.dout, c.doutStride, c.dhT, c.reverse, c.dz, c.dzh, c.hprev, 0, c.work),
-};
-
 /**
- * The GRU cell of these activations, the reset gate after the recurrent product (PyTorch's) or
- * before it. The fused kernels run PyTorch's cell with σ and tanh; the generic ones the rest.
+ * The GRU cell on the generic kernels (assembly/variants.ts): any activations, the reset gate
+ * after the recurrent product (PyTorch's) or before it, and a mask.
  */
-export function gruCell(gate: GateActivation, activation: CellActivation, resetAfter: boolean): CellSpec {
-  if (resetAfter && gate === 'sigmoid' && activation === 'tanh') return GRU_CELL;
+function gruActCell(gate: GateActivation, activation: CellActivation, resetAfter: boolean): CellSpec {
   const g = CellAct[gate], a = CellAct[activation], after = resetAfter ? 1 : 0;
   return {
     gates: GRU_RECORD.gates,
@@ -48,11 +32,33 @@ export function gruCell(gate: GateActivation, activation: CellActivation, resetA
     cellState: false,
     activation,
     gateActivation: gate,
+    // reset after: a_n = U_n·h + b_hn, kept for backward (the reset gate multiplies it)
     record: resetAfter ? GRU_RECORD : GRU_RESET_BEFORE_RECORD,
     internalStates: resetAfter ? ['an'] : [],
-    recur: (k, c) => k.gruRecurAct(c.z, c.B, c.T, c.H, c.u, c.bh, c.state.h0, c.out, c.outStride, c.state.hT, c.reverse, c.work, c.rec, g, a, after),
-    backward: (k, c) => k.gruBackwardAct(c.rec, c.B, c.T, c.H, c.u, c.h0, c.dout, c.doutStride, c.dhT, c.reverse, c.dz, c.dzh, c.hprev, 0, c.work, g, a, after, c.dzn, c.rhprev),
+    recur: (k, c) => k.gruRecurAct(c.z, c.B, c.T, c.H, c.u, c.bh, c.state.h0, c.out, c.outStride, c.state.hT, c.reverse, c.work, c.rec, g, a, after, c.mask),
+    backward: (k, c) => k.gruBackwardAct(c.rec, c.B, c.T, c.H, c.u, c.h0, c.dout, c.doutStride, c.dhT, c.reverse, c.dz, c.dzh, c.hprev, 0, c.work, g, a, after, c.dzn, c.rhprev, c.mask),
   };
+}
+
+const GRU_GENERIC = gruActCell('sigmoid', 'tanh', true);
+
+/** PyTorch's GRU with σ and tanh: the fused kernels, except for a masked call (the fused ones know no mask). */
+export const GRU_CELL: CellSpec = {
+  ...GRU_GENERIC,
+  recur: (k, c) => c.mask
+    ? GRU_GENERIC.recur(k, c)
+    : k.gruRecur(c.z, c.B, c.T, c.H, c.u, c.bh, c.state.h0, c.out, c.outStride, c.state.hT, c.reverse, c.work, c.rec),
+  backward: (k, c) => c.mask
+    ? GRU_GENERIC.backward(k, c)
+    : k.gruBackward(c.rec, c.B, c.T, c.H, c.u, c.h0, c.dout, c.doutStride, c.dhT, c.reverse, c.dz, c.dzh, c.hprev, 0, c.work),
+};
+
+/**
+ * The GRU cell of these activations, the reset gate after the recurrent product (PyTorch's) or
+ * before it. The fused kernels run PyTorch's cell with σ and tanh; the generic ones the rest.
+ */
+export function gruCell(gate: GateActivation, activation: CellActivation, resetAfter: boolean): CellSpec {
+  return resetAfter && gate === 'sigmoid' && activation === 'tanh' ? GRU_CELL : gruActCell(gate, activation, resetAfter);
 }
 
 export interface GRUOptions extends RecurrentOptions {

@@ -24,6 +24,12 @@ export interface HeapBatch {
   T: number;
   seq: boolean;
   F: number;
+  /**
+   * Which steps are real: [B][T] floats at this pointer, 1 for a real step and 0 for a padded
+   * one (Masking, or predict's `lengths`); absent or 0 for none. Layers that keep the time axis
+   * pass it on; a layer that drops it (a recurrence returning its last step) ends it.
+   */
+  mask?: number;
 }
 
 /** Weights checked and converted by prepareWeights; `write()` stores them and fixes the input size they imply. */
@@ -53,7 +59,7 @@ const LAYER_OPTIONS = ['inputSize', 'name', 'seed'] as const;
  * and a parameter block in the backend's memory, allocated on first use. `dispose()` (or `using`) frees it.
  */
 export abstract class Layer extends Disposable {
-  /** 'LSTM', 'GRU', 'SimpleRNN', 'Dense', 'Bidirectional', 'Dropout', 'RepeatVector'. */
+  /** 'LSTM', 'GRU', 'SimpleRNN', 'Dense', 'Bidirectional', 'Dropout', 'RepeatVector', 'Masking'. */
   abstract readonly className: string;
   name: string;
   inputSize: number | undefined;

@@ -14,30 +14,33 @@ import { LSTM_RECORD } from '../backend/record-layout.js';
 import type { CellSpec } from './cell.js';
 import { RecurrentLayer, cellActivations, type RecurrentOptions } from './recurrent.js';
 
-/** The LSTM cell of these activations: the fused kernels for σ and tanh, the generic ones for the rest. */
-export function lstmCell(gate: GateActivation, activation: CellActivation): CellSpec {
-  const base = { gates: LSTM_RECORD.gates, kerasOrder: [0, 1, 2, 3], recurrentBias: false, resetBeforeProduct: false, cellState: true, activation, gateActivation: gate, record: LSTM_RECORD, internalStates: [] };
-  if (gate === 'sigmoid' && activation === 'tanh') return LSTM_CELL;
+/** The LSTM cell on the generic kernels (assembly/variants.ts): any activations, and a mask. */
+function lstmActCell(gate: GateActivation, activation: CellActivation): CellSpec {
   const g = CellAct[gate], a = CellAct[activation];
   return {
-    ...base,
-    recur: (k, c) => k.lstmRecurAct(c.z, c.B, c.T, c.H, c.u, c.state.h0, c.state.c0, c.out, c.outStride, c.state.hT, c.state.cT, c.reverse, c.work, c.rec, g, a),
-    backward: (k, c) => k.lstmBackwardAct(c.rec, c.B, c.T, c.H, c.u, c.h0, c.c0, c.dout, c.doutStride, c.dhT, 0, c.reverse, c.dz, c.hprev, 0, 0, c.work, g, a),
+    gates: LSTM_RECORD.gates, kerasOrder: [0, 1, 2, 3], recurrentBias: false, resetBeforeProduct: false, cellState: true,
+    activation, gateActivation: gate, record: LSTM_RECORD, internalStates: [],
+    recur: (k, c) => k.lstmRecurAct(c.z, c.B, c.T, c.H, c.u, c.state.h0, c.state.c0, c.out, c.outStride, c.state.hT, c.state.cT, c.reverse, c.work, c.rec, g, a, c.mask),
+    backward: (k, c) => k.lstmBackwardAct(c.rec, c.B, c.T, c.H, c.u, c.h0, c.c0, c.dout, c.doutStride, c.dhT, 0, c.reverse, c.dz, c.hprev, 0, 0, c.work, g, a, c.mask),
   };
 }
 
+/** The LSTM cell of these activations: the fused kernels for σ and tanh, the generic ones for the rest. */
+export function lstmCell(gate: GateActivation, activation: CellActivation): CellSpec {
+  return gate === 'sigmoid' && activation === 'tanh' ? LSTM_CELL : lstmActCell(gate, activation);
+}
+
+const LSTM_GENERIC = lstmActCell('sigmoid', 'tanh');
+
+/** σ gates and tanh: the fused kernels, except for a masked call (the fused ones know no mask). */
 export const LSTM_CELL: CellSpec = {
-  gates: LSTM_RECORD.gates,
-  kerasOrder: [0, 1, 2, 3],
-  recurrentBias: false,
-  resetBeforeProduct: false,
-  cellState: true,
-  activation: 'tanh',
-  gateActivation: 'sigmoid',
-  record: LSTM_RECORD,
-  internalStates: [],
-  recur: (k, c) => k.lstmRecur(c.z, c.B, c.T, c.H, c.u, c.state.h0, c.state.c0, c.out, c.outStride, c.state.hT, c.state.cT, c.reverse, c.work, c.rec),
-  backward: (k, c) => k.lstmBackward(c.rec, c.B, c.T, c.H, c.u, c.h0, c.c0, c.dout, c.doutStride, c.dhT, 0, c.reverse, c.dz, c.hprev, 0, 0, c.work),
+  ...LSTM_GENERIC,
+  recur: (k, c) => c.mask
+    ? LSTM_GENERIC.recur(k, c)
+    : k.lstmRecur(c.z, c.B, c.T, c.H, c.u, c.state.h0, c.state.c0, c.out, c.outStride, c.state.hT, c.state.cT, c.reverse, c.work, c.rec),
+  backward: (k, c) => c.mask
+    ? LSTM_GENERIC.backward(k, c)
+    : k.lstmBackward(c.rec, c.B, c.T, c.H, c.u, c.h0, c.c0, c.dout, c.doutStride, c.dhT, 0, c.reverse, c.dz, c.hprev, 0, 0, c.work),
 };
 
 export interface LSTMOptions extends RecurrentOptions {

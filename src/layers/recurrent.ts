@@ -43,6 +43,13 @@ export interface RecurrentOptions {
    * order (Keras's go_backwards; default false).
    */
   goBackwards?: boolean;
+  /**
+   * With a mask (Masking, `lengths`) and all steps returned: a padded step outputs zeros instead
+   * of the carried output (default false, Keras's default; Keras's Bidirectional sets it on its
+   * layers, and ONNX's sequence_lens gives zeros past each length). The state carries over
+   * padded steps either way.
+   */
+  zeroOutputForMask?: boolean;
 }
 
 const CELL_ACTIVATIONS: readonly CellActivation[] = ['tanh', 'relu', 'linear', 'sigmoid', 'hard_sigmoid', 'hard_sigmoid_relu6'];
@@ -87,6 +94,7 @@ export abstract class RecurrentLayer extends Layer {
   readonly unitForgetBias: boolean;
   readonly useBias: boolean;
   readonly goBackwards: boolean;
+  readonly zeroOutputForMask: boolean;
   protected abstract readonly cell: CellSpec;
   /** What the last training forward left for backward. */
   private saved: { x: HeapBatch; rec: number } | undefined;
@@ -95,12 +103,13 @@ export abstract class RecurrentLayer extends Layer {
   /** `moreOptions`: a subclass's own option names (SimpleRNN's activation). */
   constructor(options: RecurrentOptions, defaultName: string, moreOptions: readonly string[] = []) {
     if (options === undefined || options === null) fail(`${defaultName}: options { units } are required`);
-    super(options, defaultName, ['units', 'returnSequences', 'unitForgetBias', 'useBias', 'goBackwards', ...moreOptions]);
+    super(options, defaultName, ['units', 'returnSequences', 'unitForgetBias', 'useBias', 'goBackwards', 'zeroOutputForMask', ...moreOptions]);
     this.units = featureCount(options.units, `${defaultName}: units`);
     this.returnSequences = options.returnSequences === undefined ? false : booleanOption(options.returnSequences, `${defaultName}: returnSequences`);
     this.unitForgetBias = options.unitForgetBias === undefined ? true : booleanOption(options.unitForgetBias, `${defaultName}: unitForgetBias`);
     this.useBias = options.useBias === undefined ? true : booleanOption(options.useBias, `${defaultName}: useBias`);
     this.goBackwards = options.goBackwards === undefined ? false : booleanOption(options.goBackwards, `${defaultName}: goBackwards`);
+    this.zeroOutputForMask = options.zeroOutputForMask === undefined ? false : booleanOption(options.zeroOutputForMask, `${defaultName}: zeroOutputForMask`);
   }
 
   get outputSize(): number {
@@ -238,7 +247,8 @@ export abstract class RecurrentLayer extends Layer {
     requireTimeAxis(x.seq, this.name);
     const read = this.inReadingOrder(x, 'reversedInput');
     this.saved = { x: read, rec: this.record(x.B, x.T) };
-    return this.forwardRead(read, undefined, this.saved.rec);
+    const y = this.forwardRead(read, undefined, this.saved.rec);
+    return y.seq ? { ...y, mask: x.mask } : y;
   }
 
   /** Backward of forwardTrain: dy is ∂L/∂output; accumulates weight gradients; returns ∂L/∂input (or 0). @internal */
@@ -261,7 +271,12 @@ export abstract class RecurrentLayer extends Layer {
     const { B, T, F } = x, ws = this.workspace(), to = ws.get(name, B * T * F);
     for (let b = 0; b < B; b++)
       for (let t = 0; t < T; t++) ws.copy(plusFloats(to, (b * T + T - 1 - t) * F), plusFloats(x.ptr, (b * T + t) * F), F);
-    return { ...x, ptr: to };
+    if (!x.mask) return { ...x, ptr: to };
+    // the mask is read in the same order: reversed too ([B][T], one float a step)
+    const mask = ws.get(`${name}Mask`, B * T);
+    for (let b = 0; b < B; b++)
+      for (let t = 0; t < T; t++) ws.copy(plusFloats(mask, b * T + T - 1 - t), plusFloats(x.mask, b * T + t), 1);
+    return { ...x, ptr: to, mask };
   }
 
   /** A zeroed ∂L/∂input buffer for x. @internal */
@@ -299,7 +314,9 @@ export abstract class RecurrentLayer extends Layer {
     const work = ws.get('backWork', backWorkFloats(B, H));
     const p = block.pointers(this.params);
     const g = block.pointers(this.grads ?? fail(`${this.name}: no gradient buffer (compile the model first)`));
-    cell.backward(k, { rec, B, T, H, u: p.wh, h0: 0, c0: 0, ...dy, reverse: reverse ? 1 : 0, dz, dzh, hprev, dzn, rhprev, work });
+    // zero outputs at the padded steps were constants: their gradients stop there (dout is ours to change)
+    if (this.zeroOutputForMask && x.mask && dy.dout) this.zeroPadded(x, dy.dout, dy.doutStride);
+    cell.backward(k, { rec, B, T, H, u: p.wh, h0: 0, c0: 0, ...dy, reverse: reverse ? 1 : 0, dz, dzh, hprev, dzn, rhprev, work, mask: x.mask ?? 0 });
     k.gradWeights(x.ptr, rows, x.F, dz, block.panels, block.panelWidth, g.wx, g.b);
     k.gradWeights(hprev, rows, H, dzh, block.panels, block.panelWidth, g.wh, g.bh);
     if (dzn) k.gradWeights(rhprev, rows, H, dzn, block.panels, block.panelWidth, g.wh, 0);
@@ -309,7 +326,9 @@ export abstract class RecurrentLayer extends Layer {
   /** Heap forward for Sequential: from `state` (default zeros, final state in this layer's buffers). @internal */
   forwardHeap(x: HeapBatch, state?: HeapState, rec = 0): HeapBatch {
     requireTimeAxis(x.seq, this.name);
-    return this.forwardRead(this.inReadingOrder(x, 'reversedInput'), state, rec);
+    const y = this.forwardRead(this.inReadingOrder(x, 'reversedInput'), state, rec);
+    // Keras passes the input's mask on as it is, also after goBackwards
+    return y.seq ? { ...y, mask: x.mask } : y;
   }
 
   /** forwardHeap on x already in reading order: the outputs come in that order too (Keras's go_backwards). */
@@ -338,7 +357,17 @@ export abstract class RecurrentLayer extends Layer {
     const work = ws.get('work', recurWorkFloats(B, H));
     const p = block.pointers(this.params);
     k.project(x.ptr, B * T, x.F, p.wx, block.panels, block.panelWidth, p.b, z);
-    this.cell.recur(k, { z, B, T, H, u: p.wh, bh: p.bh, state, out, outStride, reverse: reverse ? 1 : 0, work, rec });
+    this.cell.recur(k, { z, B, T, H, u: p.wh, bh: p.bh, state, out, outStride, reverse: reverse ? 1 : 0, work, rec, mask: x.mask ?? 0 });
+    if (this.zeroOutputForMask && x.mask && out) this.zeroPadded(x, out, outStride);
+  }
+
+  /** Zero this layer's H values of every padded step's row in a [B, T] sequence of rows `stride` floats apart. */
+  private zeroPadded(x: HeapBatch, ptr: number, stride: number): void {
+    const { B, T } = x, H = this.units, ws = this.workspace();
+    const m = ws.view(x.mask!, B * T);
+    const padded: number[] = [];
+    for (let r = 0; r < B * T; r++) if (m[r] === 0) padded.push(r);
+    for (const r of padded) ws.zero(plusFloats(ptr, r * stride), H);
   }
 
   /** This layer's final-state buffers for batch B. @internal */
@@ -356,6 +385,7 @@ export abstract class RecurrentLayer extends Layer {
     if (!this.unitForgetBias) c.unitForgetBias = false;
     if (!this.useBias) c.useBias = false;
     if (this.goBackwards) c.goBackwards = true;
+    if (this.zeroOutputForMask) c.zeroOutputForMask = true;
     if (this.cell.gates.length > 1) {
       if (this.cell.activation !== 'tanh') c.activation = this.cell.activation;
       if (this.cell.gateActivation !== 'sigmoid') c.recurrentActivation = this.cell.gateActivation;

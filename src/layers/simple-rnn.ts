@@ -10,20 +10,24 @@ import type { CellSpec } from './cell.js';
 import { RecurrentLayer, cellActivations, type RecurrentOptions } from './recurrent.js';
 
 export function rnnCell(activation: CellActivation): CellSpec {
-  const base = { gates: ['hidden'], kerasOrder: [0], recurrentBias: false, resetBeforeProduct: false, cellState: false, activation, gateActivation: 'sigmoid' as const, record: RNN_RECORD, internalStates: [] };
-  if (activation === 'tanh' || activation === 'relu') {
-    const relu = activation === 'relu' ? 1 : 0;
-    return {
-      ...base,
-      recur: (k, c) => k.rnnRecur(c.z, c.B, c.T, c.H, c.u, c.state.h0, c.out, c.outStride, c.state.hT, c.reverse, relu, c.work, c.rec),
-      backward: (k, c) => k.rnnBackward(c.rec, c.B, c.T, c.H, c.u, c.h0, c.dout, c.doutStride, c.dhT, c.reverse, relu, c.dz, c.hprev, 0, c.work),
-    };
-  }
   const a = CellAct[activation];
+  const generic: CellSpec = {
+    gates: ['hidden'], kerasOrder: [0], recurrentBias: false, resetBeforeProduct: false, cellState: false,
+    activation, gateActivation: 'sigmoid', record: RNN_RECORD, internalStates: [],
+    recur: (k, c) => k.rnnRecurAct(c.z, c.B, c.T, c.H, c.u, c.state.h0, c.out, c.outStride, c.state.hT, c.reverse, a, c.work, c.rec, c.mask),
+    backward: (k, c) => k.rnnBackwardAct(c.rec, c.B, c.T, c.H, c.u, c.h0, c.dout, c.doutStride, c.dhT, c.reverse, a, c.dz, c.hprev, 0, c.work, c.mask),
+  };
+  if (activation !== 'tanh' && activation !== 'relu') return generic;
+  // the fused kernel, except for a masked call (it knows no mask)
+  const relu = activation === 'relu' ? 1 : 0;
   return {
-    ...base,
-    recur: (k, c) => k.rnnRecurAct(c.z, c.B, c.T, c.H, c.u, c.state.h0, c.out, c.outStride, c.state.hT, c.reverse, a, c.work, c.rec),
-    backward: (k, c) => k.rnnBackwardAct(c.rec, c.B, c.T, c.H, c.u, c.h0, c.dout, c.doutStride, c.dhT, c.reverse, a, c.dz, c.hprev, 0, c.work),
+    ...generic,
+    recur: (k, c) => c.mask
+      ? generic.recur(k, c)
+      : k.rnnRecur(c.z, c.B, c.T, c.H, c.u, c.state.h0, c.out, c.outStride, c.state.hT, c.reverse, relu, c.work, c.rec),
+    backward: (k, c) => c.mask
+      ? generic.backward(k, c)
+      : k.rnnBackward(c.rec, c.B, c.T, c.H, c.u, c.h0, c.dout, c.doutStride, c.dhT, c.reverse, relu, c.dz, c.hprev, 0, c.work),
   };
 }
 

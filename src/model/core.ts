@@ -18,7 +18,14 @@ import { fail, show } from '../errors.js';
 import { nameOption, optionsOf } from '../options.js';
 import { Layer, type HeapBatch } from '../layers/layer.js';
 import { toTensor, type Tensor, type TensorLike } from '../tensor.js';
+import { lengthsMask } from './lengths.js';
 import { plusFloats, Workspace } from '../layers/workspace.js';
+
+/** predict's options. */
+export interface PredictOptions {
+  /** One length per sequence (1 … T) of a batch padded at its end: the padding is skipped. */
+  lengths?: ArrayLike<number>;
+}
 
 /**
  * A stack of layers, each feeding the next (Keras's Sequential), for inference: `predict` and
@@ -42,7 +49,7 @@ export class SequentialCore extends Disposable {
     const o = optionsOf(options, ['name'], 'Sequential');
     if (!Array.isArray(layers) || layers.length === 0) fail('Sequential: needs a non-empty array of layers');
     layers.forEach((l, i) => {
-      if (!(l instanceof Layer)) fail(`Sequential: item ${i} is not a layer (LSTM, GRU, SimpleRNN, Dense, Bidirectional, Dropout, RepeatVector)`);
+      if (!(l instanceof Layer)) fail(`Sequential: item ${i} is not a layer (LSTM, GRU, SimpleRNN, Dense, Bidirectional, Dropout, RepeatVector, Masking)`);
       if (l.isDisposed) fail(`Sequential: layer ${l.name} was disposed`);
       l.checkClaimable(undefined, 'Sequential');
     });
@@ -116,21 +123,43 @@ export class SequentialCore extends Disposable {
    * Run the model on x: [B, T, F] for a recurrent first layer ([B, F] for
    * a Dense one). Returns a new tensor; the heap is not touched beyond the
    * model's reused workspaces.
+   *
+   * `lengths`: sequences padded at their end to T steps, one length each
+   * (1 … T): the recurrent layers skip the padding, so a sequence's outputs
+   * at its real steps, and its last output, equal running it alone. Past its
+   * length a returned sequence holds the carried output (Keras's masking).
    */
-  predict(x: TensorLike): Tensor {
+  predict(x: TensorLike, options?: PredictOptions): Tensor {
     this.assertLive();
+    const o = optionsOf(options, ['lengths'], `${this.name}.predict`);
     const t = toTensor(x, `${this.name}.predict: input`);
     const first = this.layers[0];
     const { B, T, F, seq } = checkBatch(t.shape, {
       owner: `${this.name}.predict`, timeOptional: !first.needsTime, features: first.inputSize, expectedBy: 'model', wrapHint: true,
     });
     if (seq !== !first.refusesTime) this.checkTimeAxis(seq, `${this.name}.predict`); // the constructor checked the other case
+    if (o.lengths !== undefined && !seq) fail(`${this.name}.predict: lengths needs sequences [batch, time, features]; this input has no time axis`);
+    if (o.lengths !== undefined) this.checkLengthsTakeable(`${this.name}.predict`);
+    const mask = o.lengths === undefined ? undefined : lengthsMask(o.lengths, B, T, `${this.name}.predict`);
     this.build(F);
     const ws = this.workspace(), xPtr = ws.get('input', t.data.length);
     ws.write(xPtr, t.data);
     let h: HeapBatch = { ptr: xPtr, B, T, seq, F };
+    if (mask) {
+      h.mask = ws.get('lengthsMask', B * T);
+      ws.write(h.mask, mask);
+    }
     for (const layer of this.layers) h = layer.forwardHeap(h);
     return ws.read(h.ptr, h.seq ? [h.B, h.T, h.F] : [h.B, h.F]);
+  }
+
+  /**
+   * Fail unless `lengths` can mask this model's input: not when a Masking layer makes the mask
+   * itself (it would silently override them). @internal
+   */
+  checkLengthsTakeable(where: string): void {
+    const masking = this.layers.find((l) => l.className === 'Masking');
+    if (masking) fail(`${where}: lengths and the Masking layer ${masking.name} would both mask the input; give lengths to a model without Masking, or pad with its mask value`);
   }
 
   /** Allocate the contiguous parameter block (once) and move every layer's parameters into it. */

@@ -75,14 +75,14 @@ export class Sequential extends SequentialCore {
   }
 
   /** Loss and metrics on x, y without training: { loss, …metrics }. Also from a fit() callback. */
-  evaluate(x: TensorLike, y: TensorLike, options?: { batchSize?: number }): Logs {
+  evaluate(x: TensorLike, y: TensorLike, options?: { batchSize?: number; lengths?: ArrayLike<number> }): Logs {
     return this.compiled('evaluate').evaluate(x, y, options);
   }
 
   /** Loss and ∂loss/∂parameters on one batch under PyTorch names (as stateDict), without updating. */
-  computeGradients(x: TensorLike, y: TensorLike): { loss: number; grads: Record<string, Tensor> } {
+  computeGradients(x: TensorLike, y: TensorLike, options?: { lengths?: ArrayLike<number> }): { loss: number; grads: Record<string, Tensor> } {
     this.assertIdle('computeGradients');
-    return this.compiled('computeGradients').computeGradients(x, y);
+    return this.compiled('computeGradients').computeGradients(x, y, options);
   }
 
   /** The optimizer in use, once compiled. */

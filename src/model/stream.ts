@@ -40,6 +40,8 @@ export class SequenceStream extends Disposable {
     const o = optionsOf(options, ['batch'], where);
     for (const l of model.layers) {
       if (l instanceof RecurrentLayer && l.goBackwards) fail(`${where}: ${l.name} reads its sequence backwards (goBackwards), so it cannot run a step at a time`);
+      // a padded step's output is the sequence's previous one, which a chunk does not know of
+      if (l.className === 'Masking') fail(`${where}: a Masking layer masks whole sequences; streaming feeds real steps only (leave the padding out instead of masking it)`);
       if (l.needsTime && !(l instanceof RecurrentLayer)) fail(`${where}: a ${l.className} layer needs the whole sequence (it reads it backwards); streaming works with LSTM, GRU, SimpleRNN, Dense and Dropout`);
       if (l.refusesTime) fail(`${where}: a ${l.className} layer makes a whole sequence from one row; streaming works with LSTM, GRU, SimpleRNN, Dense and Dropout`);
     }

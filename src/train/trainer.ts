@@ -6,6 +6,8 @@
  * such steps with Keras's options and yields to the event loop between
  * batches.
  */
+import { lengthsMask } from '../model/lengths.js';
+import { realRows, scatterRows } from './masked-loss.js';
 import { checkBatch } from '../check-batch.js';
 import { fail, show } from '../errors.js';
 import { booleanOption, integerIn, numberIn, oneOf, optionsOf } from '../options.js';
@@ -49,6 +51,12 @@ export interface FitOptions {
    * warning is also kept in `history.warnings`.
    */
   onWarning?: (message: string) => void;
+  /**
+   * One length per sample (1 … T) of sequences padded at their end: the
+   * padded steps neither change the state nor count in the loss (see
+   * predict's lengths). Not with validationData (give its own model a Masking layer).
+   */
+  lengths?: ArrayLike<number>;
 }
 
 export interface History {
@@ -73,7 +81,7 @@ interface TrainingSettings {
 }
 
 const METRICS: readonly MetricName[] = ['mse', 'mae', 'rmse', 'accuracy'];
-const FIT_OPTIONS = ['epochs', 'batchSize', 'shuffle', 'seed', 'validationSplit', 'validationData', 'callbacks', 'signal', 'onWarning'] as const;
+const FIT_OPTIONS = ['epochs', 'batchSize', 'shuffle', 'seed', 'validationSplit', 'validationData', 'callbacks', 'signal', 'onWarning', 'lengths'] as const;
 const CALLBACK_HOOKS = ['onTrainBegin', 'onTrainEnd', 'onEpochBegin', 'onEpochEnd', 'onBatchBegin', 'onBatchEnd'] as const;
 
 /** Check compile()'s options and resolve names to objects, before anything is allocated. */
@@ -97,6 +105,8 @@ interface Dataset {
   x: Tensor;
   y: Tensor;
   samples: number;
+  /** From `lengths`: [samples][T] floats, 1 for a real step. */
+  mask?: Float32Array;
 }
 
 export class Trainer {
@@ -138,8 +148,9 @@ export class Trainer {
   }
 
   /** Loss and ∂loss/∂parameters (PyTorch names, as stateDict) on a batch, without updating. */
-  computeGradients(x: TensorLike, y: TensorLike): { loss: number; grads: Record<string, Tensor> } {
-    const d = this.dataset(x, y, 'computeGradients');
+  computeGradients(x: TensorLike, y: TensorLike, options?: { lengths?: ArrayLike<number> }): { loss: number; grads: Record<string, Tensor> } {
+    const o = optionsOf(options, ['lengths'], 'computeGradients');
+    const d = this.dataset(x, y, 'computeGradients', o.lengths);
     const loss = this.forwardBackward(d, range(d.samples)).loss;
     const grads: Record<string, Tensor> = {};
     for (const l of this.model.layers) for (const [k, t] of Object.entries(l.getGradients())) grads[`${l.name}.${k}`] = t;
@@ -147,10 +158,10 @@ export class Trainer {
   }
 
   /** Loss and metrics over all samples, in batches (no update). */
-  evaluate(x: TensorLike, y: TensorLike, options?: { batchSize?: number }): Logs {
-    const o = optionsOf(options, ['batchSize'], 'evaluate');
+  evaluate(x: TensorLike, y: TensorLike, options?: { batchSize?: number; lengths?: ArrayLike<number> }): Logs {
+    const o = optionsOf(options, ['batchSize', 'lengths'], 'evaluate');
     const batchSize = batchSizeOf(o.batchSize, 'evaluate');
-    return this.evaluateSet(this.dataset(x, y, 'evaluate'), batchSize);
+    return this.evaluateSet(this.dataset(x, y, 'evaluate', o.lengths), batchSize);
   }
 
   async fit(x: TensorLike, y: TensorLike, options?: FitOptions): Promise<History> {
@@ -163,7 +174,8 @@ export class Trainer {
     if (o.signal !== undefined && typeof (o.signal as AbortSignal | null)?.aborted !== 'boolean') fail(`fit: signal must be an AbortSignal, got ${show(o.signal)}`);
     if (o.onWarning !== undefined && typeof o.onWarning !== 'function') fail(`fit: onWarning must be a function, got ${show(o.onWarning)}`);
     if (o.validationData !== undefined && o.validationSplit !== undefined) fail('fit: give validationData or validationSplit, not both');
-    let train = this.dataset(x, y, 'fit');
+    if (o.lengths !== undefined && o.validationData !== undefined) fail('fit: lengths with validationData is not supported; use validationSplit (the lengths are split with the samples)');
+    let train = this.dataset(x, y, 'fit', o.lengths);
     let val: Dataset | undefined;
     if (o.validationData !== undefined) {
       if (!Array.isArray(o.validationData) || o.validationData.length !== 2) fail(`fit: validationData must be [x, y], got ${show(o.validationData)}`);
@@ -279,11 +291,16 @@ export class Trainer {
     const dy = this.ws.get('dy', n);
     const y = this.targets(d, idx, n);
     const p = this.ws.view(out.ptr, n), g = this.ws.view(dy, n);
-    const scores = this.scores(p, y, out.F);
+    // a masked time axis: the loss and its gradient over the real steps only
+    const mask = out.seq && out.mask ? this.ws.view(out.mask, out.B * out.T).slice() : undefined;
+    const real = mask ? realRows(p, y, out.F, mask) : { p, y };
+    const scores = this.scores(real.p, real.y, out.F);
+    const gReal = mask ? new Float32Array(real.p.length) : g;
     // crossentropy after its own activation: the gradient w.r.t. the pre-activation is exact and stable
     const fused = this.loss.fusedActivation !== undefined && last.outputActivation === this.loss.fusedActivation;
-    if (fused) this.loss.gradLogits!(p, y, out.F, g);
-    else this.loss.grad(p, y, out.F, g);
+    if (fused) this.loss.gradLogits!(real.p, real.y, out.F, gReal);
+    else this.loss.grad(real.p, real.y, out.F, gReal);
+    if (mask) scatterRows(gReal, out.F, mask, this.ws.view(dy, n));
     this.ws.zero(this.grads, floats);
     let grad = fused ? last.backwardPreActivation(dy, layers.length > 1, this.kernels) : last.backwardHeap(dy, layers.length > 1, this.kernels);
     for (let i = layers.length - 2; i >= 0; i--) grad = layers[i].backwardHeap(grad, i > 0, this.kernels);
@@ -297,6 +314,10 @@ export class Trainer {
     const xPtr = this.ws.get('x', idx.length * row);
     for (let i = 0; i < idx.length; i++) this.ws.write(plusFloats(xPtr, i * row), d.x.data.subarray(idx[i] * row, (idx[i] + 1) * row));
     let h: HeapBatch = { ptr: xPtr, B: idx.length, T, seq, F };
+    if (d.mask) {
+      h.mask = this.ws.get('mask', idx.length * T);
+      for (let i = 0; i < idx.length; i++) this.ws.write(plusFloats(h.mask, i * T), d.mask.subarray(idx[i] * T, (idx[i] + 1) * T));
+    }
     for (const layer of this.model.layers) h = train ? layer.forwardTrain(h) : layer.forwardHeap(h);
     return h;
   }
@@ -332,14 +353,15 @@ export class Trainer {
       const idx = range(Math.min(batchSize, d.samples - start), start);
       const out = this.forwardBatch(d, idx, false);
       const n = out.B * out.T * out.F;
-      const y = this.targets(d, idx, n);
-      addScores(sums, this.scores(this.ws.view(out.ptr, n), y, out.F), idx.length);
+      const y = this.targets(d, idx, n), p = this.ws.view(out.ptr, n);
+      const real = out.seq && out.mask ? realRows(p, y, out.F, this.ws.view(out.mask, out.B * out.T).slice()) : { p, y };
+      addScores(sums, this.scores(real.p, real.y, out.F), idx.length);
     }
     return this.logsOf(meanScores(sums, d.samples));
   }
 
   /** x and y as tensors whose shapes fit the model and each other. */
-  private dataset(x: TensorLike, y: TensorLike, what: string): Dataset {
+  private dataset(x: TensorLike, y: TensorLike, what: string, lengths?: unknown): Dataset {
     const xt = toTensor(x, `${what}: x`), yt = toTensor(y, `${what}: y`);
     const model = this.model, first = model.layers[0];
     // the model's input rule, asked of x under the name the user passed it by
@@ -354,7 +376,10 @@ export class Trainer {
     const same = yt.shape.length === want.length && yt.shape.every((d, i) => d === want[i]);
     const vector = !seq && model.outputSize === 1 && yt.shape.length === 1 && yt.shape[0] === S; // Keras accepts y [S] for one output
     if (!same && !vector) fail(`${what}: y has shape [${yt.shape}] but the model gives [${want}] for x of shape [${xt.shape}]`);
-    return { x: xt, y: yt, samples: S };
+    if (lengths === undefined) return { x: xt, y: yt, samples: S };
+    if (xt.shape.length !== 3) fail(`${what}: lengths needs sequences x [samples, time, features]; this x has no time axis`);
+    model.checkLengthsTakeable(what);
+    return { x: xt, y: yt, samples: S, mask: lengthsMask(lengths, S, xt.shape[1], what) };
   }
 
   private async maybeYield(): Promise<void> {
@@ -418,11 +443,13 @@ function shuffle(a: Uint32Array, rng: Random): void {
 
 function slice(d: Dataset, from: number, to: number): Dataset {
   const xRow = d.x.data.length / d.samples, yRow = d.y.data.length / d.samples;
-  return {
+  const part: Dataset = {
     x: { shape: [to - from, ...d.x.shape.slice(1)], data: d.x.data.subarray(from * xRow, to * xRow) },
     y: { shape: [to - from, ...d.y.shape.slice(1)], data: d.y.data.subarray(from * yRow, to * yRow) },
     samples: to - from,
   };
+  if (d.mask) part.mask = d.mask.subarray(from * d.x.shape[1], to * d.x.shape[1]);
+  return part;
 }
 
 /** Binary accuracy (threshold 0.5) for one output, categorical (argmax) for several. */

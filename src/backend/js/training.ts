@@ -9,7 +9,7 @@
 import type { Heap, TrainingKernels } from '../kernels.js';
 import { activationBackward, activationName } from './dense.js';
 import { linearGradInput, linearGradWeights } from './gemm.js';
-import { DEFAULT_CELL, cellFunction, type CellFunctions } from './activations.js';
+import { DEFAULT_CELL, cellFunction, type CellFunctions, type Floats } from './activations.js';
 import { gruBackward, gruResetBeforeBackward } from './gru.js';
 import { functionsOf } from './kernels.js';
 import {
@@ -21,7 +21,8 @@ import { lstmBackward } from './lstm.js';
 import { mergeBackward, mergeOpName, repeatBackward } from './merge.js';
 import { adamUpdate, rmspropUpdate, scaleClip, sgdUpdate, sumSquares } from './optimizers.js';
 import { rnnBackward, type RnnActivation } from './rnn.js';
-import { previousStates } from './sequence.js';
+import { previousStates, type Sequences } from './sequence.js';
+import { backwardMasked, type AloneBackward } from './masked.js';
 
 export function createJsTrainingKernels(heap: Heap): TrainingKernels {
   const view = (): Float32Array => new Float32Array(heap.buffer);
@@ -29,73 +30,105 @@ export function createJsTrainingKernels(heap: Heap): TrainingKernels {
   const stepGradients = (m: Float32Array, dout: number, B: number, T: number, H: number, doutStride: number) =>
     dout ? readStrided(m, dout, B * T, H, doutStride) : undefined;
 
+  /**
+   * A cell's backward over the whole batch, or with a mask ([B][T] at `mask`, 0 for none) each row
+   * alone over its real steps (masked.ts). `run` is the reference backward on a trace, for
+   * `rowOf` (b, or -1 for the whole batch: the row of the initial states to read).
+   */
+  function backCell(m: Float32Array, seq: Sequences, mask: number, trace: Record<string, Float32Array>, dout: Float32Array | undefined,
+    finals: Record<string, Float32Array | undefined>, widths: Record<string, number>,
+    run: (trace: Record<string, Float32Array>, seq: Sequences, dout: Float32Array | undefined, finals: Record<string, Float32Array | undefined>, b: number) => AloneBackward,
+  ): { grads: Record<string, Floats>; initial: Record<string, Floats> } {
+    if (!mask) return run(trace, seq, dout, finals, -1);
+    return backwardMasked(seq, at(m, mask, seq.B * seq.T), trace, dout, finals, widths,
+      (tr, T, d, f, b) => run(tr, { B: 1, T, H: seq.H }, d, f, b));
+  }
+  /** Row b of a [B, H] state (all of it for b = -1), or undefined. */
+  const row = (s: Float32Array | undefined, b: number, H: number) => (s && b >= 0 ? s.subarray(b * H, (b + 1) * H) : s);
+
   function lstm(rec: number, B: number, T: number, H: number, u: number, h0: number, c0: number, dout: number, doutStride: number,
-    dhT: number, dcT: number, reverse: number, dz: number, hprev: number, dh0: number, dc0: number, cell: CellFunctions): void {
+    dhT: number, dcT: number, reverse: number, dz: number, hprev: number, dh0: number, dc0: number, cell: CellFunctions, mask = 0): void {
     const m = view(), seq = { B, T, H, reverse: reverse !== 0 };
     const { gates: [i, f, g, o], states: [c, h] } = readRecord(m, rec, LSTM_RECORD, seq);
-    const h0s = readState(m, h0, B, H);
-    const r = lstmBackward({ i, f, g, o, c, h }, readPanels(m, u, 4, H, H), seq, readState(m, c0, B, H),
-      stepGradients(m, dout, B, T, H, doutStride), readState(m, dhT, B, H), readState(m, dcT, B, H), cell);
-    writePackedRows(m, dz, B * T, 4, H, r.dgx);
+    const h0s = readState(m, h0, B, H), c0s = readState(m, c0, B, H), U = readPanels(m, u, 4, H, H);
+    const r = backCell(m, seq, mask, { i, f, g, o, c, h }, stepGradients(m, dout, B, T, H, doutStride),
+      { h: readState(m, dhT, B, H), c: readState(m, dcT, B, H) }, { dgx: 4 * H },
+      (tr, sq, d, fin, b) => {
+        const k = lstmBackward(tr as never, U, sq, row(c0s, b, H), d, fin.h, fin.c, cell);
+        return { grads: { dgx: k.dgx }, initial: { h: k.dh0, c: k.dc0 } };
+      });
+    writePackedRows(m, dz, B * T, 4, H, r.grads.dgx);
     at(m, hprev, B * T * H).set(previousStates(h, h0s, seq));
-    if (dh0) at(m, dh0, B * H).set(r.dh0);
-    if (dc0) at(m, dc0, B * H).set(r.dc0);
+    if (dh0) at(m, dh0, B * H).set(r.initial.h);
+    if (dc0) at(m, dc0, B * H).set(r.initial.c);
   }
   function gru(rec: number, B: number, T: number, H: number, u: number, h0: number, dout: number, doutStride: number,
-    dhT: number, reverse: number, dzx: number, dza: number, hprev: number, dh0: number, cell: CellFunctions): void {
+    dhT: number, reverse: number, dzx: number, dza: number, hprev: number, dh0: number, cell: CellFunctions, mask = 0): void {
     const m = view(), seq = { B, T, H, reverse: reverse !== 0 };
     const { gates: [r, z, n], states: [ghn, h] } = readRecord(m, rec, GRU_RECORD, seq);
-    const h0s = readState(m, h0, B, H);
-    const d = gruBackward({ r, z, n, ghn, h }, readPanels(m, u, 3, H, H), seq, h0s,
-      stepGradients(m, dout, B, T, H, doutStride), readState(m, dhT, B, H), cell);
-    writePackedRows(m, dzx, B * T, 3, H, d.dgx);
-    writePackedRows(m, dza, B * T, 3, H, d.dgh);
+    const h0s = readState(m, h0, B, H), U = readPanels(m, u, 3, H, H);
+    const d = backCell(m, seq, mask, { r, z, n, ghn, h }, stepGradients(m, dout, B, T, H, doutStride),
+      { h: readState(m, dhT, B, H) }, { dgx: 3 * H, dgh: 3 * H },
+      (tr, sq, dh, fin, b) => {
+        const k = gruBackward(tr as never, U, sq, row(h0s, b, H), dh, fin.h, cell);
+        return { grads: { dgx: k.dgx, dgh: k.dgh }, initial: { h: k.dh0 } };
+      });
+    writePackedRows(m, dzx, B * T, 3, H, d.grads.dgx);
+    writePackedRows(m, dza, B * T, 3, H, d.grads.dgh);
     at(m, hprev, B * T * H).set(previousStates(h, h0s, seq));
-    if (dh0) at(m, dh0, B * H).set(d.dh0);
+    if (dh0) at(m, dh0, B * H).set(d.initial.h);
   }
   function gruResetBefore(rec: number, B: number, T: number, H: number, u: number, h0: number, dout: number, doutStride: number,
-    dhT: number, reverse: number, dzx: number, dza: number, hprev: number, dh0: number, cell: CellFunctions, dzn: number, rhprev: number): void {
+    dhT: number, reverse: number, dzx: number, dza: number, hprev: number, dh0: number, cell: CellFunctions, dzn: number, rhprev: number, mask: number): void {
     const m = view(), seq = { B, T, H, reverse: reverse !== 0 };
     const { gates: [r, z, n], states: [h] } = readRecord(m, rec, GRU_RESET_BEFORE_RECORD, seq);
-    const h0s = readState(m, h0, B, H);
-    const d = gruResetBeforeBackward({ r, z, n, h }, readPanels(m, u, 3, H, H), seq, h0s,
-      stepGradients(m, dout, B, T, H, doutStride), readState(m, dhT, B, H), cell);
-    writePackedRows(m, dzx, B * T, 3, H, d.dgx);
-    writePackedRows(m, dza, B * T, 3, H, d.dgh);
-    writePackedRows(m, dzn, B * T, 3, H, d.dgn);
-    at(m, rhprev, B * T * H).set(d.rh);
+    const h0s = readState(m, h0, B, H), U = readPanels(m, u, 3, H, H);
+    const d = backCell(m, seq, mask, { r, z, n, h }, stepGradients(m, dout, B, T, H, doutStride),
+      { h: readState(m, dhT, B, H) }, { dgx: 3 * H, dgh: 3 * H, dgn: 3 * H, rh: H },
+      (tr, sq, dh, fin, b) => {
+        const k = gruResetBeforeBackward(tr as never, U, sq, row(h0s, b, H), dh, fin.h, cell);
+        return { grads: { dgx: k.dgx, dgh: k.dgh, dgn: k.dgn, rh: k.rh }, initial: { h: k.dh0 } };
+      });
+    writePackedRows(m, dzx, B * T, 3, H, d.grads.dgx);
+    writePackedRows(m, dza, B * T, 3, H, d.grads.dgh);
+    writePackedRows(m, dzn, B * T, 3, H, d.grads.dgn);
+    at(m, rhprev, B * T * H).set(d.grads.rh);
     at(m, hprev, B * T * H).set(previousStates(h, h0s, seq));
-    if (dh0) at(m, dh0, B * H).set(d.dh0);
+    if (dh0) at(m, dh0, B * H).set(d.initial.h);
   }
   function rnn(rec: number, B: number, T: number, H: number, u: number, h0: number, dout: number, doutStride: number,
-    dhT: number, reverse: number, act: RnnActivation, dz: number, hprev: number, dh0: number): void {
+    dhT: number, reverse: number, act: RnnActivation, dz: number, hprev: number, dh0: number, mask = 0): void {
     const m = view(), seq = { B, T, H, reverse: reverse !== 0 };
     const { states: [h] } = readRecord(m, rec, RNN_RECORD, seq);
-    const h0s = readState(m, h0, B, H);
-    const d = rnnBackward(h, readPanels(m, u, 1, H, H), act, seq, stepGradients(m, dout, B, T, H, doutStride), readState(m, dhT, B, H));
-    writePackedRows(m, dz, B * T, 1, H, d.dgx);
+    const h0s = readState(m, h0, B, H), U = readPanels(m, u, 1, H, H);
+    const d = backCell(m, seq, mask, { h }, stepGradients(m, dout, B, T, H, doutStride), { h: readState(m, dhT, B, H) }, { dgx: H },
+      (tr, sq, dh, fin) => {
+        const k = rnnBackward(tr.h, U, act, sq, dh, fin.h);
+        return { grads: { dgx: k.dgx }, initial: { h: k.dh0 } };
+      });
+    writePackedRows(m, dz, B * T, 1, H, d.grads.dgx);
     at(m, hprev, B * T * H).set(previousStates(h, h0s, seq));
-    if (dh0) at(m, dh0, B * H).set(d.dh0);
+    if (dh0) at(m, dh0, B * H).set(d.initial.h);
   }
   return {
     lstmBackward(rec, B, T, H, u, h0, c0, dout, doutStride, dhT, dcT, reverse, dz, hprev, dh0, dc0) {
       lstm(rec, B, T, H, u, h0, c0, dout, doutStride, dhT, dcT, reverse, dz, hprev, dh0, dc0, DEFAULT_CELL);
     },
-    lstmBackwardAct(rec, B, T, H, u, h0, c0, dout, doutStride, dhT, dcT, reverse, dz, hprev, dh0, dc0, _work, gateAct, act) {
-      lstm(rec, B, T, H, u, h0, c0, dout, doutStride, dhT, dcT, reverse, dz, hprev, dh0, dc0, functionsOf(gateAct, act));
+    lstmBackwardAct(rec, B, T, H, u, h0, c0, dout, doutStride, dhT, dcT, reverse, dz, hprev, dh0, dc0, _work, gateAct, act, mask) {
+      lstm(rec, B, T, H, u, h0, c0, dout, doutStride, dhT, dcT, reverse, dz, hprev, dh0, dc0, functionsOf(gateAct, act), mask);
     },
     gruBackward(rec, B, T, H, u, h0, dout, doutStride, dhT, reverse, dzx, dza, hprev, dh0) {
       gru(rec, B, T, H, u, h0, dout, doutStride, dhT, reverse, dzx, dza, hprev, dh0, DEFAULT_CELL);
     },
-    gruBackwardAct(rec, B, T, H, u, h0, dout, doutStride, dhT, reverse, dzx, dza, hprev, dh0, _work, gateAct, act, resetAfter, dzn, rhprev) {
-      if (resetAfter) gru(rec, B, T, H, u, h0, dout, doutStride, dhT, reverse, dzx, dza, hprev, dh0, functionsOf(gateAct, act));
-      else gruResetBefore(rec, B, T, H, u, h0, dout, doutStride, dhT, reverse, dzx, dza, hprev, dh0, functionsOf(gateAct, act), dzn, rhprev);
+    gruBackwardAct(rec, B, T, H, u, h0, dout, doutStride, dhT, reverse, dzx, dza, hprev, dh0, _work, gateAct, act, resetAfter, dzn, rhprev, mask) {
+      if (resetAfter) gru(rec, B, T, H, u, h0, dout, doutStride, dhT, reverse, dzx, dza, hprev, dh0, functionsOf(gateAct, act), mask);
+      else gruResetBefore(rec, B, T, H, u, h0, dout, doutStride, dhT, reverse, dzx, dza, hprev, dh0, functionsOf(gateAct, act), dzn, rhprev, mask);
     },
     rnnBackward(rec, B, T, H, u, h0, dout, doutStride, dhT, reverse, relu, dz, hprev, dh0) {
       rnn(rec, B, T, H, u, h0, dout, doutStride, dhT, reverse, relu ? 'relu' : 'tanh', dz, hprev, dh0);
     },
-    rnnBackwardAct(rec, B, T, H, u, h0, dout, doutStride, dhT, reverse, act, dz, hprev, dh0) {
-      rnn(rec, B, T, H, u, h0, dout, doutStride, dhT, reverse, cellFunction(act), dz, hprev, dh0);
+    rnnBackwardAct(rec, B, T, H, u, h0, dout, doutStride, dhT, reverse, act, dz, hprev, dh0, _work, mask) {
+      rnn(rec, B, T, H, u, h0, dout, doutStride, dhT, reverse, cellFunction(act), dz, hprev, dh0, mask);
     },
     gradWeights(x, rows, K, dz, panels, pw, dw, db) {
       const m = view(), G = pw / 4, N = 4 * panels;

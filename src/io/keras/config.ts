@@ -15,7 +15,7 @@ import { Bidirectional } from '../../layers/bidirectional.js';
 import type { Layer, Weights } from '../../layers/layer.js';
 import { Sequential } from '../../model/sequential.js';
 import type { Tensor } from '../../tensor.js';
-import { mapLayer, type MappedLayer } from './layers.js';
+import { mapLayer, type KerasRuntime, type MappedLayer } from './layers.js';
 import { modelEntries } from './model-config.js';
 
 export { kerasConfigOf } from './emit.js';
@@ -31,6 +31,8 @@ export type WeightsOf = (layerName: string, className: string, innerName?: strin
 export interface KerasConfigOptions {
   /** The Keras version the file says wrote it ('3.3.3', '2.15.0', 'tfjs-layers 4.22.0'): decides what 'hard_sigmoid' means. */
   kerasVersion?: string;
+  /** Whose semantics the model runs by (layers.ts KerasRuntime): loadKeras 'keras' (default), loadTfjs 'tfjs'. */
+  runtime?: KerasRuntime;
 }
 
 /**
@@ -49,7 +51,7 @@ export function modelFromKerasConfig(config: unknown, weightsOf: WeightsOf, wher
     entries.forEach((entry, i) => {
       const label = `${where}: layer ${i} ${show(entry.config.name)} (${entry.className})`;
       if (entry.className === 'InputLayer' && i !== 0) fail(`${label}: an InputLayer after the first layer is not a chain of layers`);
-      const { mapped, inputSize: declared } = located(() => mapLayer(entry, dialect, label), label);
+      const { mapped, inputSize: declared } = located(() => mapLayer(entry, dialect, label, options.runtime), label);
       if (built.length === 0 && declared !== undefined) inputSize ??= declared;
       if (mapped) {
         built.push(mapped);

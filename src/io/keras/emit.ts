@@ -18,8 +18,10 @@ export interface KerasModelConfig {
 
 /** The model's config for TF.js; the first layer declares the input's features (time left open). */
 export function kerasConfigOf(model: { name: string; layers: readonly Layer[] }): KerasModelConfig {
+  // a padded step's zero output (zeroOutputForMask) is not TF.js's: it matters only where a mask flows
+  const masked = model.layers.some((l) => l.className === 'Masking');
   const layers = model.layers.map((l, i) => {
-    const entry = layerConfig(l);
+    const entry = layerConfig(l, masked);
     if (i === 0) {
       const F = l.requireInputSize();
       entry.config = { batch_input_shape: l.needsTime ? [null, null, F] : [null, F], ...entry.config };
@@ -29,31 +31,34 @@ export function kerasConfigOf(model: { name: string; layers: readonly Layer[] })
   return { class_name: 'Sequential', config: { name: model.name, layers }, keras_version: 'tfjs-layers 4.22.0', backend: 'tensor_flow.js' };
 }
 
-function layerConfig(l: Layer): { class_name: string; config: Record<string, unknown> } {
+function layerConfig(l: Layer, masked: boolean): { class_name: string; config: Record<string, unknown> } {
   const c = l.config();
   const base = { name: l.name, trainable: true, dtype: 'float32' };
   switch (l.className) {
     case 'LSTM': case 'GRU': case 'SimpleRNN':
-      return { class_name: l.className, config: { ...base, ...recurrentConfig(l, c) } };
+      return { class_name: l.className, config: { ...base, ...recurrentConfig(l, c, masked) } };
     case 'Dense':
       return { class_name: 'Dense', config: { ...base, units: c.units, activation: c.activation ?? 'linear', use_bias: c.useBias ?? true } };
     case 'Bidirectional': {
       const inner = (l as unknown as { forwardLayer: Layer }).forwardLayer;
       const merge = c.mergeMode ?? c.merge ?? 'concat';
-      return { class_name: 'Bidirectional', config: { name: l.name, trainable: true, merge_mode: merge, layer: { class_name: inner.className, config: { name: inner.name, trainable: true, ...recurrentConfig(inner, inner.config()) } } } };
+      return { class_name: 'Bidirectional', config: { name: l.name, trainable: true, merge_mode: merge, layer: { class_name: inner.className, config: { name: inner.name, trainable: true, ...recurrentConfig(inner, inner.config(), masked) } } } };
     }
     case 'Dropout':
       return { class_name: 'Dropout', config: { name: l.name, trainable: true, rate: c.rate, noise_shape: null, seed: null } };
     case 'RepeatVector':
       return { class_name: 'RepeatVector', config: { name: l.name, trainable: true, n: c.n } };
+    case 'Masking':
+      return { class_name: 'Masking', config: { name: l.name, trainable: true, mask_value: c.maskValue ?? 0 } };
     default:
       return fail(`toTfjs: layer ${l.name} (${l.className}) has no TF.js equivalent`);
   }
 }
 
 /** LSTM/GRU/SimpleRNN options in Keras's names; what TF.js lacks (GRU reset_after, Keras 3's hard sigmoid) is an error. */
-function recurrentConfig(l: Layer, c: Record<string, unknown>): Record<string, unknown> {
+function recurrentConfig(l: Layer, c: Record<string, unknown>, masked: boolean): Record<string, unknown> {
   const where = `toTfjs: layer ${l.name} (${l.className})`;
+  if (masked && c.zeroOutputForMask) fail(`${where}: zeroOutputForMask (zeros at padded steps) has no TF.js form; TF.js's padded steps carry the previous output`);
   const activation = c.activation ?? 'tanh', gate = c.recurrentActivation ?? 'sigmoid';
   for (const a of [activation, gate]) {
     if (a === 'hard_sigmoid_relu6') fail(`${where}: TF.js has no hard_sigmoid_relu6 (Keras 3's hard sigmoid); its 'hard_sigmoid' is clip(0.2·x + 0.5, 0, 1)`);

@@ -11,6 +11,7 @@ import { Dropout } from '../../layers/dropout.js';
 import { GRU } from '../../layers/gru.js';
 import type { Layer } from '../../layers/layer.js';
 import { LSTM } from '../../layers/lstm.js';
+import { Masking } from '../../layers/masking.js';
 import { RecurrentLayer, type RecurrentOptions } from '../../layers/recurrent.js';
 import { RepeatVector } from '../../layers/repeat-vector.js';
 import { SimpleRNN } from '../../layers/simple-rnn.js';
@@ -32,8 +33,15 @@ export interface MappedEntry {
 
 const RECURRENT = ['LSTM', 'GRU', 'SimpleRNN'];
 
+/**
+ * Whose semantics a config runs by: Keras's (a recurrent layer's zero_output_for_mask, which
+ * Keras's Bidirectional forces on when it returns all steps) or TF.js's (which has no such option:
+ * padded steps always carry the previous output).
+ */
+export type KerasRuntime = 'keras' | 'tfjs';
+
 /** Map one entry; `where` names it ("model.json: layer 2 'lstm_1' (LSTM)"). */
-export function mapLayer(entry: LayerEntry, dialect: KerasDialect, where: string): MappedEntry {
+export function mapLayer(entry: LayerEntry, dialect: KerasDialect, where: string, runtime: KerasRuntime = 'keras'): MappedEntry {
   const c = new LayerConfig(entry.config, entry.className, where);
   const inputSize = declaredInputSize(entry, c);
   let mapped: MappedLayer | undefined;
@@ -42,13 +50,13 @@ export function mapLayer(entry: LayerEntry, dialect: KerasDialect, where: string
       c.get('name');
       break;
     case 'LSTM': case 'GRU': case 'SimpleRNN':
-      mapped = recurrent(c, dialect);
+      mapped = recurrent(c, dialect, runtime);
       break;
     case 'Dense':
       mapped = dense(c, dialect, c.get('name'));
       break;
     case 'Bidirectional':
-      mapped = bidirectional(c, dialect);
+      mapped = bidirectional(c, dialect, runtime);
       break;
     case 'TimeDistributed': {
       // Dense already acts on every step of [B, T, F]: TimeDistributed(Dense) is that Dense, under the wrapper's name
@@ -72,11 +80,15 @@ export function mapLayer(entry: LayerEntry, dialect: KerasDialect, where: string
     case 'RepeatVector':
       mapped = { layer: new RepeatVector({ n: c.count('n'), name: nameOf(c) }), weightNames: [] };
       break;
-    case 'Masking':
-      fail(`${where}: Masking is not supported yet (masked and variable-length sequences come in a later release); remove the layer or pad with data the model was trained on`);
+    case 'Masking': {
+      // the mask then flows down the chain as Keras's does (HeapBatch.mask)
+      const value = c.get('mask_value') ?? 0;
+      if (typeof value !== 'number' || !Number.isFinite(value)) fail(`${where}: mask_value must be a finite number, got ${show(value)}`);
+      mapped = { layer: new Masking({ maskValue: value, name: nameOf(c) }), weightNames: [] };
       break;
+    }
     default:
-      fail(`${where}: layer class ${show(entry.className)} is not supported; lstm-wasm loads InputLayer, LSTM, GRU, SimpleRNN, Dense, Bidirectional, TimeDistributed(Dense), Dropout and RepeatVector`);
+      fail(`${where}: layer class ${show(entry.className)} is not supported; lstm-wasm loads InputLayer, LSTM, GRU, SimpleRNN, Dense, Bidirectional, TimeDistributed(Dense), Dropout, RepeatVector and Masking`);
   }
   try {
     c.rejectRest();
@@ -123,6 +135,8 @@ function recurrentOptions(c: LayerConfig, dialect: KerasDialect): Record<string,
     if (ra !== 'sigmoid') o.recurrentActivation = ra;
   }
   if (cls === 'LSTM' && !c.bool('unit_forget_bias', true)) o.unitForgetBias = false;
+  // read in any case (it changes nothing without a mask); the caller decides whether it applies
+  if (c.bool('zero_output_for_mask', false) && o.returnSequences) o.zeroOutputForMask = true;
   if (cls === 'GRU') {
     const ra = c.get('reset_after');
     if (typeof ra !== 'boolean') fail(`${c.where}: reset_after must be true or false, got ${show(ra)} (its default differs between Keras and TF.js)`);
@@ -143,8 +157,9 @@ function recurrentWeightNames(o: Record<string, unknown>, prefix = ''): string[]
   return names.map((n) => prefix + n);
 }
 
-function recurrent(c: LayerConfig, dialect: KerasDialect): MappedLayer {
+function recurrent(c: LayerConfig, dialect: KerasDialect, runtime: KerasRuntime): MappedLayer {
   const o = recurrentOptions(c, dialect);
+  if (runtime === 'tfjs') delete o.zeroOutputForMask; // TF.js has no zero_output_for_mask: it always carries
   return { layer: recurrentLayer(c.className, o), weightNames: recurrentWeightNames(o) };
 }
 
@@ -164,7 +179,7 @@ function dense(c: LayerConfig, dialect: KerasDialect, name: unknown): MappedLaye
  * backward_layer (Keras 3 always writes one) must be its mirror, since
  * lstm-wasm's backward twin is built from the forward layer.
  */
-function bidirectional(c: LayerConfig, dialect: KerasDialect): MappedLayer {
+function bidirectional(c: LayerConfig, dialect: KerasDialect, runtime: KerasRuntime): MappedLayer {
   const merge = c.get('merge_mode');
   if (merge === null) fail(`${c.where}: merge_mode null (two separate outputs) is not supported; use concat, sum, mul or ave`);
   const mergeMode = merge ?? 'concat';
@@ -181,11 +196,15 @@ function bidirectional(c: LayerConfig, dialect: KerasDialect): MappedLayer {
     const bc = new LayerConfig(be.config, be.className, `${c.where} > backward ${be.className}`);
     const bo = be.className === inner.className ? recurrentOptions(bc, dialect) : fail(`${bc.where}: the backward layer is a ${be.className} but the forward one a ${inner.className}`);
     bc.rejectRest();
-    const same = (k: string) => k === 'name' || k === 'goBackwards' || bo[k] === o[k];
+    const same = (k: string) => k === 'name' || k === 'goBackwards' || k === 'zeroOutputForMask' || bo[k] === o[k];
     const differs = [...new Set([...Object.keys(o), ...Object.keys(bo)])].filter((k) => !same(k));
     if (differs.length) fail(`${bc.where}: differs from the forward layer in ${differs.join(', ')}; lstm-wasm's backward direction mirrors the forward layer`);
     if (bo.goBackwards !== true) fail(`${bc.where}: go_backwards must be true for the backward layer of a Bidirectional`);
   }
+  // Keras's Bidirectional sets zero_output_for_mask = return_sequences on both its layers, whatever
+  // their configs say; TF.js's does not (its padded steps carry the previous output)
+  delete o.zeroOutputForMask;
+  if (runtime === 'keras' && o.returnSequences) o.zeroOutputForMask = true;
   const forward = recurrentLayer(inner.className, o);
   const options: Record<string, unknown> = { name: nameOf(c) };
   if (mergeMode !== 'concat') options.mergeMode = mergeMode;

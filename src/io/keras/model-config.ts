@@ -157,6 +157,8 @@ function inboundOf(nodes: unknown, where: string): string[] {
 
 function rejectCallArguments(kwargs: unknown, where: string): void {
   if (!isRecord(kwargs)) return;
-  const extra = Object.keys(kwargs).filter((k) => k !== 'training' && kwargs[k] !== null);
+  // Keras 3 records the mask a layer receives from a Masking before it in the chain: it flows here too
+  const implicitMask = (k: string) => k === 'mask' && isRecord(kwargs[k]) && (kwargs[k] as Record<string, unknown>).class_name === '__keras_tensor__';
+  const extra = Object.keys(kwargs).filter((k) => k !== 'training' && kwargs[k] !== null && !implicitMask(k));
   if (extra.length) fail(`${where} is called with ${extra.map(show).join(', ')}; lstm-wasm loads layers called on their input alone (masks and initial states come later)`);
 }

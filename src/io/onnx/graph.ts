@@ -88,7 +88,13 @@ interface Unusable {
   why: string;
 }
 
-type Value = Data | Const | Zeros | Stack | Unusable;
+/** The graph's sequence_lens input: one length per sequence, given at run time (predict's `lengths`). */
+interface Lengths {
+  kind: 'lengths';
+  name: string;
+}
+
+type Value = Data | Const | Zeros | Stack | Unusable | Lengths;
 
 const MAX_NODES = 100_000;
 
@@ -103,6 +109,8 @@ class Interpreter {
   /** What 'in0' and 'in1' turned out to be. */
   private inputAxes = new Map<string, 'B' | 'T'>();
   private opset: number;
+  /** The graph input that gives sequence_lens, if any, and the recurrent nodes that read it. */
+  private lengths: { name: string; readers: number } | undefined;
 
   constructor(private model: OnnxModel) {
     const main = model.opsetImport.find((o) => o.domain === '' || o.domain === 'ai.onnx');
@@ -115,9 +123,16 @@ class Interpreter {
     const g = this.model.graph;
     if (g.node.length > MAX_NODES) fail(`ONNX graph: ${g.node.length} nodes, more than the ${MAX_NODES} read`);
     for (const t of g.initializer) this.values.set(t.name, constOf(t, `initializer ${show(t.name)}`));
-    const inputs = g.input.filter((i) => !this.values.has(i.name));
+    let inputs = g.input.filter((i) => !this.values.has(i.name));
+    // a second input of integers [batch]: the recurrent nodes' sequence_lens, predict's `lengths`
+    const lens = inputs.length === 2 ? inputs.find((i) => (i.elemType === DataType.INT32 || i.elemType === DataType.INT64) && i.shape?.length === 1) : undefined;
+    if (lens) {
+      this.lengths = { name: lens.name, readers: 0 };
+      this.values.set(lens.name, { kind: 'lengths', name: lens.name });
+      inputs = inputs.filter((i) => i !== lens);
+    }
     if (inputs.length !== 1) {
-      fail(`ONNX graph: lstm-wasm models take one input [batch, time, features], this graph has ${inputs.length} (${inputs.map((i) => show(i.name)).join(', ')}); initial states as graph inputs are not supported yet`);
+      fail(`ONNX graph: lstm-wasm models take one input [batch, time, features] (and sequence_lens [batch], integers), this graph has ${g.input.length - g.initializer.length} (${inputs.map((i) => show(i.name)).join(', ')}); initial states as graph inputs are not supported yet`);
     }
     const x = inputs[0];
     if (x.elemType !== DataType.FLOAT) fail(`ONNX graph input ${show(x.name)}: element type ${x.elemType}, not float32`);
@@ -128,6 +143,11 @@ class Interpreter {
     this.values.set(x.name, { kind: 'data', axes: [{ label: 'in0', size: size(x.shape[0]) }, { label: 'in1', size: size(x.shape[1]) }, { label: 'F', size: F }], layers: 0 });
 
     g.node.forEach((node, i) => this.step(node, i));
+    // with sequence_lens, every recurrence skips the padding: a layer reading past the lengths would not match ours
+    const recurrences = this.layers.filter((l) => l.kind !== 'Dense').length;
+    if (this.lengths && this.lengths.readers !== recurrences) {
+      fail(`ONNX graph: input ${show(this.lengths.name)} (sequence_lens) feeds ${this.lengths.readers} of the ${recurrences} recurrent nodes; lstm-wasm applies the lengths to every recurrent layer, so each must take it`);
+    }
 
     if (g.output.length !== 1) fail(`ONNX graph: lstm-wasm models have one output, this graph has ${g.output.length}`);
     const out = this.values.get(g.output[0].name);
@@ -223,7 +243,13 @@ class Interpreter {
       if (bc.dims.join() !== [D, 2 * G * H].join()) fail(`ONNX ${where}: B has shape [${bc.dims}], expected [${D}, ${2 * G * H}]`);
       b = bc.data;
     }
-    if (ins[4]) fail(`ONNX ${where}: input sequence_lens (sequences of different lengths) is not supported yet`);
+    // sequence_lens: the graph input of the lengths (predict's `lengths`); past each length ONNX's Y is 0
+    let zeroOutputForMask = false;
+    if (ins[4]) {
+      if (ins[4].kind !== 'lengths') fail(`ONNX ${where}: input sequence_lens must be the graph's input of lengths [batch] (given at run time as predict's lengths), not ${ins[4].kind === 'const' ? 'a constant' : 'a computed value'}`);
+      this.lengths!.readers++;
+      zeroOutputForMask = true;
+    }
     this.zeroState(ins[5], where, 'initial_h');
     if (kind === 'LSTM') {
       this.zeroState(ins[6], where, 'initial_c');
@@ -254,6 +280,7 @@ class Interpreter {
     if (kind === 'GRU' && !resetAfter) options.resetAfter = false;
     if (!b) options.useBias = false; // ONNX's biases are zero without B: a layer without bias tensors
     if (direction === 'reverse') options.goBackwards = true;
+    if (zeroOutputForMask) options.zeroOutputForMask = true;
     this.layers.push({ kind, units: H, inputSize: I, direction, options, returnSequences: true, weights, where });
 
     const n = this.layers.length, T = x.axes[tAxis], B = x.axes[bAxis];
@@ -616,7 +643,7 @@ class Interpreter {
   }
 
   private data(v: Value, where: string): Data {
-    if (v.kind !== 'data') fail(`ONNX ${where}: expected the data flowing from the graph input, got ${v.kind === 'const' ? 'a constant' : v.kind === 'stack' ? 'stacked final states (only h_n[k] of them is supported)' : 'a run-time zero tensor'}`);
+    if (v.kind !== 'data') fail(`ONNX ${where}: expected the data flowing from the graph input, got ${v.kind === 'const' ? 'a constant' : v.kind === 'stack' ? 'stacked final states (only h_n[k] of them is supported)' : v.kind === 'lengths' ? 'the sequence lengths (they go only to the recurrent nodes\' sequence_lens)' : 'a run-time zero tensor'}`);
     return v;
   }
 

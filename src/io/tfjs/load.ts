@@ -43,7 +43,7 @@ export function loadTfjs(modelJson: object | string, weights: WeightBytes): Sequ
     found.forEach((g) => used.add(g));
     return inKerasOrder(found.flatMap((g) => byLayer.get(g)!), className, `${WHERE}: layer ${show(layerName)} (${className})`);
   };
-  const model = modelFromKerasConfig(json.modelTopology, weightsOf, WHERE);
+  const model = modelFromKerasConfig(json.modelTopology, weightsOf, WHERE, { runtime: 'tfjs' });
   const unused = [...byLayer.keys()].filter((k) => !used.has(k));
   if (unused.length) {
     model.dispose();
