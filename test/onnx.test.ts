@@ -70,6 +70,10 @@ const TORCH = [
   'lstm_2layer_hn', 'gru_timemajor_hn',
 ];
 
+/** torch.onnx.export of sequences of 600 steps: the issue's tolerance over 500 steps is 1e-4 (float32 error grows with the steps). */
+const TORCH_LONG = ['lstm_long600_last', 'gru_long600_last'];
+const TOL_LONG = 1e-4;
+
 /** Hand-built operator graphs: whether the graph takes [batch, time, F] (layout 1) and whether it needs part "cells". */
 const OPS: { name: string; layout1?: boolean; cells?: boolean }[] = [
   { name: 'lstm_forward_y' },
@@ -92,7 +96,7 @@ describe.each(BACKENDS)('loadOnnx on %s', (backend) => {
     await init({ backend });
   });
 
-  it.each(TORCH)('torch.onnx.export %s matches PyTorch', (name) => {
+  it.each([...TORCH.map((n) => [n, TOL] as const), ...TORCH_LONG.map((n) => [n, TOL_LONG] as const)])('torch.onnx.export %s matches PyTorch to %s', (name, tol) => {
     const ref = JSON.parse(readFileSync(`${FIXTURES}torch/${name}.json`, 'utf8'));
     const input: Tensor = { shape: ref.input.shape, data: Float32Array.from(ref.input.data) };
     let expected: Tensor = { shape: ref.output.shape, data: Float32Array.from(ref.output.data) };
@@ -101,7 +105,7 @@ describe.each(BACKENDS)('loadOnnx on %s', (backend) => {
     if (!ref.batchFirst && expected.shape.length === 3) expected = swap01(expected);
     const model = loadOnnx(file(`torch/${name}.onnx`));
     try {
-      expectClose(model.predict(x), expected, TOL, name);
+      expectClose(model.predict(x), expected, tol, name);
     } finally {
       model.dispose();
     }
