@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { Bidirectional, Dense, GRU, init, LSTM, loadOnnx, memoryInfo, Sequential, SimpleRNN, toOnnx, type Tensor } from '../src/index.js';
+import { Bidirectional, Dense, Dropout, GRU, init, LSTM, loadOnnx, memoryInfo, RepeatVector, Sequential, SimpleRNN, toOnnx, type Tensor } from '../src/index.js';
 import { readFields, Writer } from '../src/io/protobuf.js';
 import { encodeNode, encodeValueInfo } from '../src/io/onnx/proto.js';
 import { BACKENDS, expectClose, randomTensor, throwsLW } from './helpers.js';
@@ -273,14 +273,60 @@ describe('toOnnx', () => {
     }
   });
 
-  it.skipIf(!LAYERS_READY)('a Bidirectional merged by sum has no ONNX form here: refused, naming the layer (needs part "layers")', () => {
-    const model = new Sequential([new Bidirectional(new LSTM({ inputSize: 2, units: 3, seed: 1 }), { mergeMode: 'sum' } as never), new Dense({ units: 1, seed: 2 })]);
-    try {
-      throwsLW(() => model.toOnnx(), /layer 0 \(\w+, Bidirectional\)/, /merge mode sum/);
-    } finally {
-      model.dispose();
-    }
-  });
+  /** Models with the layers that have plain ONNX ops besides the recurrent nodes: merges by reduction, RepeatVector, Dropout. */
+  const MORE: { name: string; features: number; make: () => Sequential }[] = [
+    { name: 'Bidirectional(LSTM, seq, sum) → Bidirectional(GRU, mul) → Dense', features: 3, make: () => new Sequential([
+      new Bidirectional(new LSTM({ inputSize: 3, units: 4, returnSequences: true, seed: 1 }), { mergeMode: 'sum' }),
+      new Bidirectional(new GRU({ units: 3, seed: 2 }), { mergeMode: 'mul' }),
+      new Dense({ units: 2, seed: 3 }),
+    ]) },
+    { name: 'Bidirectional(SimpleRNN, seq, ave) → Dropout → Bidirectional(LSTM, ave) → RepeatVector(4) → GRU (seq) → Dense on every step', features: 2, make: () => new Sequential([
+      new Bidirectional(new SimpleRNN({ inputSize: 2, units: 3, returnSequences: true, seed: 4 }), { mergeMode: 'ave' }),
+      new Dropout({ rate: 0.3, seed: 5 }),
+      new Bidirectional(new LSTM({ units: 3, seed: 6 }), { mergeMode: 'ave' }),
+      new RepeatVector({ n: 4 }),
+      new GRU({ units: 3, returnSequences: true, seed: 7 }),
+      new Dense({ units: 2, activation: 'tanh', seed: 8 }),
+    ]) },
+    { name: 'LSTM → RepeatVector(3) → Bidirectional(GRU, seq, sum) → Dense softmax on every step', features: 3, make: () => new Sequential([
+      new LSTM({ inputSize: 3, units: 4, seed: 9 }),
+      new RepeatVector({ n: 3 }),
+      new Bidirectional(new GRU({ units: 2, returnSequences: true, seed: 10 }), { mergeMode: 'sum' }),
+      new Dense({ units: 3, activation: 'softmax', seed: 11 }),
+    ]) },
+  ];
+
+  for (const m of MORE) {
+    it(`${m.name}: runs in onnxruntime-node and -web as our predict does, and loads back (Dropout, the identity, is not in the graph)`, async () => {
+      const model = m.make();
+      try {
+        const x = randomTensor([2, 6, m.features], rng(7));
+        const ours = model.predict(x);
+        const bytes = model.toOnnx();
+        expectClose(await runOrt(await ortNode(), bytes, x), ours, TOL, 'onnxruntime-node');
+        expectClose(await runOrt(await ortWeb(), bytes, x), ours, TOL, 'onnxruntime-web');
+        const x5 = randomTensor([5, 3, m.features], rng(8));
+        expectClose(await runOrt(await ortNode(), bytes, x5), model.predict(x5), TOL, 'onnxruntime-node, batch 5');
+        const back = loadOnnx(bytes);
+        try {
+          const kept = model.layers.filter((l) => l.className !== 'Dropout');
+          expect(back.layers.map((l) => l.className)).toEqual(kept.map((l) => l.className));
+          kept.forEach((l, i) => {
+            const { name: _a, inputSize: _b, ...ours } = l.config(), { name: _c, inputSize: _d, ...theirs } = back.layers[i].config();
+            // the wrapped layer's name and seed are ours only
+            if ('layer' in ours) for (const c of [ours, theirs]) c.layer = { ...(c.layer as object), name: undefined, seed: undefined, inputSize: undefined };
+            expect(theirs, `layer ${i} config`).toEqual(ours);
+            expectSameWeights(l.getWeights({ to: 'torch' }), back.layers[i].getWeights({ to: 'torch' }), `layer ${i}`);
+          });
+          expectClose(back.predict(x), ours, TOL, 'loaded back');
+        } finally {
+          back.dispose();
+        }
+      } finally {
+        model.dispose();
+      }
+    });
+  }
 
   it.skipIf(!CELLS_READY)('refuses what has no ONNX form here, naming the layer (needs part "cells")', () => {
     // ONNX's reverse direction writes its steps at their original positions; goBackwards gives them in processing order
@@ -317,6 +363,9 @@ describe('loadOnnx refuses bad files with a clear error and leaves nothing behin
     ['weight_shape', /W has shape \[1,12,3\]/],
     ['missing_initializer', /input "R" is not an initializer/],
     ['torch_bidirectional_last_step', /last time step of a bidirectional output/, /h_n/],
+    ['reduce_one_direction', /node \d+ \(ReduceSum "the_sum"\)/, /directions axis of a bidirectional/],
+    ['reduce_time', /node \d+ \(ReduceMean "the_mean"\)/, /directions axis of a bidirectional/],
+    ['expand_batch', /node \d+ \(Expand "the_expand"\)/, /RepeatVector/, /shape \[2,3,1\]/],
   ])('bad/%s', (name, ...patterns) => {
     refuses(file(`bad/${name}.onnx`), ...(patterns as RegExp[]));
   });
