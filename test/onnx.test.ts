@@ -89,6 +89,12 @@ const OPS: { name: string; layout1?: boolean; cells?: boolean }[] = [
   { name: 'lstm_hardsigmoid_relu6', cells: true },
   { name: 'lstm_affine_linear', cells: true },
   { name: 'rnn_reverse_relu_yh', cells: true },
+  // non-zero constant initial states: the layers' initialState
+  { name: 'lstm_initial_hc' },
+  { name: 'lstm_bi_initial_hc' },
+  { name: 'gru_initial_h' },
+  { name: 'gru_reverse_initial_h_before0', cells: true },
+  { name: 'rnn_bi_initial_h' },
 ];
 
 describe.each(BACKENDS)('loadOnnx on %s', (backend) => {
@@ -125,6 +131,20 @@ describe.each(BACKENDS)('loadOnnx on %s', (backend) => {
       }
     });
   }
+
+  it('an initial_h of ones [1, 1, H] (batch 1) matches onnxruntime-node at batch 1', async () => {
+    // bad/ holds it from when non-zero initial states were refused
+    const x = randomTensor([1, 6, 3], rng(13));
+    const bytes = file('bad/initial_h_nonzero.onnx');
+    const expected = await runOrt(await ortNode(), bytes, swap01(x));
+    const model = loadOnnx(bytes);
+    try {
+      expect((model.layers[0] as LSTM).initialState?.h).toEqual(Float32Array.of(1, 1, 1, 1));
+      expectClose(model.predict(x), expected, TOL, 'initial_h_nonzero');
+    } finally {
+      model.dispose();
+    }
+  });
 });
 
 describe.each(BACKENDS)('loadOnnx converts double and float16 weights on %s', (backend) => {
@@ -273,6 +293,35 @@ describe('toOnnx', () => {
     }
   });
 
+  it('layers with a constant initialState (LSTM h and c, GRU, SimpleRNN, Bidirectional) run in onnxruntime-node and -web as our predict does, and load back with it', async () => {
+    const model = new Sequential([
+      new LSTM({ inputSize: 3, units: 4, returnSequences: true, seed: 1, initialState: { h: [0.5, -0.25, 1, 0], c: [-1, 0.75, 0.1, 2] } }),
+      new Bidirectional(new GRU({ units: 3, returnSequences: true, seed: 2, initialState: { h: [0.3, -0.6, 0.9] } })),
+      new Bidirectional(new LSTM({ units: 2, returnSequences: true, seed: 3, initialState: { h: [-0.4, 0.8] } }), { mergeMode: 'sum' }),
+      new SimpleRNN({ units: 3, seed: 4, initialState: { h: [1, -1, 0.5] } }),
+      new Dense({ units: 2, seed: 5 }),
+    ]);
+    try {
+      const x = randomTensor([2, 5, 3], rng(9));
+      const ours = model.predict(x);
+      const bytes = model.toOnnx();
+      expectClose(await runOrt(await ortNode(), bytes, x), ours, TOL, 'onnxruntime-node');
+      expectClose(await runOrt(await ortWeb(), bytes, x), ours, TOL, 'onnxruntime-web');
+      const x5 = randomTensor([5, 3, 3], rng(10));
+      expectClose(await runOrt(await ortNode(), bytes, x5), model.predict(x5), TOL, 'onnxruntime-node, batch 5');
+      const back = loadOnnx(bytes);
+      try {
+        const state = (l: { className: string }) => JSON.stringify(l.className === 'Bidirectional' ? (l as unknown as { forwardLayer: LSTM }).forwardLayer.initialState : (l as LSTM).initialState);
+        expect(back.layers.map(state)).toEqual(model.layers.map(state));
+        expectClose(back.predict(x5), model.predict(x5), 0, 'loaded back');
+      } finally {
+        back.dispose();
+      }
+    } finally {
+      model.dispose();
+    }
+  });
+
   /** Models with the layers that have plain ONNX ops besides the recurrent nodes: merges by reduction, RepeatVector, Dropout. */
   const MORE: { name: string; features: number; make: () => Sequential }[] = [
     { name: 'Bidirectional(LSTM, seq, sum) → Bidirectional(GRU, mul) → Dense', features: 3, make: () => new Sequential([
@@ -355,7 +404,8 @@ describe('loadOnnx refuses bad files with a clear error and leaves nothing behin
     ['clip', /node 0 \(LSTM "rnn"\)/, /clip/],
     ['input_forget', /input_forget/],
     ['activation_elu', /activation "Elu" is not supported/],
-    ['initial_h_nonzero', /initial_h is not all zeros/],
+    ['initial_h_rows_differ', /initial_h differs between batch rows \(at \[0, 2, 1\]\)/, /one \[4\] row for every sequence/],
+    ['initial_h_directions_differ', /initial_h differs between the two directions \(at \[1, 0, 0\]\)/],
     ['peephole', /peephole/],
     ['reverse_y', /reverse-direction/, /Y_h/],
     ['initial_h_input', /one input/, /initial states/],
@@ -418,5 +468,61 @@ describe('loadOnnx refuses bad files with a clear error and leaves nothing behin
 
   it('not bytes at all', () => {
     throwsLW(() => loadOnnx('model.onnx' as never), /Uint8Array or ArrayBuffer/);
+  });
+});
+
+describe('a recurrent layer\'s constant initialState (what loadOnnx makes of initial_h / initial_c)', () => {
+  beforeAll(async () => {
+    await init({ backend: 'wasm-simd' });
+  });
+
+  it('is checked strictly', () => {
+    throwsLW(() => new LSTM({ units: 2, initialState: { h: [1, 2, 3] } }), /initialState\.h has 3 values; the layer has 2 units/);
+    throwsLW(() => new LSTM({ units: 2, initialState: { h: [1, NaN] } }), /initialState\.h\[1\] is not a finite number/);
+    throwsLW(() => new GRU({ units: 2, initialState: { h: [1, 2], c: [1, 2] } as never }), /initialState/, /c/);
+    throwsLW(() => new SimpleRNN({ units: 2, initialState: { c: [1, 2] } as never }), /initialState/);
+    throwsLW(() => new LSTM({ units: 2, initialState: [1, 2] as never }), /initialState must be \{ h, c \}/);
+    throwsLW(() => new LSTM({ units: 2, initialState: { h: ['1', 2] } as never }), /initialState\.h\[0\] is not a finite number/);
+  });
+
+  it('is kept by model.json, starts a stream, and is replaced by a state given to forward()', () => {
+    const make = () => new Sequential([
+      new LSTM({ inputSize: 2, units: 3, returnSequences: true, seed: 1, initialState: { h: [0.5, -1, 0.25], c: [1, 0, -0.5] } }),
+      new Dense({ units: 1, seed: 2 }),
+    ]);
+    const model = make();
+    const { json, weights } = model.save();
+    const again = Sequential.load(json, weights);
+    const plain = new Sequential([new LSTM({ inputSize: 2, units: 3, returnSequences: true, seed: 1 }), new Dense({ units: 1, seed: 2 })]);
+    try {
+      const x = randomTensor([2, 4, 2], rng(14));
+      const y = model.predict(x);
+      expectClose(again.predict(x), y, 0, 'model.json');
+      // the state matters: zeros give another answer
+      expect(Math.max(...plain.predict(x).data.map((v, i) => Math.abs(v - y.data[i])))).toBeGreaterThan(1e-3);
+      // a stream starts from it, and reset() goes back to it
+      const s = model.stream({ batch: 2 });
+      const steps = (): number[] => {
+        const out: number[] = [];
+        for (let t = 0; t < 4; t++) {
+          const row = new Float32Array(4);
+          for (let b = 0; b < 2; b++) row.set(x.data.subarray((b * 4 + t) * 2, (b * 4 + t + 1) * 2), b * 2);
+          out.push(...s.step(row));
+        }
+        return out;
+      };
+      const first = steps();
+      s.reset();
+      expect(steps()).toEqual(first);
+      for (let b = 0; b < 2; b++) for (let t = 0; t < 4; t++) expect(first[t * 2 + b]).toBeCloseTo(y.data[b * 4 + t], 5);
+      // forward() with a state given: that state, not the constant one
+      const lstm = model.layers[0] as LSTM;
+      const zeros = { shape: [2, 3], data: new Float32Array(6) };
+      expectClose(lstm.forward(x, { h: zeros, c: zeros }).output, (plain.layers[0] as LSTM).forward(x).output, 0, 'forward with zero state');
+    } finally {
+      model.dispose();
+      again.dispose();
+      plain.dispose();
+    }
   });
 });

@@ -217,7 +217,7 @@ class Interpreter {
       case 'Squeeze': return [this.squeeze(ins, attrs, where)];
       case 'Concat': return [this.concat(ins, attrs, where)];
       case 'ConstantOfShape': return [this.constantOfShape(ins[0], attrs, where)];
-      case 'Expand': attrs.done(); return [ins[0]?.kind === 'data' ? this.expand(ins[0], ins[1], where) : this.isZero(ins[0]) ? { kind: 'zeros' } : { kind: 'unusable', why: `${where} expands a non-zero tensor` }];
+      case 'Expand': attrs.done(); return [ins[0]?.kind === 'data' ? this.expand(ins[0], ins[1], where) : this.isZero(ins[0]) ? { kind: 'zeros' } : this.broadcastRows(ins[0], where)];
       case 'ReduceSum': case 'ReduceProd': case 'ReduceMean': return [this.merge(op, ins, attrs, where)];
       case 'Slice': return [this.slice(ins, attrs, where)];
       case 'Transpose': return [this.transpose(ins[0], attrs, where)];
@@ -264,11 +264,9 @@ class Interpreter {
       this.lengths!.readers++;
       zeroOutputForMask = true;
     }
-    this.zeroState(ins[5], where, 'initial_h');
-    if (kind === 'LSTM') {
-      this.zeroState(ins[6], where, 'initial_c');
-      if (ins[7] && !this.isZero(ins[7])) fail(`ONNX ${where}: input P (peephole weights) is not zero; peephole LSTMs are not supported`);
-    }
+    const h0 = this.initialState(ins[5], D, H, where, 'initial_h');
+    const c0 = kind === 'LSTM' ? this.initialState(ins[6], D, H, where, 'initial_c') : undefined;
+    if (kind === 'LSTM' && ins[7] && !this.isZero(ins[7])) fail(`ONNX ${where}: input P (peephole weights) is not zero; peephole LSTMs are not supported`);
 
     // the input's axes say which is batch and which time
     const [tAxis, bAxis] = layout === 0 ? [0, 1] : [1, 0];
@@ -295,6 +293,8 @@ class Interpreter {
     if (!b) options.useBias = false; // ONNX's biases are zero without B: a layer without bias tensors
     if (direction === 'reverse') options.goBackwards = true;
     if (zeroOutputForMask) options.zeroOutputForMask = true;
+    // a constant initial state: h and c of [H] (zeros for the one not given)
+    if (h0 || c0) options.initialState = { h: h0 ?? new Array(H).fill(0), ...(c0 ? { c: c0 } : {}) };
     this.layers.push({ kind, units: H, inputSize: I, direction, options, returnSequences: true, weights, where });
 
     const n = this.layers.length, T = x.axes[tAxis], B = x.axes[bAxis];
@@ -507,6 +507,12 @@ class Interpreter {
       start += size;
     }
     return fail(`ONNX ${where}: index ${i} outside the stack`);
+  }
+
+  /** Expand of a constant [D, 1, H] (one initial state for every sequence, as toOnnx writes it): kept as [D, 1, H], which initial_h / initial_c read as one row. */
+  private broadcastRows(v: Value | undefined, where: string): Value {
+    if (v?.kind === 'const' && v.data instanceof Float32Array && v.dims.length === 3 && v.dims[1] === 1) return v;
+    return { kind: 'unusable', why: `${where} expands a non-zero tensor other than a [directions, 1, hidden] initial state` };
   }
 
   /** Expand of [batch, 1, features] (an Unsqueeze's) to n steps: a RepeatVector layer. */
@@ -729,10 +735,27 @@ class Interpreter {
     return v !== undefined && (v.kind === 'zeros' || (v.kind === 'const' && Array.from(v.data).every((d) => d === 0)));
   }
 
-  private zeroState(v: Value | undefined, where: string, what: string): void {
-    if (v === undefined || this.isZero(v)) return;
-    if (v.kind === 'data') fail(`ONNX ${where}: ${what} comes from the graph's data; initial states are not supported yet`);
-    fail(`ONNX ${where}: ${what} is not all zeros; non-zero initial states are not supported yet`);
+  /**
+   * initial_h / initial_c: undefined when absent or zero, else the [H] values every sequence
+   * starts from. A constant [D, batch, H] loads when its batch rows are equal (lstm-wasm's
+   * initialState is one row for every sequence) and, bidirectional, both directions are equal
+   * (lstm-wasm's Bidirectional runs one layer's options twice).
+   */
+  private initialState(v: Value | undefined, D: number, H: number, where: string, what: string): number[] | undefined {
+    if (v === undefined || this.isZero(v)) return undefined;
+    if (v.kind === 'data') fail(`ONNX ${where}: ${what} comes from the graph's data; initial states that are graph inputs are not supported yet`);
+    if (v.kind !== 'const' || !(v.data instanceof Float32Array)) return fail(`ONNX ${where}: ${what} is neither zeros nor a float constant`);
+    const [d, rows, h] = v.dims;
+    if (v.dims.length !== 3 || d !== D || h !== H || rows < 1) fail(`ONNX ${where}: ${what} has shape [${v.dims}], expected [${D}, batch, ${H}]`);
+    const first = Array.from(v.data.subarray(0, H));
+    for (let k = 0; k < D * rows; k++) {
+      for (let j = 0; j < H; j++) {
+        if (v.data[k * H + j] !== first[j]) {
+          fail(`ONNX ${where}: ${what} differs between ${k < rows ? 'batch rows' : 'the two directions'} (at [${Math.floor(k / rows)}, ${k % rows}, ${j}]); lstm-wasm's initialState is one [${H}] row for every sequence${D === 2 ? ' and both directions' : ''}`);
+        }
+      }
+    }
+    return first;
   }
 }
 

@@ -169,6 +169,19 @@ function writeRecurrent(g: GraphWriter, dirs: RecurrentLayer[], flow: Flow, wher
   const op = kind === 'SimpleRNN' ? 'RNN' : kind;
   const inputs = [x, g.floats('W', [D, G * H, I], W), g.floats('R', [D, G * H, H], R)];
   if (opts.useBias) inputs.push(g.floats('B', [D, 2 * G * H], B)); // without B, ONNX's biases are zero
+  const init = l.initialState;
+  if (init) {
+    // [D, 1, H] expanded to [D, batch, H] (ONNX Runtime wants the run's batch): the same row for every sequence
+    while (inputs.length < 4) inputs.push('');
+    const shape = g.node('Concat', [g.ints('dirs', [D]), g.node('Gather', [g.node('Shape', [x])[0], g.ints('batch_axis', [1])])[0], g.ints('units', [H])], { axis: 0 })[0];
+    const rows = (v: Float32Array | undefined) => {
+      const data = new Float32Array(D * H);
+      if (v) for (let d = 0; d < D; d++) data.set(v, d * H);
+      return g.node('Expand', [g.floats('initial', [D, 1, H], data), shape])[0];
+    };
+    inputs.push('', rows(init.h)); // sequence_lens: none
+    if (kind === 'LSTM' && init.c) inputs.push(rows(init.c));
+  }
   const [y, yh] = g.node(op, inputs, attributes, 2);
   const reduce = MERGE_OP[merge];
   if (reduce) {
