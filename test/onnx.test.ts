@@ -526,3 +526,31 @@ describe('a recurrent layer\'s constant initialState (what loadOnnx makes of ini
     }
   });
 });
+
+describe.each(BACKENDS)('fit\'s backward through a constant initialState matches PyTorch on %s', (backend) => {
+  beforeAll(async () => {
+    await init({ backend });
+  });
+
+  const ref = JSON.parse(readFileSync(`${FIXTURES}torch/initial_state_grads.json`, 'utf8'));
+  const f32 = (t: { shape: number[]; data: number[] }): Tensor => ({ shape: t.shape, data: Float32Array.from(t.data) });
+
+  it.each(['LSTM', 'GRU'])('%s: the loss and every gradient (computeGradients)', (kind) => {
+    const c = ref[kind];
+    const initialState = { h: c.h.data, ...(c.c ? { c: c.c.data } : {}) };
+    const rnn = kind === 'LSTM' ? new LSTM({ inputSize: 2, units: 3, name: 'rnn', initialState }) : new GRU({ inputSize: 2, units: 3, name: 'rnn', initialState });
+    const model = new Sequential([rnn, new Dense({ units: 1, name: 'fc' })]);
+    try {
+      const w = (prefix: string) => Object.fromEntries(Object.entries(c.weights as Record<string, { shape: number[]; data: number[] }>).filter(([k]) => k.startsWith(prefix)).map(([k, v]) => [k.slice(prefix.length), f32(v)]));
+      model.layers[0].setWeights(w('rnn.'), { from: 'torch' });
+      model.layers[1].setWeights(w('fc.'), { from: 'torch' });
+      model.compile({ optimizer: 'sgd', loss: 'mse' });
+      const { loss, grads } = model.computeGradients(f32(c.input), f32(c.target));
+      expect(loss).toBeCloseTo(c.loss, 5);
+      expect(Object.keys(grads).sort()).toEqual(Object.keys(c.grads).sort());
+      for (const [name, want] of Object.entries(c.grads as Record<string, { shape: number[]; data: number[] }>)) expectClose(grads[name], f32(want), TOL, name);
+    } finally {
+      model.dispose();
+    }
+  });
+});
