@@ -46,18 +46,21 @@ const root = fileURLToPath(new URL('..', import.meta.url));
  * (the table of loaders below shows each one's cost); the writers ship with Sequential, whose toTfjs()
  * and toOnnx() methods need them. 112 KiB since then; 113 KiB with masking and variable-length sequences
  * (107.4 → 112.0 KiB: the generic recurrences' masks in the four wasm builds, their js reference, the
- * Masking layer, lengths, the masked loss, sequence_lens in loadOnnx).
+ * Masking layer, lengths, the masked loss, sequence_lens in loadOnnx); 114.5 KiB with the ONNX gaps closed
+ * (112.0 → 113.7 KiB: the recurrent layers' constant initialState through predict, fit, Bidirectional and
+ * streams, loadOnnx reading initial_h / initial_c, merge reductions and Unsqueeze + Expand, toOnnx writing them).
  */
-export const BUDGET_GZIP_BYTES = 113 * 1024;
+export const BUDGET_GZIP_BYTES = 114.5 * 1024;
 
 /**
  * The JS of a predict-only app, gzip: a guard at what it is (12.6 KiB, from 21 before issue 10; 13.3
  * KiB with issue 11's cell options and variant entries; 14.2 KiB with predict's lengths, the mask
- * flowing through the layers and zeroOutputForMask, so 14.5 KiB since). Issue
+ * flowing through the layers and zeroOutputForMask, so 14.5 KiB; 14.6 KiB with the recurrent layers'
+ * constant initialState, which an ONNX model with initial_h needs to predict, so 14.9 KiB since). Issue
  * 10's target is 10 KiB and is not reached yet: the layers still carry their training methods and both
  * weight formats, and a third of the bytes are error messages.
  */
-export const PREDICT_JS_BUDGET_GZIP_BYTES = 14.5 * 1024;
+export const PREDICT_JS_BUDGET_GZIP_BYTES = 14.9 * 1024;
 
 /**
  * The two inference-only wasm builds together, gzip: 7.6 KiB when they were made (SIMD 5.0, scalar

@@ -197,8 +197,8 @@ export class Bidirectional extends Layer {
     this.ensureParams();
     const { B, T } = x, H = this.forwardLayer.units, seq = this.forwardLayer.returnSequences, concat = this.mergeMode === 'concat';
     const f = this.forwardLayer, b = this.backwardLayer, ws = this.workspace(), k = this.backend.kernels;
-    const fState = { h0: 0, c0: 0, hT: f.finalH(B), cT: f.finalC(B) };
-    const bState = { h0: 0, c0: 0, hT: b.finalH(B), cT: b.finalC(B) };
+    const fState = { ...f.initialHeap(B), hT: f.finalH(B), cT: f.finalC(B) };
+    const bState = { ...b.initialHeap(B), hT: b.finalH(B), cT: b.finalC(B) };
     const F = concat ? 2 * H : H, rows = seq ? B * T : B;
     const out = ws.get('output', rows * F);
     const both = seq ? (concat ? out : ws.get('both', B * T * 2 * H)) : 0;

@@ -10,7 +10,7 @@
 import { backWorkFloats, recurWorkFloats, type CellActivation, type GateActivation, type TrainingKernels } from '../backend/kernels.js';
 import { recordLayout } from '../backend/record-layout.js';
 import { checkBatch, requireTimeAxis } from '../check-batch.js';
-import { fail } from '../errors.js';
+import { fail, show } from '../errors.js';
 import { glorotUniform, orthogonal } from '../init/initializers.js';
 import type { Random } from '../init/random.js';
 import { booleanOption, oneOf, optionsOf } from '../options.js';
@@ -50,6 +50,12 @@ export interface RecurrentOptions {
    * padded steps either way.
    */
   zeroOutputForMask?: boolean;
+  /**
+   * A constant initial state instead of zeros: h (and, for an LSTM, c) of [units] values, the
+   * same for every sequence (ONNX's initial_h / initial_c given as constants). predict and fit
+   * start from it; a state given to forward() replaces it.
+   */
+  initialState?: { h: ArrayLike<number>; c?: ArrayLike<number> };
 }
 
 const CELL_ACTIVATIONS: readonly CellActivation[] = ['tanh', 'relu', 'linear', 'sigmoid', 'hard_sigmoid', 'hard_sigmoid_relu6'];
@@ -95,6 +101,8 @@ export abstract class RecurrentLayer extends Layer {
   readonly useBias: boolean;
   readonly goBackwards: boolean;
   readonly zeroOutputForMask: boolean;
+  /** The constant initial state (undefined: zeros). */
+  readonly initialState: { h: Float32Array; c?: Float32Array } | undefined;
   protected abstract readonly cell: CellSpec;
   /** What the last training forward left for backward. */
   private saved: { x: HeapBatch; rec: number } | undefined;
@@ -103,13 +111,31 @@ export abstract class RecurrentLayer extends Layer {
   /** `moreOptions`: a subclass's own option names (SimpleRNN's activation). */
   constructor(options: RecurrentOptions, defaultName: string, moreOptions: readonly string[] = []) {
     if (options === undefined || options === null) fail(`${defaultName}: options { units } are required`);
-    super(options, defaultName, ['units', 'returnSequences', 'unitForgetBias', 'useBias', 'goBackwards', 'zeroOutputForMask', ...moreOptions]);
+    super(options, defaultName, ['units', 'returnSequences', 'unitForgetBias', 'useBias', 'goBackwards', 'zeroOutputForMask', 'initialState', ...moreOptions]);
     this.units = featureCount(options.units, `${defaultName}: units`);
     this.returnSequences = options.returnSequences === undefined ? false : booleanOption(options.returnSequences, `${defaultName}: returnSequences`);
     this.unitForgetBias = options.unitForgetBias === undefined ? true : booleanOption(options.unitForgetBias, `${defaultName}: unitForgetBias`);
     this.useBias = options.useBias === undefined ? true : booleanOption(options.useBias, `${defaultName}: useBias`);
     this.goBackwards = options.goBackwards === undefined ? false : booleanOption(options.goBackwards, `${defaultName}: goBackwards`);
     this.zeroOutputForMask = options.zeroOutputForMask === undefined ? false : booleanOption(options.zeroOutputForMask, `${defaultName}: zeroOutputForMask`);
+    // the cell is the subclass's, set after this constructor: the LSTM is the one whose default name is 'lstm'
+    this.initialState = options.initialState === undefined ? undefined : initialStateOption(options.initialState, this.units, defaultName === 'lstm', `${defaultName}: initialState`);
+  }
+
+  /**
+   * The initial state of a forward pass over B sequences: this layer's constant initial state
+   * broadcast to B rows in its own buffers (the same ones each call, so backward reads what
+   * forward started from), or 0 (zeros). @internal
+   */
+  initialHeap(B: number): { h0: number; c0: number } {
+    const s = this.initialState;
+    if (!s) return { h0: 0, c0: 0 };
+    const rows = (v: Float32Array, name: string) => {
+      const ptr = this.workspace().get(name, B * this.units);
+      for (let b = 0; b < B; b++) this.workspace().write(plusFloats(ptr, b * this.units), v);
+      return ptr;
+    };
+    return { h0: rows(s.h, 'initialH'), c0: s.c ? rows(s.c, 'initialC') : 0 };
   }
 
   get outputSize(): number {
@@ -216,8 +242,10 @@ export abstract class RecurrentLayer extends Layer {
     this.ensureParams();
     const ws = this.workspace();
     const xPtr = ws.get('input', B * T * F);
-    const h0 = hData ? ws.get('h0', B * H) : 0;
-    const c0 = cData ? ws.get('c0', B * H) : 0;
+    // a state given here replaces the constant initial state (of which each part not given is kept)
+    const init = this.initialHeap(B);
+    const h0 = hData ? ws.get('h0', B * H) : init.h0;
+    const c0 = cData ? ws.get('c0', B * H) : init.c0;
     ws.write(xPtr, t.data);
     if (hData) ws.write(h0, hData);
     if (cData) ws.write(c0, cData);
@@ -316,7 +344,7 @@ export abstract class RecurrentLayer extends Layer {
     const g = block.pointers(this.grads ?? fail(`${this.name}: no gradient buffer (compile the model first)`));
     // zero outputs at the padded steps were constants: their gradients stop there (dout is ours to change)
     if (this.zeroOutputForMask && x.mask && dy.dout) this.zeroPadded(x, dy.dout, dy.doutStride);
-    cell.backward(k, { rec, B, T, H, u: p.wh, h0: 0, c0: 0, ...dy, reverse: reverse ? 1 : 0, dz, dzh, hprev, dzn, rhprev, work, mask: x.mask ?? 0 });
+    cell.backward(k, { rec, B, T, H, u: p.wh, ...this.initialHeap(B), ...dy, reverse: reverse ? 1 : 0, dz, dzh, hprev, dzn, rhprev, work, mask: x.mask ?? 0 });
     k.gradWeights(x.ptr, rows, x.F, dz, block.panels, block.panelWidth, g.wx, g.b);
     k.gradWeights(hprev, rows, H, dzh, block.panels, block.panelWidth, g.wh, g.bh);
     if (dzn) k.gradWeights(rhprev, rows, H, dzn, block.panels, block.panelWidth, g.wh, 0);
@@ -335,7 +363,7 @@ export abstract class RecurrentLayer extends Layer {
   private forwardRead(x: HeapBatch, state?: HeapState, rec = 0): HeapBatch {
     const { B, T } = x;
     const out = this.returnSequences ? this.workspace().get('sequence', B * T * this.units) : 0;
-    const st = state ?? { h0: 0, c0: 0, hT: this.finalH(B), cT: this.finalC(B) };
+    const st = state ?? { ...this.initialHeap(B), hT: this.finalH(B), cT: this.finalC(B) };
     this.run(x, out, this.units, false, st, rec);
     return this.returnSequences
       ? { ptr: out, B, T, seq: true, F: this.units }
@@ -386,6 +414,7 @@ export abstract class RecurrentLayer extends Layer {
     if (!this.useBias) c.useBias = false;
     if (this.goBackwards) c.goBackwards = true;
     if (this.zeroOutputForMask) c.zeroOutputForMask = true;
+    if (this.initialState) c.initialState = { h: Array.from(this.initialState.h), ...(this.initialState.c ? { c: Array.from(this.initialState.c) } : {}) };
     if (this.cell.gates.length > 1) {
       if (this.cell.activation !== 'tanh') c.activation = this.cell.activation;
       if (this.cell.gateActivation !== 'sigmoid') c.recurrentActivation = this.cell.gateActivation;
@@ -400,4 +429,18 @@ function stateData(s: TensorLike, B: number, H: number, what: string): Float32Ar
   const ok = (t.shape.length === 2 && t.shape[0] === B && t.shape[1] === H) || (t.shape.length === 3 && t.shape[0] === 1 && t.shape[1] === B && t.shape[2] === H);
   if (!ok) fail(`${what} must have shape [${B}, ${H}] (batch, units), got [${t.shape}]`);
   return t.data;
+}
+
+/** The initialState option: { h, c? } of `units` finite numbers each; c only for an LSTM. */
+function initialStateOption(v: unknown, units: number, lstm: boolean, what: string): { h: Float32Array; c?: Float32Array } {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) fail(`${what} must be { h${lstm ? ', c' : ''} } (arrays of ${units} numbers), got ${show(v)}`);
+  const o = optionsOf(v as { h?: unknown; c?: unknown }, lstm ? ['h', 'c'] : ['h'], what);
+  const vector = (a: unknown, name: string): Float32Array => {
+    if (!(Array.isArray(a) || a instanceof Float32Array)) fail(`${what}.${name} must be an array of ${units} numbers (one per unit, the same for every sequence), got ${show(a)}`);
+    if (a.length !== units) fail(`${what}.${name} has ${a.length} values; the layer has ${units} units`);
+    for (let i = 0; i < units; i++) if (typeof a[i] !== 'number' || !Number.isFinite(a[i])) fail(`${what}.${name}[${i}] is not a finite number: ${show(a[i])}`);
+    return Float32Array.from(a as ArrayLike<number>);
+  };
+  if (o.h === undefined) fail(`${what}: h is required`);
+  return { h: vector(o.h, 'h'), ...(o.c === undefined ? {} : { c: vector(o.c, 'c') }) };
 }

@@ -13,7 +13,7 @@ import { MAX_FEATURES, type HeapBatch } from '../layers/layer.js';
 import { integerIn, optionsOf } from '../options.js';
 import { RecurrentLayer, type HeapState } from '../layers/recurrent.js';
 import { checkFinite, toTensor, type TensorLike } from '../tensor.js';
-import { Workspace } from '../layers/workspace.js';
+import { plusFloats, Workspace } from '../layers/workspace.js';
 import type { SequentialCore } from './core.js';
 
 /**
@@ -57,6 +57,7 @@ export class SequenceStream extends Disposable {
       const c = this.ws.get(`c${i}`, batch * l.units);
       return { h0: h, c0: c, hT: h, cT: c };
     });
+    this.startStates();
     model.dependents.add(this); // the model frees its open streams when it is disposed
   }
 
@@ -101,17 +102,23 @@ export class SequenceStream extends Disposable {
     return dst;
   }
 
-  /** Back to the zero state. */
+  /** Back to the initial state (zeros, or a layer's constant initialState). */
   reset(): void {
     this.assertLive();
+    this.startStates();
+    this.steps = 0;
+  }
+
+  private startStates(): void {
     this.model.layers.forEach((l, i) => {
       const st = this.states[i];
-      if (st && l instanceof RecurrentLayer) {
-        this.ws.zero(st.h0, this.batch * l.units);
-        this.ws.zero(st.c0, this.batch * l.units);
+      if (!st || !(l instanceof RecurrentLayer)) return;
+      const init = l.initialState;
+      for (const [ptr, v] of [[st.h0, init?.h], [st.c0, init?.c]] as const) {
+        if (!v) this.ws.zero(ptr, this.batch * l.units);
+        else for (let b = 0; b < this.batch; b++) this.ws.write(plusFloats(ptr, b * l.units), v);
       }
     });
-    this.steps = 0;
   }
 
   /** Free the stream's buffers. */

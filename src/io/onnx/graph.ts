@@ -31,6 +31,16 @@ export interface RecurrentSpec {
   returnSequences: boolean;
   /** PyTorch-named weights (weight_ih_l0, …; with _l0_reverse for the backward direction). */
   weights: Weights;
+  /** A bidirectional node's directions reduced (ReduceSum / ReduceProd / ReduceMean) instead of concatenated. */
+  mergeMode?: 'sum' | 'mul' | 'ave';
+  where: string;
+}
+
+/** Unsqueeze + Expand of [batch, features] to [batch, n, features]: a RepeatVector. */
+export interface RepeatSpec {
+  kind: 'RepeatVector';
+  n: number;
+  inputSize: number;
   where: string;
 }
 
@@ -46,9 +56,12 @@ export interface DenseSpec {
   where: string;
 }
 
-export type LayerSpec = RecurrentSpec | DenseSpec;
+export type LayerSpec = RecurrentSpec | DenseSpec | RepeatSpec;
 
-/** One axis of the data. `label` names it: 'in0'/'in1' (the input's first two axes, until a layer says which is batch and which time), 'B', 'T', 'D' (directions), 'F' (features). */
+/** Bidirectional merge modes by the reduction over the directions axis that gives them. */
+const MERGE_BY_REDUCE: Record<string, 'sum' | 'mul' | 'ave'> = { ReduceSum: 'sum', ReduceProd: 'mul', ReduceMean: 'ave' };
+
+/** One axis of the data. `label` names it: 'in0'/'in1' (the input's first two axes, until a layer says which is batch and which time), 'B', 'T', 'D' (directions), 'F' (features), '1' (an axis of size 1 an Unsqueeze added, for an Expand to repeat). */
 interface Axis {
   label: string;
   size?: number;
@@ -144,7 +157,7 @@ class Interpreter {
 
     g.node.forEach((node, i) => this.step(node, i));
     // with sequence_lens, every recurrence skips the padding: a layer reading past the lengths would not match ours
-    const recurrences = this.layers.filter((l) => l.kind !== 'Dense').length;
+    const recurrences = this.layers.filter((l) => l.kind !== 'Dense' && l.kind !== 'RepeatVector').length;
     if (this.lengths && this.lengths.readers !== recurrences) {
       fail(`ONNX graph: input ${show(this.lengths.name)} (sequence_lens) feeds ${this.lengths.readers} of the ${recurrences} recurrent nodes; lstm-wasm applies the lengths to every recurrent layer, so each must take it`);
     }
@@ -204,12 +217,13 @@ class Interpreter {
       case 'Squeeze': return [this.squeeze(ins, attrs, where)];
       case 'Concat': return [this.concat(ins, attrs, where)];
       case 'ConstantOfShape': return [this.constantOfShape(ins[0], attrs, where)];
-      case 'Expand': attrs.done(); return [this.isZero(ins[0]) ? { kind: 'zeros' } : { kind: 'unusable', why: `${where} expands a non-zero tensor` }];
+      case 'Expand': attrs.done(); return [ins[0]?.kind === 'data' ? this.expand(ins[0], ins[1], where) : this.isZero(ins[0]) ? { kind: 'zeros' } : this.broadcastRows(ins[0], where)];
+      case 'ReduceSum': case 'ReduceProd': case 'ReduceMean': return [this.merge(op, ins, attrs, where)];
       case 'Slice': return [this.slice(ins, attrs, where)];
       case 'Transpose': return [this.transpose(ins[0], attrs, where)];
       case 'Reshape': return [this.reshape(ins, attrs, where)];
       default:
-        return fail(`ONNX ${where}: op ${plain(op)} is not supported; lstm-wasm reads LSTM, GRU, RNN, Gemm, MatMul, Add, Sigmoid, Relu, Tanh, Softmax and the shape ops torch.onnx.export writes around them`);
+        return fail(`ONNX ${where}: op ${plain(op)} is not supported; lstm-wasm reads LSTM, GRU, RNN, Gemm, MatMul, Add, Sigmoid, Relu, Tanh, Softmax, ReduceSum/ReduceProd/ReduceMean (a Bidirectional's merge), Unsqueeze + Expand (a RepeatVector) and the shape ops torch.onnx.export writes around them`);
     }
   }
 
@@ -250,11 +264,9 @@ class Interpreter {
       this.lengths!.readers++;
       zeroOutputForMask = true;
     }
-    this.zeroState(ins[5], where, 'initial_h');
-    if (kind === 'LSTM') {
-      this.zeroState(ins[6], where, 'initial_c');
-      if (ins[7] && !this.isZero(ins[7])) fail(`ONNX ${where}: input P (peephole weights) is not zero; peephole LSTMs are not supported`);
-    }
+    const h0 = this.initialState(ins[5], D, H, where, 'initial_h');
+    const c0 = kind === 'LSTM' ? this.initialState(ins[6], D, H, where, 'initial_c') : undefined;
+    if (kind === 'LSTM' && ins[7] && !this.isZero(ins[7])) fail(`ONNX ${where}: input P (peephole weights) is not zero; peephole LSTMs are not supported`);
 
     // the input's axes say which is batch and which time
     const [tAxis, bAxis] = layout === 0 ? [0, 1] : [1, 0];
@@ -281,6 +293,8 @@ class Interpreter {
     if (!b) options.useBias = false; // ONNX's biases are zero without B: a layer without bias tensors
     if (direction === 'reverse') options.goBackwards = true;
     if (zeroOutputForMask) options.zeroOutputForMask = true;
+    // a constant initial state: h and c of [H] (zeros for the one not given)
+    if (h0 || c0) options.initialState = { h: h0 ?? new Array(H).fill(0), ...(c0 ? { c: c0 } : {}) };
     this.layers.push({ kind, units: H, inputSize: I, direction, options, returnSequences: true, weights, where });
 
     const n = this.layers.length, T = x.axes[tAxis], B = x.axes[bAxis];
@@ -389,7 +403,7 @@ class Interpreter {
     if (x.layers !== this.layers.length) fail(`ONNX ${where}: takes the output of an earlier layer, not the last one; lstm-wasm models are a chain of layers (Sequential)`);
     if (x.steps === 'reverse') fail(`ONNX ${where}: takes every step of a reverse-direction RNN, which ONNX writes at the original time positions (Keras's go_backwards gives them in processing order); only its final state Y_h loads`);
     const prev = this.layers[this.layers.length - 1];
-    if (prev && prev.kind !== 'Dense') prev.returnSequences = x.axes.some((ax) => this.kind(ax) === 'T');
+    if (prev && prev.kind !== 'Dense' && prev.kind !== 'RepeatVector') prev.returnSequences = x.axes.some((ax) => this.kind(ax) === 'T');
     x.layers = -1; // taken: no second layer may branch from it
   }
 
@@ -495,11 +509,57 @@ class Interpreter {
     return fail(`ONNX ${where}: index ${i} outside the stack`);
   }
 
+  /** Expand of a constant [D, 1, H] (one initial state for every sequence, as toOnnx writes it): kept as [D, 1, H], which initial_h / initial_c read as one row. */
+  private broadcastRows(v: Value | undefined, where: string): Value {
+    if (v?.kind === 'const' && v.data instanceof Float32Array && v.dims.length === 3 && v.dims[1] === 1) return v;
+    return { kind: 'unusable', why: `${where} expands a non-zero tensor other than a [directions, 1, hidden] initial state` };
+  }
+
+  /** Expand of [batch, 1, features] (an Unsqueeze's) to n steps: a RepeatVector layer. */
+  private expand(x: Data, shape: Value | undefined, where: string): Value {
+    const s = this.intConst(shape, where, 'shape');
+    const n = s.data[1];
+    const repeats = x.axes.length === 3 && x.axes[1].label === '1' && s.dims.length === 1 && s.data.length === 3;
+    if (!repeats || s.data[0] !== 1 || s.data[2] !== 1 || typeof n !== 'number' || !Number.isInteger(n) || n < 1) {
+      fail(`ONNX ${where}: Expand of the data is supported only as a RepeatVector: [batch, 1, features] (an Unsqueeze's) expanded by shape [1, n, 1], got shape [${s.data}] on axes [${x.axes.map((ax) => this.kind(ax))}]`);
+    }
+    const F = x.axes[2];
+    if (F.size === undefined) fail(`ONNX ${where}: the number of features is not known`);
+    this.take(x, where);
+    this.layers.push({ kind: 'RepeatVector', n, inputSize: F.size, where });
+    return { kind: 'data', axes: [x.axes[0], { label: 'T', size: n }, F], layers: this.layers.length };
+  }
+
+  /** ReduceSum / ReduceProd / ReduceMean over the directions of a bidirectional node's Y or Y_h: its Bidirectional's merge mode. */
+  private merge(op: string, ins: (Value | undefined)[], a: Attributes, where: string): Value {
+    // the axes are an input from opset 13 for ReduceSum, from 18 for the others
+    const axesInput = op === 'ReduceSum' ? this.opset >= 13 : this.opset >= 18;
+    const axes = axesInput ? (ins[1] ? this.intConst(ins[1], where, 'axes').data : undefined) : a.ints('axes');
+    const keepdims = a.int('keepdims', 1);
+    if (axesInput) a.int('noop_with_empty_axes', 0);
+    a.done();
+    const x = this.data(this.need(ins[0], where, 'data'), `${where} input`);
+    const rank = x.axes.length, ax = axes?.length === 1 && typeof axes[0] === 'number' ? (axes[0] < 0 ? axes[0] + rank : axes[0]) : -1;
+    const prev = this.layers[this.layers.length - 1];
+    const bidirectional = prev?.kind !== undefined && prev.kind !== 'Dense' && prev.kind !== 'RepeatVector' && prev.direction === 'bidirectional' && prev.mergeMode === undefined;
+    if (ax < 0 || ax >= rank || this.kind(x.axes[ax]) !== 'D' || keepdims !== 0 || x.layers !== this.layers.length || !bidirectional) {
+      fail(`ONNX ${where}: ${op} is supported only over the directions axis of a bidirectional LSTM/GRU/RNN's output, with keepdims 0 (a Bidirectional merged by ${MERGE_BY_REDUCE[op]})`);
+    }
+    (prev as RecurrentSpec).mergeMode = MERGE_BY_REDUCE[op];
+    return { ...x, axes: x.axes.filter((_, j) => j !== ax) };
+  }
+
   private unsqueeze(ins: (Value | undefined)[], a: Attributes, where: string): Value {
     const axes = this.opset >= 13 ? this.intConst(ins[1], where, 'axes').data as number[] : a.ints('axes') ?? [];
     a.done();
     const x = this.need(ins[0], where, 'data');
     if (x.kind === 'zeros') return x;
+    if (x.kind === 'data') {
+      // [batch, features] → [batch, 1, features]: only as the start of a RepeatVector (an Expand must follow)
+      const kinds = x.axes.map((ax) => this.kind(ax)).join();
+      if (kinds !== 'B,F' || axes.length !== 1 || (axes[0] !== 1 && axes[0] !== -2)) fail(`ONNX ${where}: Unsqueeze of the data is supported only as [batch, features] → [batch, 1, features] before an Expand (a RepeatVector)`);
+      return { ...x, axes: [x.axes[0], { label: '1', size: 1 }, x.axes[1]], dense: undefined };
+    }
     if (x.kind !== 'const') return fail(`ONNX ${where}: Unsqueeze of the data is not supported`);
     const rank = x.dims.length + axes.length, dims = [...x.dims];
     const sorted = axes.map((v) => (v < 0 ? v + rank : v)).sort((p, q) => p - q);
@@ -675,10 +735,27 @@ class Interpreter {
     return v !== undefined && (v.kind === 'zeros' || (v.kind === 'const' && Array.from(v.data).every((d) => d === 0)));
   }
 
-  private zeroState(v: Value | undefined, where: string, what: string): void {
-    if (v === undefined || this.isZero(v)) return;
-    if (v.kind === 'data') fail(`ONNX ${where}: ${what} comes from the graph's data; initial states are not supported yet`);
-    fail(`ONNX ${where}: ${what} is not all zeros; non-zero initial states are not supported yet`);
+  /**
+   * initial_h / initial_c: undefined when absent or zero, else the [H] values every sequence
+   * starts from. A constant [D, batch, H] loads when its batch rows are equal (lstm-wasm's
+   * initialState is one row for every sequence) and, bidirectional, both directions are equal
+   * (lstm-wasm's Bidirectional runs one layer's options twice).
+   */
+  private initialState(v: Value | undefined, D: number, H: number, where: string, what: string): number[] | undefined {
+    if (v === undefined || this.isZero(v)) return undefined;
+    if (v.kind === 'data') fail(`ONNX ${where}: ${what} comes from the graph's data; initial states that are graph inputs are not supported yet`);
+    if (v.kind !== 'const' || !(v.data instanceof Float32Array)) return fail(`ONNX ${where}: ${what} is neither zeros nor a float constant`);
+    const [d, rows, h] = v.dims;
+    if (v.dims.length !== 3 || d !== D || h !== H || rows < 1) fail(`ONNX ${where}: ${what} has shape [${v.dims}], expected [${D}, batch, ${H}]`);
+    const first = Array.from(v.data.subarray(0, H));
+    for (let k = 0; k < D * rows; k++) {
+      for (let j = 0; j < H; j++) {
+        if (v.data[k * H + j] !== first[j]) {
+          fail(`ONNX ${where}: ${what} differs between ${k < rows ? 'batch rows' : 'the two directions'} (at [${Math.floor(k / rows)}, ${k % rows}, ${j}]); lstm-wasm's initialState is one [${H}] row for every sequence${D === 2 ? ' and both directions' : ''}`);
+        }
+      }
+    }
+    return first;
   }
 }
 

@@ -11,6 +11,7 @@ import { Dense } from '../../layers/dense.js';
 import { GRU } from '../../layers/gru.js';
 import type { Layer, Weights } from '../../layers/layer.js';
 import { LSTM } from '../../layers/lstm.js';
+import { RepeatVector } from '../../layers/repeat-vector.js';
 import type { RecurrentLayer } from '../../layers/recurrent.js';
 import { SimpleRNN } from '../../layers/simple-rnn.js';
 import { Sequential } from '../../model/sequential.js';
@@ -39,6 +40,7 @@ export function loadOnnx(bytes: Uint8Array | ArrayBuffer): Sequential {
 /** One layer from its spec, weights set. The first layer is given its input size (the others take theirs from the layer before, checked by Sequential). */
 function build(s: LayerSpec, first: boolean): Layer {
   const inputSize = first ? { inputSize: s.inputSize } : {};
+  if (s.kind === 'RepeatVector') return new RepeatVector({ ...inputSize, n: s.n });
   if (s.kind === 'Dense') {
     // no bias in the graph: Dense useBias false (only then given, so a graph with biases needs no newer option)
     const d = new Dense({ ...inputSize, units: s.units, activation: s.activation, ...(s.bias ? {} : { useBias: false }) } as never);
@@ -53,7 +55,7 @@ function build(s: LayerSpec, first: boolean): Layer {
     return d;
   }
   const cell = recurrent(s, { ...inputSize, units: s.units, returnSequences: s.returnSequences, ...s.options });
-  const layer: Layer = s.direction === 'bidirectional' ? wrap(cell) : cell;
+  const layer: Layer = s.direction === 'bidirectional' ? wrap(cell, s.mergeMode) : cell;
   try {
     layer.setWeights(s.weights, { from: 'torch' });
   } catch (e) {
@@ -63,9 +65,9 @@ function build(s: LayerSpec, first: boolean): Layer {
   return layer;
 }
 
-function wrap(cell: RecurrentLayer): Bidirectional {
+function wrap(cell: RecurrentLayer, mergeMode: RecurrentSpec['mergeMode']): Bidirectional {
   try {
-    return new Bidirectional(cell);
+    return new Bidirectional(cell, mergeMode ? { mergeMode } : undefined);
   } catch (e) {
     cell.dispose();
     throw e;

@@ -1,8 +1,10 @@
 /**
  * toOnnx: a Sequential as an ONNX model (opset 14): one ONNX LSTM / GRU /
  * RNN node per recurrent layer (direction bidirectional for a
- * Bidirectional), Gemm (on [batch, features]) or MatMul + Add (on every
- * step) for a Dense, then its activation. The input is [batch, time,
+ * Bidirectional, its directions merged by Transpose + Reshape for concat,
+ * ReduceSum / ReduceProd / ReduceMean for sum / mul / ave), Gemm (on
+ * [batch, features]) or MatMul + Add (on every step) for a Dense, then its
+ * activation; Unsqueeze + Expand for a RepeatVector; nothing for a Dropout. The input is [batch, time,
  * features] with a symbolic batch and time; the recurrent nodes run with
  * ONNX's default layout (time first, the one ONNX Runtime implements), so
  * Transposes put the axes where each node wants them.
@@ -29,6 +31,12 @@ const ONNX_ACTIVATION: Record<string, { name: string; alpha?: number; beta?: num
 
 /** Dense activations as ONNX ops. */
 const DENSE_OP: Record<string, string | undefined> = { linear: undefined, relu: 'Relu', sigmoid: 'Sigmoid', tanh: 'Tanh', softmax: 'Softmax' };
+
+/**
+ * A Bidirectional's merge as an ONNX reduction over the directions axis of Y [T, 2, B, H] or
+ * Y_h [2, B, H] (concat: the directions side by side, by Transpose + Reshape instead).
+ */
+const MERGE_OP: Record<string, string | undefined> = { concat: undefined, sum: 'ReduceSum', mul: 'ReduceProd', ave: 'ReduceMean' };
 
 /** Where the data is between nodes: its tensor's name and its axes. */
 interface Flow {
@@ -101,13 +109,15 @@ function writeLayer(g: GraphWriter, layer: Layer, flow: Flow, where: string): Fl
     case 'Bidirectional': {
       const b = layer as unknown as { forwardLayer: RecurrentLayer; backwardLayer: RecurrentLayer; merge?: string; mergeMode?: string };
       const merge = b.mergeMode ?? b.merge ?? 'concat';
-      if (merge !== 'concat') fail(`${where}: merge mode ${merge} has no ONNX form here (concat has)`);
-      return writeRecurrent(g, [b.forwardLayer, b.backwardLayer], flow, where);
+      if (!(merge in MERGE_OP)) fail(`${where}: merge mode ${merge} has no ONNX form here`);
+      return writeRecurrent(g, [b.forwardLayer, b.backwardLayer], flow, where, merge);
     }
     case 'Dense':
       return writeDense(g, layer, flow, where);
     case 'Dropout':
       return flow; // the identity at inference
+    case 'RepeatVector':
+      return writeRepeat(g, (layer as unknown as { n: number }).n, flow, where);
     default:
       return fail(`${where}: ${layer.className} has no ONNX form in lstm-wasm yet`);
   }
@@ -125,7 +135,7 @@ function cellOptions(l: RecurrentLayer): { activation: string; recurrentActivati
   };
 }
 
-function writeRecurrent(g: GraphWriter, dirs: RecurrentLayer[], flow: Flow, where: string): Flow {
+function writeRecurrent(g: GraphWriter, dirs: RecurrentLayer[], flow: Flow, where: string, merge = 'concat'): Flow {
   const l = dirs[0], kind = l.className, H = l.units, I = flow.features, D = dirs.length;
   const opts = cellOptions(l);
   if (flow.axes === 'BF') fail(`${where}: needs a time axis`);
@@ -159,7 +169,31 @@ function writeRecurrent(g: GraphWriter, dirs: RecurrentLayer[], flow: Flow, wher
   const op = kind === 'SimpleRNN' ? 'RNN' : kind;
   const inputs = [x, g.floats('W', [D, G * H, I], W), g.floats('R', [D, G * H, H], R)];
   if (opts.useBias) inputs.push(g.floats('B', [D, 2 * G * H], B)); // without B, ONNX's biases are zero
+  const init = l.initialState;
+  if (init) {
+    // [D, 1, H] expanded to [D, batch, H] (ONNX Runtime wants the run's batch): the same row for every sequence
+    while (inputs.length < 4) inputs.push('');
+    const shape = g.node('Concat', [g.ints('dirs', [D]), g.node('Gather', [g.node('Shape', [x])[0], g.ints('batch_axis', [1])])[0], g.ints('units', [H])], { axis: 0 })[0];
+    const rows = (v: Float32Array | undefined) => {
+      const data = new Float32Array(D * H);
+      if (v) for (let d = 0; d < D; d++) data.set(v, d * H);
+      return g.node('Expand', [g.floats('initial', [D, 1, H], data), shape])[0];
+    };
+    inputs.push('', rows(init.h)); // sequence_lens: none
+    if (kind === 'LSTM' && init.c) inputs.push(rows(init.c));
+  }
   const [y, yh] = g.node(op, inputs, attributes, 2);
+  const reduce = MERGE_OP[merge];
+  if (reduce) {
+    // the directions axis reduced away: Y [T, 2, B, H] → [T, B, H], Y_h [2, B, H] → [B, H]
+    const axis = l.returnSequences ? 1 : 0;
+    const from = l.returnSequences ? y : yh;
+    // opset 14: ReduceSum takes its axes as an input, ReduceProd and ReduceMean as an attribute
+    const merged = reduce === 'ReduceSum'
+      ? g.node(reduce, [from, g.ints('axes', [axis])], { keepdims: 0 })[0]
+      : g.node(reduce, [from], { axes: [axis], keepdims: 0 })[0];
+    return l.returnSequences ? { name: merged, axes: 'TBF', features: H } : { name: merged, axes: 'BF', features: H };
+  }
   if (l.returnSequences) {
     // Y [T, D, B, H] → [T, B, D, H] → [T, B, D·H]: the directions side by side, forward first (concat)
     const t = g.node('Transpose', [y], { perm: [0, 2, 1, 3] })[0];
@@ -168,6 +202,13 @@ function writeRecurrent(g: GraphWriter, dirs: RecurrentLayer[], flow: Flow, wher
   // Y_h [D, B, H] → [B, D, H] → [B, D·H]
   const t = g.node('Transpose', [yh], { perm: [1, 0, 2] })[0];
   return { name: g.node('Reshape', [t, g.ints('shape', [0, -1])])[0], axes: 'BF', features: D * H };
+}
+
+/** RepeatVector: [B, F] → Unsqueeze → [B, 1, F] → Expand to [B, n, F] (broadcast over the new axis). */
+function writeRepeat(g: GraphWriter, n: number, flow: Flow, where: string): Flow {
+  if (flow.axes !== 'BF') fail(`${where}: needs input [batch, features]`);
+  const one = g.node('Unsqueeze', [flow.name, g.ints('axes', [1])])[0];
+  return { name: g.node('Expand', [one, g.ints('shape', [1, n, 1])])[0], axes: 'BTF', features: flow.features };
 }
 
 function writeDense(g: GraphWriter, layer: Layer, flow: Flow, where: string): Flow {
