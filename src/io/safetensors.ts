@@ -10,6 +10,7 @@
  */
 import { fail, show } from '../errors.js';
 import { isShape, sizeOf, type Tensor } from '../tensor.js';
+import { halfToFloat } from './half.js';
 
 const ITEM_BYTES: Record<string, number> = { F32: 4, F16: 2, BF16: 2, F64: 8 };
 const MAX_HEADER = 100 * 1024 * 1024;
@@ -98,7 +99,7 @@ function decode(bytes: Uint8Array, dtype: string, count: number): Float32Array {
     out[i] = dtype === 'F32' ? dv.getFloat32(4 * i, true)
       : dtype === 'F64' ? dv.getFloat64(8 * i, true)
       : dtype === 'BF16' ? bf16(dv.getUint16(2 * i, true))
-      : f16(dv.getUint16(2 * i, true));
+      : halfToFloat(dv.getUint16(2 * i, true));
   }
   return out;
 }
@@ -107,13 +108,6 @@ const scratch = new DataView(new ArrayBuffer(4));
 function bf16(bits: number): number {
   scratch.setUint32(0, bits << 16);
   return scratch.getFloat32(0);
-}
-
-function f16(bits: number): number {
-  const sign = bits & 0x8000 ? -1 : 1, exp = (bits >> 10) & 0x1f, frac = bits & 0x3ff;
-  if (exp === 0) return sign * frac * 2 ** -24;
-  if (exp === 31) return frac ? NaN : sign * Infinity;
-  return sign * (1 + frac / 1024) * 2 ** (exp - 15);
 }
 
 /** Serialize float32 tensors (in insertion order) with optional string metadata. */

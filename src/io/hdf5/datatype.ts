@@ -8,6 +8,7 @@ import { fail } from '../../errors.js';
 import { Cursor, H5File } from './file.js';
 import { utf8 } from '../text.js';
 import { globalHeapObject } from './global-heap.js';
+import { halfToFloat } from '../half.js';
 
 export type H5Type =
   | { kind: 'float'; size: 2 | 4 | 8 }
@@ -94,15 +95,6 @@ export function countOf(shape: number[], what: string): number {
   return n;
 }
 
-function half(bits: number): number {
-  const sign = bits & 0x8000 ? -1 : 1;
-  const exp = (bits >> 10) & 0x1f;
-  const frac = bits & 0x3ff;
-  if (exp === 0) return sign * frac * 2 ** -24;
-  if (exp === 31) return frac ? NaN : sign * Infinity;
-  return sign * (1 + frac / 1024) * 2 ** (exp - 15);
-}
-
 
 /** An unsigned little-endian integer of `n` bytes at `pos`; all bits set (the undefined address) is -1. */
 function littleEndian(bytes: Uint8Array, pos: number, n: number): number {
@@ -137,14 +129,14 @@ export function decode(file: H5File, t: H5Type, raw: Uint8Array, count: number, 
   const dv = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
   if (t.kind === 'float' && floatsAsNumbers) {
     const out: number[] = new Array(count);
-    for (let i = 0; i < count; i++) out[i] = t.size === 8 ? dv.getFloat64(i * 8, true) : t.size === 4 ? dv.getFloat32(i * 4, true) : half(dv.getUint16(i * 2, true));
+    for (let i = 0; i < count; i++) out[i] = t.size === 8 ? dv.getFloat64(i * 8, true) : t.size === 4 ? dv.getFloat32(i * 4, true) : halfToFloat(dv.getUint16(i * 2, true));
     return out;
   }
   if (t.kind === 'float') {
     const out = new Float32Array(count);
     for (let i = 0; i < count; i++) {
       if (t.size === 4) out[i] = dv.getFloat32(i * 4, true);
-      else if (t.size === 2) out[i] = half(dv.getUint16(i * 2, true));
+      else if (t.size === 2) out[i] = halfToFloat(dv.getUint16(i * 2, true));
       else {
         const v = dv.getFloat64(i * 8, true);
         out[i] = v;

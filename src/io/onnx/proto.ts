@@ -7,6 +7,7 @@
  */
 import { fail, show } from '../../errors.js';
 import { BYTES, FIXED32, VARINT, Writer, expectWire, pushFloats, pushInts, readFields, text, type WireField } from '../protobuf.js';
+import { halfToFloat } from '../half.js';
 
 /** TensorProto.DataType values read here. */
 export const DataType = { FLOAT: 1, UINT8: 2, INT8: 3, UINT16: 4, INT16: 5, INT32: 6, INT64: 7, BOOL: 9, FLOAT16: 10, DOUBLE: 11, UINT32: 12, UINT64: 13 } as const;
@@ -254,14 +255,6 @@ function fromRaw(raw: Uint8Array, dataType: number, count: number, float: boolea
     }
   }
   return out;
-}
-
-/** IEEE half precision to a number. */
-function halfToFloat(h: number): number {
-  const sign = h & 0x8000 ? -1 : 1, e = (h >> 10) & 0x1f, m = h & 0x3ff;
-  if (e === 0) return sign * m * 2 ** -24;
-  if (e === 31) return m ? NaN : sign * Infinity;
-  return sign * (1 + m / 1024) * 2 ** (e - 15);
 }
 
 function int(f: WireField, what: string): number {

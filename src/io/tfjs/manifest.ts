@@ -8,6 +8,7 @@
 import { fail, show } from '../../errors.js';
 import type { Tensor } from '../../tensor.js';
 import { isRecord } from '../keras/model-config.js';
+import { halfToFloat } from '../half.js';
 
 export type WeightBytes = ArrayBuffer | Uint8Array | (ArrayBuffer | Uint8Array)[];
 
@@ -124,10 +125,3 @@ function decode(bytes: Uint8Array, offset: number, e: Entry): Float32Array {
   return out;
 }
 
-/** IEEE 754 half → number (exact: every half is a float32). */
-function halfToFloat(h: number): number {
-  const sign = h & 0x8000 ? -1 : 1, exp = (h >> 10) & 0x1f, frac = h & 0x3ff;
-  if (exp === 0) return sign * frac * 2 ** -24;
-  if (exp === 31) return frac ? NaN : sign * Infinity;
-  return sign * (1 + frac / 1024) * 2 ** (exp - 15);
-}
