@@ -68,7 +68,7 @@ const ONNX = ['lstm_last_sigmoid', 'rnn_tanh_2layer_last', 'lstm_2layer_every'].
 });
 
 // quantized: two shards, the boundary inside a weight; converter: tensorflowjs_converter's Keras 2 dialect
-const TFJS = ['lstm_sigmoid_stacked', 'simple_rnn', 'quantized', 'converter', 'gru', 'lstm', 'dropout'].map((name): Case => {
+const TFJS = ['lstm_sigmoid_stacked', 'simple_rnn', 'quantized', 'converter', 'gru', 'lstm', 'dropout', 'autoencoder', 'bidirectional_sum'].map((name): Case => {
   const ref = JSON.parse(readFileSync(join(FIXTURES, 'tfjs', `${name}.expected.json`), 'utf8'));
   return { name: `tfjs ${name}`, path: join(FIXTURES, 'tfjs', `${name}.json`), input: ref.input, expected: ref.output };
 });
@@ -237,7 +237,7 @@ describe('lstm-wasm convert refuses what it cannot do, in one line, leaving the 
     ['a folder where OUT goes', [onnx, 'in-the-way.onnx'], /cannot write in-the-way\.onnx: a folder .* is in the way/],
     ['a folder where the weights beside OUT go', [onnx, 'blocked.json'], /cannot write blocked\.safetensors: a folder .* is in the way/],
     ['a GRU that TF.js cannot run, to TF.js', [join(FIXTURES, 'onnx/torch/gru_bi_2layer_every_softmax.onnx'), 'gru.json', '--to', 'tfjs'], /cannot write gru\.json as tfjs: .*reset_after.*; nothing was written/],
-    ['a RepeatVector, to ONNX (not written by toOnnx yet)', [join(FIXTURES, 'tfjs/autoencoder.json'), 'auto.onnx'], /cannot write auto\.onnx as onnx: .*RepeatVector has no ONNX form.*; nothing was written/],
+    ['Keras 3\'s hard sigmoid, to TF.js (which has only Keras 2\'s)', [join(FIXTURES, 'keras/lstm_hard_sigmoid.keras'), 'hs.json', '--to', 'tfjs'], /cannot write hs\.json as tfjs: .*TF\.js has no hard_sigmoid_relu6.*; nothing was written/],
     ['a file where OUT\'s folder goes', [onnx, 'model.pt/deeper/'], /model\.pt is a file, not a folder/],
   ];
   it.each(cases)('%s', (_, args, message) => {
