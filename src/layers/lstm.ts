@@ -56,7 +56,7 @@ export class LSTM extends RecurrentLayer {
   protected readonly cell: CellSpec;
 
   constructor(options: LSTMOptions) {
-    super(options, 'lstm', ['activation', 'recurrentActivation']);
+    super(options, 'lstm', ['activation', 'recurrentActivation'], true);
     const { gate, activation } = cellActivations(options, this.name, true);
     this.cell = lstmCell(gate, activation);
   }

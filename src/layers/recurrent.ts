@@ -108,8 +108,11 @@ export abstract class RecurrentLayer extends Layer {
   private saved: { x: HeapBatch; rec: number } | undefined;
   private layout: RecurrentBlock | undefined;
 
-  /** `moreOptions`: a subclass's own option names (SimpleRNN's activation). */
-  constructor(options: RecurrentOptions, defaultName: string, moreOptions: readonly string[] = []) {
+  /**
+   * `moreOptions`: a subclass's own option names (SimpleRNN's activation). `cellState`: whether the
+   * subclass's cell carries c (its cell is made after this constructor, so it says so here).
+   */
+  constructor(options: RecurrentOptions, defaultName: string, moreOptions: readonly string[] = [], cellState = false) {
     if (options === undefined || options === null) fail(`${defaultName}: options { units } are required`);
     super(options, defaultName, ['units', 'returnSequences', 'unitForgetBias', 'useBias', 'goBackwards', 'zeroOutputForMask', 'initialState', ...moreOptions]);
     this.units = featureCount(options.units, `${defaultName}: units`);
@@ -119,7 +122,7 @@ export abstract class RecurrentLayer extends Layer {
     this.goBackwards = options.goBackwards === undefined ? false : booleanOption(options.goBackwards, `${defaultName}: goBackwards`);
     this.zeroOutputForMask = options.zeroOutputForMask === undefined ? false : booleanOption(options.zeroOutputForMask, `${defaultName}: zeroOutputForMask`);
     // the cell is the subclass's, set after this constructor: the LSTM is the one whose default name is 'lstm'
-    this.initialState = options.initialState === undefined ? undefined : initialStateOption(options.initialState, this.units, defaultName === 'lstm', `${defaultName}: initialState`);
+    this.initialState = options.initialState === undefined ? undefined : initialStateOption(options.initialState, this.units, cellState, `${defaultName}: initialState`);
   }
 
   /**
@@ -432,9 +435,9 @@ function stateData(s: TensorLike, B: number, H: number, what: string): Float32Ar
 }
 
 /** The initialState option: { h, c? } of `units` finite numbers each; c only for an LSTM. */
-function initialStateOption(v: unknown, units: number, lstm: boolean, what: string): { h: Float32Array; c?: Float32Array } {
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) fail(`${what} must be { h${lstm ? ', c' : ''} } (arrays of ${units} numbers), got ${show(v)}`);
-  const o = optionsOf(v as { h?: unknown; c?: unknown }, lstm ? ['h', 'c'] : ['h'], what);
+function initialStateOption(v: unknown, units: number, cellState: boolean, what: string): { h: Float32Array; c?: Float32Array } {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) fail(`${what} must be { h${cellState ? ', c' : ''} } (arrays of ${units} numbers), got ${show(v)}`);
+  const o = optionsOf(v as { h?: unknown; c?: unknown }, cellState ? ['h', 'c'] : ['h'], what);
   const vector = (a: unknown, name: string): Float32Array => {
     if (!(Array.isArray(a) || a instanceof Float32Array)) fail(`${what}.${name} must be an array of ${units} numbers (one per unit, the same for every sequence), got ${show(a)}`);
     if (a.length !== units) fail(`${what}.${name} has ${a.length} values; the layer has ${units} units`);
