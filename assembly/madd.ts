@@ -1,0 +1,17 @@
+/**
+ * The one multiply-add every SIMD loop uses: a·b + c on four lanes.
+ *
+ * Built with relaxed SIMD (asconfig targets `*-relaxed`), it is
+ * `f32x4.relaxed_madd`, which the engine may run as one fused multiply-add
+ * (one rounding: the exact a·b + c rounded once) or as mul then add (two
+ * roundings), whichever the CPU does fastest. Either way each lane differs
+ * from the plain build's mul-then-add by at most the one rounding of a·b,
+ * ½ ulp of the product, per multiply-add. Without relaxed SIMD it is the
+ * plain mul-then-add, so the SIMD build is bit for bit what it was.
+ */
+// @ts-ignore: decorator
+@inline
+export function madd(a: v128, b: v128, c: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
+  return f32x4.add(f32x4.mul(a, b), c);
+}
