@@ -1,5 +1,8 @@
 /**
  * The one multiply-add every SIMD loop uses: a·b + c on four lanes.
+ * (Without relaxed SIMD it is written c + a·b, the order the kernels' own
+ * `acc = f32x4.add(acc, f32x4.mul(x, w))` had: the same numbers either way,
+ * and the same bytes, which is how the plain build is checked unchanged.)
  *
  * Built with relaxed SIMD (asconfig targets `*-relaxed`), it is
  * `f32x4.relaxed_madd`, which the engine may run as one fused multiply-add
@@ -13,5 +16,5 @@
 @inline
 export function madd(a: v128, b: v128, c: v128): v128 {
   if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
-  return f32x4.add(f32x4.mul(a, b), c);
+  return f32x4.add(c, f32x4.mul(a, b));
 }

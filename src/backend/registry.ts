@@ -14,11 +14,22 @@ import { createWasmKernels } from './wasm.js';
 export interface Backend {
   readonly kernels: Kernels;
   readonly arena: Arena;
+  /** 'wasm-simd' runs the relaxed-SIMD build (see InitOptions.relaxedSimd). */
+  readonly relaxedSimd: boolean;
 }
 
 export interface InitOptions {
   /** Force a backend instead of picking the best supported one. */
   backend?: BackendName;
+  /**
+   * 'wasm-simd' only: run the relaxed-SIMD build, whose multiply-adds are
+   * `f32x4.relaxed_madd` (fused where the CPU has FMA: each differs from the
+   * plain build's mul+add by at most ½ ulp of the product). Default: where
+   * the runtime supports relaxed SIMD (Node 22+, Chromium, Deno, Bun,
+   * workerd; Node 20 with --experimental-wasm-relaxed-simd) and no `wasm` is
+   * given. false: the plain SIMD build. true where unsupported: an error.
+   */
+  relaxedSimd?: boolean;
   /** The wasm build for the chosen backend (SIMD build for 'wasm-simd', scalar for 'wasm'), if not loaded from the package. */
   wasm?: WebAssembly.Module | BufferSource | URL | string;
 }
@@ -40,21 +51,44 @@ export function simdSupported(): boolean {
   return typeof WebAssembly === 'object' && WebAssembly.validate(SIMD_PROBE);
 }
 
+/**
+ * A 1-function module `(a, b, c: v128) -> f32x4.relaxed_madd(a, b, c)`: it
+ * validates exactly where relaxed SIMD is supported.
+ */
+const RELAXED_PROBE = new Uint8Array([
+  0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, // magic, version
+  0x01, 0x08, 0x01, 0x60, 0x03, 0x7b, 0x7b, 0x7b, 0x01, 0x7b, // type: (v128, v128, v128) -> v128
+  0x03, 0x02, 0x01, 0x00, // one function of type 0
+  0x0a, 0x0d, 0x01, 0x0b, 0x00, 0x20, 0x00, 0x20, 0x01, 0x20, 0x02, 0xfd, 0x85, 0x02, 0x0b, // body: local.get 0 1 2, f32x4.relaxed_madd
+]);
+
+export function relaxedSimdSupported(): boolean {
+  return typeof WebAssembly === 'object' && WebAssembly.validate(RELAXED_PROBE);
+}
+
 function wasmSupported(): boolean {
   return typeof WebAssembly === 'object' && typeof WebAssembly.instantiate === 'function';
 }
 
-/** Where a build's wasm comes from when init() is not given one: set by the runtime's entry point (src/entry/). */
-export type WasmSource = (name: 'wasm-simd' | 'wasm') => WebAssembly.Module | BufferSource | URL | Promise<WebAssembly.Module | BufferSource | URL>;
+/** A wasm build: 'wasm-simd' comes plain or relaxed (the same kernels with relaxed multiply-adds). */
+export type WasmBuild = 'wasm-simd' | 'wasm-simd-relaxed' | 'wasm';
 
-let defaultSource: WasmSource = (name) => {
+/** Where a build's wasm comes from when init() is not given one: set by the runtime's entry point (src/entry/). */
+export type WasmSource = (build: WasmBuild) => WebAssembly.Module | BufferSource | URL | Promise<WebAssembly.Module | BufferSource | URL>;
+
+/** A build's file in build/, without the directory and `.wasm` (the inference builds add `inference-`). */
+export function wasmFile(build: WasmBuild): string {
+  return build === 'wasm-simd' ? 'simd' : build === 'wasm' ? 'scalar' : 'simd-relaxed';
+}
+
+let defaultSource: WasmSource = (build) => {
   // the package's own files, found next to this module; entry points for runtimes without
   // import.meta.url or without compiling from bytes (workerd, Vercel Edge) set their own source
   let url: URL;
   try {
-    url = new URL(name === 'wasm-simd' ? '../../build/simd.wasm' : '../../build/scalar.wasm', import.meta.url);
+    url = new URL(`../../build/${wasmFile(build)}.wasm`, import.meta.url);
   } catch {
-    fail(`init: cannot locate the package's wasm in this runtime; pass it: init({ wasm }) with a WebAssembly.Module, bytes or a URL of build/${name === 'wasm-simd' ? 'simd' : 'scalar'}.wasm`);
+    fail(`init: cannot locate the package's wasm in this runtime; pass it: init({ wasm }) with a WebAssembly.Module, bytes or a URL of build/${wasmFile(build)}.wasm`);
   }
   return url;
 };
@@ -87,7 +121,7 @@ export function setJsKernels(make: () => Kernels | Promise<Kernels>): void {
   jsKernels ??= make;
 }
 
-const loading = new Map<BackendName, Promise<Backend>>();
+const loading = new Map<BackendName | WasmBuild, Promise<Backend>>();
 
 /**
  * Load (once) and activate a backend. Idempotent and safe to call again or
@@ -95,16 +129,18 @@ const loading = new Map<BackendName, Promise<Backend>>();
  * loaded at most once per module instance.
  */
 export async function init(options?: InitOptions): Promise<BackendName> {
-  const o = optionsOf(options, ['backend', 'wasm'], 'init');
+  const o = optionsOf(options, ['backend', 'relaxedSimd', 'wasm'], 'init');
   const name = o.backend ?? (simdSupported() ? 'wasm-simd' : wasmSupported() ? 'wasm' : 'js');
   if (name !== 'wasm-simd' && name !== 'wasm' && name !== 'js') fail(`init: unknown backend ${show(name)}; use 'wasm-simd', 'wasm' or 'js'`);
   if (name === 'wasm-simd' && !simdSupported()) fail(`init: this runtime does not support WebAssembly SIMD; use backend 'wasm' or 'js'`);
   if (name === 'wasm' && !wasmSupported()) fail(`init: this runtime has no WebAssembly; use backend 'js'`);
-  let pending = loading.get(name);
+  const relaxed = relaxedFor(name, o.relaxedSimd, o.wasm !== undefined);
+  const key = relaxed ? 'wasm-simd-relaxed' : name;
+  let pending = loading.get(key);
   if (!pending) {
-    pending = load(name, o.wasm);
-    loading.set(name, pending);
-    pending.catch(() => loading.delete(name)); // a failed load may be retried (e.g. with init({ wasm }))
+    pending = load(name, relaxed, o.wasm);
+    loading.set(key, pending);
+    pending.catch(() => loading.delete(key)); // a failed load may be retried (e.g. with init({ wasm }))
   }
   // the last call made wins, whatever order the loads finish in: a slow load
   // started earlier must not replace the backend a later call asked for
@@ -117,16 +153,44 @@ export async function init(options?: InitOptions): Promise<BackendName> {
 /** init() calls made so far (see init: the latest call decides the active backend). */
 let initCalls = 0;
 
-async function load(name: BackendName, wasm: InitOptions['wasm']): Promise<Backend> {
+/**
+ * Whether 'wasm-simd' runs its relaxed build: as asked, or by default where
+ * the relaxed probe validates. A module the caller gives is run as it is:
+ * relaxed only if they say so, since its build cannot be seen from outside.
+ */
+function relaxedFor(name: BackendName, asked: boolean | undefined, given: boolean): boolean {
+  if (asked !== undefined && typeof asked !== 'boolean') fail(`init: relaxedSimd must be true or false, not ${show(asked)}`);
+  if (asked === false) return false;
+  if (asked === undefined) return name === 'wasm-simd' && !given && relaxedSimdSupported();
+  if (name !== 'wasm-simd') fail(`init: relaxedSimd: true needs backend 'wasm-simd', not '${name}'`);
+  if (!relaxedSimdSupported()) fail(`init: relaxedSimd: true, but this runtime does not support WebAssembly relaxed SIMD (Node 20 needs --experimental-wasm-relaxed-simd; Node 22+, Chromium, Deno, Bun and workerd have it); leave relaxedSimd unset to use it only where it is supported`);
+  return true;
+}
+
+async function load(name: BackendName, relaxed: boolean, wasm: InitOptions['wasm']): Promise<Backend> {
+  const build: WasmBuild = relaxed ? 'wasm-simd-relaxed' : name === 'wasm-simd' ? 'wasm-simd' : 'wasm';
   const kernels = name === 'js'
     ? await (jsKernels ?? fail('init: no js backend was set up; import init from lstm-wasm or lstm-wasm/predict'))()
-    : await createWasmKernels(name, await compileModule(wasm ?? (await defaultSource(name))));
-  return { kernels, arena: new Arena(kernels.heap) };
+    : await createWasmKernels(name, await compileModule(wasm ?? (await defaultSource(build))), wasmFile(build));
+  return { kernels, arena: new Arena(kernels.heap), relaxedSimd: relaxed };
 }
 
 /** The name of the active backend. */
 export function backend(): BackendName {
   return activeBackend().kernels.name;
+}
+
+/** What runs: the backend, whether its SIMD build is the relaxed one, and the threads it uses. */
+export interface BackendInfo {
+  name: BackendName;
+  relaxedSimd: boolean;
+  threads: number;
+}
+
+/** What the active backend is; throws if `init()` has not run. */
+export function backendInfo(): BackendInfo {
+  const b = activeBackend();
+  return { name: b.kernels.name, relaxedSimd: b.relaxedSimd, threads: 1 };
 }
 
 /** The active backend; throws if `init()` has not run. */
