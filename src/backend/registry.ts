@@ -47,8 +47,10 @@ const SIMD_PROBE = new Uint8Array([
   0x0a, 0x16, 0x01, 0x14, 0x00, 0xfd, 0x0c, ...new Array(16).fill(0), 0x0b, // body: v128.const 0
 ]);
 
+const validates = (probe: BufferSource): boolean => typeof WebAssembly === 'object' && WebAssembly.validate(probe);
+
 export function simdSupported(): boolean {
-  return typeof WebAssembly === 'object' && WebAssembly.validate(SIMD_PROBE);
+  return validates(SIMD_PROBE);
 }
 
 /**
@@ -63,7 +65,7 @@ const RELAXED_PROBE = new Uint8Array([
 ]);
 
 export function relaxedSimdSupported(): boolean {
-  return typeof WebAssembly === 'object' && WebAssembly.validate(RELAXED_PROBE);
+  return validates(RELAXED_PROBE);
 }
 
 function wasmSupported(): boolean {
@@ -96,15 +98,20 @@ let defaultSource: WasmSource = (build) => {
 /** Which builds the default source gives, once an entry point set it (until then: the package's full builds). */
 let defaultBuild: 'full' | 'inference' | undefined;
 
+/** Whether the default source has the relaxed SIMD build (Vercel Edge's entries leave it out). */
+let defaultHasRelaxed = true;
+
 /**
  * Used by the runtime entry points: 'lstm-wasm' sets the full builds,
  * 'lstm-wasm/predict' the inference-only ones (no training kernels).
+ * `relaxed`: whether the source gives 'wasm-simd-relaxed' too.
  */
-export function setDefaultWasmSource(source: WasmSource, build: 'full' | 'inference' = 'full'): void {
+export function setDefaultWasmSource(source: WasmSource, build: 'full' | 'inference' = 'full', relaxed = true): void {
   // an app that imports both entries gets the full builds, in either order, so that it can train
   if (build === 'inference' && defaultBuild === 'full') return;
   defaultSource = source;
   defaultBuild = build;
+  defaultHasRelaxed = relaxed;
 }
 
 /**
@@ -155,16 +162,19 @@ let initCalls = 0;
 
 /**
  * Whether 'wasm-simd' runs its relaxed build: as asked, or by default where
- * the relaxed probe validates. A module the caller gives is run as it is:
- * relaxed only if they say so, since its build cannot be seen from outside.
+ * the relaxed probe validates and the entry ships the build. A module the
+ * caller gives is run as it is: relaxed only if they say so, since its
+ * build cannot be seen from outside.
  */
 function relaxedFor(name: BackendName, asked: boolean | undefined, given: boolean): boolean {
-  if (asked !== undefined && typeof asked !== 'boolean') fail(`init: relaxedSimd must be true or false, not ${show(asked)}`);
-  if (asked === false) return false;
-  if (asked === undefined) return name === 'wasm-simd' && !given && relaxedSimdSupported();
-  if (name !== 'wasm-simd') fail(`init: relaxedSimd: true needs backend 'wasm-simd', not '${name}'`);
-  if (!relaxedSimdSupported()) fail(`init: relaxedSimd: true, but this runtime does not support WebAssembly relaxed SIMD (Node 20 needs --experimental-wasm-relaxed-simd; Node 22+, Chromium, Deno, Bun and workerd have it); leave relaxedSimd unset to use it only where it is supported`);
-  return true;
+  if (asked === undefined) return name === 'wasm-simd' && !given && defaultHasRelaxed && relaxedSimdSupported();
+  if (typeof asked !== 'boolean') fail(`init: relaxedSimd must be true or false, not ${show(asked)}`);
+  if (asked) {
+    if (name !== 'wasm-simd') fail(`init: relaxedSimd needs backend 'wasm-simd'`);
+    if (!relaxedSimdSupported()) fail('init: this runtime has no relaxed SIMD (Node 20: --experimental-wasm-relaxed-simd); leave relaxedSimd unset to use it where it is');
+    if (!given && !defaultHasRelaxed) fail('init: this entry ships no relaxed build; pass it: init({ relaxedSimd: true, wasm })');
+  }
+  return asked;
 }
 
 async function load(name: BackendName, relaxed: boolean, wasm: InitOptions['wasm']): Promise<Backend> {
