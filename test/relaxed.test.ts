@@ -10,7 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { backendInfo, init, LSTM, Sequential, type InitOptions } from '../src/index.js';
+import { backendInfo, Dense, init, LSTM, Sequential, type InitOptions } from '../src/index.js';
 import * as predict from '../src/predict.js';
 import { relaxedSimdSupported, simdSupported } from '../src/backend/registry.js';
 import { rejectsLW } from './helpers.js';
@@ -71,12 +71,14 @@ describe('relaxed SIMD: init({ relaxedSimd }) and backendInfo()', () => {
     expect(predict.backendInfo).toBe(backendInfo);
   });
 
-  it('the plain and relaxed builds are two heaps: a layer made on one is refused in a model run on the other', async () => {
+  it('the plain and relaxed builds are two heaps: layers bound to each are refused in one model', async () => {
     await init({ relaxedSimd: false });
     const lstm = new LSTM({ inputSize: 2, units: 3, seed: 1 });
     lstm.forward({ shape: [1, 1, 2], data: new Float32Array(2) }); // binds it to the plain build's heap
     await init({ relaxedSimd: true });
-    const model = new Sequential([lstm]);
+    const dense = new Dense({ inputSize: 3, units: 1, seed: 2 });
+    dense.forward({ shape: [1, 3], data: new Float32Array(3) }); // and this one to the relaxed build's
+    const model = new Sequential([lstm, dense]);
     expect(() => model.predict([[[1, 2]]])).toThrow(/holds memory on/);
     model.dispose();
   });
