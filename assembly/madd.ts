@@ -8,9 +8,12 @@
  * `f32x4.relaxed_madd`, which the engine may run as one fused multiply-add
  * (one rounding: the exact a·b + c rounded once) or as mul then add (two
  * roundings), whichever the CPU does fastest. Either way each lane differs
- * from the plain build's mul-then-add by at most the one rounding of a·b,
- * ½ ulp of the product, per multiply-add. Without relaxed SIMD it is the
- * plain mul-then-add, so the SIMD build is bit for bit what it was.
+ * from the plain build's mul-then-add only by the rounding of a·b (at most
+ * ½ ulp of the product) as the final rounding carries it: at most
+ * ½ ulp(a·b) + 1 ulp(result) per multiply-add. Over a K-term dot product
+ * both orders stay within about K·2⁻²⁴·Σ|a·b| of the exact sum. Without
+ * relaxed SIMD it is the plain mul-then-add, so the SIMD build is bit for
+ * bit what it was.
  */
 // @ts-ignore: decorator
 @inline
