@@ -62,7 +62,8 @@ export const BUDGET_GZIP_BYTES = 114.5 * 1024;
  * The JS of a predict-only app, gzip: a guard at what it is (12.6 KiB, from 21 before issue 10; 13.3
  * KiB with issue 11's cell options and variant entries; 14.2 KiB with predict's lengths, the mask
  * flowing through the layers and zeroOutputForMask, so 14.5 KiB; 14.6 KiB with the recurrent layers'
- * constant initialState, which an ONNX model with initial_h needs to predict, so 14.9 KiB since). Issue
+ * constant initialState, which an ONNX model with initial_h needs to predict, so 14.9 KiB since; 14.8 KiB
+ * with issue 12's relaxed SIMD, whose probe and choice of build every init() runs: +0.25 KiB). Issue
  * 10's target is 10 KiB and is not reached yet: the layers still carry their training methods and both
  * weight formats, and a third of the bytes are error messages.
  */

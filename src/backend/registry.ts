@@ -168,11 +168,11 @@ let initCalls = 0;
  */
 function relaxedFor(name: BackendName, asked: boolean | undefined, given: boolean): boolean {
   if (asked === undefined) return name === 'wasm-simd' && !given && defaultHasRelaxed && relaxedSimdSupported();
-  if (typeof asked !== 'boolean') fail(`init: relaxedSimd must be true or false, not ${show(asked)}`);
+  if (typeof asked !== 'boolean') fail('init: relaxedSimd must be true or false');
   if (asked) {
     if (name !== 'wasm-simd') fail(`init: relaxedSimd needs backend 'wasm-simd'`);
-    if (!relaxedSimdSupported()) fail('init: this runtime has no relaxed SIMD (Node 20: --experimental-wasm-relaxed-simd); leave relaxedSimd unset to use it where it is');
-    if (!given && !defaultHasRelaxed) fail('init: this entry ships no relaxed build; pass it: init({ relaxedSimd: true, wasm })');
+    if (!relaxedSimdSupported()) fail('init: no relaxed SIMD in this runtime (Node 20: --experimental-wasm-relaxed-simd)');
+    if (!given && !defaultHasRelaxed) fail('init: this entry has no relaxed build; pass it as init({ wasm })');
   }
   return asked;
 }
