@@ -91,8 +91,8 @@ describe('relaxed SIMD: init({ relaxedSimd }) and backendInfo()', () => {
   });
 
   it('relaxedSimd for another backend, or not a boolean, is a clear error', async () => {
-    await rejectsLW(init({ backend: 'wasm', relaxedSimd: true }), /relaxedSimd needs backend 'wasm-simd'/);
-    await rejectsLW(init({ backend: 'js', relaxedSimd: true }), /relaxedSimd needs backend 'wasm-simd'/);
+    await rejectsLW(init({ backend: 'wasm', relaxedSimd: true }), /relaxedSimd needs the 'wasm-simd' backend/);
+    await rejectsLW(init({ backend: 'js', relaxedSimd: true }), /relaxedSimd needs the 'wasm-simd' backend/);
     await rejectsLW(init({ relaxedSimd: 'yes' } as unknown as InitOptions), /relaxedSimd must be true or false/);
   });
 

@@ -23,14 +23,14 @@ export interface InitOptions {
   backend?: BackendName;
   /**
    * 'wasm-simd' only: run the relaxed-SIMD build, whose multiply-adds are
-   * `f32x4.relaxed_madd` (fused where the CPU has FMA: each differs from the
-   * plain build's mul+add by at most ½ ulp of the product). Default: where
+   * `f32x4.relaxed_madd` (fused where the CPU has FMA: the numbers differ
+   * from the plain build's by rounding only; README, Backends). Default: where
    * the runtime supports relaxed SIMD (Node 22+, Chromium, Deno, Bun,
    * workerd; Node 20 with --experimental-wasm-relaxed-simd) and no `wasm` is
    * given. false: the plain SIMD build. true where unsupported: an error.
    */
   relaxedSimd?: boolean;
-  /** The wasm build for the chosen backend (SIMD build for 'wasm-simd', scalar for 'wasm'), if not loaded from the package. */
+  /** The wasm build for the chosen backend (SIMD build for 'wasm-simd', its relaxed one with relaxedSimd: true, scalar for 'wasm'), if not loaded from the package. */
   wasm?: WebAssembly.Module | BufferSource | URL | string;
 }
 
@@ -170,7 +170,7 @@ function relaxedFor(name: BackendName, asked: boolean | undefined, given: boolea
   if (asked === undefined) return name === 'wasm-simd' && !given && defaultHasRelaxed && relaxedSimdSupported();
   if (typeof asked !== 'boolean') fail('init: relaxedSimd must be true or false');
   if (asked) {
-    if (name !== 'wasm-simd') fail(`init: relaxedSimd needs backend 'wasm-simd'`);
+    if (name !== 'wasm-simd') fail(`init: relaxedSimd needs the 'wasm-simd' backend`);
     if (!relaxedSimdSupported()) fail('init: no relaxed SIMD in this runtime (Node 20: --experimental-wasm-relaxed-simd)');
     if (!given && !defaultHasRelaxed) fail('init: this entry has no relaxed build; pass it as init({ wasm })');
   }
