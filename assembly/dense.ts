@@ -13,6 +13,7 @@
 import {
   expNegRr2P5, sigmoidRr2P5, tanhExpm1Rr2P6, expNegRr2P5F32, sigmoidRr2P5F32, tanhExpm1Rr2P6F32,
 } from './activations';
+import { madd } from './madd';
 
 const RELU = 1;
 const SIGMOID = 2;
@@ -154,7 +155,7 @@ function dotRow(y: usize, dy: usize, n: i32): f32 {
   let j = 0;
   if (ASC_FEATURE_SIMD) {
     let sv = f32x4.splat(0);
-    for (; j + 4 <= n; j += 4) sv = f32x4.add(sv, f32x4.mul(v128.load(y + (<usize>j << 2)), v128.load(dy + (<usize>j << 2))));
+    for (; j + 4 <= n; j += 4) sv = madd(v128.load(y + (<usize>j << 2)), v128.load(dy + (<usize>j << 2)), sv);
     s = (f32x4.extract_lane(sv, 0) + f32x4.extract_lane(sv, 1)) + (f32x4.extract_lane(sv, 2) + f32x4.extract_lane(sv, 3));
   }
   for (; j < n; j++) s += load<f32>(y + (<usize>j << 2)) * load<f32>(dy + (<usize>j << 2));

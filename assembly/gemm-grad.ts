@@ -37,6 +37,7 @@
  * B = 32, H = 256: 22.7 → 18.8 ms), at the price of a bigger workspace.
  */
 import { addPart } from './state';
+import { madd } from './madd';
 
 /** Rows per gradWeights chunk (x and a panel's dz slice stay in L1 across k). */
 const GW_CHUNK = 128;
@@ -117,10 +118,10 @@ function gwRows4(x: usize, n: i32, xRow: usize, K: i32, dz: usize, dzRow: usize,
   while (x < end) {
     const xa = v128.load32_splat(x), xb = v128.load32_splat(x + x1);
     const v0 = v128.load(dz), v1 = v128.load(dz, 16), v2 = v128.load(dz, 32), v3 = v128.load(dz, 48);
-    a0 = f32x4.add(a0, f32x4.mul(xa, v0)); b0 = f32x4.add(b0, f32x4.mul(xb, v0));
-    a1 = f32x4.add(a1, f32x4.mul(xa, v1)); b1 = f32x4.add(b1, f32x4.mul(xb, v1));
-    a2 = f32x4.add(a2, f32x4.mul(xa, v2)); b2 = f32x4.add(b2, f32x4.mul(xb, v2));
-    a3 = f32x4.add(a3, f32x4.mul(xa, v3)); b3 = f32x4.add(b3, f32x4.mul(xb, v3));
+    a0 = madd(xa, v0, a0); b0 = madd(xb, v0, b0);
+    a1 = madd(xa, v1, a1); b1 = madd(xb, v1, b1);
+    a2 = madd(xa, v2, a2); b2 = madd(xb, v2, b2);
+    a3 = madd(xa, v3, a3); b3 = madd(xb, v3, b3);
     x += xRow; dz += dzRow;
   }
   const w1 = dw + colStep, w2 = w1 + colStep, w3 = w2 + colStep;
@@ -140,9 +141,9 @@ function gwRows4(x: usize, n: i32, xRow: usize, K: i32, dz: usize, dzRow: usize,
   while (x < end) {
     const xa = v128.load32_splat(x), xb = v128.load32_splat(x + x1);
     const v0 = v128.load(dz), v1 = v128.load(dz, 16), v2 = v128.load(dz, 32);
-    a0 = f32x4.add(a0, f32x4.mul(xa, v0)); b0 = f32x4.add(b0, f32x4.mul(xb, v0));
-    a1 = f32x4.add(a1, f32x4.mul(xa, v1)); b1 = f32x4.add(b1, f32x4.mul(xb, v1));
-    a2 = f32x4.add(a2, f32x4.mul(xa, v2)); b2 = f32x4.add(b2, f32x4.mul(xb, v2));
+    a0 = madd(xa, v0, a0); b0 = madd(xb, v0, b0);
+    a1 = madd(xa, v1, a1); b1 = madd(xb, v1, b1);
+    a2 = madd(xa, v2, a2); b2 = madd(xb, v2, b2);
     x += xRow; dz += dzRow;
   }
   v128.store(dw, f32x4.add(v128.load(dw), a0));
@@ -162,16 +163,16 @@ function gwRows4(x: usize, n: i32, xRow: usize, K: i32, dz: usize, dzRow: usize,
   const end = x + <usize>(n & ~1) * xRow;
   while (x < end) {
     const v0 = v128.load(dz), v1 = v128.load(dz + dzRow);
-    a0 = f32x4.add(a0, f32x4.mul(v128.load32_splat(x), v0));
-    b0 = f32x4.add(b0, f32x4.mul(v128.load32_splat(x + x1), v0));
-    a1 = f32x4.add(a1, f32x4.mul(v128.load32_splat(x + xRow), v1));
-    b1 = f32x4.add(b1, f32x4.mul(v128.load32_splat(x + xRow + x1), v1));
+    const xa = v128.load32_splat(x), xb = v128.load32_splat(x + x1);
+    const ya = v128.load32_splat(x + xRow), yb = v128.load32_splat(x + xRow + x1);
+    a0 = madd(xa, v0, a0); b0 = madd(xb, v0, b0);
+    a1 = madd(ya, v1, a1); b1 = madd(yb, v1, b1);
     x += xRow << 1; dz += dzRow << 1;
   }
   if (n & 1) {
     const v0 = v128.load(dz);
-    a0 = f32x4.add(a0, f32x4.mul(v128.load32_splat(x), v0));
-    b0 = f32x4.add(b0, f32x4.mul(v128.load32_splat(x + x1), v0));
+    a0 = madd(v128.load32_splat(x), v0, a0);
+    b0 = madd(v128.load32_splat(x + x1), v0, b0);
   }
   v128.store(dw, f32x4.add(v128.load(dw), f32x4.add(a0, a1)));
   if (two) v128.store(dw + dwRow, f32x4.add(v128.load(dw + dwRow), f32x4.add(b0, b1)));
@@ -302,13 +303,13 @@ export function dotRow1(dz: usize, w: usize, K: i32, panels: i32, pwBytes: usize
     while (d < full) {
       const za = v128.load(dzA + d), zb = v128.load(dzB + d);
       let v = v128.load(w);
-      a0 = f32x4.add(a0, f32x4.mul(za, v)); b0 = f32x4.add(b0, f32x4.mul(zb, v));
+      a0 = madd(za, v, a0); b0 = madd(zb, v, b0);
       v = v128.load(w, 16);
-      a1 = f32x4.add(a1, f32x4.mul(za, v)); b1 = f32x4.add(b1, f32x4.mul(zb, v));
+      a1 = madd(za, v, a1); b1 = madd(zb, v, b1);
       v = v128.load(w, 32);
-      a2 = f32x4.add(a2, f32x4.mul(za, v)); b2 = f32x4.add(b2, f32x4.mul(zb, v));
+      a2 = madd(za, v, a2); b2 = madd(zb, v, b2);
       v = v128.load(w, 48);
-      a3 = f32x4.add(a3, f32x4.mul(za, v)); b3 = f32x4.add(b3, f32x4.mul(zb, v));
+      a3 = madd(za, v, a3); b3 = madd(zb, v, b3);
       d += 16; w += wPanel;
     }
   }
@@ -318,13 +319,13 @@ export function dotRow1(dz: usize, w: usize, K: i32, panels: i32, pwBytes: usize
     while (d < end) {
       const za = v128.load(dzA + d), zb = v128.load(dzB + d);
       let v = v128.load(wc);
-      a0 = f32x4.add(a0, f32x4.mul(za, v)); b0 = f32x4.add(b0, f32x4.mul(zb, v));
+      a0 = madd(za, v, a0); b0 = madd(zb, v, b0);
       v = v128.load(wc + o1);
-      a1 = f32x4.add(a1, f32x4.mul(za, v)); b1 = f32x4.add(b1, f32x4.mul(zb, v));
+      a1 = madd(za, v, a1); b1 = madd(zb, v, b1);
       v = v128.load(wc + o2);
-      a2 = f32x4.add(a2, f32x4.mul(za, v)); b2 = f32x4.add(b2, f32x4.mul(zb, v));
+      a2 = madd(za, v, a2); b2 = madd(zb, v, b2);
       v = v128.load(wc + o3);
-      a3 = f32x4.add(a3, f32x4.mul(za, v)); b3 = f32x4.add(b3, f32x4.mul(zb, v));
+      a3 = madd(za, v, a3); b3 = madd(zb, v, b3);
       d += 16; wc += 16;
     }
     w += wPanel;
@@ -333,13 +334,13 @@ export function dotRow1(dz: usize, w: usize, K: i32, panels: i32, pwBytes: usize
   while (d < end) {
     const za = v128.load(dzA + d), zb = v128.load(dzB + d);
     let v = v128.and(v128.load(w), mask);
-    a0 = f32x4.add(a0, f32x4.mul(za, v)); b0 = f32x4.add(b0, f32x4.mul(zb, v));
+    a0 = madd(za, v, a0); b0 = madd(zb, v, b0);
     v = v128.and(v128.load(w + o1), mask);
-    a1 = f32x4.add(a1, f32x4.mul(za, v)); b1 = f32x4.add(b1, f32x4.mul(zb, v));
+    a1 = madd(za, v, a1); b1 = madd(zb, v, b1);
     v = v128.and(v128.load(w + o2), mask);
-    a2 = f32x4.add(a2, f32x4.mul(za, v)); b2 = f32x4.add(b2, f32x4.mul(zb, v));
+    a2 = madd(za, v, a2); b2 = madd(zb, v, b2);
     v = v128.and(v128.load(w + o3), mask);
-    a3 = f32x4.add(a3, f32x4.mul(za, v)); b3 = f32x4.add(b3, f32x4.mul(zb, v));
+    a3 = madd(za, v, a3); b3 = madd(zb, v, b3);
     d += 16; w += 16;
   }
   addPart(outA, hsum4(a0, a1, a2, a3), n);
@@ -356,10 +357,10 @@ export function dotRow1(dz: usize, w: usize, K: i32, panels: i32, pwBytes: usize
   if (pwBytes == 16 && n == 4) {
     while (d < full) {
       const z = v128.load(dz + d);
-      a0 = f32x4.add(a0, f32x4.mul(z, v128.load(w)));
-      a1 = f32x4.add(a1, f32x4.mul(z, v128.load(w, 16)));
-      a2 = f32x4.add(a2, f32x4.mul(z, v128.load(w, 32)));
-      a3 = f32x4.add(a3, f32x4.mul(z, v128.load(w, 48)));
+      a0 = madd(z, v128.load(w), a0);
+      a1 = madd(z, v128.load(w, 16), a1);
+      a2 = madd(z, v128.load(w, 32), a2);
+      a3 = madd(z, v128.load(w, 48), a3);
       d += 16; w += wPanel;
     }
   }
@@ -368,10 +369,10 @@ export function dotRow1(dz: usize, w: usize, K: i32, panels: i32, pwBytes: usize
     let wc = w;
     while (d < end) {
       const z = v128.load(dz + d);
-      a0 = f32x4.add(a0, f32x4.mul(z, v128.load(wc)));
-      a1 = f32x4.add(a1, f32x4.mul(z, v128.load(wc + o1)));
-      a2 = f32x4.add(a2, f32x4.mul(z, v128.load(wc + o2)));
-      a3 = f32x4.add(a3, f32x4.mul(z, v128.load(wc + o3)));
+      a0 = madd(z, v128.load(wc), a0);
+      a1 = madd(z, v128.load(wc + o1), a1);
+      a2 = madd(z, v128.load(wc + o2), a2);
+      a3 = madd(z, v128.load(wc + o3), a3);
       d += 16; wc += 16;
     }
     w += wPanel;
@@ -379,10 +380,10 @@ export function dotRow1(dz: usize, w: usize, K: i32, panels: i32, pwBytes: usize
   const end = d + pwBytes;
   while (d < end) {
     const z = v128.load(dz + d);
-    a0 = f32x4.add(a0, f32x4.mul(z, v128.and(v128.load(w), mask)));
-    a1 = f32x4.add(a1, f32x4.mul(z, v128.and(v128.load(w + o1), mask)));
-    a2 = f32x4.add(a2, f32x4.mul(z, v128.and(v128.load(w + o2), mask)));
-    a3 = f32x4.add(a3, f32x4.mul(z, v128.and(v128.load(w + o3), mask)));
+    a0 = madd(z, v128.and(v128.load(w), mask), a0);
+    a1 = madd(z, v128.and(v128.load(w + o1), mask), a1);
+    a2 = madd(z, v128.and(v128.load(w + o2), mask), a2);
+    a3 = madd(z, v128.and(v128.load(w + o3), mask), a3);
     d += 16; w += 16;
   }
   addPart(out, hsum4(a0, a1, a2, a3), n);

@@ -19,6 +19,8 @@
  * same loops as 1x4 blocks in four f32 accumulators.
  */
 
+import { madd } from './madd';
+
 export function project(x: usize, rows: i32, K: i32, w: usize, panels: i32, pw: i32, bias: usize, out: usize): void {
   const xRow = <usize>K << 2;                    // bytes per x row
   const oRow = (<usize>panels * pw) << 2;        // bytes per out row
@@ -117,10 +119,10 @@ function gemmRows4x4(x: usize, rows: i32, xRow: usize, K: i32, w: usize, wRow: u
   while (xk < end) {
     const xa = v128.load32_splat(xk), xb = v128.load32_splat(yk);
     const v0 = v128.load(w0), v1 = v128.load(w1), v2 = v128.load(w2), v3 = v128.load(w3);
-    a0 = f32x4.add(a0, f32x4.mul(xa, v0)); b0 = f32x4.add(b0, f32x4.mul(xb, v0));
-    a1 = f32x4.add(a1, f32x4.mul(xa, v1)); b1 = f32x4.add(b1, f32x4.mul(xb, v1));
-    a2 = f32x4.add(a2, f32x4.mul(xa, v2)); b2 = f32x4.add(b2, f32x4.mul(xb, v2));
-    a3 = f32x4.add(a3, f32x4.mul(xa, v3)); b3 = f32x4.add(b3, f32x4.mul(xb, v3));
+    a0 = madd(xa, v0, a0); b0 = madd(xb, v0, b0);
+    a1 = madd(xa, v1, a1); b1 = madd(xb, v1, b1);
+    a2 = madd(xa, v2, a2); b2 = madd(xb, v2, b2);
+    a3 = madd(xa, v3, a3); b3 = madd(xb, v3, b3);
     xk += 4; yk += 4; w0 += rowStep; w1 += rowStep; w2 += rowStep; w3 += rowStep;
   }
   v128.store(out, a0); v128.store(out, a1, 16); v128.store(out, a2, 32); v128.store(out, a3, 48);
@@ -136,10 +138,10 @@ function gemmRows4x4(x: usize, rows: i32, xRow: usize, K: i32, w: usize, wRow: u
   const end = x + (<usize>K << 2);
   while (x < end) {
     const xa = v128.load32_splat(x);
-    a0 = f32x4.add(a0, f32x4.mul(xa, v128.load(w0)));
-    a1 = f32x4.add(a1, f32x4.mul(xa, v128.load(w1)));
-    a2 = f32x4.add(a2, f32x4.mul(xa, v128.load(w2)));
-    a3 = f32x4.add(a3, f32x4.mul(xa, v128.load(w3)));
+    a0 = madd(xa, v128.load(w0), a0);
+    a1 = madd(xa, v128.load(w1), a1);
+    a2 = madd(xa, v128.load(w2), a2);
+    a3 = madd(xa, v128.load(w3), a3);
     x += 4; w0 += rowStep; w1 += rowStep; w2 += rowStep; w3 += rowStep;
   }
   v128.store(out, a0); v128.store(out, a1, 16); v128.store(out, a2, 32); v128.store(out, a3, 48);
@@ -155,9 +157,9 @@ function gemmRows4x4(x: usize, rows: i32, xRow: usize, K: i32, w: usize, wRow: u
   while (xk < end) {
     const xa = v128.load32_splat(xk), xb = v128.load32_splat(yk);
     const w0 = v128.load(w), w1 = v128.load(w, 16), w2 = v128.load(w, 32);
-    a0 = f32x4.add(a0, f32x4.mul(xa, w0)); b0 = f32x4.add(b0, f32x4.mul(xb, w0));
-    a1 = f32x4.add(a1, f32x4.mul(xa, w1)); b1 = f32x4.add(b1, f32x4.mul(xb, w1));
-    a2 = f32x4.add(a2, f32x4.mul(xa, w2)); b2 = f32x4.add(b2, f32x4.mul(xb, w2));
+    a0 = madd(xa, w0, a0); b0 = madd(xb, w0, b0);
+    a1 = madd(xa, w1, a1); b1 = madd(xb, w1, b1);
+    a2 = madd(xa, w2, a2); b2 = madd(xb, w2, b2);
     xk += 4; yk += 4; w += 48;
   }
   v128.store(out, a0); v128.store(out, a1, 16); v128.store(out, a2, 32);
@@ -172,9 +174,9 @@ function gemmRows4x4(x: usize, rows: i32, xRow: usize, K: i32, w: usize, wRow: u
   const end = x + (<usize>K << 2);
   while (x < end) {
     const xa = v128.load32_splat(x);
-    a0 = f32x4.add(a0, f32x4.mul(xa, v128.load(w)));
-    a1 = f32x4.add(a1, f32x4.mul(xa, v128.load(w, 16)));
-    a2 = f32x4.add(a2, f32x4.mul(xa, v128.load(w, 32)));
+    a0 = madd(xa, v128.load(w), a0);
+    a1 = madd(xa, v128.load(w, 16), a1);
+    a2 = madd(xa, v128.load(w, 32), a2);
     x += 4; w += 48;
   }
   v128.store(out, a0); v128.store(out, a1, 16); v128.store(out, a2, 32);
@@ -189,10 +191,10 @@ function gemmRows4x4(x: usize, rows: i32, xRow: usize, K: i32, w: usize, wRow: u
   const x1 = xRow, x2 = xRow << 1, x3 = xRow * 3;
   while (x < end) {
     const wk = v128.load(w);
-    a = f32x4.add(a, f32x4.mul(v128.load32_splat(x), wk));
-    b = f32x4.add(b, f32x4.mul(v128.load32_splat(x + x1), wk));
-    c = f32x4.add(c, f32x4.mul(v128.load32_splat(x + x2), wk));
-    d = f32x4.add(d, f32x4.mul(v128.load32_splat(x + x3), wk));
+    a = madd(v128.load32_splat(x), wk, a);
+    b = madd(v128.load32_splat(x + x1), wk, b);
+    c = madd(v128.load32_splat(x + x2), wk, c);
+    d = madd(v128.load32_splat(x + x3), wk, d);
     x += 4; w += wRow;
   }
   v128.store(out, a);
@@ -207,7 +209,7 @@ function gemmRows4x4(x: usize, rows: i32, xRow: usize, K: i32, w: usize, wRow: u
   let a = biasOr0(bias, 0);
   const end = x + (<usize>K << 2);
   while (x < end) {
-    a = f32x4.add(a, f32x4.mul(v128.load32_splat(x), v128.load(w)));
+    a = madd(v128.load32_splat(x), v128.load(w), a);
     x += 4; w += wRow;
   }
   v128.store(out, a);

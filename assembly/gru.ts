@@ -16,6 +16,7 @@
 import { sigmoidRr2P5, tanhExpm1Rr2P6, sigmoidRr2P5F32, tanhExpm1Rr2P6F32 } from './activations';
 import { backThroughTime } from './backward';
 import { laneMask, loadPart, loadState, storeRows } from './state';
+import { madd } from './madd';
 
 export function gruRecur(
   z: usize,       // [B][T][3Hp] packed x_t·W_xᵀ + b_x
@@ -96,9 +97,9 @@ function gruStep(
   while (w < end) {
     const xa = v128.load32_splat(hA), xb = v128.load32_splat(hB);
     const wr = v128.load(w), wu = v128.load(w, 16), wn = v128.load(w, 32);
-    rA = f32x4.add(rA, f32x4.mul(xa, wr)); rB = f32x4.add(rB, f32x4.mul(xb, wr));
-    uA = f32x4.add(uA, f32x4.mul(xa, wu)); uB = f32x4.add(uB, f32x4.mul(xb, wu));
-    nA = f32x4.add(nA, f32x4.mul(xa, wn)); nB = f32x4.add(nB, f32x4.mul(xb, wn));
+    rA = madd(xa, wr, rA); rB = madd(xb, wr, rB);
+    uA = madd(xa, wu, uA); uB = madd(xb, wu, uB);
+    nA = madd(xa, wn, nA); nB = madd(xb, wn, nB);
     hA += 4; hB += 4; w += 48;
   }
   gruCell(zA, rA, uA, nA, hpA, hnA, mask, rec, qA, recAn, recHidden);
@@ -116,16 +117,16 @@ function gruStep(
   const end = w + <usize>(K & ~1) * 48;
   while (w < end) {
     const x0 = v128.load32_splat(h), x1 = v128.load32_splat(h, 4);
-    r = f32x4.add(r, f32x4.add(f32x4.mul(x0, v128.load(w)), f32x4.mul(x1, v128.load(w, 48))));
-    u = f32x4.add(u, f32x4.add(f32x4.mul(x0, v128.load(w, 16)), f32x4.mul(x1, v128.load(w, 64))));
-    n = f32x4.add(n, f32x4.add(f32x4.mul(x0, v128.load(w, 32)), f32x4.mul(x1, v128.load(w, 80))));
+    r = f32x4.add(r, madd(x1, v128.load(w, 48), f32x4.mul(x0, v128.load(w))));
+    u = f32x4.add(u, madd(x1, v128.load(w, 64), f32x4.mul(x0, v128.load(w, 16))));
+    n = f32x4.add(n, madd(x1, v128.load(w, 80), f32x4.mul(x0, v128.load(w, 32))));
     h += 8; w += 96;
   }
   if (K & 1) {
     const x0 = v128.load32_splat(h);
-    r = f32x4.add(r, f32x4.mul(x0, v128.load(w)));
-    u = f32x4.add(u, f32x4.mul(x0, v128.load(w, 16)));
-    n = f32x4.add(n, f32x4.mul(x0, v128.load(w, 32)));
+    r = madd(x0, v128.load(w), r);
+    u = madd(x0, v128.load(w, 16), u);
+    n = madd(x0, v128.load(w, 32), n);
   }
   gruCell(z, r, u, n, hp, hn, mask, rec, q, recAn, recHidden);
 }
@@ -143,8 +144,8 @@ function gruCell(
 ): void {
   const r = v128.and(sigmoidRr2P5(f32x4.add(v128.load(z), ar)), mask);
   const u = v128.and(sigmoidRr2P5(f32x4.add(v128.load(z, 16), au)), mask);
-  const n = v128.and(tanhExpm1Rr2P6(f32x4.add(v128.load(z, 32), f32x4.mul(r, an))), mask);
-  const hv = f32x4.add(f32x4.mul(f32x4.sub(f32x4.splat(1), u), n), f32x4.mul(u, hp));  // (1−u)⊙n + u⊙h
+  const n = v128.and(tanhExpm1Rr2P6(madd(r, an, v128.load(z, 32))), mask);
+  const hv = madd(u, hp, f32x4.mul(f32x4.sub(f32x4.splat(1), u), n));              // (1−u)⊙n + u⊙h
   v128.store(hn, hv);
   if (rec != 0) {
     const g = rec + 3 * q;

@@ -24,6 +24,7 @@
 import { sigmoidRr2P5, tanhExpm1Rr2P6, sigmoidRr2P5F32, tanhExpm1Rr2P6F32 } from './activations';
 import { backThroughTime } from './backward';
 import { laneMask, loadPart, loadState, storeRows } from './state';
+import { madd } from './madd';
 
 export function lstmRecur(
   z: usize,       // [B][T][4Hp] packed pre-activations x_t·Wᵀ + b
@@ -126,10 +127,10 @@ function lstmStep(
   while (w < end) {
     const xa = v128.load32_splat(hA), xb = v128.load32_splat(hB);
     const wi = v128.load(w), wf = v128.load(w, 16), wg = v128.load(w, 32), wo = v128.load(w, 48);
-    iA = f32x4.add(iA, f32x4.mul(xa, wi)); iB = f32x4.add(iB, f32x4.mul(xb, wi));
-    fA = f32x4.add(fA, f32x4.mul(xa, wf)); fB = f32x4.add(fB, f32x4.mul(xb, wf));
-    gA = f32x4.add(gA, f32x4.mul(xa, wg)); gB = f32x4.add(gB, f32x4.mul(xb, wg));
-    oA = f32x4.add(oA, f32x4.mul(xa, wo)); oB = f32x4.add(oB, f32x4.mul(xb, wo));
+    iA = madd(xa, wi, iA); iB = madd(xb, wi, iB);
+    fA = madd(xa, wf, fA); fB = madd(xb, wf, fB);
+    gA = madd(xa, wg, gA); gB = madd(xb, wg, gB);
+    oA = madd(xa, wo, oA); oB = madd(xb, wo, oB);
     hA += 4; hB += 4; w += 64;
   }
   lstmCell(iA, fA, gA, oA, cA, hnA, mask, rec, qA, recCells, recHidden);
@@ -153,18 +154,18 @@ function lstmStep(
   const end = w + (<usize>(K & ~1) << 6);
   while (w < end) {
     const x0 = v128.load32_splat(h), x1 = v128.load32_splat(h, 4);
-    i = f32x4.add(i, f32x4.add(f32x4.mul(x0, v128.load(w)), f32x4.mul(x1, v128.load(w, 64))));
-    f = f32x4.add(f, f32x4.add(f32x4.mul(x0, v128.load(w, 16)), f32x4.mul(x1, v128.load(w, 80))));
-    g = f32x4.add(g, f32x4.add(f32x4.mul(x0, v128.load(w, 32)), f32x4.mul(x1, v128.load(w, 96))));
-    o = f32x4.add(o, f32x4.add(f32x4.mul(x0, v128.load(w, 48)), f32x4.mul(x1, v128.load(w, 112))));
+    i = f32x4.add(i, madd(x1, v128.load(w, 64), f32x4.mul(x0, v128.load(w))));
+    f = f32x4.add(f, madd(x1, v128.load(w, 80), f32x4.mul(x0, v128.load(w, 16))));
+    g = f32x4.add(g, madd(x1, v128.load(w, 96), f32x4.mul(x0, v128.load(w, 32))));
+    o = f32x4.add(o, madd(x1, v128.load(w, 112), f32x4.mul(x0, v128.load(w, 48))));
     h += 8; w += 128;
   }
   if (K & 1) {
     const x0 = v128.load32_splat(h);
-    i = f32x4.add(i, f32x4.mul(x0, v128.load(w)));
-    f = f32x4.add(f, f32x4.mul(x0, v128.load(w, 16)));
-    g = f32x4.add(g, f32x4.mul(x0, v128.load(w, 32)));
-    o = f32x4.add(o, f32x4.mul(x0, v128.load(w, 48)));
+    i = madd(x0, v128.load(w), i);
+    f = madd(x0, v128.load(w, 16), f);
+    g = madd(x0, v128.load(w, 32), g);
+    o = madd(x0, v128.load(w, 48), o);
   }
   lstmCell(i, f, g, o, c, hn, mask, rec, q, recCells, recHidden);
 }
@@ -191,36 +192,36 @@ function lstmStep(
   let hk = h, wk = w;
   while (wk < end) {
     const x0 = v128.load32_splat(hk), x1 = v128.load32_splat(hk, 4);
-    i = f32x4.add(i, f32x4.add(f32x4.mul(x0, v128.load(wk)), f32x4.mul(x1, v128.load(wk, 64))));
-    f = f32x4.add(f, f32x4.add(f32x4.mul(x0, v128.load(wk, 16)), f32x4.mul(x1, v128.load(wk, 80))));
-    g = f32x4.add(g, f32x4.add(f32x4.mul(x0, v128.load(wk, 32)), f32x4.mul(x1, v128.load(wk, 96))));
-    o = f32x4.add(o, f32x4.add(f32x4.mul(x0, v128.load(wk, 48)), f32x4.mul(x1, v128.load(wk, 112))));
+    i = f32x4.add(i, madd(x1, v128.load(wk, 64), f32x4.mul(x0, v128.load(wk))));
+    f = f32x4.add(f, madd(x1, v128.load(wk, 80), f32x4.mul(x0, v128.load(wk, 16))));
+    g = f32x4.add(g, madd(x1, v128.load(wk, 96), f32x4.mul(x0, v128.load(wk, 32))));
+    o = f32x4.add(o, madd(x1, v128.load(wk, 112), f32x4.mul(x0, v128.load(wk, 48))));
     hk += 8; wk += 128;
   }
   if (K & 1) {
     const x0 = v128.load32_splat(hk);
-    i = f32x4.add(i, f32x4.mul(x0, v128.load(wk)));
-    f = f32x4.add(f, f32x4.mul(x0, v128.load(wk, 16)));
-    g = f32x4.add(g, f32x4.mul(x0, v128.load(wk, 32)));
-    o = f32x4.add(o, f32x4.mul(x0, v128.load(wk, 48)));
+    i = madd(x0, v128.load(wk), i);
+    f = madd(x0, v128.load(wk, 16), f);
+    g = madd(x0, v128.load(wk, 32), g);
+    o = madd(x0, v128.load(wk, 48), o);
   }
   let i1 = v128.load(z, 64), f1 = v128.load(z, 80), g1 = v128.load(z, 96), o1 = v128.load(z, 112);
   hk = h; wk = w + wPanel;
   const end1 = end + wPanel;
   while (wk < end1) {
     const x0 = v128.load32_splat(hk), x1 = v128.load32_splat(hk, 4);
-    i1 = f32x4.add(i1, f32x4.add(f32x4.mul(x0, v128.load(wk)), f32x4.mul(x1, v128.load(wk, 64))));
-    f1 = f32x4.add(f1, f32x4.add(f32x4.mul(x0, v128.load(wk, 16)), f32x4.mul(x1, v128.load(wk, 80))));
-    g1 = f32x4.add(g1, f32x4.add(f32x4.mul(x0, v128.load(wk, 32)), f32x4.mul(x1, v128.load(wk, 96))));
-    o1 = f32x4.add(o1, f32x4.add(f32x4.mul(x0, v128.load(wk, 48)), f32x4.mul(x1, v128.load(wk, 112))));
+    i1 = f32x4.add(i1, madd(x1, v128.load(wk, 64), f32x4.mul(x0, v128.load(wk))));
+    f1 = f32x4.add(f1, madd(x1, v128.load(wk, 80), f32x4.mul(x0, v128.load(wk, 16))));
+    g1 = f32x4.add(g1, madd(x1, v128.load(wk, 96), f32x4.mul(x0, v128.load(wk, 32))));
+    o1 = f32x4.add(o1, madd(x1, v128.load(wk, 112), f32x4.mul(x0, v128.load(wk, 48))));
     hk += 8; wk += 128;
   }
   if (K & 1) {
     const x0 = v128.load32_splat(hk);
-    i1 = f32x4.add(i1, f32x4.mul(x0, v128.load(wk)));
-    f1 = f32x4.add(f1, f32x4.mul(x0, v128.load(wk, 16)));
-    g1 = f32x4.add(g1, f32x4.mul(x0, v128.load(wk, 32)));
-    o1 = f32x4.add(o1, f32x4.mul(x0, v128.load(wk, 48)));
+    i1 = madd(x0, v128.load(wk), i1);
+    f1 = madd(x0, v128.load(wk, 16), f1);
+    g1 = madd(x0, v128.load(wk, 32), g1);
+    o1 = madd(x0, v128.load(wk, 48), o1);
   }
   lstmCell(i, f, g, o, c, hn, i32x4.splat(-1), rec, q, recCells, recHidden);
   lstmCell(i1, f1, g1, o1, c + 16, hn + 16, mask1, rec, q + 16, recCells, recHidden);
@@ -243,7 +244,7 @@ function lstmCell(
   const f = v128.and(sigmoidRr2P5(zf), mask);
   const g = v128.and(tanhExpm1Rr2P6(zg), mask);
   const o = v128.and(sigmoidRr2P5(zo), mask);
-  const cn = f32x4.add(f32x4.mul(f, v128.load(c)), f32x4.mul(i, g));   // c = f⊙c + i⊙g
+  const cn = madd(i, g, f32x4.mul(f, v128.load(c)));                // c = f⊙c + i⊙g
   const hv = f32x4.mul(o, tanhExpm1Rr2P6(cn));                          // h = o⊙tanh(c)
   v128.store(c, cn);
   v128.store(hn, hv);
@@ -387,7 +388,7 @@ function lstmGatesBack(
       const tc = tanhExpm1Rr2P6(v128.load(c + q));
       let dhv = v128.load(dh + q);
       if (dout != 0) dhv = f32x4.add(dhv, loadPart(dout + q, H - j));
-      const dcv = f32x4.add(v128.load(dc + q), f32x4.mul(f32x4.mul(dhv, o), f32x4.sub(one, f32x4.mul(tc, tc))));
+      const dcv = madd(f32x4.mul(dhv, o), f32x4.sub(one, f32x4.mul(tc, tc)), v128.load(dc + q));
       const dzi = f32x4.mul(f32x4.mul(dcv, g), f32x4.mul(i, f32x4.sub(one, i)));
       const dzf = f32x4.mul(f32x4.mul(dcv, v128.load(cPrev + q)), f32x4.mul(f, f32x4.sub(one, f)));
       const dzg = f32x4.mul(f32x4.mul(dcv, i), f32x4.sub(one, f32x4.mul(g, g)));

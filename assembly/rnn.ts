@@ -13,6 +13,7 @@
 import { tanhExpm1Rr2P6, tanhExpm1Rr2P6F32 } from './activations';
 import { backThroughTime } from './backward';
 import { laneMask, loadPart, loadState, storeRows } from './state';
+import { madd } from './madd';
 
 export function rnnRecur(
   z: usize,       // [B][T][Hp] packed x_t·Wᵀ + b
@@ -105,10 +106,10 @@ function rnnStep(
   while (hA < end) {
     const xa = v128.load32_splat(hA), xb = v128.load32_splat(hB);
     const u0 = v128.load(w0), u1 = v128.load(w1), u2 = v128.load(w2), u3 = v128.load(w3);
-    a0 = f32x4.add(a0, f32x4.mul(xa, u0)); b0 = f32x4.add(b0, f32x4.mul(xb, u0));
-    a1 = f32x4.add(a1, f32x4.mul(xa, u1)); b1 = f32x4.add(b1, f32x4.mul(xb, u1));
-    a2 = f32x4.add(a2, f32x4.mul(xa, u2)); b2 = f32x4.add(b2, f32x4.mul(xb, u2));
-    a3 = f32x4.add(a3, f32x4.mul(xa, u3)); b3 = f32x4.add(b3, f32x4.mul(xb, u3));
+    a0 = madd(xa, u0, a0); b0 = madd(xb, u0, b0);
+    a1 = madd(xa, u1, a1); b1 = madd(xb, u1, b1);
+    a2 = madd(xa, u2, a2); b2 = madd(xb, u2, b2);
+    a3 = madd(xa, u3, a3); b3 = madd(xb, u3, b3);
     hA += 4; hB += 4; w0 += 16; w1 += 16; w2 += 16; w3 += 16;
   }
   const all = i32x4.splat(-1);
@@ -128,10 +129,10 @@ function rnnStep(
   const end = h + (<usize>K << 2);
   while (h < end) {
     const x = v128.load32_splat(h);
-    a0 = f32x4.add(a0, f32x4.mul(x, v128.load(w0)));
-    a1 = f32x4.add(a1, f32x4.mul(x, v128.load(w1)));
-    a2 = f32x4.add(a2, f32x4.mul(x, v128.load(w2)));
-    a3 = f32x4.add(a3, f32x4.mul(x, v128.load(w3)));
+    a0 = madd(x, v128.load(w0), a0);
+    a1 = madd(x, v128.load(w1), a1);
+    a2 = madd(x, v128.load(w2), a2);
+    a3 = madd(x, v128.load(w3), a3);
     h += 4; w0 += 16; w1 += 16; w2 += 16; w3 += 16;
   }
   const all = i32x4.splat(-1);
@@ -146,14 +147,14 @@ function rnnStep(
   let a1 = f32x4.splat(0), a2 = a1, a3 = a1;
   const end4 = h + (<usize>(K & ~3) << 2), end = h + (<usize>K << 2);
   while (h < end4) {
-    a0 = f32x4.add(a0, f32x4.mul(v128.load32_splat(h), v128.load(w)));
-    a1 = f32x4.add(a1, f32x4.mul(v128.load32_splat(h, 4), v128.load(w, 16)));
-    a2 = f32x4.add(a2, f32x4.mul(v128.load32_splat(h, 8), v128.load(w, 32)));
-    a3 = f32x4.add(a3, f32x4.mul(v128.load32_splat(h, 12), v128.load(w, 48)));
+    a0 = madd(v128.load32_splat(h), v128.load(w), a0);
+    a1 = madd(v128.load32_splat(h, 4), v128.load(w, 16), a1);
+    a2 = madd(v128.load32_splat(h, 8), v128.load(w, 32), a2);
+    a3 = madd(v128.load32_splat(h, 12), v128.load(w, 48), a3);
     h += 16; w += 64;
   }
   while (h < end) {
-    a0 = f32x4.add(a0, f32x4.mul(v128.load32_splat(h), v128.load(w)));
+    a0 = madd(v128.load32_splat(h), v128.load(w), a0);
     h += 4; w += 16;
   }
   v128.store(hn, rnnAct(f32x4.add(f32x4.add(a0, a1), f32x4.add(a2, a3)), relu, mask));

@@ -13,6 +13,10 @@
 // alternating, so that old/new is a ratio from one run on the same machine
 // state: >1 means this tree's build is faster.
 //
+// --relaxed times this tree's relaxed-SIMD build (build/simd-relaxed.wasm)
+// against its plain SIMD build (build/simd.wasm) the same way: old = plain,
+// new = relaxed (Node 20 runs it with --experimental-wasm-relaxed-simd).
+//
 // Standalone on purpose: it instantiates build/*.wasm directly and hands out
 // memory with a bump pointer above heapBase(), so it needs neither the
 // TypeScript build nor the library. Reports the median over repeated runs
@@ -29,12 +33,14 @@ const GATES = { lstm: 4, gru: 3, rnn: 1 };
 const TRAIN_WORKLOADS = [{ id: 'W3', I: 8, H: 64, B: 64, T: 50, runs: 100 }];
 const args = process.argv.slice(2);
 const train = args.includes('--train');
+const relaxed = args.includes('--relaxed');
 const againstAt = args.indexOf('--against');
 const against = againstAt >= 0 ? args[againstAt + 1] : undefined;
 if (againstAt >= 0 && !against) throw new Error('--against needs a directory holding simd.wasm and scalar.wasm');
-const named = args.filter((a, i) => (againstAt < 0 || (i !== againstAt && i !== againstAt + 1)) && a !== '--train');
+const named = args.filter((a, i) => (againstAt < 0 || (i !== againstAt && i !== againstAt + 1)) && a !== '--train' && a !== '--relaxed');
+if (relaxed && against) throw new Error('--relaxed and --against each name the old build: use one');
 const unknown = named.filter((a) => !(a in GATES));
-if (unknown.length) throw new Error(`unknown argument(s) ${unknown.join(' ')}; use [lstm] [gru] [rnn] [--train] [--against DIR]`);
+if (unknown.length) throw new Error(`unknown argument(s) ${unknown.join(' ')}; use [lstm] [gru] [rnn] [--train] [--against DIR | --relaxed]`);
 const cells = named.length ? named : ['lstm', 'gru', 'rnn'];
 
 const roundUp4 = (n) => (n + 3) & ~3;
@@ -92,15 +98,16 @@ function setup(k, cell, { I, H, B, T }) {
 
 const gflops = (flops, ms) => (flops / ms / 1e6).toFixed(1).padStart(5);
 
-for (const file of ['simd.wasm', 'scalar.wasm']) {
+for (const file of relaxed ? ['simd-relaxed.wasm'] : ['simd.wasm', 'scalar.wasm']) {
   const k = await load(new URL(`../build/${file}`, import.meta.url));
-  const kOld = against && await load(new URL(file, new URL(`${against.replace(/\/$/, '')}/`, `file://${process.cwd()}/`)));
+  const kOld = relaxed ? await load(new URL('../build/simd.wasm', import.meta.url))
+    : against && await load(new URL(file, new URL(`${against.replace(/\/$/, '')}/`, `file://${process.cwd()}/`)));
   for (const cell of cells) {
     for (const w of train ? TRAIN_WORKLOADS : WORKLOADS) {
       const { I, H, B, T } = w, G = GATES[cell];
       const f = setup(k, cell, w);
-      const runs = file === 'simd.wasm' ? w.runs : Math.max(5, w.runs >> 3);
-      const line = `${file.padEnd(11)} ${cell.padEnd(4)} ${w.id} I=${I} H=${H} B=${B} T=${T}: `;
+      const runs = file !== 'scalar.wasm' ? w.runs : Math.max(5, w.runs >> 3);
+      const line = `${file.padEnd(17)} ${cell.padEnd(4)} ${w.id} I=${I} H=${H} B=${B} T=${T}: `;
       if (train) {
         f.prepareBackward();
         const g = kOld && setup(kOld, cell, w);

@@ -167,7 +167,7 @@ function newest(dir) {
 
 /** True when dist/ or build/ is missing or older than the sources it is built from. */
 export function buildIsStale(root = ROOT) {
-  const outputs = ['dist/entry/browser.js', 'dist/plot/index.js', 'build/simd.wasm', 'build/scalar.wasm'].map((p) => join(root, p));
+  const outputs = ['dist/entry/browser.js', 'dist/plot/index.js', 'build/simd.wasm', 'build/simd-relaxed.wasm', 'build/scalar.wasm'].map((p) => join(root, p));
   if (!outputs.every((p) => existsSync(p))) return true;
   const built = Math.min(...outputs.map((p) => statSync(p).mtimeMs));
   return Math.max(newest(join(root, 'src')), newest(join(root, 'assembly'))) > built;

@@ -4,7 +4,8 @@
  * downloaded browser) loads the package's browser entry
  * (dist/entry/browser.js) as an ES module from scripts/serve.js, and
  *
- * - plain `init()` picks wasm-simd and fetches build/simd.wasm next to the entry;
+ * - plain `init()` picks wasm-simd and fetches its relaxed-SIMD build
+ *   (Chromium has relaxed SIMD), build/simd-relaxed.wasm, next to the entry;
  * - the small models every runtime runs (test/runtimes/model.mjs) give
  *   Node's outputs to 1e-5 on wasm-simd, wasm and js;
  * - a short `fit` in the page learns, with Node's loss history;
@@ -29,7 +30,7 @@ import { serve } from '../scripts/serve.js';
 import { loadForecaster, parseSavedForecaster, saveForecaster } from '../src/forecast/saved.js';
 import { predictOnce } from './runtimes/model.mjs';
 import { diffOutputs, payload, type Outputs } from './runtimes/payload.js';
-import { BACKENDS, golden, maxAbsDiff } from './helpers.js';
+import { BACKENDS, BUILDS, golden, maxAbsDiff } from './helpers.js';
 
 const g = golden('lstm_small'); // PyTorch's answer for the golden part of the payload
 
@@ -73,7 +74,7 @@ describe.skipIf(SKIP)(`headless Chromium${SKIP ? ` (skipped: ${CHROMIUM} missing
 
   beforeAll(async () => {
     if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (CI must install it)`);
-    for (const f of ['dist/entry/browser.js', 'dist/plot/index.js', 'build/simd.wasm', 'build/scalar.wasm']) {
+    for (const f of ['dist/entry/browser.js', 'dist/plot/index.js', 'build/simd.wasm', 'build/simd-relaxed.wasm', 'build/scalar.wasm']) {
       if (!existsSync(join(ROOT, f))) throw new Error(`${f} is missing: run \`npm run build\` first (npm test does)`);
     }
     server = await serve();
@@ -114,22 +115,23 @@ describe.skipIf(SKIP)(`headless Chromium${SKIP ? ` (skipped: ${CHROMIUM} missing
     await page.waitForFunction(() => 'lib' in window && 'fixture' in window, null, { timeout: 15_000 });
   }
 
-  it('plain init() picks wasm-simd, fetching build/simd.wasm next to the entry', async () => {
+  it('plain init() picks wasm-simd, fetching its relaxed build, build/simd-relaxed.wasm, next to the entry', async () => {
     const { page, problems, requests } = await openPage('');
     await importLibrary(page);
     const r = await page.evaluate(async () => {
       const l = (window as unknown as { lib: typeof lib }).lib;
       const picked = await l.init();
-      return { picked, backend: l.backend(), simd: l.simdSupported() };
+      return { picked, info: l.backendInfo(), simd: l.simdSupported() };
     });
-    expect(r).toEqual({ picked: 'wasm-simd', backend: 'wasm-simd', simd: true });
-    expect(requests).toContain('/build/simd.wasm');
+    expect(r).toEqual({ picked: 'wasm-simd', info: { name: 'wasm-simd', relaxedSimd: true, threads: 1 }, simd: true });
+    expect(requests).toContain('/build/simd-relaxed.wasm');
+    expect(requests).not.toContain('/build/simd.wasm'); // one SIMD build is fetched, not both
     expect(requests).not.toContain('/build/scalar.wasm'); // loaded only when asked for
     expect(problems).toEqual([]);
     await page.close();
   });
 
-  it('the small models give Node\'s outputs on every backend (1e-5)', async () => {
+  it('the small models give Node\'s outputs on every backend, wasm-simd plain and relaxed (1e-5)', async () => {
     await lib.init();
     const reference = predictOnce(lib, payload) as Outputs;
     // Node itself agrees with PyTorch first
@@ -137,18 +139,19 @@ describe.skipIf(SKIP)(`headless Chromium${SKIP ? ` (skipped: ${CHROMIUM} missing
 
     const { page, problems } = await openPage('');
     await importLibrary(page);
-    const results = await page.evaluate(async ({ payload, backends }) => {
+    const results = await page.evaluate(async ({ payload, builds }) => {
       const w = window as unknown as { lib: typeof lib; fixture: { predictOnce: PredictOnce } };
       const l = w.lib, run = w.fixture.predictOnce;
-      const out: Record<string, { backend: string; outputs: unknown }> = {};
-      for (const b of backends) {
-        await l.init({ backend: b });
-        out[b] = { backend: l.backend(), outputs: run(l, payload) };
+      const out: Record<string, { info: unknown; outputs: unknown }> = {};
+      for (const b of builds) {
+        const backend = b === 'wasm-simd relaxed' ? 'wasm-simd' : b;
+        await l.init({ backend, relaxedSimd: backend === 'wasm-simd' ? b !== 'wasm-simd' : undefined });
+        out[b] = { info: l.backendInfo(), outputs: run(l, payload) };
       }
       return out;
-    }, { payload, backends: BACKENDS });
-    for (const b of BACKENDS) {
-      expect(results[b].backend).toBe(b);
+    }, { payload, builds: BUILDS });
+    for (const b of BUILDS) {
+      expect(results[b].info).toEqual({ name: b === 'wasm-simd relaxed' ? 'wasm-simd' : b, relaxedSimd: b === 'wasm-simd relaxed', threads: 1 });
       const d = diffOutputs(results[b].outputs as Outputs, reference);
       expect(d, `${b}: max |Chromium − Node|`).toBeLessThanOrEqual(TOL);
       expect(maxAbsDiff((results[b].outputs as Outputs).golden.output.data, g.expected.output.data), `${b}: vs PyTorch`).toBeLessThanOrEqual(TOL);

@@ -5,9 +5,9 @@
  * every loss — on every backend, to 1e-4 relative to each tensor's scale.
  */
 import { describe, expect, it } from 'vitest';
-import { Bidirectional, Dense, GRU, init, LSTM, SGD, Sequential, SimpleRNN, type Layer, type LossName } from '../src/index.js';
+import { Bidirectional, Dense, GRU, LSTM, SGD, Sequential, SimpleRNN, type Layer, type LossName } from '../src/index.js';
 import { forward64, loss64, toF64, type RefLayer, type Seq } from './reference64.js';
-import { BACKENDS, rng } from './helpers.js';
+import { BUILDS, initBuild, rng } from './helpers.js';
 
 type Kind = RefLayer['kind'];
 interface Spec { kind: Kind; units: number; returnSequences?: boolean; activation?: RefLayer['activation'] }
@@ -46,9 +46,9 @@ function targets(c: Case, n: number, cols: number, r: (lo?: number, hi?: number)
   return y;
 }
 
-describe.each(BACKENDS)('backward kernels vs float64 finite differences on %s', (backendName) => {
+describe.each(BUILDS)('backward kernels vs float64 finite differences on %s', (backendName) => {
   it.each(CASES)('$name', async (c) => {
-    await init({ backend: backendName });
+    await initBuild(backendName);
     const [B, T, F] = c.shape;
     const model = new Sequential(c.layers.map(makeLayer));
     model.layers[0].setInputSize(F);

@@ -5,8 +5,8 @@
  * (converted here by hand, independently of the library), and safetensors.
  */
 import { describe, expect, it } from 'vitest';
-import { Bidirectional, Dense, GRU, init, LSTM, readSafetensors, Sequential, SimpleRNN, type Tensor } from '../src/index.js';
-import { BACKENDS, expectClose, f32, golden, goldenBytes, torchWeights, type GoldenCase } from './helpers.js';
+import { Bidirectional, Dense, GRU, LSTM, readSafetensors, Sequential, SimpleRNN, type Tensor } from '../src/index.js';
+import { BUILDS, initBuild, expectClose, f32, golden, goldenBytes, torchWeights, type GoldenCase } from './helpers.js';
 
 const TOL = 1e-5;
 const TOL_LONG = 1e-4;
@@ -48,9 +48,9 @@ function sliceLayer(t: GoldenCase['expected'][string], k: number): Tensor {
   return { shape: [B, H], data: Float32Array.from(t.data.slice(k * B * H, (k + 1) * B * H)) };
 }
 
-describe.each(BACKENDS)('golden cases on %s', (name) => {
+describe.each(BUILDS)('golden cases on %s', (name) => {
   it('lstm_small: LSTM(3→4) with initial state, PyTorch layout', async () => {
-    await init({ backend: name });
+    await initBuild(name);
     const c = golden('lstm_small');
     const lstm = new LSTM({ inputSize: 3, units: 4, returnSequences: true });
     lstm.setWeights(torchWeights(c), { from: 'torch' });
@@ -62,7 +62,7 @@ describe.each(BACKENDS)('golden cases on %s', (name) => {
   });
 
   it('lstm_small: the same weights through the Keras layout', async () => {
-    await init({ backend: name });
+    await initBuild(name);
     const c = golden('lstm_small');
     const w = torchWeights(c);
     const lstm = new LSTM({ inputSize: 3, units: 4, returnSequences: true });
@@ -83,7 +83,7 @@ describe.each(BACKENDS)('golden cases on %s', (name) => {
   });
 
   it('lstm_stack: 2-layer PyTorch LSTM loaded as a Sequential from safetensors', async () => {
-    await init({ backend: name });
+    await initBuild(name);
     const c = golden('lstm_stack');
     const model = new Sequential([new LSTM({ inputSize: 8, units: 16, returnSequences: true }), new LSTM({ units: 16, returnSequences: true })]);
     model.loadStateDict(goldenBytes('lstm_stack'));
@@ -100,7 +100,7 @@ describe.each(BACKENDS)('golden cases on %s', (name) => {
   });
 
   it('lstm_bidir: bidirectional LSTM(5→6)', async () => {
-    await init({ backend: name });
+    await initBuild(name);
     const c = golden('lstm_bidir');
     const bi = new Bidirectional(new LSTM({ inputSize: 5, units: 6, returnSequences: true }));
     bi.setWeights(torchWeights(c), { from: 'torch' });
@@ -131,7 +131,7 @@ describe.each(BACKENDS)('golden cases on %s', (name) => {
   });
 
   it('gru_small: GRU(3→4) with h0, PyTorch and Keras (reset_after) layouts', async () => {
-    await init({ backend: name });
+    await initBuild(name);
     const c = golden('gru_small');
     const w = torchWeights(c);
     const gru = new GRU({ inputSize: 3, units: 4, returnSequences: true });
@@ -148,7 +148,7 @@ describe.each(BACKENDS)('golden cases on %s', (name) => {
   });
 
   it('rnn_small: SimpleRNN(3→4), tanh', async () => {
-    await init({ backend: name });
+    await initBuild(name);
     const c = golden('rnn_small');
     const rnn = new SimpleRNN({ inputSize: 3, units: 4, returnSequences: true });
     rnn.setWeights(torchWeights(c), { from: 'torch' });
@@ -163,7 +163,7 @@ describe.each(BACKENDS)('golden cases on %s', (name) => {
   });
 
   it('lstm_long: 1000 steps of LSTM(16→32) stay within 1e-4', async () => {
-    await init({ backend: name });
+    await initBuild(name);
     const c = golden('lstm_long');
     const lstm = new LSTM({ inputSize: 16, units: 32, returnSequences: true });
     lstm.setWeights(readSafetensors(goldenBytes('lstm_long')), { from: 'torch' });
@@ -184,7 +184,7 @@ describe.each(BACKENDS)('golden cases on %s', (name) => {
   });
 
   it('lstm_grad: LSTM(3→4) → Dense(1) on the last step predicts as PyTorch', async () => {
-    await init({ backend: name });
+    await initBuild(name);
     const c = golden('lstm_grad');
     const model = new Sequential([new LSTM({ inputSize: 3, units: 4 }), new Dense({ units: 1 })]);
     model.loadStateDict(goldenBytes('lstm_grad'));

@@ -5,8 +5,8 @@
  * (computeGradients) and observed through one SGD step of trainOnBatch.
  */
 import { describe, expect, it } from 'vitest';
-import { Dense, init, LSTM, SGD, Sequential } from '../src/index.js';
-import { BACKENDS, f32, golden, goldenBytes } from './helpers.js';
+import { Dense, LSTM, SGD, Sequential } from '../src/index.js';
+import { BUILDS, initBuild, f32, golden, goldenBytes } from './helpers.js';
 
 const REL = 1e-4;
 
@@ -26,9 +26,9 @@ function model() {
   return m;
 }
 
-describe.each(BACKENDS)('gradients vs PyTorch on %s', (name) => {
+describe.each(BUILDS)('gradients vs PyTorch on %s', (name) => {
   it('loss and every parameter gradient (computeGradients)', async () => {
-    await init({ backend: name });
+    await initBuild(name);
     const c = golden('lstm_grad');
     const m = model();
     m.compile({ optimizer: new SGD({ learningRate: 1 }), loss: 'mse' });
@@ -47,7 +47,7 @@ describe.each(BACKENDS)('gradients vs PyTorch on %s', (name) => {
   });
 
   it('one SGD step of trainOnBatch moves every weight by −lr·grad', async () => {
-    await init({ backend: name });
+    await initBuild(name);
     const c = golden('lstm_grad');
     const m = model();
     const lr = 0.1;

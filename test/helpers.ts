@@ -3,10 +3,32 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
-import { LstmWasmError, type BackendName, type Tensor } from '../src/index.js';
+import { init, LstmWasmError, type BackendName, type Tensor } from '../src/index.js';
 import { rng } from './rng.js';
 
 export const BACKENDS: BackendName[] = ['wasm-simd', 'wasm', 'js'];
+
+/**
+ * The builds the numeric core (golden, gradients, finite differences, kernels, reference,
+ * activations) runs: each backend, and 'wasm-simd' as both its builds, plain and relaxed SIMD
+ * (f32x4.relaxed_madd), at the same tolerances. Elsewhere `init({ backend: 'wasm-simd' })` takes the
+ * default, the relaxed build where the runtime has relaxed SIMD (vitest.config.ts gives Node 20 the flag).
+ */
+export const BUILDS = ['wasm-simd', 'wasm-simd relaxed', 'wasm', 'js'] as const;
+export type Build = (typeof BUILDS)[number];
+
+/** init() for one of BUILDS. */
+export function initBuild(build: Build): Promise<BackendName> {
+  if (build === 'wasm-simd relaxed') return init({ backend: 'wasm-simd', relaxedSimd: true });
+  return init({ backend: build, relaxedSimd: build === 'wasm-simd' ? false : undefined });
+}
+
+/** The wasm files of BUILDS, for the tests that load kernels directly: a label, the backend name, the file. */
+export const WASM_BUILDS = [
+  ['wasm-simd', 'wasm-simd', 'build/simd.wasm'],
+  ['wasm-simd relaxed', 'wasm-simd', 'build/simd-relaxed.wasm'],
+  ['wasm', 'wasm', 'build/scalar.wasm'],
+] as const;
 
 export const GOLDEN_DIR = fileURLToPath(new URL('./golden/', import.meta.url));
 

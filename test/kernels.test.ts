@@ -1,5 +1,5 @@
 /**
- * Every kernel of the two wasm builds against the js reference, on the same
+ * Every kernel of the wasm builds (SIMD, relaxed SIMD, scalar) against the js reference, on the same
  * inputs, over many random shapes (seeded, so a failure reproduces).
  *
  * ggml style: every buffer is followed (and, when deliberately misaligned,
@@ -24,8 +24,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { Arena } from '../src/backend/arena.js';
 import { createJsKernels } from '../src/backend/js/kernels.js';
 import { createJsTrainingKernels } from '../src/backend/js/training.js';
-import { Act, backWorkFloats, recurWorkFloats, roundUp4, type Kernels as InferenceKernels, type TrainingKernels } from '../src/backend/kernels.js';
+import { Act, backWorkFloats, recurWorkFloats, roundUp4, type BackendName, type Kernels as InferenceKernels, type TrainingKernels } from '../src/backend/kernels.js';
 import { createWasmKernels } from '../src/backend/wasm.js';
+import { WASM_BUILDS } from './helpers.js';
 import { GRU_RECORD, LSTM_RECORD, RNN_RECORD, recordLayout } from '../src/backend/record-layout.js';
 
 const TOL = 1e-5;
@@ -132,13 +133,14 @@ let wasm: Backend[] = [];
 const maxDiff: Record<string, number> = {};
 
 beforeAll(async () => {
-  const load = async (name: 'wasm-simd' | 'wasm', file: string): Promise<Backend> => {
+  // k.name labels the results: the relaxed build is 'wasm-simd relaxed' here
+  const load = async (label: string, name: 'wasm-simd' | 'wasm', file: string): Promise<Backend> => {
     const k = await createWasmKernels(name, await WebAssembly.compile(readFileSync(file)));
-    return { k, arena: new Arena(k.heap) };
+    return { k: { ...k, name: label as BackendName }, arena: new Arena(k.heap) };
   };
   const jk = createJsKernels();
   js = { k: { ...jk, ...createJsTrainingKernels(jk.heap) }, arena: new Arena(jk.heap) };
-  wasm = [await load('wasm-simd', 'build/simd.wasm'), await load('wasm', 'build/scalar.wasm')];
+  for (const [label, name, file] of WASM_BUILDS) wasm.push(await load(label, name, file));
 });
 
 /**
@@ -172,7 +174,7 @@ function scaledDiff(ref: Float32Array, got: Float32Array, what: string, problems
   return m;
 }
 
-/** Run on js and both wasm builds; every output of each build must match js within TOL. */
+/** Run on js and every wasm build; every output of each build must match js within TOL. */
 function check(label: string, bufs: Bufs, call: (k: Kernels, p: Record<string, number>) => void, opts: CheckOptions = {}): void {
   const mode = opts.tol ?? 'abs';
   const ref = run(js, bufs, (p) => call(js.k, p));

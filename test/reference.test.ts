@@ -28,7 +28,7 @@ import { backWorkFloats, recurWorkFloats, roundUp4, type Kernels, type TrainingK
 import { GRU_RECORD, LSTM_RECORD, RNN_RECORD, recordLayout, type RecordSections } from '../src/backend/record-layout.js';
 import { createWasmKernels } from '../src/backend/wasm.js';
 import { add, packBias, packPanels, unpackBias, unpackPanels } from '../src/weights/packing.js';
-import { golden, maxAbsDiff, rng, type GoldenTensor } from './helpers.js';
+import { golden, maxAbsDiff, rng, WASM_BUILDS, type GoldenTensor } from './helpers.js';
 
 const TOL = 1e-5;
 const data = (t: GoldenTensor): Float32Array => Float32Array.from(t.data);
@@ -117,7 +117,7 @@ const backends: Backend[] = [];
 beforeAll(async () => {
   const jk = createJsKernels();
   const all: AllKernels[] = [{ ...jk, ...createJsTrainingKernels(jk.heap) }];
-  for (const [name, file] of [['wasm-simd', 'build/simd.wasm'], ['wasm', 'build/scalar.wasm']] as const) {
+  for (const [, name, file] of WASM_BUILDS) {
     all.push(await createWasmKernels(name, await WebAssembly.compile(readFileSync(file))));
   }
   for (const k of all) backends.push({ k, arena: new Arena(k.heap) });

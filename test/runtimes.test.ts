@@ -48,7 +48,7 @@ const started = new Set<ChildProcess>();
 let project: string;
 
 beforeAll(async () => {
-  for (const f of ['dist/entry/node.js', 'dist/entry/workerd.js', 'dist/entry/edge-light.js', 'build/simd.wasm', 'build/scalar.wasm']) {
+  for (const f of ['dist/entry/node.js', 'dist/entry/workerd.js', 'dist/entry/edge-light.js', 'build/simd.wasm', 'build/simd-relaxed.wasm', 'build/scalar.wasm']) {
     if (!existsSync(join(ROOT, f))) throw new Error(`${f} is missing: run \`npm run build\` first (npm test does)`);
   }
   const t0 = performance.now();
@@ -58,7 +58,7 @@ beforeAll(async () => {
   expect(maxAbsDiff(reference.golden.output.data, g.expected.output.data)).toBeLessThanOrEqual(TOL);
   expect(maxAbsDiff(reference.golden.h.data, g.expected.h_n.data)).toBeLessThanOrEqual(TOL);
   expect(maxAbsDiff(reference.golden.c.data, g.expected.c_n.data)).toBeLessThanOrEqual(TOL);
-  report.node = { backend: lib.backend(), maxDiff: 0, ms: performance.now() - t0, note: `reference (src/); PyTorch diff ${maxAbsDiff(reference.golden.output.data, g.expected.output.data).toExponential(1)}` };
+  report.node = { backend: lib.backend() + (lib.backendInfo().relaxedSimd ? ' relaxed' : ''), maxDiff: 0, ms: performance.now() - t0, note: `reference (src/); PyTorch diff ${maxAbsDiff(reference.golden.output.data, g.expected.output.data).toExponential(1)}` };
 
   // a user's project: package.json, node_modules/lstm-wasm → this repo, the fixtures
   project = mkdtempSync(join(tmpdir(), 'lstm-wasm-runtimes-'));
@@ -73,7 +73,7 @@ afterAll(async () => {
   await Promise.all([...started].map(stop));
   if (project) rmSync(project, { recursive: true, force: true });
   const rows = Object.entries(report).map(([rt, r]) =>
-    `  ${rt.padEnd(14)} ${String(r.backend ?? '-').padEnd(10)} ${r.maxDiff === undefined ? '-'.padEnd(9) : r.maxDiff.toExponential(2).padEnd(9)} ${r.ms === undefined ? '-'.padStart(7) : `${r.ms.toFixed(0)} ms`.padStart(7)}  ${r.note ?? ''}`);
+    `  ${rt.padEnd(14)} ${String(r.backend ?? '-').padEnd(17)} ${r.maxDiff === undefined ? '-'.padEnd(9) : r.maxDiff.toExponential(2).padEnd(9)} ${r.ms === undefined ? '-'.padStart(7) : `${r.ms.toFixed(0)} ms`.padStart(7)}  ${r.note ?? ''}`);
   console.log(`runtimes (backend, max |output − Node's|, time):\n${rows.join('\n')}`);
 });
 
@@ -221,6 +221,7 @@ const worker :Workerd.Worker = (
 
   it('the bundle resolved the workerd entry and has no import.meta', () => {
     expect(bundle).toMatch(/from "\.\/simd\.wasm"/);
+    expect(bundle).toMatch(/from "\.\/simd-relaxed\.wasm"/);
     expect(bundle).not.toMatch(/import\.meta/);
     expect(bundle).not.toMatch(/\bfrom\s*["']node:/); // no static Node import (the registry's file: branch imports node:fs lazily, by variable)
   });
@@ -231,13 +232,14 @@ const worker :Workerd.Worker = (
     expect(a.runtime.finalizationRegistry).toBe('undefined');
   }, 20_000);
 
-  it("answers predictions over HTTP equal to Node's, on wasm-simd", async () => {
+  it("answers predictions over HTTP equal to Node's, on wasm-simd (its relaxed build: workerd's V8 has relaxed SIMD)", async () => {
     const a = await first();
     expect(a.backend).toBe('wasm-simd');
+    expect(a.info).toEqual({ name: 'wasm-simd', relaxedSimd: true, threads: 1 });
     expect(a.backend).toBe(nodeBackend);
     const d = diffOutputs(a.outputs, reference);
     expect(d).toBeLessThanOrEqual(TOL);
-    Object.assign(report.workerd, { backend: a.backend, maxDiff: d });
+    Object.assign(report.workerd, { backend: a.backend + (a.info.relaxedSimd ? ' relaxed' : ''), maxDiff: d });
     report.workerd.note += `; bytes: ${a.runtime.compileFromBytes}`;
     // the library itself instantiated a Module, never compiled bytes
     expect(a.wasm).toEqual({ instantiate: 1, compileFromBytes: 0 });
@@ -309,6 +311,7 @@ describe.skipIf(er.skip)(er.title, () => {
     expect(a.runtime.compileFromBytes).toMatch(/^refused/);
     expect(a.runtime.finalizationRegistry).toBe('undefined');
     expect(a.backend).toBe('wasm-simd');
+    expect(a.info).toEqual({ name: 'wasm-simd', relaxedSimd: false, threads: 1 }); // the edge-light entry ships the plain build only
     expect(a.wasm).toEqual({ instantiate: 1, compileFromBytes: 0 });
     const d = diffOutputs(a.outputs, reference);
     expect(d).toBeLessThanOrEqual(TOL);
@@ -348,12 +351,14 @@ for (const [name, args, env] of [
       expect(a.entry).toMatch(/\/dist\/entry\/node\.js$/);
       expect(a.initReturned).toEqual(['wasm-simd', 'wasm-simd']);
       expect(a.backend).toBe('wasm-simd');
+      // the relaxed build where this runtime validates it (the probe agrees with the build itself)
+      expect(a.info).toEqual({ name: 'wasm-simd', relaxedSimd: a.relaxedValidates, threads: 1 });
       expect(a.heapBytes[1]).toBe(a.heapBytes[0]);
       expect(a.wasm.instantiate).toBe(1); // the second init() loaded nothing
       expect(a.finalizationRegistry).toBe('undefined');
       const d = diffOutputs(a.outputs, reference);
       expect(d).toBeLessThanOrEqual(TOL);
-      report[name] = { backend: a.backend, maxDiff: d, ms, note: `${a.runtime}, entry ${a.entry.replace(/^.*\/(dist\/)/, '$1')} (whole process)` };
+      report[name] = { backend: a.backend + (a.info.relaxedSimd ? ' relaxed' : ''), maxDiff: d, ms, note: `${a.runtime}, entry ${a.entry.replace(/^.*\/(dist\/)/, '$1')} (whole process)` };
     }, 40_000);
   });
 }

@@ -14,12 +14,23 @@ import { createWasmKernels } from './wasm.js';
 export interface Backend {
   readonly kernels: Kernels;
   readonly arena: Arena;
+  /** 'wasm-simd' runs the relaxed-SIMD build (see InitOptions.relaxedSimd). */
+  readonly relaxedSimd: boolean;
 }
 
 export interface InitOptions {
   /** Force a backend instead of picking the best supported one. */
   backend?: BackendName;
-  /** The wasm build for the chosen backend (SIMD build for 'wasm-simd', scalar for 'wasm'), if not loaded from the package. */
+  /**
+   * 'wasm-simd' only: run the relaxed-SIMD build, whose multiply-adds are
+   * `f32x4.relaxed_madd` (fused where the CPU has FMA: the numbers differ
+   * from the plain build's by rounding only; README, Backends). Default: where
+   * the runtime supports relaxed SIMD (Node 22+, Chromium, Deno, Bun,
+   * workerd; Node 20 with --experimental-wasm-relaxed-simd) and no `wasm` is
+   * given. false: the plain SIMD build. true where unsupported: an error.
+   */
+  relaxedSimd?: boolean;
+  /** The wasm build for the chosen backend (SIMD build for 'wasm-simd', its relaxed one with relaxedSimd: true, scalar for 'wasm'), if not loaded from the package. */
   wasm?: WebAssembly.Module | BufferSource | URL | string;
 }
 
@@ -36,25 +47,50 @@ const SIMD_PROBE = new Uint8Array([
   0x0a, 0x16, 0x01, 0x14, 0x00, 0xfd, 0x0c, ...new Array(16).fill(0), 0x0b, // body: v128.const 0
 ]);
 
+const validates = (probe: BufferSource): boolean => typeof WebAssembly === 'object' && WebAssembly.validate(probe);
+
 export function simdSupported(): boolean {
-  return typeof WebAssembly === 'object' && WebAssembly.validate(SIMD_PROBE);
+  return validates(SIMD_PROBE);
+}
+
+/**
+ * A 1-function module `(a, b, c: v128) -> f32x4.relaxed_madd(a, b, c)`: it
+ * validates exactly where relaxed SIMD is supported.
+ */
+const RELAXED_PROBE = new Uint8Array([
+  0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, // magic, version
+  0x01, 0x08, 0x01, 0x60, 0x03, 0x7b, 0x7b, 0x7b, 0x01, 0x7b, // type: (v128, v128, v128) -> v128
+  0x03, 0x02, 0x01, 0x00, // one function of type 0
+  0x0a, 0x0d, 0x01, 0x0b, 0x00, 0x20, 0x00, 0x20, 0x01, 0x20, 0x02, 0xfd, 0x85, 0x02, 0x0b, // body: local.get 0 1 2, f32x4.relaxed_madd
+]);
+
+export function relaxedSimdSupported(): boolean {
+  return validates(RELAXED_PROBE);
 }
 
 function wasmSupported(): boolean {
   return typeof WebAssembly === 'object' && typeof WebAssembly.instantiate === 'function';
 }
 
-/** Where a build's wasm comes from when init() is not given one: set by the runtime's entry point (src/entry/). */
-export type WasmSource = (name: 'wasm-simd' | 'wasm') => WebAssembly.Module | BufferSource | URL | Promise<WebAssembly.Module | BufferSource | URL>;
+/** A wasm build: 'wasm-simd' comes plain or relaxed (the same kernels with relaxed multiply-adds). */
+export type WasmBuild = 'wasm-simd' | 'wasm-simd-relaxed' | 'wasm';
 
-let defaultSource: WasmSource = (name) => {
+/** Where a build's wasm comes from when init() is not given one: set by the runtime's entry point (src/entry/). */
+export type WasmSource = (build: WasmBuild) => WebAssembly.Module | BufferSource | URL | Promise<WebAssembly.Module | BufferSource | URL>;
+
+/** A build's file in build/, without the directory and `.wasm` (the inference builds add `inference-`). */
+export function wasmFile(build: WasmBuild): string {
+  return build === 'wasm-simd' ? 'simd' : build === 'wasm' ? 'scalar' : 'simd-relaxed';
+}
+
+let defaultSource: WasmSource = (build) => {
   // the package's own files, found next to this module; entry points for runtimes without
   // import.meta.url or without compiling from bytes (workerd, Vercel Edge) set their own source
   let url: URL;
   try {
-    url = new URL(name === 'wasm-simd' ? '../../build/simd.wasm' : '../../build/scalar.wasm', import.meta.url);
+    url = new URL(`../../build/${wasmFile(build)}.wasm`, import.meta.url);
   } catch {
-    fail(`init: cannot locate the package's wasm in this runtime; pass it: init({ wasm }) with a WebAssembly.Module, bytes or a URL of build/${name === 'wasm-simd' ? 'simd' : 'scalar'}.wasm`);
+    fail(`init: cannot locate the package's wasm in this runtime; pass it: init({ wasm }) with a WebAssembly.Module, bytes or a URL of build/${wasmFile(build)}.wasm`);
   }
   return url;
 };
@@ -62,15 +98,20 @@ let defaultSource: WasmSource = (name) => {
 /** Which builds the default source gives, once an entry point set it (until then: the package's full builds). */
 let defaultBuild: 'full' | 'inference' | undefined;
 
+/** Whether the default source has the relaxed SIMD build (Vercel Edge's entries leave it out). */
+let defaultHasRelaxed = true;
+
 /**
  * Used by the runtime entry points: 'lstm-wasm' sets the full builds,
  * 'lstm-wasm/predict' the inference-only ones (no training kernels).
+ * `relaxed`: whether the source gives 'wasm-simd-relaxed' too.
  */
-export function setDefaultWasmSource(source: WasmSource, build: 'full' | 'inference' = 'full'): void {
+export function setDefaultWasmSource(source: WasmSource, build: 'full' | 'inference' = 'full', relaxed = true): void {
   // an app that imports both entries gets the full builds, in either order, so that it can train
   if (build === 'inference' && defaultBuild === 'full') return;
   defaultSource = source;
   defaultBuild = build;
+  defaultHasRelaxed = relaxed;
 }
 
 /**
@@ -87,7 +128,7 @@ export function setJsKernels(make: () => Kernels | Promise<Kernels>): void {
   jsKernels ??= make;
 }
 
-const loading = new Map<BackendName, Promise<Backend>>();
+const loading = new Map<BackendName | WasmBuild, Promise<Backend>>();
 
 /**
  * Load (once) and activate a backend. Idempotent and safe to call again or
@@ -95,16 +136,18 @@ const loading = new Map<BackendName, Promise<Backend>>();
  * loaded at most once per module instance.
  */
 export async function init(options?: InitOptions): Promise<BackendName> {
-  const o = optionsOf(options, ['backend', 'wasm'], 'init');
+  const o = optionsOf(options, ['backend', 'relaxedSimd', 'wasm'], 'init');
   const name = o.backend ?? (simdSupported() ? 'wasm-simd' : wasmSupported() ? 'wasm' : 'js');
   if (name !== 'wasm-simd' && name !== 'wasm' && name !== 'js') fail(`init: unknown backend ${show(name)}; use 'wasm-simd', 'wasm' or 'js'`);
   if (name === 'wasm-simd' && !simdSupported()) fail(`init: this runtime does not support WebAssembly SIMD; use backend 'wasm' or 'js'`);
   if (name === 'wasm' && !wasmSupported()) fail(`init: this runtime has no WebAssembly; use backend 'js'`);
-  let pending = loading.get(name);
+  const relaxed = relaxedFor(name, o.relaxedSimd, o.wasm !== undefined);
+  const key = relaxed ? 'wasm-simd-relaxed' : name;
+  let pending = loading.get(key);
   if (!pending) {
-    pending = load(name, o.wasm);
-    loading.set(name, pending);
-    pending.catch(() => loading.delete(name)); // a failed load may be retried (e.g. with init({ wasm }))
+    pending = load(name, relaxed, o.wasm);
+    loading.set(key, pending);
+    pending.catch(() => loading.delete(key)); // a failed load may be retried (e.g. with init({ wasm }))
   }
   // the last call made wins, whatever order the loads finish in: a slow load
   // started earlier must not replace the backend a later call asked for
@@ -117,16 +160,47 @@ export async function init(options?: InitOptions): Promise<BackendName> {
 /** init() calls made so far (see init: the latest call decides the active backend). */
 let initCalls = 0;
 
-async function load(name: BackendName, wasm: InitOptions['wasm']): Promise<Backend> {
+/**
+ * Whether 'wasm-simd' runs its relaxed build: as asked, or by default where
+ * the relaxed probe validates and the entry ships the build. A module the
+ * caller gives is run as it is: relaxed only if they say so, since its
+ * build cannot be seen from outside.
+ */
+function relaxedFor(name: BackendName, asked: boolean | undefined, given: boolean): boolean {
+  if (asked === undefined) return name === 'wasm-simd' && !given && defaultHasRelaxed && relaxedSimdSupported();
+  if (typeof asked !== 'boolean') fail('init: relaxedSimd must be true or false');
+  if (asked) {
+    if (name !== 'wasm-simd') fail(`init: relaxedSimd needs the 'wasm-simd' backend`);
+    if (!relaxedSimdSupported()) fail('init: no relaxed SIMD in this runtime (Node 20: --experimental-wasm-relaxed-simd)');
+    if (!given && !defaultHasRelaxed) fail('init: this entry has no relaxed build; pass it as init({ wasm })');
+  }
+  return asked;
+}
+
+async function load(name: BackendName, relaxed: boolean, wasm: InitOptions['wasm']): Promise<Backend> {
+  const build: WasmBuild = relaxed ? 'wasm-simd-relaxed' : name === 'wasm-simd' ? 'wasm-simd' : 'wasm';
   const kernels = name === 'js'
     ? await (jsKernels ?? fail('init: no js backend was set up; import init from lstm-wasm or lstm-wasm/predict'))()
-    : await createWasmKernels(name, await compileModule(wasm ?? (await defaultSource(name))));
-  return { kernels, arena: new Arena(kernels.heap) };
+    : await createWasmKernels(name, await compileModule(wasm ?? (await defaultSource(build))), wasmFile(build));
+  return { kernels, arena: new Arena(kernels.heap), relaxedSimd: relaxed };
 }
 
 /** The name of the active backend. */
 export function backend(): BackendName {
   return activeBackend().kernels.name;
+}
+
+/** What runs: the backend, whether its SIMD build is the relaxed one, and the threads it uses. */
+export interface BackendInfo {
+  name: BackendName;
+  relaxedSimd: boolean;
+  threads: number;
+}
+
+/** What the active backend is; throws if `init()` has not run. */
+export function backendInfo(): BackendInfo {
+  const b = activeBackend();
+  return { name: b.kernels.name, relaxedSimd: b.relaxedSimd, threads: 1 };
 }
 
 /** The active backend; throws if `init()` has not run. */

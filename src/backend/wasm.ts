@@ -31,8 +31,9 @@ class WasmHeap implements Heap {
   }
 }
 
-export async function createWasmKernels(name: Exclude<BackendName, 'js'>, module: WebAssembly.Module): Promise<WasmKernels> {
-  checkExports(module, name);
+/** `file`: the build's name in build/ (without .wasm), for the messages. */
+export async function createWasmKernels(name: Exclude<BackendName, 'js'>, module: WebAssembly.Module, file = name === 'wasm-simd' ? 'simd' : 'scalar'): Promise<WasmKernels> {
+  checkExports(module, name, file);
   let instance: WebAssembly.Instance;
   try {
     instance = await WebAssembly.instantiate(module, {
@@ -43,7 +44,7 @@ export async function createWasmKernels(name: Exclude<BackendName, 'js'>, module
       },
     });
   } catch (e) {
-    fail(`init: the wasm module given for '${name}' does not instantiate (${(e as Error).message}); pass the package's build/${name === 'wasm-simd' ? 'simd' : 'scalar'}.wasm`);
+    fail(`init: the wasm module given for '${name}' does not instantiate (${(e as Error).message}); pass the package's build/${file}.wasm`);
   }
   // every other export is a kernel with exactly its Kernels (or TrainingKernels) signature
   const { memory, heapBase, ...kernels } = instance.exports as unknown as KernelExports & Omit<WasmKernels, 'name' | 'heap'>;
@@ -56,11 +57,11 @@ export async function createWasmKernels(name: Exclude<BackendName, 'js'>, module
  * anything runs: a missing kernel would otherwise surface as a TypeError
  * deep in a layer.
  */
-function checkExports(module: WebAssembly.Module, name: string): void {
+function checkExports(module: WebAssembly.Module, name: string, file: string): void {
   const exported = new Map(WebAssembly.Module.exports(module).map((e) => [e.name, e.kind]));
   const want: [string, string][] = [['memory', 'memory'], ['heapBase', 'function'], ...KERNEL_NAMES.map((k): [string, string] => [k, 'function'])];
   const missing = want.filter(([n, kind]) => exported.get(n) !== kind).map(([n]) => n);
   if (missing.length) {
-    fail(`init: the wasm module given for '${name}' is not an lstm-wasm build of this version: it lacks ${missing.slice(0, 4).join(', ')}${missing.length > 4 ? ` and ${missing.length - 4} more` : ''}; pass the package's build/${name === 'wasm-simd' ? 'simd' : 'scalar'}.wasm`);
+    fail(`init: the wasm module given for '${name}' is not an lstm-wasm build of this version: it lacks ${missing.slice(0, 4).join(', ')}${missing.length > 4 ? ` and ${missing.length - 4} more` : ''}; pass the package's build/${file}.wasm`);
   }
 }

@@ -5,8 +5,11 @@
  */
 import { setDefaultWasmSource } from '../backend/registry.js';
 
-setDefaultWasmSource((name) =>
-  name === 'wasm-simd' ? new URL('../../build/simd.wasm', import.meta.url) : new URL('../../build/scalar.wasm', import.meta.url),
+// each URL spelled out, so that bundlers see (and ship) every build; the page fetches the one init() picks
+setDefaultWasmSource((build) =>
+  build === 'wasm-simd-relaxed' ? new URL('../../build/simd-relaxed.wasm', import.meta.url)
+  : build === 'wasm-simd' ? new URL('../../build/simd.wasm', import.meta.url)
+  : new URL('../../build/scalar.wasm', import.meta.url),
 );
 
 export * from '../index.js';

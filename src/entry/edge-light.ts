@@ -6,6 +6,7 @@ import { setDefaultWasmSource } from '../backend/registry.js';
 import simd from '../../build/simd.wasm?module';
 import scalar from '../../build/scalar.wasm?module';
 
-setDefaultWasmSource((name) => (name === 'wasm-simd' ? simd : scalar));
+// no relaxed build: Vercel compiles each `?module` at deploy time, in a Node that may lack relaxed SIMD (Node 20)
+setDefaultWasmSource((build) => (build === 'wasm-simd' ? simd : scalar), 'full', false);
 
 export * from '../index.js';

@@ -3,8 +3,8 @@
  * with node:fs (all three have it), next to this module.
  */
 import { readFile } from 'node:fs/promises';
-import { setDefaultWasmSource } from '../backend/registry.js';
+import { setDefaultWasmSource, wasmFile } from '../backend/registry.js';
 
-setDefaultWasmSource(async (name) => readFile(new URL(name === 'wasm-simd' ? '../../build/simd.wasm' : '../../build/scalar.wasm', import.meta.url)));
+setDefaultWasmSource(async (build) => readFile(new URL(`../../build/${wasmFile(build)}.wasm`, import.meta.url)));
 
 export * from '../index.js';

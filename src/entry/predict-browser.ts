@@ -2,7 +2,9 @@
 import { setDefaultWasmSource } from '../backend/registry.js';
 
 setDefaultWasmSource(
-  (name) => (name === 'wasm-simd' ? new URL('../../build/inference-simd.wasm', import.meta.url) : new URL('../../build/inference-scalar.wasm', import.meta.url)),
+  (build) => build === 'wasm-simd-relaxed' ? new URL('../../build/inference-simd-relaxed.wasm', import.meta.url)
+    : build === 'wasm-simd' ? new URL('../../build/inference-simd.wasm', import.meta.url)
+    : new URL('../../build/inference-scalar.wasm', import.meta.url),
   'inference',
 );
 

@@ -3,6 +3,6 @@ import { setDefaultWasmSource } from '../backend/registry.js';
 import simd from '../../build/inference-simd.wasm?module';
 import scalar from '../../build/inference-scalar.wasm?module';
 
-setDefaultWasmSource((name) => (name === 'wasm-simd' ? simd : scalar), 'inference');
+setDefaultWasmSource((build) => (build === 'wasm-simd' ? simd : scalar), 'inference', false); // no relaxed build: see edge-light.ts
 
 export * from '../predict.js';

@@ -1,9 +1,9 @@
 /** lstm-wasm/predict in Node, Deno and Bun: the inference-only wasm builds, read from the package's files. */
 import { readFile } from 'node:fs/promises';
-import { setDefaultWasmSource } from '../backend/registry.js';
+import { setDefaultWasmSource, wasmFile } from '../backend/registry.js';
 
 setDefaultWasmSource(
-  async (name) => readFile(new URL(name === 'wasm-simd' ? '../../build/inference-simd.wasm' : '../../build/inference-scalar.wasm', import.meta.url)),
+  async (build) => readFile(new URL(`../../build/inference-${wasmFile(build)}.wasm`, import.meta.url)),
   'inference',
 );
 

@@ -5,8 +5,9 @@
  */
 import { setDefaultWasmSource } from '../backend/registry.js';
 import simd from '../../build/simd.wasm';
+import simdRelaxed from '../../build/simd-relaxed.wasm';
 import scalar from '../../build/scalar.wasm';
 
-setDefaultWasmSource((name) => (name === 'wasm-simd' ? simd : scalar));
+setDefaultWasmSource((build) => (build === 'wasm-simd-relaxed' ? simdRelaxed : build === 'wasm-simd' ? simd : scalar));
 
 export * from '../index.js';

@@ -28,6 +28,7 @@ export async function handle(lib, request) {
       request: requests,
       initReturned,
       backend: lib.backend(),
+      info: lib.backendInfo(),
       reused,
       heapBytes: lib.memoryInfo().heapBytes,
       outputs: runModels(warm, payload),

@@ -18,6 +18,9 @@ process.stdout.write(JSON.stringify({
   entry: import.meta.resolve('lstm-wasm'),
   initReturned: [first, second],
   backend: lib.backend(),
+  info: lib.backendInfo(),
+  // what this runtime says of the relaxed build itself, to hold backendInfo() to
+  relaxedValidates: WebAssembly.validate(readFileSync('node_modules/lstm-wasm/build/simd-relaxed.wasm')),
   heapBytes: [heapBytes, heapBytesAgain],
   wasm: { ...stats },
   finalizationRegistry: typeof FinalizationRegistry,
