@@ -54,7 +54,7 @@ function setup(k, cell, { I, H, B, T }) {
     x: alloc(B * T * I), w: alloc(P * I * pw), bias: alloc(P * pw), u: alloc(P * H * pw), bh: alloc(P * pw),
     z: alloc(B * T * G * Hp), out: alloc(B * T * H), hT: alloc(B * H), cT: alloc(B * H), work: alloc(3 * B * Hp),
     rec: alloc(6 * T * B * Hp), dz: alloc(B * T * G * Hp), dza: alloc(B * T * G * Hp), hprev: alloc(B * T * H),
-    bwork: alloc(4 * B * Hp),
+    bwork: alloc(5 * B * Hp + 4 * Hp * Hp),
   };
   const need = top - k.memory.buffer.byteLength;
   if (need > 0) k.memory.grow(Math.ceil(need / 65536));
