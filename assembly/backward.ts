@@ -8,10 +8,14 @@
  *     dh_next ← the cell's direct path + dz·U   (∂L/∂h_{t−1}; the forward's h·Uᵀ, transposed)
  *     hprev_t ← h_{t−1}                         (for ∂L/∂U)
  *
- * dz·U is one dot product per unit k, along row k of every panel of U
- * (dotRows2 in gemm-grad.ts), two batch rows per weight load, right after
- * those two rows' dz is made (still in L1). The weight gradients are not
- * here: gradWeights makes them for all steps at once, from dz and hprev.
+ * dz·U is a GEMM per step: once every row of the step has its dz, all B
+ * rows times a transposed copy of U (transposePanels, transpose.ts, made
+ * once per call) are added into dh_next by projectAdd (gemm.ts), project's
+ * 2x16 register tiles. (Dot products along U's own panel rows, two batch
+ * rows at a time right after their dz was made, read U with a stride of
+ * H·pw floats and ran at ~42 GFLOP/s on W3; the tiles read the copy
+ * contiguously.) The weight gradients are not here: gradWeights makes
+ * them for all steps at once, from dz and hprev.
  *
  * A cell is a class with one method,
  *
@@ -22,20 +26,24 @@
  * first, whose state is the initial one), adds dout (∂L/∂h_t of the row,
  * [H], or 0) to dh, writes its gate derivatives and sets dhNext to the
  * direct path (0 where there is none), and returns where the dz that
- * multiplies U is. Its fields hold the call's pointers. The driver is
+ * multiplies U is: [P·pw] (0 in padded lanes), row b + 1 of a step
+ * T·P·pw floats after row b (the contract's [B][T][G·Hp] layout). Its fields hold the call's pointers. The driver is
  * generic, so each cell gets its own copy with rowBack called directly
  * (inlined): a compile-time choice, no indirect call. The cell object
  * is an @unmanaged class laid over a few bytes of static data
  * (changetype<C>(memory.data(offsetof<C>()))): nothing allocates.
  *
  * work: dh and dh_next, [B][Hp] each, at work and work + B·Hp·4; padded
- * units stay 0 in both.
+ * units stay 0 in both. U's transposed copy, [P][P·pw][4] = G·Hp² floats,
+ * at work + 5·B·Hp·4 (after the blocks the cells and the masked variants
+ * use: backWorkFloats in src/backend/kernels.ts).
  *
  * The three exported kernels still spell out their (alike) parameter
  * lists: each is its Kernels contract signature (src/backend/kernels.ts),
  * kept readable where the kernel is.
  */
-import { dotRow1, dotRows2 } from './gemm-grad';
+import { projectAdd } from './gemm';
+import { transposePanels } from './transpose';
 import { loadState, storeRows, zeroRows } from './state';
 
 export function backThroughTime<C>(
@@ -51,13 +59,17 @@ export function backThroughTime<C>(
   reverse: i32,
   hprev: usize,      // out [B][T][H]: h_{t−1} of every step
   dh0: usize,        // out [B][H] or 0
-  work: usize,       // 2·[B][Hp] scratch
+  work: usize,       // backWorkFloats(B, H) floats of scratch (see above)
 ): void {
   const Hp = (H + 3) & ~3;
   const P = Hp >> 2;
   const hRow = <usize>Hp << 2;
   const block = <usize>B * hRow;             // bytes of one [B][Hp] block
-  const lastValid = H - 4 * (P - 1);          // units of the last panel that exist
+  const pw = <i32>(panelRow >> 2);
+  const J = P * pw;                            // columns of U: the length of a dz row
+  const dzRow = (<usize>T * J) << 2;            // bytes from row b to b + 1 of a step's dz
+  const ut = work + 5 * block;
+  transposePanels(u, H, pw, ut);
   const doutRow = (<usize>T * doutStride) << 2;
   let dh = work;
   let dhNext = work + block;
@@ -66,18 +78,13 @@ export function backThroughTime<C>(
     const t = reverse ? T - 1 - s : s;
     const tPrev = s == 0 ? -1 : reverse ? t + 1 : t - 1;
     const doutT = dout != 0 ? dout + ((<usize>t * doutStride) << 2) : 0;
-    let b = 0;
-    for (; b + 2 <= B; b += 2) {
-      const ra = <usize>b * hRow, rb = ra + hRow;
-      const dzA = cell.rowBack(t, tPrev, b, ra, doutT != 0 ? doutT + <usize>b * doutRow : 0, dh + ra, dhNext + ra);
-      const dzB = cell.rowBack(t, tPrev, b + 1, rb, doutT != 0 ? doutT + <usize>(b + 1) * doutRow : 0, dh + rb, dhNext + rb);
-      dotRows2(dzA, dzB, u, H, P, panelRow, lastValid, dhNext + ra, dhNext + rb);
+    let dz0: usize = 0;
+    for (let b = 0; b < B; b++) {
+      const row = <usize>b * hRow;
+      const dz = cell.rowBack(t, tPrev, b, row, doutT != 0 ? doutT + <usize>b * doutRow : 0, dh + row, dhNext + row);
+      if (b == 0) dz0 = dz;
     }
-    if (b < B) {
-      const ra = <usize>b * hRow;
-      const dzA = cell.rowBack(t, tPrev, b, ra, doutT != 0 ? doutT + <usize>b * doutRow : 0, dh + ra, dhNext + ra);
-      dotRow1(dzA, u, H, P, panelRow, lastValid, dhNext + ra);
-    }
+    projectAdd(dz0, dzRow, B, J, ut, P, 4, dhNext);
     const tmp = dh; dh = dhNext; dhNext = tmp;
     const hp = hprev + ((<usize>t * H) << 2);
     if (tPrev >= 0) storeRows(hp, T * H, hidden + <usize>tPrev * block, Hp, B, H);

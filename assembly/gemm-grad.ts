@@ -17,8 +17,7 @@
  * so a panel's slice of dz (chunk × 64 bytes) and the chunk's x stay in L1
  * across the k pairs; the accumulators meet dw once per chunk.
  *
- * gradInput (and dh_{t−1} = dz_t·U in the backward recurrences, where
- * K = H) reduces along a panel row: every output is a dot product of
+ * gradInput reduces along a panel row: every output is a dot product of
  * dz[r] with row k of all panels. "dot2x4": two rows × four k, eight
  * accumulators; per panel column vector 2 loads of dz, 4 of w, 8 multiply-
  * adds; one transpose-and-add (hsum4) per 4 outputs turns the lanes into
@@ -30,11 +29,10 @@
  * one column per panel.)
  *
  * Measured on W3's shapes (B·T = 3200 rows): gradWeights 55–57 GFLOP/s for
- * U (K = 64), ~47 for W (K = 8); dh_{t−1} inside lstmBackward ~42 GFLOP/s.
- * U's panels are H·64 bytes apart, so the dot products read it with a
- * large stride; a transposed copy of U (4·Hp² more floats of work) would
- * make it project's 2x16 GEMM again (measured: W3 backward 3.0 → 2.65 ms,
- * B = 32, H = 256: 22.7 → 18.8 ms), at the price of a bigger workspace.
+ * U (K = 64), ~47 for W (K = 8). The backward recurrences' dh_{t−1} =
+ * dz_t·U used these dot products too (~42 GFLOP/s: U's panels are H·64
+ * bytes apart, a large stride); they now run projectAdd on a transposed
+ * copy of U instead (backward.ts, transpose.ts).
  */
 import { addPart } from './state';
 import { madd } from './madd';
@@ -254,7 +252,7 @@ export function gradInput(dz: usize, rows: i32, K: i32, w: usize, panels: i32, p
  * out: [K] (any alignment). Only the first `lastValid` lanes (1..4) of the
  * last panel count (the units that exist). Scalar build: one row at a time.
  */
-export function dotRows2(
+function dotRows2(
   dzA: usize, dzB: usize, w: usize, K: i32, panels: i32, pwBytes: usize, lastValid: i32, outA: usize, outB: usize,
 ): void {
   if (panels <= 0) return;                     // nothing to add (and no last panel to mask)
@@ -272,7 +270,7 @@ export function dotRows2(
 }
 
 /** One row: as dotRows2. */
-export function dotRow1(dz: usize, w: usize, K: i32, panels: i32, pwBytes: usize, lastValid: i32, out: usize): void {
+function dotRow1(dz: usize, w: usize, K: i32, panels: i32, pwBytes: usize, lastValid: i32, out: usize): void {
   if (panels <= 0) return;
   if (ASC_FEATURE_SIMD) {
     const wPanel = <usize>K * pwBytes;

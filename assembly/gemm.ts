@@ -22,7 +22,24 @@
 import { madd } from './madd';
 
 export function project(x: usize, rows: i32, K: i32, w: usize, panels: i32, pw: i32, bias: usize, out: usize): void {
-  const xRow = <usize>K << 2;                    // bytes per x row
+  gemmPanels(x, <usize>K << 2, rows, K, w, panels, pw, bias, false, out);
+}
+
+/**
+ * `projectAdd`: out[r][p][c] += Σ_k x[r][k] · w[p][k][c], the same tiles
+ * with the accumulators starting from out instead of the bias, and x rows
+ * xRow bytes apart (any stride). The backward recurrences use it for
+ * dh_{t−1} += dz_t·U with a transposed copy of U (transpose.ts): their dz
+ * rows of one step lie T steps apart.
+ */
+export function projectAdd(x: usize, xRow: usize, rows: i32, K: i32, w: usize, panels: i32, pw: i32, out: usize): void {
+  gemmPanels(x, xRow, rows, K, w, panels, pw, 0, true, out);
+}
+
+/** project and projectAdd: out = (acc ? out : bias) + x·w, panel by panel. */
+function gemmPanels(
+  x: usize, xRow: usize, rows: i32, K: i32, w: usize, panels: i32, pw: i32, bias: usize, acc: bool, out: usize,
+): void {
   const oRow = (<usize>panels * pw) << 2;        // bytes per out row
   const wPanel = (<usize>K * pw) << 2;           // bytes per panel
   const pwBytes = <usize>pw << 2;
@@ -39,19 +56,19 @@ export function project(x: usize, rows: i32, K: i32, w: usize, panels: i32, pw: 
         // one panel = 16 columns: its four vectors sit side by side in each row k
         for (; p < panels; p++) {
           const o = <usize>p * 64;
-          gemmRows2x16(xr, n, xRow, K, w + <usize>p * wPanel, 16, 64, bias != 0 ? bias + o : 0, or + o, oRow);
+          gemmRows2x16(xr, n, xRow, K, w + <usize>p * wPanel, 16, 64, bias != 0 ? bias + o : 0, acc, or + o, oRow);
         }
       } else if (pw == 12) {
         for (; p < panels; p++) {
           const o = <usize>p * 48;
-          gemmRows2x12(xr, n, xRow, K, w + <usize>p * wPanel, bias != 0 ? bias + o : 0, or + o, oRow);
+          gemmRows2x12(xr, n, xRow, K, w + <usize>p * wPanel, bias != 0 ? bias + o : 0, acc, or + o, oRow);
         }
       } else if (pw == 4) {
         // four adjacent panels = 16 adjacent columns of out (and of bias): the
         // same 2x16 tile, its four weight vectors taken from the four panels
         for (; p + 4 <= panels; p += 4) {
           const o = <usize>p * 16;
-          gemmRows2x16(xr, n, xRow, K, w + <usize>p * wPanel, wPanel, 16, bias != 0 ? bias + o : 0, or + o, oRow);
+          gemmRows2x16(xr, n, xRow, K, w + <usize>p * wPanel, wPanel, 16, bias != 0 ? bias + o : 0, acc, or + o, oRow);
         }
       }
     }
@@ -59,7 +76,7 @@ export function project(x: usize, rows: i32, K: i32, w: usize, panels: i32, pw: 
     for (; p < panels; p++) {
       for (let cg: usize = 0; cg < pwBytes; cg += 16) {
         const o = <usize>p * pwBytes + cg;
-        gemmRows4x4(xr, n, xRow, K, w + <usize>p * wPanel + cg, pwBytes, bias != 0 ? bias + o : 0, or + o, oRow);
+        gemmRows4x4(xr, n, xRow, K, w + <usize>p * wPanel + cg, pwBytes, bias != 0 ? bias + o : 0, acc, or + o, oRow);
       }
     }
   }
@@ -75,44 +92,45 @@ const ROW_CHUNK = 64;
  * with row stride oRow bytes, the block's 16 columns at out.
  */
 function gemmRows2x16(
-  x: usize, rows: i32, xRow: usize, K: i32, w: usize, colStep: usize, rowStep: usize, bias: usize, out: usize, oRow: usize,
+  x: usize, rows: i32, xRow: usize, K: i32, w: usize, colStep: usize, rowStep: usize, bias: usize, acc: bool, out: usize, oRow: usize,
 ): void {
   let r = 0;
-  for (; r + 2 <= rows; r += 2) gemm2x16(x + <usize>r * xRow, xRow, K, w, colStep, rowStep, bias, out + <usize>r * oRow, oRow);
-  if (r < rows) gemm1x16(x + <usize>r * xRow, K, w, colStep, rowStep, bias, out + <usize>r * oRow);
+  for (; r + 2 <= rows; r += 2) gemm2x16(x + <usize>r * xRow, xRow, K, w, colStep, rowStep, bias, acc, out + <usize>r * oRow, oRow);
+  if (r < rows) gemm1x16(x + <usize>r * xRow, K, w, colStep, rowStep, bias, acc, out + <usize>r * oRow);
 }
 
 /** All rows × one panel of 12 columns (w: [K][12], bias: [12] or 0): 2x12 tiles, then 1x12. */
-function gemmRows2x12(x: usize, rows: i32, xRow: usize, K: i32, w: usize, bias: usize, out: usize, oRow: usize): void {
+function gemmRows2x12(x: usize, rows: i32, xRow: usize, K: i32, w: usize, bias: usize, acc: bool, out: usize, oRow: usize): void {
   let r = 0;
-  for (; r + 2 <= rows; r += 2) gemm2x12(x + <usize>r * xRow, xRow, K, w, bias, out + <usize>r * oRow, oRow);
-  if (r < rows) gemm1x12(x + <usize>r * xRow, K, w, bias, out + <usize>r * oRow);
+  for (; r + 2 <= rows; r += 2) gemm2x12(x + <usize>r * xRow, xRow, K, w, bias, acc, out + <usize>r * oRow, oRow);
+  if (r < rows) gemm1x12(x + <usize>r * xRow, K, w, bias, acc, out + <usize>r * oRow);
 }
 
 /** All rows × 4 columns (w: row stride wRow bytes, bias: [4] or 0): 4x4 tiles, then 1x4; scalar build: 1x4 in f32. */
-function gemmRows4x4(x: usize, rows: i32, xRow: usize, K: i32, w: usize, wRow: usize, bias: usize, out: usize, oRow: usize): void {
+function gemmRows4x4(x: usize, rows: i32, xRow: usize, K: i32, w: usize, wRow: usize, bias: usize, acc: bool, out: usize, oRow: usize): void {
   let r = 0;
   if (ASC_FEATURE_SIMD) {
-    for (; r + 4 <= rows; r += 4) gemm4x4(x + <usize>r * xRow, xRow, K, w, wRow, bias, out + <usize>r * oRow, oRow);
-    for (; r < rows; r++) gemm1x4(x + <usize>r * xRow, K, w, wRow, bias, out + <usize>r * oRow);
+    for (; r + 4 <= rows; r += 4) gemm4x4(x + <usize>r * xRow, xRow, K, w, wRow, bias, acc, out + <usize>r * oRow, oRow);
+    for (; r < rows; r++) gemm1x4(x + <usize>r * xRow, K, w, wRow, bias, acc, out + <usize>r * oRow);
   } else {
-    for (; r < rows; r++) gemm1x4F32(x + <usize>r * xRow, K, w, wRow, bias, out + <usize>r * oRow);
+    for (; r < rows; r++) gemm1x4F32(x + <usize>r * xRow, K, w, wRow, bias, acc, out + <usize>r * oRow);
   }
 }
 
-/** Bias lanes, or zeros without a bias. */
+/** Where an accumulator starts: out's lanes (projectAdd), else the bias lanes, or zeros without a bias. */
 // @ts-ignore: decorator
-@inline function biasOr0(b: usize, offset: usize): v128 {
-  return b != 0 ? v128.load(b + offset) : f32x4.splat(0);
+@inline function start(bias: usize, acc: bool, out: usize, offset: usize): v128 {
+  return acc ? v128.load(out + offset) : bias != 0 ? v128.load(bias + offset) : f32x4.splat(0);
 }
 
 /** Rows x, x + xRow (each [K]) × 16 columns of weights (see gemmRows2x16) → out, out + oRow ([16] each). */
 // @ts-ignore: decorator
 @inline function gemm2x16(
-  x: usize, xRow: usize, K: i32, w: usize, colStep: usize, rowStep: usize, bias: usize, out: usize, oRow: usize,
+  x: usize, xRow: usize, K: i32, w: usize, colStep: usize, rowStep: usize, bias: usize, acc: bool, out: usize, oRow: usize,
 ): void {
-  let a0 = biasOr0(bias, 0), a1 = biasOr0(bias, 16), a2 = biasOr0(bias, 32), a3 = biasOr0(bias, 48);
-  let b0 = a0, b1 = a1, b2 = a2, b3 = a3;
+  let a0 = start(bias, acc, out, 0), a1 = start(bias, acc, out, 16), a2 = start(bias, acc, out, 32), a3 = start(bias, acc, out, 48);
+  const out1 = out + oRow;
+  let b0 = start(bias, acc, out1, 0), b1 = start(bias, acc, out1, 16), b2 = start(bias, acc, out1, 32), b3 = start(bias, acc, out1, 48);
   let w0 = w, w1 = w + colStep, w2 = w1 + colStep, w3 = w2 + colStep;
   const end = x + (<usize>K << 2);
   let xk = x, yk = x + xRow;
@@ -126,14 +144,13 @@ function gemmRows4x4(x: usize, rows: i32, xRow: usize, K: i32, w: usize, wRow: u
     xk += 4; yk += 4; w0 += rowStep; w1 += rowStep; w2 += rowStep; w3 += rowStep;
   }
   v128.store(out, a0); v128.store(out, a1, 16); v128.store(out, a2, 32); v128.store(out, a3, 48);
-  const o = out + oRow;
-  v128.store(o, b0); v128.store(o, b1, 16); v128.store(o, b2, 32); v128.store(o, b3, 48);
+  v128.store(out1, b0); v128.store(out1, b1, 16); v128.store(out1, b2, 32); v128.store(out1, b3, 48);
 }
 
 /** Row x [K] × 16 columns of weights (see gemmRows2x16) → out [16]. */
 // @ts-ignore: decorator
-@inline function gemm1x16(x: usize, K: i32, w: usize, colStep: usize, rowStep: usize, bias: usize, out: usize): void {
-  let a0 = biasOr0(bias, 0), a1 = biasOr0(bias, 16), a2 = biasOr0(bias, 32), a3 = biasOr0(bias, 48);
+@inline function gemm1x16(x: usize, K: i32, w: usize, colStep: usize, rowStep: usize, bias: usize, acc: bool, out: usize): void {
+  let a0 = start(bias, acc, out, 0), a1 = start(bias, acc, out, 16), a2 = start(bias, acc, out, 32), a3 = start(bias, acc, out, 48);
   let w0 = w, w1 = w + colStep, w2 = w1 + colStep, w3 = w2 + colStep;
   const end = x + (<usize>K << 2);
   while (x < end) {
@@ -149,9 +166,10 @@ function gemmRows4x4(x: usize, rows: i32, xRow: usize, K: i32, w: usize, wRow: u
 
 /** Rows x, x + xRow × panel w [K][12] → two out rows of [12]. */
 // @ts-ignore: decorator
-@inline function gemm2x12(x: usize, xRow: usize, K: i32, w: usize, bias: usize, out: usize, oRow: usize): void {
-  let a0 = biasOr0(bias, 0), a1 = biasOr0(bias, 16), a2 = biasOr0(bias, 32);
-  let b0 = a0, b1 = a1, b2 = a2;
+@inline function gemm2x12(x: usize, xRow: usize, K: i32, w: usize, bias: usize, acc: bool, out: usize, oRow: usize): void {
+  let a0 = start(bias, acc, out, 0), a1 = start(bias, acc, out, 16), a2 = start(bias, acc, out, 32);
+  const out1 = out + oRow;
+  let b0 = start(bias, acc, out1, 0), b1 = start(bias, acc, out1, 16), b2 = start(bias, acc, out1, 32);
   const end = x + (<usize>K << 2);
   let xk = x, yk = x + xRow;
   while (xk < end) {
@@ -163,14 +181,13 @@ function gemmRows4x4(x: usize, rows: i32, xRow: usize, K: i32, w: usize, wRow: u
     xk += 4; yk += 4; w += 48;
   }
   v128.store(out, a0); v128.store(out, a1, 16); v128.store(out, a2, 32);
-  const o = out + oRow;
-  v128.store(o, b0); v128.store(o, b1, 16); v128.store(o, b2, 32);
+  v128.store(out1, b0); v128.store(out1, b1, 16); v128.store(out1, b2, 32);
 }
 
 /** Row x [K] × panel w [K][12] → out [12]. */
 // @ts-ignore: decorator
-@inline function gemm1x12(x: usize, K: i32, w: usize, bias: usize, out: usize): void {
-  let a0 = biasOr0(bias, 0), a1 = biasOr0(bias, 16), a2 = biasOr0(bias, 32);
+@inline function gemm1x12(x: usize, K: i32, w: usize, bias: usize, acc: bool, out: usize): void {
+  let a0 = start(bias, acc, out, 0), a1 = start(bias, acc, out, 16), a2 = start(bias, acc, out, 32);
   const end = x + (<usize>K << 2);
   while (x < end) {
     const xa = v128.load32_splat(x);
@@ -184,9 +201,9 @@ function gemmRows4x4(x: usize, rows: i32, xRow: usize, K: i32, w: usize, wRow: u
 
 /** Four rows (stride xRow) × 4 columns of a panel (w [K][·], row stride wRow bytes) → four out rows of [4]. */
 // @ts-ignore: decorator
-@inline function gemm4x4(x: usize, xRow: usize, K: i32, w: usize, wRow: usize, bias: usize, out: usize, oRow: usize): void {
-  let a = biasOr0(bias, 0);
-  let b = a, c = a, d = a;
+@inline function gemm4x4(x: usize, xRow: usize, K: i32, w: usize, wRow: usize, bias: usize, acc: bool, out: usize, oRow: usize): void {
+  let a = start(bias, acc, out, 0), b = start(bias, acc, out + oRow, 0);
+  let c = start(bias, acc, out + 2 * oRow, 0), d = start(bias, acc, out + 3 * oRow, 0);
   const end = x + (<usize>K << 2);
   const x1 = xRow, x2 = xRow << 1, x3 = xRow * 3;
   while (x < end) {
@@ -205,8 +222,8 @@ function gemmRows4x4(x: usize, rows: i32, xRow: usize, K: i32, w: usize, wRow: u
 
 /** Row x [K] × 4 columns of a panel (row stride wRow bytes) → out [4]. */
 // @ts-ignore: decorator
-@inline function gemm1x4(x: usize, K: i32, w: usize, wRow: usize, bias: usize, out: usize): void {
-  let a = biasOr0(bias, 0);
+@inline function gemm1x4(x: usize, K: i32, w: usize, wRow: usize, bias: usize, acc: bool, out: usize): void {
+  let a = start(bias, acc, out, 0);
   const end = x + (<usize>K << 2);
   while (x < end) {
     a = madd(v128.load32_splat(x), v128.load(w), a);
@@ -217,9 +234,10 @@ function gemmRows4x4(x: usize, rows: i32, xRow: usize, K: i32, w: usize, wRow: u
 
 /** Scalar build: row x [K] × 4 columns (row stride wRow bytes) → out [4], four f32 accumulators. */
 // @ts-ignore: decorator
-@inline function gemm1x4F32(x: usize, K: i32, w: usize, wRow: usize, bias: usize, out: usize): void {
+@inline function gemm1x4F32(x: usize, K: i32, w: usize, wRow: usize, bias: usize, acc: bool, out: usize): void {
   let a0: f32 = 0, a1: f32 = 0, a2: f32 = 0, a3: f32 = 0;
-  if (bias != 0) { a0 = load<f32>(bias); a1 = load<f32>(bias, 4); a2 = load<f32>(bias, 8); a3 = load<f32>(bias, 12); }
+  if (acc) { a0 = load<f32>(out); a1 = load<f32>(out, 4); a2 = load<f32>(out, 8); a3 = load<f32>(out, 12); }
+  else if (bias != 0) { a0 = load<f32>(bias); a1 = load<f32>(bias, 4); a2 = load<f32>(bias, 8); a3 = load<f32>(bias, 12); }
   const end = x + (<usize>K << 2);
   while (x < end) {
     const xk = load<f32>(x);

@@ -212,7 +212,8 @@ function gruStepF32(
  *     dza   = [dz_r, dz_u, dn⊙r]               (a = h·Uᵀ + b_h: the reset gate scales a_n)
  *     dh_next ← dh⊙u + dza·U                   (direct path, then the driver's dot products)
  *
- * work: dh, dh_next (the driver's), h0 (padded), unused; each [B][Hp].
+ * work: dh, dh_next (the driver's), h0 (padded), two unused; each [B][Hp];
+ * U transposed (the driver's, 3·Hp² floats).
  */
 export function gruBackward(
   rec: usize,        // [T][B][Hp/4][3][4] gates ‖ [T][B][Hp] a_n ‖ [T][B][Hp] h, from gruRecur
@@ -227,7 +228,7 @@ export function gruBackward(
   dza: usize,        // out [B][T][3Hp]
   hprev: usize,      // out [B][T][H]
   dh0: usize,        // out [B][H] or 0
-  work: usize,       // 4·[B][Hp] scratch
+  work: usize,       // backWorkFloats(B, H) floats of scratch
 ): void {
   const Hp = (H + 3) & ~3;
   const block = (<usize>B * Hp) << 2;        // bytes of one [B][Hp] block

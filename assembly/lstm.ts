@@ -311,7 +311,8 @@ function lstmStepF32(
  *     dh_next ← dz·U        (no direct path)
  *
  * tanh c is recomputed (one tanh per 4 units) rather than recorded.
- * work: dh, dh_next (the driver's), dc, c0 (padded), each [B][Hp].
+ * work: dh, dh_next (the driver's), dc, c0 (padded), each [B][Hp]; an unused
+ * fifth; U transposed (the driver's, 4·Hp² floats).
  */
 export function lstmBackward(
   rec: usize,        // [T][B][Hp/4][4][4] gates ‖ [T][B][Hp] c ‖ [T][B][Hp] h, from lstmRecur
@@ -328,7 +329,7 @@ export function lstmBackward(
   hprev: usize,      // out [B][T][H]: h_{t−1} of every step
   dh0: usize,        // out [B][H] or 0
   dc0: usize,        // out [B][H] or 0
-  work: usize,       // 4·[B][Hp] scratch
+  work: usize,       // backWorkFloats(B, H) floats of scratch
 ): void {
   const Hp = (H + 3) & ~3;
   const block = (<usize>B * Hp) << 2;        // bytes of one [B][Hp] block

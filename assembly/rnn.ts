@@ -206,7 +206,8 @@ function rnnStepF32(
  *     dz = dh ⊙ act'(h_t)      act' = 1 − h² (tanh), [h > 0] (relu)
  *     dh_next ← dz·U           (no direct path)
  *
- * work: dh, dh_next (the driver's), unused, unused; each [B][Hp].
+ * work: dh, dh_next (the driver's), three unused; each [B][Hp]; U
+ * transposed (the driver's, Hp² floats).
  */
 export function rnnBackward(
   rec: usize,        // [T][B][Hp] h, from rnnRecur
@@ -221,7 +222,7 @@ export function rnnBackward(
   dz: usize,         // out [B][T][Hp]
   hprev: usize,      // out [B][T][H]
   dh0: usize,        // out [B][H] or 0
-  work: usize,       // 4·[B][Hp] scratch
+  work: usize,       // backWorkFloats(B, H) floats of scratch
 ): void {
   const Hp = (H + 3) & ~3;
   const cell = RNN_BACK;

@@ -50,7 +50,7 @@ function layout(base, { I, H, B, T }) {
     dW: at(grads, 0), db: at(grads, nW), dU: at(grads, nW + nB), dWd: at(grads, nW + nB + nU), dbd: at(grads, nW + nB + nU + nWd),
     x: alloc(rows * I), target: alloc(B), z: alloc(rows * 4 * Hp), hT: alloc(B * H), cT: alloc(B * H),
     work: alloc(3 * B * Hp), rec: alloc(6 * T * B * Hp), y: alloc(B * 4), dy: alloc(B), dzd: alloc(B * 4),
-    dhT: alloc(B * H), dz: alloc(rows * 4 * Hp), hprev: alloc(rows * H), bwork: alloc(4 * B * Hp),
+    dhT: alloc(B * H), dz: alloc(rows * 4 * Hp), hprev: alloc(rows * H), bwork: alloc(5 * B * Hp + 4 * Hp * Hp),
   };
   return { p, bytes: top };
 }

@@ -208,7 +208,7 @@ export interface TrainingKernels {
    *   dz: out, [B][T][4Hp] ∂L/∂(pre-activations i,f,g,o) packed, row b*T+t, 0 in padded lanes
    *   hprev: out, [B][T][H] the h_{t−1} each step started from, row b*T+t (for ∂L/∂U)
    *   dh0, dc0: 0, or out [B][H] ∂L/∂ of the initial state
-   *   work: backWorkFloats(B, H) = 5·B·Hp floats of scratch (the *Act kernels use the fifth with a mask)
+   *   work: backWorkFloats(B, H) = 5·B·Hp + 4·Hp² floats of scratch (the *Act kernels use the fifth block with a mask)
    */
   lstmBackward(rec: number, B: number, T: number, H: number, u: number, h0: number, c0: number,
     dout: number, doutStride: number, dhT: number, dcT: number, reverse: number,
@@ -307,7 +307,13 @@ export function recurWorkFloats(B: number, H: number): number {
   return 3 * B * roundUp4(H);
 }
 
-/** Scratch floats of the backward recurrences (the fifth block: a masked run's first real steps). */
+/**
+ * Scratch floats of the backward recurrences: five [B][Hp] blocks (the
+ * fifth: a masked run's first real steps), then the transposed copy of U
+ * that dh_{t−1} = dz·U is a GEMM with (assembly/backward.ts): up to 4·Hp²
+ * floats (an LSTM's; a GRU uses 3·Hp², a simple RNN Hp²).
+ */
 export function backWorkFloats(B: number, H: number): number {
-  return 5 * B * roundUp4(H);
+  const Hp = roundUp4(H);
+  return 5 * B * Hp + 4 * Hp * Hp;
 }
