@@ -40,6 +40,7 @@ export { lstmRecurAct, lstmBackwardAct, gruRecurAct, gruBackwardAct, rnnRecurAct
 export { activate, activateBackward } from './dense';
 export { merge, repeat, mergeBackward, repeatBackward } from './merge';
 export { vsigmoid, vtanh } from './activations';
+export { transpose } from './pack';
 // training: the gradients of project, and the optimizer updates
 export { gradWeights, gradInput } from './gemm-grad';
 export { sumSquares, scaleClip, sgdUpdate, rmspropUpdate, adamUpdate } from './optimizers';

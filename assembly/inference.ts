@@ -14,6 +14,7 @@ export { lstmRecurAct, gruRecurAct, rnnRecurAct } from './variants';
 export { activate } from './dense';
 export { merge, repeat } from './merge';
 export { vsigmoid, vtanh } from './activations';
+export { transpose } from './pack';
 
 /** First byte past the module's static data: the arena starts here. */
 export function heapBase(): usize {

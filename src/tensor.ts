@@ -103,6 +103,10 @@ function describe(v: unknown): string {
 
 /** Throw naming the first NaN or ±Infinity in `data`. */
 export function checkFinite(data: Float32Array, what: string): void {
+  // three scans in the engine's own code (includes compares by SameValueZero, so it finds NaN): as fast on
+  // the first call as on the hundredth, where a loop here runs interpreted until V8 optimizes it, which
+  // was most of setWeights' time in a fresh process (issue 12, cold start); the loop only names the culprit
+  if (!data.includes(NaN) && !data.includes(Infinity) && !data.includes(-Infinity)) return;
   for (let i = 0; i < data.length; i++) {
     const v = data[i];
     if (v - v !== 0) fail(`${what} contains ${v} at flat index ${i}: inputs must be finite numbers`);

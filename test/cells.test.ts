@@ -13,6 +13,7 @@ import { RecurrentLayer, type RecurrentOptions } from '../src/layers/recurrent.j
 import { RNN_RELU_CELL, RNN_TANH_CELL } from '../src/layers/simple-rnn.js';
 import { GRU_CELL } from '../src/layers/gru.js';
 import { recurrentBlock } from '../src/weights/blocks.js';
+import { activeBackend } from '../src/backend/registry.js';
 import { BACKENDS, randomTensor, throwsLW } from './helpers.js';
 import { rng } from './rng.js';
 
@@ -36,15 +37,25 @@ describe('checkBatch', () => {
 });
 
 describe('parameter blocks', () => {
-  it('pack then unpack gives the PyTorch-form weights back, for H not a multiple of 4', () => {
+  it.each(BACKENDS)('pack (on the %s heap) then unpack gives the PyTorch-form weights back, for H not a multiple of 4', async (name) => {
+    // setWeights packs on the heap: the panels move through the backend's transpose kernel
+    await init({ backend: name });
+    const backend = activeBackend();
     const G = 3, H = 5, I = 2, r = rng(7);
     const values = (n: number) => Float32Array.from({ length: n }, () => r() * 2 - 1);
     const w = { wx: values(G * H * I), wh: values(G * H * H), b: values(G * H), bh: values(G * H) };
     const block = recurrentBlock({ gates: G, units: H, inputs: I, recurrentBias: true });
-    const view = new Float32Array(block.floats).fill(NaN);
-    block.pack(view, w);
+    const base = backend.arena.allocFloats(block.floats);
+    backend.arena.f32().fill(NaN, base >> 2, (base >> 2) + block.floats);
+    block.pack(backend, base, w);
+    const view = backend.arena.f32().slice(base >> 2, (base >> 2) + block.floats);
+    backend.arena.release(base);
     expect(view.every(Number.isFinite)).toBe(true); // every float of the block is written, padded lanes with 0
     expect(block.unpack(view)).toEqual(w);
+    expect(view.subarray(4 * G * I, 8 * G * I)).toEqual(new Float32Array([ // the last panel (unit 4 alone) of wx: [I][G][4]
+      w.wx[4 * I], 0, 0, 0, w.wx[(H + 4) * I], 0, 0, 0, w.wx[(2 * H + 4) * I], 0, 0, 0,
+      w.wx[4 * I + 1], 0, 0, 0, w.wx[(H + 4) * I + 1], 0, 0, 0, w.wx[(2 * H + 4) * I + 1], 0, 0, 0,
+    ]));
     // without a recurrent bias the block ends after b, and bh is absent (pointer 0)
     const single = recurrentBlock({ gates: G, units: H, inputs: I, recurrentBias: false });
     expect(single.floats).toBe(block.floats - 8 * G);

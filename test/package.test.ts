@@ -14,9 +14,9 @@
  * from the command line, `npm run size` prints the size table.
  */
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
@@ -144,6 +144,46 @@ describe('package', () => {
       ]);
       expect(out, `imported ${order.join(', then ')}`).toBe('wasm-simd true');
     }
+  });
+
+  it('the bundled Node entries share one registry: init() through one entry serves the others', async () => {
+    // each of the three is a bundle of its own (scripts/bundle.js) over shared chunks; a second copy of
+    // the registry would leave the other entries with "no backend: call `await init()`"
+    const [predictEntry, forecastEntry, names, shape, forecast] = await runAsUser([
+      "const lean = await import('lstm-wasm/predict');",
+      "const lib = await import('lstm-wasm');",
+      "const fc = await import('lstm-wasm/forecast');",
+      "console.log(import.meta.resolve('lstm-wasm/predict'));",
+      "console.log(import.meta.resolve('lstm-wasm/forecast'));",
+      "await lean.init({ backend: 'wasm' });",
+      'console.log(lib.backend(), lean.backend());',
+      'const model = new lib.Sequential([new lib.Dense({ inputSize: 1, units: 2, seed: 1 })]);',
+      'console.log(model.predict([[1]]).shape.join("x"));',
+      'model.dispose();',
+      'const values = Array.from({ length: 48 }, (_, i) => 10 + Math.sin(i / 2) + i * 0.1);',
+      'const f = await fc.autoForecast(values, { horizon: 4, period: 1, ensemble: 1, origins: 1 });',
+      "console.log(f.forecast.length, 'lstm' in f.methods);",
+    ]);
+    expect(predictEntry).toMatch(/\/dist\/entry\/predict-node\.js$/);
+    expect(forecastEntry).toMatch(/\/dist\/entry\/forecast-node\.js$/);
+    expect(names).toBe('wasm wasm');
+    expect(shape).toBe('1x2');
+    expect(forecast).toBe('4 true');
+  });
+
+  it('the bundled lstm-wasm/predict holds no training, optimizer, loss or model-file code', () => {
+    // esbuild marks each source module in a bundle with a `// src/…` line: follow the entry's chunks and read them
+    const seen = new Set<string>();
+    const reach = (file: string): void => {
+      if (seen.has(file)) return;
+      seen.add(file);
+      for (const m of readFileSync(file, 'utf8').matchAll(/(?:from |import |import\()"(\.[^"]+)"/g)) reach(join(dirname(file), m[1]));
+    };
+    reach(join(ROOT, 'dist/entry/predict-node.js'));
+    const modules = [...seen].flatMap((f) => [...readFileSync(f, 'utf8').matchAll(/^\/\/ (src\/\S+\.ts)$/gm)].map((m) => m[1]));
+    expect(seen.size).toBeLessThanOrEqual(5); // a handful of files to resolve (the lazy js backend's among them), not one per module
+    expect(modules).toContain('src/model/core.ts');
+    expect(modules.filter((f) => f.startsWith('src/train/') || f === 'src/io/model-file.ts' || f === 'src/model/sequential.ts')).toEqual([]);
   });
 
   it(`size: JS + wasm a browser user of the whole library ships ≤ ${BUDGET_GZIP_BYTES / 1024} KiB gzip; the inference-only wasm ≤ ${PREDICT_WASM_BUDGET_GZIP_BYTES / 1024} KiB`, async () => {

@@ -52,6 +52,7 @@ export type GateActivation = 'sigmoid' | 'hard_sigmoid' | 'hard_sigmoid_relu6';
 /** The inference kernels' names: what every wasm build must export (checked when it is loaded). */
 export const KERNEL_NAMES = [
   'project', 'lstmRecur', 'gruRecur', 'rnnRecur', 'lstmRecurAct', 'gruRecurAct', 'rnnRecurAct', 'activate', 'vsigmoid', 'vtanh', 'merge', 'repeat',
+  'transpose',
 ] as const satisfies readonly (keyof Omit<Kernels, 'name' | 'heap'>)[];
 
 /**
@@ -184,6 +185,8 @@ export interface Kernels {
 
   /** RepeatVector: out[(r*n + t)*cols + j] = x[r*cols + j] for t < n, i.e. [rows][cols] → [rows][n][cols]. Any alignment. */
   repeat(x: number, rows: number, cols: number, n: number, out: number): void;
+  /** out [cols][rows] = the transpose of x [rows][cols] (setWeights packs each weight panel with it: weights/blocks.ts). */
+  transpose(x: number, rows: number, cols: number, out: number): void;
 }
 
 /**

@@ -248,7 +248,9 @@ async function compileModule(src: WebAssembly.Module | BufferSource | URL | stri
     }
     const res = await fetch(url);
     if (!res.ok) fail(`init: could not fetch ${url}: HTTP ${res.status}`);
-    return WebAssembly.compile(await res.arrayBuffer());
+    // compiled while the bytes arrive (browsers, Deno); compileStreaming refuses a response not served as
+    // application/wasm, so from such a server the bytes are compiled once they are all here
+    return res.headers.get('content-type') === 'application/wasm' ? WebAssembly.compileStreaming(res) : WebAssembly.compile(await res.arrayBuffer());
   }
   try {
     return await WebAssembly.compile(src as BufferSource);

@@ -91,7 +91,7 @@ export class Bidirectional extends Layer {
     return this.forwardLayer.paramFloats() + this.backwardLayer.paramFloats();
   }
 
-  protected initParams(_view: Float32Array, _rng: Random): void {
+  protected initParams(_ptr: number, _rng: Random): void {
     // each direction initializes itself (ensureParams / adoptParams below)
   }
 

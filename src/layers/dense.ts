@@ -68,9 +68,9 @@ export class Dense extends Layer {
     return (this.layout ??= denseBlock(this.units, this.requireInputSize(), this.useBias));
   }
 
-  protected initParams(view: Float32Array, rng: Random): void {
+  protected initParams(ptr: number, rng: Random): void {
     const K = this.requireInputSize(), N = this.units;
-    this.block().pack(view, { w: glorotUniform(rng, N, K, K, N), b: new Float32Array(N) });
+    this.block().pack(this.backend, ptr, { w: glorotUniform(rng, N, K, K, N), b: new Float32Array(N) });
   }
 
   /** PyTorch nn.Linear names (weight [N, K], bias [N]) or Keras's (kernel [K, N], bias [N]); no bias when useBias is false. */
@@ -92,7 +92,8 @@ export class Dense extends Layer {
       inputSize: K,
       write: () => {
         if (this.inputSize === undefined) this.setInputSize(K);
-        this.block().pack(this.paramView(false), w); // every parameter is written
+        this.ensureParams(false); // every parameter is written:
+        this.block().pack(this.backend, this.params, w);
       },
     };
   }

@@ -126,8 +126,8 @@ export abstract class Layer extends Disposable {
   abstract countParams(): number;
   /** Floats of the packed parameter block (with padding). @internal */
   abstract paramFloats(): number;
-  /** Write initial parameters into `view` (the layer's packed block). */
-  protected abstract initParams(view: Float32Array, rng: Random): void;
+  /** Write initial parameters into the layer's packed block, at byte pointer `ptr` of its backend's heap. */
+  protected abstract initParams(ptr: number, rng: Random): void;
   /** Run on a batch already in the heap; returns the output batch (owned by this layer's workspace). @internal */
   abstract forwardHeap(x: HeapBatch): HeapBatch;
   /** The weights under PyTorch's (default) or Keras's names and layout. */
@@ -216,25 +216,26 @@ export abstract class Layer extends Disposable {
     return this.backendRef;
   }
 
-  /**
-   * The parameter block as floats, after making sure it exists. A caller
-   * about to overwrite all of it (setWeights) passes initialize = false:
-   * the random initial weights would be thrown away unseen (for a large
-   * layer the orthogonal init is most of a cold start).
-   */
-  protected paramView(initialize = true): Float32Array {
-    this.ensureParams(initialize);
+  /** The parameter block as floats, after making sure it exists. */
+  protected paramView(): Float32Array {
+    this.ensureParams();
     return this.workspace().view(this.params, this.paramFloats());
   }
 
-  /** Allocate (and, unless told not to, initialize) the parameters if not done yet. @internal */
+  /**
+   * Allocate (and, unless told not to, initialize) the parameters if not
+   * done yet. A caller about to overwrite all of them (setWeights) passes
+   * initialize = false: the random initial weights would be thrown away
+   * unseen (for a large layer the orthogonal init is most of a cold start).
+   * @internal
+   */
   ensureParams(initialize = true): void {
     this.assertLive();
     if (this.params) return;
     this.requireInputSize();
     this.params = this.backend.arena.allocFloats(this.paramFloats());
     this.ownsParams = true;
-    if (initialize) this.initParams(this.workspace().view(this.params, this.paramFloats()), new Random(this.seed));
+    if (initialize) this.initParams(this.params, new Random(this.seed));
   }
 
   /**
@@ -251,7 +252,7 @@ export abstract class Layer extends Disposable {
       ws.copy(ptr, this.params, n);
       if (this.ownsParams) backend.arena.release(this.params);
     } else {
-      this.initParams(ws.view(ptr, n), new Random(this.seed));
+      this.initParams(ptr, new Random(this.seed));
     }
     this.params = ptr;
     this.ownsParams = false;

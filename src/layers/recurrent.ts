@@ -180,12 +180,12 @@ export abstract class RecurrentLayer extends Layer {
     return { gates: gates.length, units: this.units, kerasOrder, recurrentBias, bias: this.useBias };
   }
 
-  protected initParams(view: Float32Array, rng: Random): void {
+  protected initParams(ptr: number, rng: Random): void {
     const G = this.cell.gates.length, H = this.units, I = this.requireInputSize();
     const bias = new Float32Array(G * H);
     const forget = this.cell.gates.indexOf('forget');
     if (forget >= 0 && this.unitForgetBias) bias.fill(1, forget * H, (forget + 1) * H); // unit forget bias: start with the conveyor belt open
-    this.block().pack(view, {
+    this.block().pack(this.backend, ptr, {
       wx: glorotUniform(rng, G * H, I, I, G * H),
       wh: orthogonal(rng, G * H, H),
       b: bias,
@@ -222,7 +222,8 @@ export abstract class RecurrentLayer extends Layer {
       inputSize: I,
       write: () => {
         if (this.inputSize === undefined) this.setInputSize(I);
-        this.block().pack(this.paramView(false), w); // every parameter is written
+        this.ensureParams(false); // every parameter is written:
+        this.block().pack(this.backend, this.params, w);
       },
     };
   }

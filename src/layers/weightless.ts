@@ -32,7 +32,7 @@ export abstract class WeightlessLayer extends Layer {
     return 0;
   }
 
-  protected initParams(_view: Float32Array, _rng: Random): void {
+  protected initParams(_ptr: number, _rng: Random): void {
     // nothing to initialize
   }
 

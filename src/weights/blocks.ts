@@ -14,7 +14,9 @@
  *   b   [Np]        only with a bias (useBias)
  */
 import { roundUp4 } from '../backend/kernels.js';
-import { packBias, packPanels, unpackBias, unpackPanels } from './packing.js';
+import type { Backend } from '../backend/registry.js';
+import { packPanelsOnHeap } from './heap-packing.js';
+import { unpackBias, unpackPanels } from './packing.js';
 
 /** A recurrent layer's weights in PyTorch's gate-major layout: wx [G·H, I], wh [G·H, H], b and bh [G·H]. */
 export interface RecurrentWeights {
@@ -51,8 +53,8 @@ export interface RecurrentBlock {
   readonly panelWidth: number;
   /** Where the parts of the block at byte pointer `base` are. */
   pointers(base: number): RecurrentPointers;
-  /** Pack `w` into `view` (the whole block). */
-  pack(view: Float32Array, w: RecurrentWeights): void;
+  /** Pack `w` into the block at byte pointer `base` of `backend`'s heap (all of it: padded lanes get 0). */
+  pack(backend: Backend, base: number, w: RecurrentWeights): void;
   /** The block `view` in PyTorch form. */
   unpack(view: Float32Array): RecurrentWeights;
 }
@@ -65,11 +67,12 @@ export function recurrentBlock({ gates: G, units: H, inputs: I, recurrentBias: h
     panels: Hp / 4,
     panelWidth: 4 * G,
     pointers: (base) => ({ wx: base + 4 * wx, wh: base + 4 * wh, b: hasB ? base + 4 * b : 0, bh: recurrentBias ? base + 4 * bh : 0 }),
-    pack(view, w) {
-      view.set(packPanels(w.wx, G, H, I), wx);
-      view.set(packPanels(w.wh, G, H, H), wh);
-      if (hasB) view.set(packBias(w.b, G, H), b);
-      if (recurrentBias) view.set(packBias(w.bh, G, H), bh);
+    pack(backend, base, w) {
+      packPanelsOnHeap(backend, w.wx, G, H, I, base + 4 * wx);
+      packPanelsOnHeap(backend, w.wh, G, H, H, base + 4 * wh);
+      // a bias [G·H] is a gate-major matrix with K = 1: its panels are [Hp/4][1][G][4]
+      if (hasB) packPanelsOnHeap(backend, w.b, G, H, 1, base + 4 * b);
+      if (recurrentBias) packPanelsOnHeap(backend, w.bh, G, H, 1, base + 4 * bh);
     },
     unpack: (view) => ({
       wx: unpackPanels(view.subarray(wx, wh), G, H, I),
@@ -94,7 +97,8 @@ export interface DenseBlock {
   readonly paddedUnits: number;
   /** b is 0 without a bias (the kernels' "absent"). */
   pointers(base: number): { w: number; b: number };
-  pack(view: Float32Array, w: DenseWeights): void;
+  /** Pack `w` into the block at byte pointer `base` of `backend`'s heap (all of it: padded lanes get 0). */
+  pack(backend: Backend, base: number, w: DenseWeights): void;
   unpack(view: Float32Array): DenseWeights;
 }
 
@@ -106,9 +110,9 @@ export function denseBlock(N: number, K: number, useBias = true): DenseBlock {
     panels: Np / 4,
     paddedUnits: Np,
     pointers: (base) => ({ w: base, b: useBias ? base + 4 * b : 0 }),
-    pack(view, w) {
-      view.set(packPanels(w.w, 1, N, K), 0);
-      if (useBias) view.set(packBias(w.b, 1, N), b);
+    pack(backend, base, w) {
+      packPanelsOnHeap(backend, w.w, 1, N, K, base);
+      if (useBias) packPanelsOnHeap(backend, w.b, 1, N, 1, base + 4 * b);
     },
     unpack: (view) => ({ w: unpackPanels(view.subarray(0, b), 1, N, K), b: useBias ? unpackBias(view.subarray(b, b + Np), 1, N) : new Float32Array(N) }),
   };

@@ -17,6 +17,7 @@ import {
   at, readBias, readPackedRows, readPanels, readState, readStrided,
   writePackedRows, writeRecord, writeStrided,
 } from './heap-layout.js';
+import { transpose } from '../../weights/packing.js';
 import { GRU_RECORD, GRU_RESET_BEFORE_RECORD, LSTM_RECORD, RNN_RECORD } from '../record-layout.js';
 import { lstmForward } from './lstm.js';
 import { forwardMasked, type AloneForward } from './masked.js';
@@ -174,6 +175,10 @@ export function createJsKernels(initialBytes = 1 << 20): Kernels {
     repeat(x, rows, cols, n, out) {
       const m = view();
       at(m, out, rows * n * cols).set(repeatForward(at(m, x, rows * cols).slice(), rows, cols, n));
+    },
+    transpose(x, rows, cols, out) {
+      const m = view();
+      at(m, out, rows * cols).set(transpose(at(m, x, rows * cols), rows, cols));
     },
   };
 }
