@@ -25,9 +25,9 @@ with torch.no_grad():
     # moving their sum twice as far as a single bias moves, a different optimization from the same start
     lstm.bias_ih_l0.copy_(t(spec["bias_ih"], 4 * H) + t(spec["bias_hh"], 4 * H))
     lstm.bias_hh_l0.zero_()
-lstm.bias_hh_l0.requires_grad_(False)
     head.weight.copy_(t(spec["dense_weight"], 1, H))
     head.bias.copy_(t(spec["dense_bias"], 1))
+lstm.bias_hh_l0.requires_grad_(False)
 x, y = t(spec["x"], B, T, I), t(spec["y"], B, 1)
 params = [p for p in list(lstm.parameters()) + list(head.parameters()) if p.requires_grad]
 opt = torch.optim.Adam(params, lr=spec["lr"], eps=1e-7)
@@ -55,5 +55,5 @@ for _ in range(runs):
     step()
     times.append((time.perf_counter() - t0) * 1e3)
 times.sort()
-print(json.dumps({"version": torch.__version__, "threads": torch.get_num_threads(), "losses": losses,
+print(json.dumps({"version": torch.__version__, "blas": torch.__config__.show().split("BLAS_INFO=")[1].split(",")[0], "threads": torch.get_num_threads(), "losses": losses,
                   "median": times[len(times) // 2], "min": times[0], "samples": len(times)}))

@@ -36,7 +36,7 @@ export const contender = {
         weight_ih: list(weights.weight_ih), weight_hh: list(weights.weight_hh), bias_ih: list(weights.bias_ih), bias_hh: list(weights.bias_hh),
         dense_weight: list(dense.weight), dense_bias: list(dense.bias), x: list(x), y: list(target),
       }));
-      const r = spawnSync(python, [SCRIPT, file], { encoding: 'utf8', env: { ...process.env, OMP_NUM_THREADS: '1' } });
+      const r = spawnSync(python, [SCRIPT, file], { encoding: 'utf8', env: { ...process.env, OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1' } });
       if (r.status !== 0) throw new Error(`pytorch_w3.py failed: ${r.stderr.trim().split('\n').at(-1)}`);
       return JSON.parse(r.stdout);
     } finally {
