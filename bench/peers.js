@@ -10,8 +10,9 @@
 // forward(workload, weights, x) → { run, output, dispose }, train(...) for W3):
 // lstm-wasm on each backend (and its relaxed-SIMD and threaded builds where
 // this tree has issue 12's backendInfo()), TF.js layers on cpu and wasm,
-// ONNX Runtime Web (wasm, 1 thread) and onnxruntime-node (native, 1 thread)
-// on a model of one ONNX LSTM node, brain.js (W1; a different model, never
+// ONNX Runtime Web (wasm, 1 thread; and with its thread pool, in a process
+// of its own, timed alone) and onnxruntime-node (native, 1 thread) on a
+// model of one ONNX LSTM node, brain.js (W1; a different model, never
 // ranked), native PyTorch (W3, when python3 imports torch).
 //
 // Correctness first: before a contender is timed on a workload, its output
@@ -73,10 +74,14 @@ if (!WebAssembly.validate(RELAXED_PROBE) && !process.execArgv.includes(RELAXED_F
 }
 const relaxedHere = WebAssembly.validate(RELAXED_PROBE);
 
-/** Samples: many for the fast contenders, few for the slow plain-JS ones; the sweep gets less time per point. */
+/**
+ * Samples: many for the fast contenders, few for the slow plain-JS ones (the
+ * run that checks a contender's output is its first warm-up); the sweep gets
+ * less time per point.
+ */
 const TIMING = quick
-  ? { fast: { budgetMs: 250, minRuns: 5, maxRuns: 40, warm: 3 }, slow: { budgetMs: 250, minRuns: 2, maxRuns: 5, warm: 1 }, sweep: { budgetMs: 150, minRuns: 3, maxRuns: 20, warm: 2 }, cold: 3 }
-  : { fast: { budgetMs: 2500, minRuns: 9, maxRuns: 500, warm: 10 }, slow: { budgetMs: 3000, minRuns: 3, maxRuns: 40, warm: 2 }, sweep: { budgetMs: 1000, minRuns: 5, maxRuns: 200, warm: 3 }, cold: 7 };
+  ? { fast: { budgetMs: 250, minRuns: 5, maxRuns: 40, warm: 3 }, slow: { budgetMs: 250, minRuns: 1, maxRuns: 3, warm: 0 }, sweep: { budgetMs: 150, minRuns: 3, maxRuns: 20, warm: 2 }, cold: 3 }
+  : { fast: { budgetMs: 2500, minRuns: 9, maxRuns: 500, warm: 10 }, slow: { budgetMs: 3000, minRuns: 3, maxRuns: 40, warm: 1 }, sweep: { budgetMs: 1000, minRuns: 5, maxRuns: 200, warm: 3 }, cold: 7 };
 const TOLERANCE = 1e-4;
 const started = performance.now();
 const loadBefore = os.loadavg();
@@ -211,6 +216,22 @@ for (const w of forwardWorkloads) {
   await raceForward(w, contenders, w.sweep ? TIMING.sweep : TIMING.fast, weights, x);
   refs.delete(w.id);
 }
+// ORT-web's threaded run needs a process of its own (its thread count is fixed when its wasm starts)
+const ORT_THREADS = Math.max(2, Math.min(4, os.availableParallelism()));
+const threadedWorkloads = forwardWorkloads.filter((w) => !w.sweep || w.B > 1);
+if (threadedWorkloads.length && !skipped.has('ORT-web wasm')) {
+  const name = `ORT-web wasm ${ORT_THREADS} threads (own process)`;
+  log(`  ${name}: ${threadedWorkloads.map((w) => w.id).join(', ')}`);
+  const child = fileURLToPath(new URL('./peers/ort-threads-child.js', import.meta.url));
+  const plain = threadedWorkloads.map(({ id, I, H, B, T }) => ({ id, I, H, B, T }));
+  const r = spawnSync(process.execPath, [child, String(ORT_THREADS), JSON.stringify(plain), JSON.stringify({ ...TIMING.fast, tolerance: TOLERANCE })], { encoding: 'utf8', maxBuffer: 1 << 24 });
+  if (r.status !== 0) skipped.set(name, `its process failed: ${r.stderr.trim().split('\n').at(-1)}`);
+  else {
+    const got = JSON.parse(r.stdout.trim().split('\n').at(-1));
+    for (const [id, v] of Object.entries(got)) put(id, v.failed ? { name, failed: v.failed } : { name, ...v, wrong: !(v.diff <= TOLERANCE), sameModel: true });
+  }
+}
+
 let torch;
 if (runs.has('w3')) {
   log('  W3');

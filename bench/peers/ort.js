@@ -1,7 +1,7 @@
 // ONNX Runtime on the one-node model of onnx-lstm.js: onnxruntime-web (its
 // wasm build, SIMD, 1 thread: env.wasm.numThreads is fixed for the process
 // when its wasm starts, so a threaded run needs its own process, see
-// ort-web-threads) and onnxruntime-node (native CPU, 1 intra-op thread).
+// ort-threads-child.js) and onnxruntime-node (native CPU, 1 intra-op thread).
 // Input is fed time first, as ONNX's LSTM wants it: the transpose happens
 // once, outside the timed run; the output is put back batch first only for
 // the correctness check.
@@ -13,7 +13,7 @@ import { swap01 } from './workloads.js';
 const require = createRequire(new URL('../package.json', import.meta.url));
 const version = (pkg) => JSON.parse(readFileSync(new URL(`../node_modules/${pkg}/package.json`, import.meta.url), 'utf8')).version;
 
-function contender(name, pkg, phase, open) {
+function contender(name, pkg, phase, open, threads = 1) {
   let ort;
   return {
     name,
@@ -25,7 +25,7 @@ function contender(name, pkg, phase, open) {
     },
     async forward(w, weights, x) {
       const session = await ort.InferenceSession.create(onnxLstm(w, weights), {
-        executionMode: 'sequential', intraOpNumThreads: 1, interOpNumThreads: 1, graphOptimizationLevel: 'all',
+        executionMode: 'sequential', intraOpNumThreads: threads, interOpNumThreads: 1, graphOptimizationLevel: 'all',
       });
       const feeds = { X: new ort.Tensor('float32', swap01(x, w.B, w.T, w.I), [w.T, w.B, w.I]) };
       let y;
@@ -49,7 +49,7 @@ export function contenders({ webThreads = 1 } = {}) {
   return [
     webThreads === 1
       ? contender('ORT-web wasm', 'onnxruntime-web', 'wasm', () => ortWeb(1))
-      : contender(`ORT-web wasm ${webThreads} threads`, 'onnxruntime-web', 'wasm', () => ortWeb(webThreads)),
+      : contender(`ORT-web wasm ${webThreads} threads`, 'onnxruntime-web', 'wasm', () => ortWeb(webThreads), webThreads),
     contender('ORT-node native', 'onnxruntime-node', 'native', () => import('onnxruntime-node').then((m) => m.default ?? m)),
   ];
 }

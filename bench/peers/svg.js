@@ -18,10 +18,11 @@ export function ratioChart({ title, subtitle, groups }) {
     out.push(`<text x="8" y="${y + 12}" font-weight="bold">${esc(g.label)}</text>`);
     y += bar + gap;
     for (const b of g.bars) {
-      const w = Math.max(1, x(b.value) - left);
+      // from the 1× line: right where lstm-wasm was faster, left where the peer was
+      const one = x(1), end = x(b.value), from = Math.min(one, end), w = Math.max(1, Math.abs(end - one));
       out.push(`<text x="20" y="${y + 12}">${esc(b.label)}</text>`);
-      out.push(`<rect x="${left}" y="${y}" width="${w.toFixed(1)}" height="${bar}" fill="${b.value >= 1 ? '#2f7ed8' : '#d8572f'}"/>`);
-      out.push(`<text x="${(left + w + 4).toFixed(1)}" y="${y + 12}">${b.value >= 10 ? b.value.toFixed(0) : b.value.toFixed(2)}×</text>`);
+      out.push(`<rect x="${from.toFixed(1)}" y="${y}" width="${w.toFixed(1)}" height="${bar}" fill="${b.value >= 1 ? '#2f7ed8' : '#d8572f'}"/>`);
+      out.push(`<text x="${(Math.max(one, end) + 4).toFixed(1)}" y="${y + 12}">${b.value >= 10 ? b.value.toFixed(0) : b.value.toFixed(2)}×</text>`);
       y += bar + gap;
     }
     y += groupGap;
