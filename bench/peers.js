@@ -187,9 +187,10 @@ async function raceTrain(contenders, timing) {
 }
 
 // ---------------------------------------------------------------- phase A: plain JS, before any wasm memory grows
-log(`bench:peers${quick ? ' --quick' : ''}: phase A (plain JS: lstm-wasm js, TF.js cpu, brain.js)`);
-const phaseA = await loadPhase(['js']);
-if (!phaseA.includes(OUR_JS)) throw new Error(`lstm-wasm js, the reference, did not load: ${skipped.get(OUR_JS.name)} (npm run build first)`);
+const timesWork = forwardWorkloads.length > 0 || runs.has('w3');
+if (timesWork) log(`bench:peers${quick ? ' --quick' : ''}: phase A (plain JS: lstm-wasm js, TF.js cpu, brain.js)`);
+const phaseA = timesWork ? await loadPhase(['js']) : [OUR_JS];
+if (timesWork && !phaseA.includes(OUR_JS)) throw new Error(`lstm-wasm js, the reference, did not load: ${skipped.get(OUR_JS.name)} (npm run build first)`);
 const inputs = new Map();
 for (const w of forwardWorkloads) {
   const weights = W.lstmWeights(w), x = W.input(w);
@@ -206,9 +207,9 @@ if (runs.has('w3')) {
 }
 
 // ---------------------------------------------------------------- phase B: wasm and native
-log('phase B (wasm and native)');
-const peak = forwardWorkloads.length || runs.has('w3') ? await measurePeak({ quick }) : undefined;
-const phaseB = await loadPhase(['wasm', 'native']);
+if (timesWork) log('phase B (wasm and native)');
+const peak = timesWork ? await measurePeak({ quick }) : undefined;
+const phaseB = timesWork ? await loadPhase(['wasm', 'native']) : [];
 for (const w of forwardWorkloads) {
   const { weights, x } = inputs.get(w.id);
   // the sweep leaves out lstm-wasm's scalar build: it is the fallback, not a contender for speed
@@ -254,6 +255,15 @@ if (runs.has('cold')) {
   log('cold start (fresh processes)');
   const list = [['./lstm-wasm.js', 'lstm-wasm wasm-simd'], ['./lstm-wasm.js', 'lstm-wasm wasm-simd relaxed'], ['./ort.js', 'ORT-web wasm'], ['./ort.js', 'ORT-node native'], ['./tfjs.js', 'TF.js wasm'], ['./tfjs.js', 'TF.js cpu']];
   for (const [file, name] of list) {
+    const c = ALL.find((k) => k.name === name);
+    if (!versions.has(c.family) && !skipped.has(name)) {
+      // not loaded by a workload in this run (--only cold): whether it can run here at all
+      try {
+        versions.set(c.family, (await c.load()).version);
+      } catch (e) {
+        skipped.set(name, e.message.split('\n')[0]);
+      }
+    }
     if (skipped.has(name)) continue;
     try {
       cold.push({ name, ...coldStart(file, name, TIMING.cold, relaxedHere && process.execArgv.includes(RELAXED_FLAG) ? [RELAXED_FLAG] : []) });
@@ -274,8 +284,8 @@ const out = [];
 const command = `npm run bench:peers${args.length ? ` -- ${args.join(' ')}` : ''}`;
 out.push(`### ${new Date().toISOString().slice(0, 10)} — \`${command}\`${quick ? ' (SMOKE RUN: few samples, not for citing)' : ''}`, '');
 out.push(`Machine: ${os.cpus()[0]?.model ?? 'unknown cpu'}, ${os.cpus().length} cores, Node ${process.version}${process.execArgv.includes(RELAXED_FLAG) ? ` (${RELAXED_FLAG})` : ''}, ${os.platform()} ${os.release()}; load average ${loadBefore.map((l) => l.toFixed(1)).join(' ')} at the start, ${loadAfter.map((l) => l.toFixed(1)).join(' ')} at the end; the run took ${minutes.toFixed(1)} min.`);
-out.push(`Versions: ${[...versions].map(([k, v]) => `${k} ${v}`).join(', ')}.`);
-if (peak) out.push(`One core's f32x4 multiply-add peak (bench/peak/peak.ts, 12 independent chains, best of the calls): **${peak.plain.toFixed(1)} GFLOP/s** with mul then add (the default SIMD build's madd)${peak.relaxed ? `, ${peak.relaxed.toFixed(1)} GFLOP/s with relaxed_madd` : ', relaxed_madd does not validate here'}. "% of peak" below is a workload's GFLOP/s (from its median) over the mul-then-add peak.`);
+if (versions.size) out.push(`Versions: ${[...versions].map(([k, v]) => `${k} ${v}`).join(', ')}.`);
+if (peak) out.push(`One core's f32x4 multiply-add peak (bench/peak/peak.ts, 12 independent chains, best of the calls): **${peak.plain.toFixed(1)} GFLOP/s** with mul then add (the default SIMD build's madd)${peak.relaxed ? `, ${peak.relaxed.toFixed(1)} GFLOP/s with relaxed_madd` : ', relaxed_madd does not validate here'}. "% of peak" below is a workload's GFLOP/s (from its median) over the mul-then-add peak (a wasm core's; native code with 256-bit AVX2 FMA can pass it).`);
 if (skipped.size) out.push('', 'Not run here:', ...[...skipped].map(([k, v]) => `- ${k}: ${v}`));
 
 const simdName = OUR_SIMD.name;
