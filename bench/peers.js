@@ -28,7 +28,8 @@
 //
 // W4 (the airline fit) stays in bench/train.js, which times whole fits.
 import { spawnSync } from 'node:child_process';
-import { readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { coldStart } from './peers/cold.js';
@@ -81,7 +82,7 @@ const relaxedHere = WebAssembly.validate(RELAXED_PROBE);
  */
 const TIMING = quick
   ? { fast: { budgetMs: 250, minRuns: 5, maxRuns: 40, warm: 3 }, slow: { budgetMs: 250, minRuns: 1, maxRuns: 3, warm: 0 }, sweep: { budgetMs: 150, minRuns: 3, maxRuns: 20, warm: 2 }, cold: 3 }
-  : { fast: { budgetMs: 2500, minRuns: 9, maxRuns: 500, warm: 10 }, slow: { budgetMs: 3000, minRuns: 3, maxRuns: 40, warm: 1 }, sweep: { budgetMs: 1000, minRuns: 5, maxRuns: 200, warm: 3 }, cold: 7 };
+  : { fast: { budgetMs: 2500, minRuns: 9, maxRuns: 500, warm: 10 }, slow: { budgetMs: 3000, minRuns: 3, maxRuns: 40, warm: 1 }, sweep: { budgetMs: 1000, minRuns: 3, maxRuns: 200, warm: 3 }, cold: 7 };
 const TOLERANCE = 1e-4;
 const started = performance.now();
 const loadBefore = os.loadavg();
@@ -192,6 +193,11 @@ if (timesWork) log(`bench:peers${quick ? ' --quick' : ''}: phase A (plain JS: ls
 const phaseA = timesWork ? await loadPhase(['js']) : [OUR_JS];
 if (timesWork && !phaseA.includes(OUR_JS)) throw new Error(`lstm-wasm js, the reference, did not load: ${skipped.get(OUR_JS.name)} (npm run build first)`);
 const inputs = new Map();
+// ORT-web's threaded run (a process of its own, after phase B) on the batched workloads; it reads their references from here
+const batchB = Math.max(...forwardWorkloads.filter((w) => w.sweep).map((w) => w.B));
+const threadedWorkloads = forwardWorkloads.filter((w) => !w.sweep || w.B === batchB);
+const refDir = mkdtempSync(path.join(os.tmpdir(), 'lstm-wasm-peers-'));
+process.on('exit', () => rmSync(refDir, { recursive: true, force: true }));
 for (const w of forwardWorkloads) {
   const weights = W.lstmWeights(w), x = W.input(w);
   inputs.set(w.id, { weights, x });
@@ -199,6 +205,7 @@ for (const w of forwardWorkloads) {
   await ref.run();
   refs.set(w.id, ref.output());
   ref.dispose();
+  if (threadedWorkloads.includes(w)) writeFileSync(path.join(refDir, `${w.id}.f32`), refs.get(w.id));
   if (!w.sweep) await raceForward(w, phaseA.filter((c) => c !== brain.contender || w.B === 1), TIMING.slow, weights, x);
 }
 if (runs.has('w3')) {
@@ -219,13 +226,12 @@ for (const w of forwardWorkloads) {
 }
 // ORT-web's threaded run needs a process of its own (its thread count is fixed when its wasm starts)
 const ORT_THREADS = Math.max(2, Math.min(4, os.availableParallelism()));
-const threadedWorkloads = forwardWorkloads.filter((w) => !w.sweep || w.B > 1);
 if (threadedWorkloads.length && !skipped.has('ORT-web wasm')) {
   const name = `ORT-web wasm ${ORT_THREADS} threads (own process)`;
   log(`  ${name}: ${threadedWorkloads.map((w) => w.id).join(', ')}`);
   const child = fileURLToPath(new URL('./peers/ort-threads-child.js', import.meta.url));
   const plain = threadedWorkloads.map(({ id, I, H, B, T }) => ({ id, I, H, B, T }));
-  const r = spawnSync(process.execPath, [child, String(ORT_THREADS), JSON.stringify(plain), JSON.stringify({ ...TIMING.fast, tolerance: TOLERANCE })], { encoding: 'utf8', maxBuffer: 1 << 24 });
+  const r = spawnSync(process.execPath, [child, String(ORT_THREADS), JSON.stringify(plain), JSON.stringify({ ...TIMING.fast, tolerance: TOLERANCE }), refDir], { encoding: 'utf8', maxBuffer: 1 << 24 });
   if (r.status !== 0) skipped.set(name, `its process failed: ${r.stderr.trim().split('\n').at(-1)}`);
   else {
     const got = JSON.parse(r.stdout.trim().split('\n').at(-1));

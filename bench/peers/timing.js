@@ -12,11 +12,14 @@
 export async function race(entries, { budgetMs, minRuns, maxRuns, warm }) {
   const want = new Map();
   for (const e of entries) {
-    let t = Infinity;
-    for (let i = 0; i < warm; i++) {
+    // warm-up: `warm` calls, or fewer for a slow contender (no more than half the budget)
+    let t = Infinity, spent = 0;
+    for (let i = 0; i < warm && spent < budgetMs / 2; i++) {
       const t0 = performance.now();
       await e.run();
-      t = Math.min(t, performance.now() - t0);
+      const dt = performance.now() - t0;
+      t = Math.min(t, dt);
+      spent += dt;
     }
     want.set(e.key, Math.max(minRuns, Math.min(maxRuns, Math.floor(budgetMs / Math.max(t, 1e-3)))));
   }
