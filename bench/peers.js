@@ -41,6 +41,7 @@ import * as pytorch from './peers/pytorch.js';
 import { shippedSizes } from './peers/size.js';
 import { ratioChart } from './peers/svg.js';
 import * as tfjs from './peers/tfjs.js';
+import { RELAXED_FLAG, relaxedValidates, rerunWithRelaxedFlagIfNeeded } from './peers/relaxed.js';
 import { race } from './peers/timing.js';
 import * as W from './peers/workloads.js';
 
@@ -58,22 +59,9 @@ if (unknown.length || !only.length) {
 }
 const runs = new Set(only);
 
-// Relaxed SIMD: Node 20 validates it only behind a V8 flag (Node 22+ as is).
-// Where this Node knows the flag, the bench reruns itself with it, so
-// lstm-wasm's relaxed build and the relaxed peak can race; nothing else
-// changes (the peers pick their own builds; none of them has a relaxed one).
-const RELAXED_FLAG = '--experimental-wasm-relaxed-simd';
-const z16 = new Array(16).fill(0);
-const probeBody = [0x00, ...[0, 1, 2].flatMap(() => [0xfd, 0x0c, ...z16]), 0xfd, 0x85, 0x02, 0x0b]; // f32x4.relaxed_madd of three v128.const
-const RELAXED_PROBE = new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, 1, 5, 1, 0x60, 0, 1, 0x7b, 3, 2, 1, 0, 10, probeBody.length + 2, 1, probeBody.length, ...probeBody]);
-if (!WebAssembly.validate(RELAXED_PROBE) && !process.execArgv.includes(RELAXED_FLAG)) {
-  const probe = `process.exit(WebAssembly.validate(new Uint8Array(${JSON.stringify(Array.from(RELAXED_PROBE))})) ? 0 : 1)`;
-  if (spawnSync(process.execPath, [RELAXED_FLAG, '-e', probe]).status === 0) {
-    const r = spawnSync(process.execPath, [...process.execArgv, RELAXED_FLAG, fileURLToPath(import.meta.url), ...args], { stdio: 'inherit' });
-    process.exit(r.status ?? 1);
-  }
-}
-const relaxedHere = WebAssembly.validate(RELAXED_PROBE);
+// lstm-wasm's relaxed build races where the engine validates relaxed SIMD (Node 20: behind a flag, see peers/relaxed.js)
+rerunWithRelaxedFlagIfNeeded(fileURLToPath(import.meta.url), args);
+const relaxedHere = relaxedValidates();
 
 /**
  * Samples: many for the fast contenders, few for the slow plain-JS ones (the
