@@ -378,12 +378,13 @@ if (write) {
     const simd = rowOf(w.id, simdName);
     if (simd?.median) groups.push({ label: `sweep ${w.id === `T=${w.T}` ? `T=${w.T}` : w.id}`, bars: peerBars(results.get(w.id), simd) });
   }
-  const svg = ratioChart({
+  const svg = groups.length && ratioChart({
     title: 'lstm-wasm (wasm-simd) is … × faster than',
     subtitle: `same weights, outputs checked, one process; ${new Date().toISOString().slice(0, 10)}, ${os.cpus()[0]?.model ?? ''}, Node ${process.version}; bench/RESULTS.md`,
     groups,
   });
-  writeFileSync(new URL('./peers.svg', import.meta.url), svg);
+  if (groups.length) writeFileSync(new URL('./peers.svg', import.meta.url), svg);
+  else log('no ratios timed in this run: bench/peers.svg left as it was');
   // into the "Peers (issue 12)" section of RESULTS.md, after its earlier runs (other sections may follow it)
   const file = new URL('./RESULTS.md', import.meta.url);
   const text = readFileSync(file, 'utf8');
@@ -392,5 +393,5 @@ if (write) {
   const next = text.indexOf('\n## ', at + 1);
   const end = next < 0 ? text.length : next;
   writeFileSync(file, `${text.slice(0, end).trimEnd()}\n\n${report}\n${text.slice(end)}`);
-  log('appended to bench/RESULTS.md; wrote bench/peers.svg');
+  log(`added the run to bench/RESULTS.md${groups.length ? '; drew bench/peers.svg' : ''}`);
 }
