@@ -2,6 +2,8 @@
 // 'js' (the plain-TS reference, which every other contender is checked
 // against), and, where this build has them (issue 12's backendInfo()), the
 // relaxed-SIMD build and the threaded one.
+import { readFileSync } from 'node:fs';
+
 const DIST = new URL('../../dist/index.js', import.meta.url).href;
 let lib;
 
@@ -30,7 +32,7 @@ function contender(name, options, phase, check) {
       const l = await load();
       const why = check ? await check(l) : undefined;
       if (why) throw new Error(why);
-      return { version: (await import('../../package.json', { with: { type: 'json' } })).default.version };
+      return { version: JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version };
     },
     async forward(w, weights, x) {
       const l = await use();
