@@ -5,7 +5,7 @@
  * allocate memory.
  */
 import { fail, show } from '../errors.js';
-import { optionsOf } from '../options.js';
+import { integerIn, optionsOf } from '../options.js';
 import { Arena } from './arena.js';
 import type { BackendName, Kernels } from './kernels.js';
 import { createWasmKernels } from './wasm.js';
@@ -14,6 +14,8 @@ import { createWasmKernels } from './wasm.js';
 export interface Backend {
   readonly kernels: Kernels;
   readonly arena: Arena;
+  /** Threads its kernels' big calls are cut across now (the threaded backend); 1 when absent. */
+  readonly threads?: () => number;
 }
 
 export interface InitOptions {
@@ -21,7 +23,23 @@ export interface InitOptions {
   backend?: BackendName;
   /** The wasm build for the chosen backend (SIMD build for 'wasm-simd', scalar for 'wasm'), if not loaded from the package. */
   wasm?: WebAssembly.Module | BufferSource | URL | string;
+  /**
+   * Threads for batched work (default 1: no workers): predict's input
+   * projection and recurrences are cut over batch rows, each thread a range
+   * of rows for all time steps, with results identical to one thread's.
+   * 'auto': one per core the runtime reports, at most 8. Needs 'wasm-simd'
+   * and workers that share memory: Node (worker_threads), Deno, Bun, and
+   * browser pages that are crossOriginIsolated; elsewhere (edge runtimes,
+   * pages without isolation) it stays 1, as backendInfo().threads says.
+   * Workers are spawned once and ended by shutdownThreads() or an init
+   * with other threads; idle ones never keep a Node process alive.
+   * Training runs on one thread.
+   */
+  threads?: number | 'auto';
 }
+
+/** The most threads init() takes. */
+export const MAX_THREADS = 64;
 
 let active: Backend | undefined;
 
@@ -45,14 +63,14 @@ function wasmSupported(): boolean {
 }
 
 /** Where a build's wasm comes from when init() is not given one: set by the runtime's entry point (src/entry/). */
-export type WasmSource = (name: 'wasm-simd' | 'wasm') => WebAssembly.Module | BufferSource | URL | Promise<WebAssembly.Module | BufferSource | URL>;
+export type WasmSource = (name: 'wasm-simd' | 'wasm' | 'wasm-simd-threads') => WebAssembly.Module | BufferSource | URL | Promise<WebAssembly.Module | BufferSource | URL>;
 
 let defaultSource: WasmSource = (name) => {
   // the package's own files, found next to this module; entry points for runtimes without
   // import.meta.url or without compiling from bytes (workerd, Vercel Edge) set their own source
   let url: URL;
   try {
-    url = new URL(name === 'wasm-simd' ? '../../build/simd.wasm' : '../../build/scalar.wasm', import.meta.url);
+    url = new URL(name === 'wasm-simd' ? '../../build/simd.wasm' : name === 'wasm' ? '../../build/scalar.wasm' : '../../build/simd-threads.wasm', import.meta.url);
   } catch {
     fail(`init: cannot locate the package's wasm in this runtime; pass it: init({ wasm }) with a WebAssembly.Module, bytes or a URL of build/${name === 'wasm-simd' ? 'simd' : 'scalar'}.wasm`);
   }
@@ -95,23 +113,52 @@ const loading = new Map<BackendName, Promise<Backend>>();
  * loaded at most once per module instance.
  */
 export async function init(options?: InitOptions): Promise<BackendName> {
-  const o = optionsOf(options, ['backend', 'wasm'], 'init');
+  const o = optionsOf(options, ['backend', 'wasm', 'threads'], 'init');
+  const threads = o.threads === undefined || o.threads === 'auto' ? o.threads ?? 1 : integerIn(o.threads, 1, MAX_THREADS, "init: threads (or 'auto')");
   const name = o.backend ?? (simdSupported() ? 'wasm-simd' : wasmSupported() ? 'wasm' : 'js');
   if (name !== 'wasm-simd' && name !== 'wasm' && name !== 'js') fail(`init: unknown backend ${show(name)}; use 'wasm-simd', 'wasm' or 'js'`);
   if (name === 'wasm-simd' && !simdSupported()) fail(`init: this runtime does not support WebAssembly SIMD; use backend 'wasm' or 'js'`);
   if (name === 'wasm' && !wasmSupported()) fail(`init: this runtime has no WebAssembly; use backend 'js'`);
+  // the last call made wins, whatever order the loads finish in: a slow load
+  // started earlier must not replace the backend a later call asked for
+  const call = ++initCalls;
+  const threaded = threads !== 1 && name === 'wasm-simd' ? await loadThreaded(threads) : undefined;
   let pending = loading.get(name);
-  if (!pending) {
+  if (!threaded && !pending) {
     pending = load(name, o.wasm);
     loading.set(name, pending);
     pending.catch(() => loading.delete(name)); // a failed load may be retried (e.g. with init({ wasm }))
   }
-  // the last call made wins, whatever order the loads finish in: a slow load
-  // started earlier must not replace the backend a later call asked for
-  const call = ++initCalls;
-  const loaded = await pending;
-  if (call === initCalls) active = loaded;
+  const loaded = threaded ?? (await pending!);
+  if (call === initCalls) {
+    if (!threaded) stopThreads?.(); // a new init ends the old workers
+    active = loaded;
+  }
   return name;
+}
+
+/** Ends the threaded backend's workers; set once the threads module is loaded. */
+let stopThreads: (() => void) | undefined;
+
+/** The threaded backend with its workers started, from a module loaded only when threads are asked for. */
+async function loadThreaded(threads: number | 'auto'): Promise<Backend | undefined> {
+  const t = await import('./threads/threaded-backend.js');
+  stopThreads = t.stopThreads;
+  return t.startThreads(threads, async () => compileModule(await defaultSource('wasm-simd-threads')));
+}
+
+/**
+ * End the worker threads init({ threads }) started. Models keep working,
+ * on the calling thread alone; init({ threads }) starts workers again.
+ */
+export function shutdownThreads(): void {
+  stopThreads?.();
+}
+
+/** What runs: the backend, whether it is the relaxed-SIMD build, and how many threads its batched calls use. */
+export function backendInfo(): { name: BackendName; relaxedSimd: boolean; threads: number } {
+  const b = activeBackend();
+  return { name: b.kernels.name, relaxedSimd: false, threads: b.threads?.() ?? 1 };
 }
 
 /** init() calls made so far (see init: the latest call decides the active backend). */

@@ -6,7 +6,9 @@
 import { setDefaultWasmSource } from '../backend/registry.js';
 
 setDefaultWasmSource((name) =>
-  name === 'wasm-simd' ? new URL('../../build/simd.wasm', import.meta.url) : new URL('../../build/scalar.wasm', import.meta.url),
+  name === 'wasm-simd' ? new URL('../../build/simd.wasm', import.meta.url)
+    : name === 'wasm' ? new URL('../../build/scalar.wasm', import.meta.url)
+      : new URL('../../build/simd-threads.wasm', import.meta.url),
 );
 
 export * from '../index.js';

@@ -5,6 +5,9 @@
 import { readFile } from 'node:fs/promises';
 import { setDefaultWasmSource } from '../backend/registry.js';
 
-setDefaultWasmSource(async (name) => readFile(new URL(name === 'wasm-simd' ? '../../build/simd.wasm' : '../../build/scalar.wasm', import.meta.url)));
+setDefaultWasmSource(async (name) => readFile(new URL(
+  name === 'wasm-simd' ? '../../build/simd.wasm' : name === 'wasm' ? '../../build/scalar.wasm' : '../../build/simd-threads.wasm',
+  import.meta.url,
+)));
 
 export * from '../index.js';

@@ -2,7 +2,9 @@
 import { setDefaultWasmSource } from '../backend/registry.js';
 
 setDefaultWasmSource(
-  (name) => (name === 'wasm-simd' ? new URL('../../build/inference-simd.wasm', import.meta.url) : new URL('../../build/inference-scalar.wasm', import.meta.url)),
+  (name) => (name === 'wasm-simd' ? new URL('../../build/inference-simd.wasm', import.meta.url)
+    : name === 'wasm' ? new URL('../../build/inference-scalar.wasm', import.meta.url)
+      : new URL('../../build/inference-simd-threads.wasm', import.meta.url)),
   'inference',
 );
 

@@ -3,7 +3,10 @@ import { readFile } from 'node:fs/promises';
 import { setDefaultWasmSource } from '../backend/registry.js';
 
 setDefaultWasmSource(
-  async (name) => readFile(new URL(name === 'wasm-simd' ? '../../build/inference-simd.wasm' : '../../build/inference-scalar.wasm', import.meta.url)),
+  async (name) => readFile(new URL(
+    name === 'wasm-simd' ? '../../build/inference-simd.wasm' : name === 'wasm' ? '../../build/inference-scalar.wasm' : '../../build/inference-simd-threads.wasm',
+    import.meta.url,
+  )),
   'inference',
 );
 
