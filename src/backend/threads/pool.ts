@@ -32,8 +32,9 @@ async function nodeSpawner(): Promise<Spawner | undefined> {
   const name = 'node:worker_threads'; // a variable, so browser bundlers leave it alone
   const wt = (await import(/* @vite-ignore */ name).catch(() => undefined)) as typeof import('node:worker_threads') | undefined;
   if (!wt?.Worker) return undefined;
-  const source = `const { parentPort } = require('node:worker_threads');
-(${String(workerMain)})((h) => parentPort.once('message', h), (m) => parentPort.postMessage(m), () => process.exit(0));`;
+  // import(), not require(): an eval worker runs as CommonJS, or as ESM when the process was started with --input-type=module
+  const source = `import('node:worker_threads').then(({ parentPort }) =>
+  (${String(workerMain)})((h) => parentPort.once('message', h), (m) => parentPort.postMessage(m), () => process.exit(0), (h) => process.on('exit', h)));`;
   return {
     spawn: (start) => new Promise((resolve, reject) => {
       const worker = new wt.Worker(source, { eval: true });
@@ -60,7 +61,7 @@ async function nodeSpawner(): Promise<Spawner | undefined> {
 function webSpawner(): Spawner | undefined {
   const g = globalThis as { Worker?: typeof Worker; crossOriginIsolated?: boolean; Blob?: typeof Blob; URL?: typeof URL };
   if (!g.Worker || g.crossOriginIsolated !== true || !g.Blob) return undefined;
-  const source = `(${String(workerMain)})((h) => self.addEventListener('message', (e) => h(e.data), { once: true }), (m) => self.postMessage(m), () => self.close());`;
+  const source = `(${String(workerMain)})((h) => self.addEventListener('message', (e) => h(e.data), { once: true }), (m) => self.postMessage(m), () => self.close(), () => {});`;
   const url = URL.createObjectURL(new Blob([source], { type: 'text/javascript' }));
   return {
     spawn: (start) => new Promise((resolve, reject) => {

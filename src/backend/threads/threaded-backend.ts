@@ -121,4 +121,4 @@ export function injectWorkerFailure(kind: 'throw' | 'exit', i = 0): void {
   w.slot.inject(kind === 'exit' ? LAYOUT.INJECT_EXIT : LAYOUT.INJECT_THROW);
 }
 
-export { setMinSplitWork } from './threaded-kernels.js';
+export { setMinSplitWork, cutCallCount } from './threaded-kernels.js';

@@ -31,6 +31,14 @@ export function setMinSplitWork(n: number | undefined): void {
   minSplitWork = n ?? 1 << 18;
 }
 
+/** Calls cut across threads so far (tests check that a threaded run really was one). */
+let cutCalls = 0;
+
+/** @internal */
+export function cutCallCount(): number {
+  return cutCalls;
+}
+
 /** How long one Atomics.wait sleeps before the waiter looks at the workers' health and the deadline again. */
 const SLICE_MS = 50;
 
@@ -40,6 +48,7 @@ export class ThreadPool {
 
   /** Run calls[0] of `kernel` here and calls[i] on worker i − 1; return when all have ended. */
   run(kernel: SplitKernel, op: number, fn: (...a: number[]) => void, calls: number[][]): void {
+    cutCalls++;
     for (let i = 1; i < calls.length; i++) this.workers[i - 1].slot.post(op, calls[i]);
     const started = performance.now();
     let own: unknown;

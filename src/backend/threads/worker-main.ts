@@ -32,6 +32,7 @@ export function workerMain(
   onStart: (handler: (start: WorkerStart) => void) => void,
   reply: (message: WorkerReply) => void,
   exit: () => void,
+  onEnd: (handler: () => void) => void,
 ): void {
   onStart(({ module, memory, table, slot, names, scratch, layout: L }) => {
     let kernels: ((...args: number[]) => unknown)[];
@@ -50,8 +51,18 @@ export function workerMain(
     const ctl = new Int32Array(table, base, L.ARGS_AT / 4);
     const args = new Float64Array(table, base + L.ARGS_AT, L.MAX_ARGS);
     const text = new Uint8Array(table, base + L.TEXT_AT, L.TEXT_BYTES);
-    reply({ ready: true });
+    // read before saying ready: a job posted right after the reply must not be taken for the one already seen
     let seen = Atomics.load(ctl, L.SEQ);
+    onEnd(() => {
+      // the thread is ending (process.exit in Node) in the middle of a job: say so, or the caller would wait for its deadline
+      if (Atomics.load(ctl, L.STATE) !== L.RUNNING) return;
+      const bytes = new TextEncoder().encode('the thread ended during the call');
+      text.set(bytes);
+      ctl[L.TEXT_LEN] = bytes.length;
+      Atomics.store(ctl, L.STATE, L.FAILED);
+      Atomics.notify(ctl, L.STATE);
+    });
+    reply({ ready: true });
     for (;;) {
       Atomics.wait(ctl, L.SEQ, seen);
       const seq = Atomics.load(ctl, L.SEQ);
