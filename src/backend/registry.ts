@@ -144,7 +144,7 @@ let stopThreads: (() => void) | undefined;
 async function loadThreaded(threads: number | 'auto'): Promise<Backend | undefined> {
   const t = await import('./threads/threaded-backend.js');
   stopThreads = t.stopThreads;
-  return t.startThreads(threads, async () => compileModule(await defaultSource('wasm-simd-threads')));
+  return t.startThreads(threads, { compile: async () => compileModule(await defaultSource('wasm-simd-threads')), createWasmKernels, Arena, fail });
 }
 
 /**

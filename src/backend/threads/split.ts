@@ -19,7 +19,12 @@
  * are not cut: the record is laid out [T][B][…], so a range's rows are not
  * one block of it; they run on the calling thread.
  */
-import { roundUp4, type Kernels } from '../kernels.js';
+import type { Kernels } from '../kernels.js';
+
+// The modules of src/backend/threads/ import nothing at run time from the rest of the library (what they
+// need is passed in, see ThreadDeps): so a bundler splits them off as one chunk, and the chunk that every
+// app loads stays as it was, not cut up into shared pieces.
+const roundUp4 = (n: number): number => (n + 3) & ~3;
 
 /** Row alignment of a range start: recurrences (row pairs) and project (64-row chunks). */
 export const RECUR_ROW_ALIGN = 2;

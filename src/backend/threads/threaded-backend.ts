@@ -16,9 +16,8 @@
  * at all (its statics are zeros), and its one float of mutable scratch
  * (assembly/variants.ts) gets a slot per instance (setActScratch).
  */
-import { fail } from '../../errors.js';
-import { Arena } from '../arena.js';
-import { createWasmKernels } from '../wasm.js';
+import type { Arena } from '../arena.js';
+import type { createWasmKernels } from '../wasm.js';
 import type { Backend } from '../registry.js';
 import { LAYOUT } from './job-table.js';
 import { autoThreads, findSpawner, jobTable, type PoolWorker } from './pool.js';
@@ -37,6 +36,15 @@ interface Shared {
   scratch: number[];
 }
 
+/** What this module needs of the library, passed in by init() (see split.ts: nothing is imported). */
+export interface ThreadDeps {
+  /** The threads build, compiled. */
+  compile(): Promise<WebAssembly.Module>;
+  createWasmKernels: typeof createWasmKernels;
+  Arena: typeof Arena;
+  fail(message: string): never;
+}
+
 let shared: Promise<Shared> | undefined;
 /** The same, once loaded: shutdownThreads() ends its workers synchronously. */
 let loaded: Shared | undefined;
@@ -46,12 +54,13 @@ let loaded: Shared | undefined;
  * one included, and give the threaded backend; undefined where this
  * runtime cannot share memory with workers, or 'auto' finds one core.
  */
-export async function startThreads(threads: number | 'auto', compile: () => Promise<WebAssembly.Module>): Promise<Backend | undefined> {
+export async function startThreads(threads: number | 'auto', deps: ThreadDeps): Promise<Backend | undefined> {
+  const { fail } = deps;
   const n = threads === 'auto' ? await autoThreads() : threads;
   const spawner = n > 1 ? await findSpawner() : undefined;
   if (!spawner) return undefined;
   if (!shared) {
-    shared = makeShared(compile);
+    shared = makeShared(deps);
     shared.catch(() => (shared = undefined)); // a failed load may be retried
   }
   const s = (loaded = await shared);
@@ -63,7 +72,7 @@ export async function startThreads(threads: number | 'auto', compile: () => Prom
     spawner.spawn({ module: s.module, memory: s.memory, table, slot, names: JOB_KERNELS, scratch, layout: LAYOUT })));
   const workers = started.filter((r): r is PromiseFulfilledResult<PoolWorker> => r.status === 'fulfilled').map((r) => r.value);
   const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-  s.pool = new ThreadPool(workers, (p) => { if (s.pool === p) endPool(s); });
+  s.pool = new ThreadPool(workers, (p) => { if (s.pool === p) endPool(s); }, fail);
   if (failed) {
     endPool(s);
     fail(`init: could not start ${n - 1} worker thread${n > 2 ? 's' : ''} (${(failed.reason as Error)?.message ?? failed.reason}); use threads: 1`);
@@ -88,9 +97,9 @@ function endPool(s: Shared): void {
   s.scratch = [];
 }
 
-async function makeShared(compile: () => Promise<WebAssembly.Module>): Promise<Shared> {
+async function makeShared({ compile, createWasmKernels, Arena, fail }: ThreadDeps): Promise<Shared> {
   const module = await compile();
-  const memory = sharedMemory();
+  const memory = sharedMemory(fail);
   const main = await createWasmKernels('wasm-simd', module, memory);
   const pool: { now?: ThreadPool } = {};
   const kernels = threadedKernels(main, () => pool.now);
@@ -104,7 +113,7 @@ async function makeShared(compile: () => Promise<WebAssembly.Module>): Promise<S
 }
 
 /** The memory every thread's instance imports; a smaller reservation where 4 GiB of address space is refused (32-bit devices). */
-function sharedMemory(): WebAssembly.Memory {
+function sharedMemory(fail: ThreadDeps['fail']): WebAssembly.Memory {
   for (const maximum of [MAXIMUM_PAGES, 16384, 4096]) {
     try {
       return new WebAssembly.Memory({ initial: INITIAL_PAGES, maximum, shared: true });
@@ -117,7 +126,8 @@ function sharedMemory(): WebAssembly.Memory {
 
 /** @internal Test hook: make worker `i`'s next job throw ('throw') or end the worker ('exit'). */
 export function injectWorkerFailure(kind: 'throw' | 'exit', i = 0): void {
-  const w = loaded?.pool?.workers[i] ?? fail(`threads: no worker ${i} to inject a failure into`);
+  const w = loaded?.pool?.workers[i];
+  if (!w) throw new Error(`threads: no worker ${i} to inject a failure into`);
   w.slot.inject(kind === 'exit' ? LAYOUT.INJECT_EXIT : LAYOUT.INJECT_THROW);
 }
 

@@ -16,7 +16,6 @@
  * thread alone (backendInfo().threads says 1) until init({ threads })
  * starts a new pool.
  */
-import { LstmWasmError } from '../../errors.js';
 import type { Kernels } from '../kernels.js';
 import type { WasmKernels } from '../wasm.js';
 import { canBlock } from './job-table.js';
@@ -44,7 +43,8 @@ const SLICE_MS = 50;
 
 export class ThreadPool {
   private readonly blocking = canBlock();
-  constructor(readonly workers: PoolWorker[], private readonly onBroken: (pool: ThreadPool) => void) {}
+  /** `fail` throws the library's LstmWasmError (errors.ts, passed in: see split.ts). */
+  constructor(readonly workers: PoolWorker[], private readonly onBroken: (pool: ThreadPool) => void, private readonly fail: (message: string) => never) {}
 
   /** Run calls[0] of `kernel` here and calls[i] on worker i − 1; return when all have ended. */
   run(kernel: SplitKernel, op: number, fn: (...a: number[]) => void, calls: number[][]): void {
@@ -67,7 +67,7 @@ export class ThreadPool {
     if (failures.length) {
       this.end();
       this.onBroken(this);
-      throw new LstmWasmError(`threads: ${kernel} failed on a worker thread (${failures.join('; ')}); the workers were shut down and later calls run on the calling thread alone (init({ threads }) starts them again)`);
+      this.fail(`threads: ${kernel} failed on a worker thread (${failures.join('; ')}); the workers were shut down and later calls run on the calling thread alone (init({ threads }) starts them again)`);
     }
   }
 
