@@ -12,6 +12,7 @@
  * small ones included (by default calls below ~2^18 multiply-adds run
  * whole), and cutCallCount() proves that a threaded run was cut.
  */
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -262,6 +263,27 @@ describe('idle workers', () => {
     expect(r.signal, r.stderr).toBeNull(); // not killed by runBuilt's 60 s timeout
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout.trim()).toBe('2 16x1');
+  });
+});
+
+describe("'lstm-wasm/predict' with threads", () => {
+  it('loads the inference-only threads build and predicts as on one thread, bit for bit', () => {
+    const entry = new URL('../dist/entry/predict-node.js', import.meta.url).href;
+    const script = `
+      const lib = await import(${JSON.stringify(entry)});
+      const x = { shape: [33, 40, 8], data: new Float32Array(33 * 40 * 8).map((_, i) => Math.sin(i)) };
+      const run = async (threads) => {
+        await lib.init({ threads });
+        const m = new lib.Sequential([new lib.LSTM({ inputSize: 8, units: 96, seed: 1 }), new lib.Dense({ units: 2, seed: 2 })]);
+        return { y: m.predict(x).data, threads: lib.backendInfo().threads };
+      };
+      const a = await run(1), b = await run(2);
+      console.log(a.threads, b.threads, a.y.every((v, i) => Object.is(v, b.y[i])));
+    `;
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 60_000 });
+    expect(r.signal, r.stderr).toBeNull();
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout.trim()).toBe('1 2 true');
   });
 });
 
