@@ -13,7 +13,10 @@
  * whole), and cutCallCount() proves that a threaded run was cut.
  */
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   backendInfo, Bidirectional, Dense, GRU, init, LSTM, LstmWasmError, readSafetensors, Sequential, shutdownThreads, SimpleRNN, type Layer, type Tensor,
@@ -264,6 +267,33 @@ describe('idle workers', () => {
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout.trim()).toBe('2 16x1');
   });
+});
+
+describe('threads in Deno and Bun (worker_threads there too)', () => {
+  const script = (entry: string) => `
+    const lib = await import(${JSON.stringify(entry)});
+    const x = { shape: [33, 40, 8], data: new Float32Array(33 * 40 * 8).map((_, i) => Math.sin(i)) };
+    const run = async (threads) => {
+      await lib.init({ threads });
+      const m = new lib.Sequential([new lib.LSTM({ inputSize: 8, units: 96, seed: 1 }), new lib.Dense({ units: 2, seed: 2 })]);
+      return { y: m.predict(x).data, threads: lib.backendInfo().threads };
+    };
+    const a = await run(1), b = await run(2);
+    console.log(a.threads, b.threads, a.y.every((v, i) => Object.is(v, b.y[i])));
+  `;
+  for (const [name, args] of [['deno', ['run', '--allow-read', '--no-lock']], ['bun', ['run']]] as const) {
+    it(`${name}: threads 2 predicts as one thread, bit for bit, and the process exits by itself`, () => {
+      const dir = mkdtempSync(join(tmpdir(), 'lstm-wasm-threads-'));
+      const file = join(dir, 'script.mjs');
+      writeFileSync(file, script(new URL('../dist/entry/node.js', import.meta.url).href));
+      const bin = fileURLToPath(new URL(`../node_modules/.bin/${name}`, import.meta.url));
+      const r = spawnSync(bin, [...args, file], { encoding: 'utf8', timeout: 60_000, env: { ...process.env, DENO_NO_UPDATE_CHECK: '1', DENO_NO_PROMPT: '1' } });
+      rmSync(dir, { recursive: true, force: true });
+      expect(r.signal, r.stderr).toBeNull();
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.stdout.trim()).toBe('1 2 true');
+    });
+  }
 });
 
 describe("'lstm-wasm/predict' with threads", () => {
