@@ -218,6 +218,21 @@ describe('init({ threads })', () => {
     threaded.dispose();
   });
 
+  it('two inits at once: the last one asked decides, and its pool works', async () => {
+    await Promise.all([init({ backend: 'wasm-simd', threads: 2 }), init({ backend: 'wasm-simd', threads: 3 })]);
+    expect(backendInfo().threads).toBe(3);
+    const c = CASES[0], x = randomTensor(c.shape, rng(5));
+    const m = new Sequential(c.layers());
+    const before = cutCallCount();
+    const y = m.predict(x).data.slice();
+    expect(cutCallCount()).toBeGreaterThan(before);
+    m.dispose();
+    await init({ backend: 'wasm-simd' });
+    const one = new Sequential(c.layers());
+    expectIdentical(y, one.predict(x).data, 'threads 3 after concurrent inits');
+    one.dispose();
+  });
+
   it('training on the threaded backend runs (on one thread) and gives the losses of the plain build', async () => {
     const losses: number[][] = [];
     for (const threads of [1, 2]) {

@@ -33,7 +33,8 @@ export interface InitOptions {
    * pages without isolation) it stays 1, as backendInfo().threads says.
    * Workers are spawned once and ended by shutdownThreads() or an init
    * with other threads; idle ones never keep a Node process alive.
-   * Training runs on one thread.
+   * Training runs on one thread. The threads build is the package's own
+   * (build/simd-threads.wasm): `wasm` gives the one-thread build only.
    */
   threads?: number | 'auto';
 }

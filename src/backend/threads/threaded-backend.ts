@@ -54,7 +54,17 @@ let loaded: Shared | undefined;
  * one included, and give the threaded backend; undefined where this
  * runtime cannot share memory with workers, or 'auto' finds one core.
  */
-export async function startThreads(threads: number | 'auto', deps: ThreadDeps): Promise<Backend | undefined> {
+export function startThreads(threads: number | 'auto', deps: ThreadDeps): Promise<Backend | undefined> {
+  // one at a time: two inits at once must not both end the old pool and start a new one
+  const next = starting.then(() => start(threads, deps));
+  starting = next.catch(() => undefined);
+  return next;
+}
+
+/** The start in progress, if any. */
+let starting: Promise<unknown> = Promise.resolve();
+
+async function start(threads: number | 'auto', deps: ThreadDeps): Promise<Backend | undefined> {
   const { fail } = deps;
   const n = threads === 'auto' ? await autoThreads() : threads;
   const spawner = n > 1 ? await findSpawner() : undefined;
