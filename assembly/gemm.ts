@@ -63,7 +63,7 @@ export function project(x: usize, rows: i32, K: i32, w: usize, panels: i32, pw: 
   }
 }
 
-/** Rows per call of a gemmRows kernel. */
+/** Rows per call of a gemmRows kernel (threads cut project's rows at multiples of it: src/backend/threads/split.ts). */
 const ROW_CHUNK = 64;
 
 /**
