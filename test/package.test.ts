@@ -46,6 +46,7 @@ describe('package', () => {
       // TypeScript modules, so they are not entry points to type-check.
       const attw = await run(join(ROOT, 'node_modules/.bin/attw'), [
         tarball, '--profile', 'esm-only', '--exclude-entrypoints', './wasm/simd.wasm', './wasm/scalar.wasm', './wasm/inference-simd.wasm', './wasm/inference-scalar.wasm',
+        './wasm/simd-threads.wasm', './wasm/inference-simd-threads.wasm',
         '--format', 'ascii', '--no-color',
       ], { cwd: ROOT }).catch((e: { stdout?: string; stderr?: string; code?: number }) => ({ ...e, failed: true }));
       expect('failed' in attw ? `${attw.stdout}\n${attw.stderr}` : 'ok').toBe('ok');
