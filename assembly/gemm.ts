@@ -82,7 +82,7 @@ function gemmPanels(
   }
 }
 
-/** Rows per call of a gemmRows kernel. */
+/** Rows per call of a gemmRows kernel (threads cut project's rows at multiples of it: src/backend/threads/split.ts). */
 const ROW_CHUNK = 64;
 
 /**

@@ -50,7 +50,8 @@ const escapeHtml = (s) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /**
  * Start serving `root` (default: the repository). Resolves once listening.
- * @param {{ root?: string, port?: number, host?: string, log?: (line: string) => void }} [options]
+ * `headers` are sent with every response (test/threads-browser.test.ts: the COOP and COEP headers that make a page crossOriginIsolated).
+ * @param {{ root?: string, port?: number, host?: string, log?: (line: string) => void, headers?: Record<string, string> }} [options]
  * @returns {Promise<{ url: string, port: number, server: import('node:http').Server, close: () => Promise<void> }>}
  */
 export async function serve(options = {}) {
@@ -58,6 +59,7 @@ export async function serve(options = {}) {
   const host = options.host ?? '127.0.0.1';
   const log = options.log;
   const server = createServer((req, res) => {
+    for (const [k, v] of Object.entries(options.headers ?? {})) res.setHeader(k, v);
     handle(root, req, res).then(
       (status) => log?.(`${status} ${req.method} ${req.url}`),
       (e) => {

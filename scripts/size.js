@@ -79,6 +79,16 @@ export const PREDICT_JS_BUDGET_GZIP_BYTES = 14.9 * 1024;
  */
 export const PREDICT_WASM_BUDGET_GZIP_BYTES = 11 * 1024;
 
+/**
+ * The threads builds (simd-threads, inference-simd-threads), gzip, over their plain SIMD twins: they are
+ * the same kernels over an imported shared memory, plus one export (setActScratch), so they may not grow
+ * apart from them. They and the threads JS chunk are fetched only by init({ threads > 1 }): not in the
+ * totals above.
+ */
+export const THREADS_WASM_OVER_SIMD_GZIP_BYTES = 0.5 * 1024;
+/** The threads JS chunk (src/backend/threads/), gzip: workers, job table, the cut of calls over rows. */
+export const THREADS_JS_BUDGET_GZIP_BYTES = 4 * 1024;
+
 /** The predict-only app measured: what a page that runs a trained model imports and calls. */
 const PREDICT_APP = `
 import { init, LSTM, Dense, Sequential } from './dist/entry/predict-browser.js';
@@ -143,7 +153,10 @@ async function bundle(entry) {
     modules.delete(entry.file); // the entry itself
     return { raw: js.length, gzip: files.reduce((s, f) => s + gzip(bytes.get(f)), 0), modules: modules.size, paths: [...modules] };
   };
-  return { eager: part([...eager]), lazy: part(Object.keys(outputs).filter((f) => !eager.has(f))) };
+  // the threads machinery (init({ threads }) imports it) is a lazy chunk of its own, counted on its own line
+  const isThreads = (f) => Object.keys(outputs[f].inputs).some((m) => m.startsWith('dist/backend/threads/'));
+  const lazy = Object.keys(outputs).filter((f) => !eager.has(f));
+  return { eager: part([...eager]), lazy: part(lazy.filter((f) => !isThreads(f))), threads: part(lazy.filter(isThreads)) };
 }
 
 /**
@@ -186,6 +199,11 @@ export async function measureSize() {
     await wasmPiece('inference-simd-relaxed.wasm', 'inference-only, fetched instead where relaxed SIMD validates', 'simd'),
     await wasmPiece('inference-scalar.wasm', 'inference-only, fetched only without SIMD'),
   ];
+  const threadsPieces = [
+    { name: 'JS, threads', what: `the threads machinery's ${app.threads.modules} modules, a chunk fetched only by init({ threads > 1 })`, raw: app.threads.raw, gzip: app.threads.gzip },
+    await wasmPiece('simd-threads.wasm', "fetched by 'lstm-wasm' with threads > 1, instead of simd.wasm"),
+    await wasmPiece('inference-simd-threads.wasm', "fetched by 'lstm-wasm/predict' with threads > 1, instead of inference-simd.wasm"),
+  ];
   const base = (await bundle({ contents: FULL_APP })).eager;
   const loaders = [];
   for (const l of LOADERS) {
@@ -207,6 +225,14 @@ export async function measureSize() {
       wasm: sum(predictPieces.slice(2)),
       jsBudget: PREDICT_JS_BUDGET_GZIP_BYTES,
       wasmBudget: PREDICT_WASM_BUDGET_GZIP_BYTES,
+    },
+    threads: {
+      pieces: threadsPieces,
+      fullThreadsJs: { raw: full.threads.raw, gzip: full.threads.gzip },
+      jsBudget: THREADS_JS_BUDGET_GZIP_BYTES,
+      // what each threads build weighs over its plain SIMD twin
+      overSimd: [threadsPieces[1].gzip - pieces[1].gzip, threadsPieces[2].gzip - predictPieces[2].gzip],
+      overSimdBudget: THREADS_WASM_OVER_SIMD_GZIP_BYTES,
     },
   };
 }
@@ -233,6 +259,10 @@ export function sizeTable(m) {
     '|---|---|---:|---:|',
     `| JS | init, LSTM, Dense, Sequential, predict from 'lstm-wasm' (with training, saving, toTfjs, toOnnx) + the ${m.base.modules} modules it imports | ${kib(m.base.raw)} | ${kib(m.base.gzip)} |`,
     ...m.loaders.map((x) => `| + ${x.name} | what importing it adds: ${x.what} | +${kib(x.raw)} | +${kib(x.gzip)} |`),
+    '',
+    '| threads (only with init({ threads > 1 })) | what | raw | gzip |',
+    '|---|---|---:|---:|',
+    ...m.threads.pieces.map((x) => `| ${x.name} | ${x.what} | ${kib(x.raw)} | ${kib(x.gzip)} |`),
   ];
   return lines.join('\n');
 }
@@ -244,6 +274,11 @@ export function budgetLines(m) {
     { ok: m.total.gzip <= m.budget, text: line('the whole library, total', m.total.gzip, m.budget) },
     { ok: m.predict.js.gzip <= m.predict.jsBudget, text: line('a predict-only app, JS', m.predict.js.gzip, m.predict.jsBudget) },
     { ok: m.predict.wasm.gzip <= m.predict.wasmBudget, text: line('a predict-only app, wasm', m.predict.wasm.gzip, m.predict.wasmBudget) },
+    { ok: m.threads.pieces[0].gzip <= m.threads.jsBudget, text: line('the threads JS chunk', m.threads.pieces[0].gzip, m.threads.jsBudget) },
+    ...m.threads.overSimd.map((over, i) => ({
+      ok: over <= m.threads.overSimdBudget,
+      text: `Budget: ${m.threads.pieces[i + 1].name} ≤ its plain SIMD twin + ${kib(m.threads.overSimdBudget)} gzip — ${over <= m.threads.overSimdBudget ? 'within' : 'OVER'} (+${kib(over)}).`,
+    })),
   ];
 }
 

@@ -7,7 +7,7 @@ import { createJsKernels } from './backend/js/kernels.js';
 
 setJsKernels(() => createJsKernels());
 
-export { init, backend, backendInfo, memoryInfo, simdSupported, type BackendInfo, type InitOptions } from './backend/registry.js';
+export { init, backend, backendInfo, shutdownThreads, memoryInfo, simdSupported, type BackendInfo, type InitOptions } from './backend/registry.js';
 export type { BackendName, ActivationName, CellActivation, GateActivation } from './backend/kernels.js';
 export { LstmWasmError } from './errors.js';
 export type { Tensor, TensorLike } from './tensor.js';

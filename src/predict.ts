@@ -10,7 +10,7 @@ import { setJsKernels } from './backend/registry.js';
 // the js backend only where it is picked: bundlers split it into a chunk of its own
 setJsKernels(async () => (await import('./backend/js/kernels.js')).createJsKernels());
 
-export { init, backend, backendInfo, memoryInfo, simdSupported, type BackendInfo, type InitOptions } from './backend/registry.js';
+export { init, backend, backendInfo, shutdownThreads, memoryInfo, simdSupported, type BackendInfo, type InitOptions } from './backend/registry.js';
 export type { BackendName, ActivationName } from './backend/kernels.js';
 export { LstmWasmError } from './errors.js';
 export type { Tensor, TensorLike } from './tensor.js';

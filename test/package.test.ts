@@ -22,7 +22,9 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { publint } from 'publint';
 import { formatMessage } from 'publint/utils';
-import { measureSize, sizeTable, BUDGET_GZIP_BYTES, PREDICT_JS_BUDGET_GZIP_BYTES, PREDICT_WASM_BUDGET_GZIP_BYTES } from '../scripts/size.js';
+import {
+  measureSize, sizeTable, BUDGET_GZIP_BYTES, PREDICT_JS_BUDGET_GZIP_BYTES, PREDICT_WASM_BUDGET_GZIP_BYTES, THREADS_JS_BUDGET_GZIP_BYTES, THREADS_WASM_OVER_SIMD_GZIP_BYTES,
+} from '../scripts/size.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const run = promisify(execFile);
@@ -44,6 +46,7 @@ describe('package', () => {
       // TypeScript modules, so they are not entry points to type-check.
       const attw = await run(join(ROOT, 'node_modules/.bin/attw'), [
         tarball, '--profile', 'esm-only', '--exclude-entrypoints', './wasm/simd.wasm', './wasm/simd-relaxed.wasm', './wasm/scalar.wasm', './wasm/inference-simd.wasm', './wasm/inference-simd-relaxed.wasm', './wasm/inference-scalar.wasm',
+        './wasm/simd-threads.wasm', './wasm/inference-simd-threads.wasm',
         '--format', 'ascii', '--no-color',
       ], { cwd: ROOT }).catch((e: { stdout?: string; stderr?: string; code?: number }) => ({ ...e, failed: true }));
       expect('failed' in attw ? `${attw.stdout}\n${attw.stderr}` : 'ok').toBe('ok');
@@ -204,5 +207,14 @@ describe('package', () => {
     expect(m.predict.lazyModules).toContain('dist/backend/js/kernels.js');
     expect(m.predict.lazyModules.filter((f: string) => !f.startsWith('dist/backend/js/'))).toEqual([]);
     expect(m.predict.js.gzip).toBeLessThanOrEqual(PREDICT_JS_BUDGET_GZIP_BYTES);
+  });
+
+  it('size: the threads machinery is a chunk of its own, loaded only by init({ threads > 1 }), and its builds weigh what their SIMD twins do', async () => {
+    const m = await measureSize();
+    expect(m.predict.lazyModules.filter((f: string) => f.startsWith('dist/backend/threads/'))).toEqual([]);
+    expect(m.threads.pieces.map((p: { name: string }) => p.name)).toEqual(['JS, threads', 'simd-threads.wasm', 'inference-simd-threads.wasm']);
+    expect(m.threads.pieces[0].gzip).toBeGreaterThan(1000); // measured something real
+    expect(m.threads.pieces[0].gzip).toBeLessThanOrEqual(THREADS_JS_BUDGET_GZIP_BYTES);
+    for (const over of m.threads.overSimd) expect(over).toBeLessThanOrEqual(THREADS_WASM_OVER_SIMD_GZIP_BYTES);
   });
 });

@@ -220,6 +220,6 @@ describe('init', () => {
     };
     await refused(lib.init({ backend: 'wasm', wasm: empty }), /not an lstm-wasm build of this version: it lacks memory, heapBase, project, lstmRecur and \d+ more/);
     await refused(lib.init({ backend: 'turbo' as 'js' }), /unknown backend "turbo"/);
-    await refused(lib.init({ backend: 'js', threads: 2 } as never), /init: unknown option "threads"/);
+    await refused(lib.init({ backend: 'js', workers: 2 } as never), /init: unknown option "workers"/);
   });
 });

@@ -5,7 +5,7 @@
  * allocate memory.
  */
 import { fail, show } from '../errors.js';
-import { optionsOf } from '../options.js';
+import { integerIn, optionsOf } from '../options.js';
 import { Arena } from './arena.js';
 import type { BackendName, Kernels } from './kernels.js';
 import { createWasmKernels } from './wasm.js';
@@ -16,6 +16,8 @@ export interface Backend {
   readonly arena: Arena;
   /** 'wasm-simd' runs the relaxed-SIMD build (see InitOptions.relaxedSimd). */
   readonly relaxedSimd: boolean;
+  /** Threads its kernels' big calls are cut across now (the threaded backend); 1 when absent. */
+  readonly threads?: () => number;
 }
 
 export interface InitOptions {
@@ -32,7 +34,24 @@ export interface InitOptions {
   relaxedSimd?: boolean;
   /** The wasm build for the chosen backend (SIMD build for 'wasm-simd', its relaxed one with relaxedSimd: true, scalar for 'wasm'), if not loaded from the package. */
   wasm?: WebAssembly.Module | BufferSource | URL | string;
+  /**
+   * Threads for batched work (default 1: no workers): predict's input
+   * projection and recurrences are cut over batch rows, each thread a range
+   * of rows for all time steps, with results identical to one thread's.
+   * 'auto': one per core the runtime reports, at most 8. Needs 'wasm-simd'
+   * and workers that share memory: Node (worker_threads), Deno, Bun, and
+   * browser pages that are crossOriginIsolated; elsewhere (edge runtimes,
+   * pages without isolation) it stays 1, as backendInfo().threads says.
+   * Workers are spawned once and ended by shutdownThreads() or an init
+   * with other threads; idle ones never keep a Node process alive.
+   * Training runs on one thread. The threads build is the package's own
+   * (build/simd-threads.wasm): `wasm` gives the one-thread build only.
+   */
+  threads?: number | 'auto';
 }
+
+/** The most threads init() takes. */
+export const MAX_THREADS = 64;
 
 let active: Backend | undefined;
 
@@ -72,15 +91,15 @@ function wasmSupported(): boolean {
   return typeof WebAssembly === 'object' && typeof WebAssembly.instantiate === 'function';
 }
 
-/** A wasm build: 'wasm-simd' comes plain or relaxed (the same kernels with relaxed multiply-adds). */
-export type WasmBuild = 'wasm-simd' | 'wasm-simd-relaxed' | 'wasm';
+/** A wasm build: 'wasm-simd' comes plain, relaxed (the same kernels with relaxed multiply-adds) or with threads (shared memory). */
+export type WasmBuild = 'wasm-simd' | 'wasm-simd-relaxed' | 'wasm-simd-threads' | 'wasm';
 
 /** Where a build's wasm comes from when init() is not given one: set by the runtime's entry point (src/entry/). */
 export type WasmSource = (build: WasmBuild) => WebAssembly.Module | BufferSource | URL | Promise<WebAssembly.Module | BufferSource | URL>;
 
 /** A build's file in build/, without the directory and `.wasm` (the inference builds add `inference-`). */
 export function wasmFile(build: WasmBuild): string {
-  return build === 'wasm-simd' ? 'simd' : build === 'wasm' ? 'scalar' : 'simd-relaxed';
+  return build === 'wasm-simd' ? 'simd' : build === 'wasm' ? 'scalar' : build === 'wasm-simd-threads' ? 'simd-threads' : 'simd-relaxed';
 }
 
 let defaultSource: WasmSource = (build) => {
@@ -136,25 +155,49 @@ const loading = new Map<BackendName | WasmBuild, Promise<Backend>>();
  * loaded at most once per module instance.
  */
 export async function init(options?: InitOptions): Promise<BackendName> {
-  const o = optionsOf(options, ['backend', 'relaxedSimd', 'wasm'], 'init');
+  const o = optionsOf(options, ['backend', 'relaxedSimd', 'wasm', 'threads'], 'init');
+  const threads = o.threads === undefined || o.threads === 'auto' ? o.threads ?? 1 : integerIn(o.threads, 1, MAX_THREADS, "init: threads (or 'auto')");
   const name = o.backend ?? (simdSupported() ? 'wasm-simd' : wasmSupported() ? 'wasm' : 'js');
   if (name !== 'wasm-simd' && name !== 'wasm' && name !== 'js') fail(`init: unknown backend ${show(name)}; use 'wasm-simd', 'wasm' or 'js'`);
   if (name === 'wasm-simd' && !simdSupported()) fail(`init: this runtime does not support WebAssembly SIMD; use backend 'wasm' or 'js'`);
   if (name === 'wasm' && !wasmSupported()) fail(`init: this runtime has no WebAssembly; use backend 'js'`);
   const relaxed = relaxedFor(name, o.relaxedSimd, o.wasm !== undefined);
+  if (threads !== 1 && o.relaxedSimd) fail('init: the threads build is plain SIMD; relaxedSimd: true needs threads: 1');
+  // the last call made wins, whatever order the loads finish in: a slow load
+  // started earlier must not replace the backend a later call asked for
+  const call = ++initCalls;
+  const threaded = threads !== 1 && name === 'wasm-simd' ? await loadThreaded(threads) : undefined;
   const key = relaxed ? 'wasm-simd-relaxed' : name;
   let pending = loading.get(key);
-  if (!pending) {
+  if (!threaded && !pending) {
     pending = load(name, relaxed, o.wasm);
     loading.set(key, pending);
     pending.catch(() => loading.delete(key)); // a failed load may be retried (e.g. with init({ wasm }))
   }
-  // the last call made wins, whatever order the loads finish in: a slow load
-  // started earlier must not replace the backend a later call asked for
-  const call = ++initCalls;
-  const loaded = await pending;
-  if (call === initCalls) active = loaded;
+  const loaded = threaded ?? (await pending!);
+  if (call === initCalls) {
+    if (!threaded) stopThreads?.(); // a new init ends the old workers
+    active = loaded;
+  }
   return name;
+}
+
+/** Ends the threaded backend's workers; set once the threads module is loaded. */
+let stopThreads: (() => void) | undefined;
+
+/** The threaded backend with its workers started, from a module loaded only when threads are asked for. */
+async function loadThreaded(threads: number | 'auto'): Promise<Backend | undefined> {
+  const t = await import('./threads/threaded-backend.js');
+  stopThreads = t.stopThreads;
+  return t.startThreads(threads, { compile: async () => compileModule(await defaultSource('wasm-simd-threads')), createWasmKernels, Arena, fail });
+}
+
+/**
+ * End the worker threads init({ threads }) started. Models keep working,
+ * on the calling thread alone; init({ threads }) starts workers again.
+ */
+export function shutdownThreads(): void {
+  stopThreads?.();
 }
 
 /** init() calls made so far (see init: the latest call decides the active backend). */
@@ -200,7 +243,7 @@ export interface BackendInfo {
 /** What the active backend is; throws if `init()` has not run. */
 export function backendInfo(): BackendInfo {
   const b = activeBackend();
-  return { name: b.kernels.name, relaxedSimd: b.relaxedSimd, threads: 1 };
+  return { name: b.kernels.name, relaxedSimd: b.relaxedSimd, threads: b.threads?.() ?? 1 };
 }
 
 /** The active backend; throws if `init()` has not run. */

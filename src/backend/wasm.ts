@@ -31,13 +31,17 @@ class WasmHeap implements Heap {
   }
 }
 
-/** `file`: the build's name in build/ (without .wasm), for the messages. */
-export async function createWasmKernels(name: Exclude<BackendName, 'js'>, module: WebAssembly.Module, file = name === 'wasm-simd' ? 'simd' : 'scalar'): Promise<WasmKernels> {
+/**
+ * `file`: the build's name in build/ (without .wasm), for the messages; `memory`: the shared memory the threads
+ * builds import (src/backend/threads/), the other builds make their own.
+ */
+export async function createWasmKernels(name: Exclude<BackendName, 'js'>, module: WebAssembly.Module, file = name === 'wasm-simd' ? 'simd' : 'scalar', memory?: WebAssembly.Memory): Promise<WasmKernels> {
   checkExports(module, name, file);
   let instance: WebAssembly.Instance;
   try {
     instance = await WebAssembly.instantiate(module, {
       env: {
+        ...(memory ? { memory } : {}),
         abort(): never {
           throw new Error('lstm-wasm: a wasm kernel aborted (this is a bug: inputs are checked before any kernel runs)');
         },
@@ -47,8 +51,10 @@ export async function createWasmKernels(name: Exclude<BackendName, 'js'>, module
     fail(`init: the wasm module given for '${name}' does not instantiate (${(e as Error).message}); pass the package's build/${file}.wasm`);
   }
   // every other export is a kernel with exactly its Kernels (or TrainingKernels) signature
-  const { memory, heapBase, ...kernels } = instance.exports as unknown as KernelExports & Omit<WasmKernels, 'name' | 'heap'>;
-  return { name, heap: new WasmHeap(memory, heapBase()), ...kernels };
+  const { memory: heap, heapBase, ...kernels } = instance.exports as unknown as KernelExports & Omit<WasmKernels, 'name' | 'heap'>;
+  // setActScratch (threads builds only) is no kernel: the workers call it on their own instances
+  delete (kernels as Record<string, unknown>).setActScratch;
+  return { name, heap: new WasmHeap(heap, heapBase()), ...kernels };
 }
 
 /**

@@ -9,6 +9,7 @@ import { setDefaultWasmSource } from '../backend/registry.js';
 setDefaultWasmSource((build) =>
   build === 'wasm-simd-relaxed' ? new URL('../../build/simd-relaxed.wasm', import.meta.url)
   : build === 'wasm-simd' ? new URL('../../build/simd.wasm', import.meta.url)
+  : build === 'wasm-simd-threads' ? new URL('../../build/simd-threads.wasm', import.meta.url)
   : new URL('../../build/scalar.wasm', import.meta.url),
 );
 
