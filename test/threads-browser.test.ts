@@ -24,7 +24,7 @@ const IN_PAGE = `async (threads) => {
   t.setMinSplitWork(0);
   const x = { shape: [9, 20, 16], data: new Float32Array(9 * 20 * 16).map((_, i) => Math.sin(i)) };
   const predict = async (n) => {
-    await lib.init({ backend: 'wasm-simd', threads: n });
+    await lib.init({ backend: 'wasm-simd', relaxedSimd: false, threads: n });
     const m = new lib.Sequential([new lib.LSTM({ inputSize: 16, units: 37, seed: 1, returnSequences: true }), new lib.GRU({ units: 5, seed: 2 })]);
     const y = m.predict(x).data.slice();
     m.dispose();

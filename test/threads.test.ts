@@ -29,7 +29,7 @@ beforeAll(() => setMinSplitWork(0));
 afterAll(async () => {
   setMinSplitWork(undefined);
   shutdownThreads();
-  await init({ backend: 'wasm-simd' });
+  await init({ backend: 'wasm-simd', relaxedSimd: false });
 });
 
 /** A model and its input, made afresh on whichever backend is active (seeded: the same weights every time). */
@@ -99,14 +99,14 @@ describe('rowRanges', () => {
 describe('predict with threads equals one thread bit for bit', () => {
   let single: Float32Array[];
   beforeAll(async () => {
-    single = await predictAll({ backend: 'wasm-simd' });
+    single = await predictAll({ backend: 'wasm-simd', relaxedSimd: false });
     expect(backendInfo()).toEqual({ name: 'wasm-simd', relaxedSimd: false, threads: 1 });
   });
 
   for (const threads of [2, 3]) {
     it(`threads: ${threads}${threads === 3 ? ' (more threads than this machine may have cores)' : ''}`, async () => {
       const before = cutCallCount();
-      const got = await predictAll({ backend: 'wasm-simd', threads });
+      const got = await predictAll({ backend: 'wasm-simd', relaxedSimd: false, threads });
       expect(backendInfo()).toEqual({ name: 'wasm-simd', relaxedSimd: false, threads });
       expect(cutCallCount() - before).toBeGreaterThan(CASES.length); // the calls really were cut
       got.forEach((y, i) => expectIdentical(y, single[i], CASES[i].name));
@@ -116,7 +116,7 @@ describe('predict with threads equals one thread bit for bit', () => {
 
 describe('golden PyTorch cases, threaded', () => {
   beforeAll(async () => {
-    await init({ backend: 'wasm-simd', threads: 2 });
+    await init({ backend: 'wasm-simd', relaxedSimd: false, threads: 2 });
   });
 
   it('lstm_long: 1000 steps (project cut over 1000 rows) within 1e-4 of PyTorch', () => {
@@ -159,7 +159,7 @@ describe('a failing worker', () => {
   const x = randomTensor(c.shape, rng(7));
   let want: Float32Array;
   beforeAll(async () => {
-    await init({ backend: 'wasm-simd' });
+    await init({ backend: 'wasm-simd', relaxedSimd: false });
     const m = new Sequential(c.layers());
     want = m.predict(x).data.slice();
     m.dispose();
@@ -167,7 +167,7 @@ describe('a failing worker', () => {
 
   for (const kind of ['throw', 'exit'] as const) {
     it(`that ${kind === 'throw' ? 'throws' : 'ends'} ends the call with an LstmWasmError; the next call runs on one thread and is right`, async () => {
-      await init({ backend: 'wasm-simd', threads: 3 });
+      await init({ backend: 'wasm-simd', relaxedSimd: false, threads: 3 });
       const model = new Sequential(c.layers());
       expectIdentical(model.predict(x).data, want, 'before');
       injectWorkerFailure(kind, 1);
@@ -183,7 +183,7 @@ describe('a failing worker', () => {
       expect(backendInfo().threads).toBe(1);
       expectIdentical(model.predict(x).data, want, 'after');
       // init starts workers again, and the same model runs on them
-      await init({ backend: 'wasm-simd', threads: 2 });
+      await init({ backend: 'wasm-simd', relaxedSimd: false, threads: 2 });
       expect(backendInfo().threads).toBe(2);
       const before = cutCallCount();
       expectIdentical(model.predict(x).data, want, 'restarted');
@@ -200,18 +200,22 @@ describe('init({ threads })', () => {
     }
   });
 
+  it('refuses relaxedSimd: true with threads: the threads build is the plain SIMD one', async () => {
+    await expect(init({ backend: 'wasm-simd', threads: 2, relaxedSimd: true })).rejects.toThrow(/threads build is plain SIMD; relaxedSimd: true needs threads: 1/);
+  });
+
   it("'auto' uses the cores; the scalar and js backends stay on one thread and say so; threads: 1 ends the workers", async () => {
-    await init({ backend: 'wasm-simd', threads: 'auto' });
+    await init({ backend: 'wasm-simd', relaxedSimd: false, threads: 'auto' });
     const cores = (await import('node:os')).availableParallelism();
     expect(backendInfo().threads).toBe(Math.min(8, cores));
     await init({ backend: 'wasm', threads: 2 });
     expect(backendInfo()).toEqual({ name: 'wasm', relaxedSimd: false, threads: 1 });
     await init({ backend: 'js', threads: 2 });
     expect(backendInfo()).toEqual({ name: 'js', relaxedSimd: false, threads: 1 });
-    await init({ backend: 'wasm-simd', threads: 2 });
+    await init({ backend: 'wasm-simd', relaxedSimd: false, threads: 2 });
     const threaded = new LSTM({ inputSize: 2, units: 3, seed: 1 });
     threaded.forward(randomTensor([4, 3, 2], rng(1)));
-    await init({ backend: 'wasm-simd', threads: 1 });
+    await init({ backend: 'wasm-simd', relaxedSimd: false, threads: 1 });
     expect(backendInfo().threads).toBe(1);
     // a layer bound to the threaded backend keeps working after its workers ended
     expect(threaded.forward(randomTensor([4, 3, 2], rng(1))).output.data.every(Number.isFinite)).toBe(true);
@@ -219,7 +223,7 @@ describe('init({ threads })', () => {
   });
 
   it('two inits at once: the last one asked decides, and its pool works', async () => {
-    await Promise.all([init({ backend: 'wasm-simd', threads: 2 }), init({ backend: 'wasm-simd', threads: 3 })]);
+    await Promise.all([init({ backend: 'wasm-simd', relaxedSimd: false, threads: 2 }), init({ backend: 'wasm-simd', relaxedSimd: false, threads: 3 })]);
     expect(backendInfo().threads).toBe(3);
     const c = CASES[0], x = randomTensor(c.shape, rng(5));
     const m = new Sequential(c.layers());
@@ -227,7 +231,7 @@ describe('init({ threads })', () => {
     const y = m.predict(x).data.slice();
     expect(cutCallCount()).toBeGreaterThan(before);
     m.dispose();
-    await init({ backend: 'wasm-simd' });
+    await init({ backend: 'wasm-simd', relaxedSimd: false });
     const one = new Sequential(c.layers());
     expectIdentical(y, one.predict(x).data, 'threads 3 after concurrent inits');
     one.dispose();
@@ -236,7 +240,7 @@ describe('init({ threads })', () => {
   it('training on the threaded backend runs (on one thread) and gives the losses of the plain build', async () => {
     const losses: number[][] = [];
     for (const threads of [1, 2]) {
-      await init({ backend: 'wasm-simd', threads });
+      await init({ backend: 'wasm-simd', relaxedSimd: false, threads });
       const model = new Sequential([new LSTM({ inputSize: 3, units: 5, seed: 1 }), new Dense({ units: 1, seed: 2 })]);
       model.compile({ optimizer: 'adam', loss: 'mse' });
       const x = randomTensor([12, 6, 3], rng(3)), y = randomTensor([12, 1], rng(4));
@@ -273,7 +277,7 @@ describe('the threads build', () => {
 describe('idle workers', () => {
   it('never keep a Node process alive: a script that predicts on 2 threads and never shuts them down exits by itself', () => {
     const r = runBuilt(`
-      await lib.init({ threads: 2 });
+      await lib.init({ threads: 2, relaxedSimd: false });
       const model = new lib.Sequential([new lib.LSTM({ inputSize: 8, units: 64, seed: 1 }), new lib.Dense({ units: 1, seed: 2 })]);
       const y = model.predict(Array.from({ length: 16 }, () => Array.from({ length: 20 }, () => Array(8).fill(0.5))));
       console.log(lib.backendInfo().threads, y.shape.join('x'));
@@ -289,7 +293,7 @@ describe('threads in Deno and Bun (worker_threads there too)', () => {
     const lib = await import(${JSON.stringify(entry)});
     const x = { shape: [33, 40, 8], data: new Float32Array(33 * 40 * 8).map((_, i) => Math.sin(i)) };
     const run = async (threads) => {
-      await lib.init({ threads });
+      await lib.init({ threads, relaxedSimd: false });
       const m = new lib.Sequential([new lib.LSTM({ inputSize: 8, units: 96, seed: 1 }), new lib.Dense({ units: 2, seed: 2 })]);
       return { y: m.predict(x).data, threads: lib.backendInfo().threads };
     };
@@ -318,7 +322,7 @@ describe("'lstm-wasm/predict' with threads", () => {
       const lib = await import(${JSON.stringify(entry)});
       const x = { shape: [33, 40, 8], data: new Float32Array(33 * 40 * 8).map((_, i) => Math.sin(i)) };
       const run = async (threads) => {
-        await lib.init({ threads });
+        await lib.init({ threads, relaxedSimd: false });
         const m = new lib.Sequential([new lib.LSTM({ inputSize: 8, units: 96, seed: 1 }), new lib.Dense({ units: 2, seed: 2 })]);
         return { y: m.predict(x).data, threads: lib.backendInfo().threads };
       };
