@@ -4,8 +4,11 @@
  */
 import { setJsKernels } from './backend/registry.js';
 import { createJsKernels } from './backend/js/kernels.js';
+import { setQuantizer } from './layers/recurrent.js';
+import { quantizeLayer } from './quantize/quantize.js';
 
 setJsKernels(() => createJsKernels());
+setQuantizer(quantizeLayer);
 
 export { init, backend, memoryInfo, simdSupported, type InitOptions } from './backend/registry.js';
 export type { BackendName, ActivationName, CellActivation, GateActivation } from './backend/kernels.js';
@@ -22,6 +25,7 @@ export { Dropout, type DropoutOptions } from './layers/dropout.js';
 export { RepeatVector, type RepeatVectorOptions } from './layers/repeat-vector.js';
 export { Masking, type MaskingOptions } from './layers/masking.js';
 export { Sequential, loadModel } from './model/sequential.js';
+export type { QuantizationMode } from './quantize/quantize.js';
 export { SequentialCore } from './model/core.js';
 export { SequenceStream } from './model/stream.js';
 export { readSafetensors, readSafetensorsWithMetadata, writeSafetensors } from './io/safetensors.js';

@@ -1,0 +1,250 @@
+/**
+ * int8 inference (model.quantize('int8')): the LSTM's two products with
+ * int8 weights and int8 activations, int32 sums, dequantized before the
+ * bias and the gates. Contract: QuantizedKernels in src/backend/kernels.ts;
+ * reference: src/backend/js/quantized.ts. Exported by the full builds only
+ * (index.ts), so the inference-only wasm of 'lstm-wasm/predict' keeps its size.
+ *
+ * The scheme (onnxruntime's DynamicQuantizeLSTM, with symmetric int8
+ * activations where it uses asymmetric uint8):
+ *   weights, once (in TypeScript): each output row of W and U (one gate of
+ *     one unit) has its own scale s_w = max|w|/127 and q_w = round(w/s_w);
+ *   activations, per call (x_t) and per step (h_{t−1}), each batch row
+ *     alone: s_a = max|a|/127, q_a = round(a/s_a) (round half to even), in
+ *     [−127, 127];
+ *   z = b + (Σ_k q_a[k]·q_w[k]) · (s_w·s_a), the sum exact in int32.
+ *
+ * The packed int8 layout ("strips"): the columns of a panel (units
+ * 4p..4p+3, gate g) form a strip of K' = roundUp4(K) rows of 4 bytes,
+ * stored as Kq/4 groups of 16 bytes, group q holding rows 4q..4q+3:
+ *
+ *     byte 2l + (k&1) + 8·(k>>1 & 1)  of group q  =  q_w[unit 4p+l, gate g][4q + k&3]
+ *
+ * i.e. the low 8 bytes are the pairs (k0, k1) of lanes 0..3, the high 8
+ * the pairs (k2, k3). Strip s = p·G + g starts at s·4·K' bytes. Why: the
+ * SIMD instruction for int8 sums is i32x4.dot_i16x8_s, which multiplies
+ * eight i16 lanes and adds neighbouring pairs into four i32 lanes. Widen
+ * the low half of a group to i16 (i16x8.extend_low_i8x16_s): lane l holds
+ * q_w at (k0, k1) of unit l; the activations' pair (k0, k1), two i16
+ * side by side, splat to all four lanes by one v128.load32_splat; the dot
+ * gives four units' Σ over k0, k1. The high half does k2, k3. So one
+ * 16-byte load feeds 16 multiply-adds, where an f32 panel feeds 4: U
+ * streams four times fewer bytes, which is what a batch-1 step waits on.
+ * Quantized activations are kept as i16 (int8 values) for that splat.
+ * Padded rows k ≥ K are 0 in both operands; padded units have q_w = 0 and
+ * s_w = 0, so their pre-activations are exactly 0 and the lane mask of
+ * state.ts keeps their state at 0.
+ */
+import { sigmoidRr2P5, tanhExpm1Rr2P6, sigmoidRr2P5F32, tanhExpm1Rr2P6F32 } from './activations';
+import { madd } from './madd';
+import { laneMask, loadState, storeRows } from './state';
+
+// ── quantizing activations ───────────────────────────────────────────────
+
+/**
+ * rows of x (row r at x + 4·r·stride, any alignment, K floats) → q: [rows][Kq] i16
+ * (Kq = roundUp4(K); zeros past K) and scales[r] = max|x_r|/127 (0 for an all-zero row).
+ */
+export function quantizeRows(x: usize, rows: i32, K: i32, stride: i32, q: usize, scales: usize): void {
+  const Kq = (K + 3) & ~3;
+  for (let r = 0; r < rows; r++) {
+    const src = x + ((<usize>r * stride) << 2);
+    const dst = q + ((<usize>r * Kq) << 1);
+    store<f32>(scales + (<usize>r << 2), quantizeRow(src, K, dst));
+    for (let k = K; k < Kq; k++) store<i16>(dst + (<usize>k << 1), 0);
+  }
+}
+
+/** One row: returns its scale. Rounds with f32.nearest (half to even) in both builds. */
+function quantizeRow(src: usize, K: i32, dst: usize): f32 {
+  let m: f32 = 0;
+  let k = 0;
+  if (ASC_FEATURE_SIMD) {
+    let mv = f32x4.splat(0);
+    for (; k + 4 <= K; k += 4) mv = f32x4.max(mv, f32x4.abs(v128.load(src + (<usize>k << 2))));
+    m = max(max(f32x4.extract_lane(mv, 0), f32x4.extract_lane(mv, 1)), max(f32x4.extract_lane(mv, 2), f32x4.extract_lane(mv, 3)));
+  }
+  for (; k < K; k++) m = max(m, abs(load<f32>(src + (<usize>k << 2))));
+  // NaN in the row: m is NaN, so is the scale, and so every sum it dequantizes
+  const inv: f32 = m > 0 ? <f32>127 / m : 0;
+  k = 0;
+  if (ASC_FEATURE_SIMD) {
+    const iv = f32x4.splat(inv);
+    for (; k + 8 <= K; k += 8) {
+      const a = i32x4.trunc_sat_f32x4_s(f32x4.nearest(f32x4.mul(v128.load(src + (<usize>k << 2)), iv)));
+      const b = i32x4.trunc_sat_f32x4_s(f32x4.nearest(f32x4.mul(v128.load(src + (<usize>k << 2), 16), iv)));
+      v128.store(dst + (<usize>k << 1), i16x8.narrow_i32x4_s(a, b));
+    }
+  }
+  for (; k < K; k++) store<i16>(dst + (<usize>k << 1), <i16><i32>nearest<f32>(load<f32>(src + (<usize>k << 2)) * inv));
+  return m / 127;
+}
+
+// ── the int8 dot product of one strip ────────────────────────────────────
+
+/** Σ_k a[k]·w[k] for the 4 units of a strip: a: [Kq] i16, w: [Kq/4][16] i8. Four i32 lanes. */
+// @ts-ignore: decorator
+@inline function stripDot(a: usize, w: usize, Kq: i32): v128 {
+  let s0 = i32x4.splat(0), s1 = i32x4.splat(0);
+  const end = w + (<usize>Kq << 2);
+  // two groups per iteration into two sums: two independent add chains
+  const end2 = w + (<usize>(Kq & ~7) << 2);
+  while (w < end2) {
+    const g0 = v128.load(w), g1 = v128.load(w, 16);
+    s0 = i32x4.add(s0, i32x4.add(
+      i32x4.dot_i16x8_s(i16x8.extend_low_i8x16_s(g0), v128.load32_splat(a)),
+      i32x4.dot_i16x8_s(i16x8.extend_high_i8x16_s(g0), v128.load32_splat(a, 4))));
+    s1 = i32x4.add(s1, i32x4.add(
+      i32x4.dot_i16x8_s(i16x8.extend_low_i8x16_s(g1), v128.load32_splat(a, 8)),
+      i32x4.dot_i16x8_s(i16x8.extend_high_i8x16_s(g1), v128.load32_splat(a, 12))));
+    a += 16; w += 32;
+  }
+  if (w < end) {
+    const g0 = v128.load(w);
+    s0 = i32x4.add(s0, i32x4.add(
+      i32x4.dot_i16x8_s(i16x8.extend_low_i8x16_s(g0), v128.load32_splat(a)),
+      i32x4.dot_i16x8_s(i16x8.extend_high_i8x16_s(g0), v128.load32_splat(a, 4))));
+  }
+  return i32x4.add(s0, s1);
+}
+
+/** Scalar build: the sum of lane l of a strip, in the same int32 arithmetic (exact, so equal to the SIMD one). */
+function stripDotLane(a: usize, w: usize, Kq: i32, l: i32): i32 {
+  let s: i32 = 0;
+  for (let q = 0; q < Kq; q += 4) {
+    const g = w + (<usize>q << 2) + (<usize>l << 1);
+    const x = a + (<usize>q << 1);
+    s += <i32>load<i16>(x) * <i32>load<i8>(g) + <i32>load<i16>(x, 2) * <i32>load<i8>(g, 1)
+      + <i32>load<i16>(x, 4) * <i32>load<i8>(g, 8) + <i32>load<i16>(x, 6) * <i32>load<i8>(g, 9);
+  }
+  return s;
+}
+
+/** One dequantized strip: b + Σ · (s_w ⊙ s_a), b and s_w of the strip's 4 units (madd: index.ts). */
+// @ts-ignore: decorator
+@inline function dequant(sum: v128, wscale: v128, sa: f32, b: v128): v128 {
+  return madd(f32x4.convert_i32x4_s(sum), f32x4.mul(wscale, f32x4.splat(sa)), b);
+}
+
+// ── the projection ───────────────────────────────────────────────────────
+
+/**
+ * The int8 twin of `project`:
+ *   out[r][p][g][l] = bias[p][g][l] + (Σ_k q_x[r][k]·q_w[s][k][l]) · (wscale[p][g][l]·s_x[r])
+ * x: [rows, K] f32 (any alignment); w8: strips (header) of K; wscale, bias: [panels][G][4]
+ * (bias may be 0); out: [rows][panels·4G]. work: roundUp4(K)/2 + 4 floats (one quantized row).
+ */
+export function projectInt8(x: usize, rows: i32, K: i32, w8: usize, panels: i32, G: i32, wscale: usize, bias: usize, out: usize, work: usize): void {
+  const Kq = (K + 3) & ~3;
+  const strip = <usize>Kq << 2;
+  const strips = panels * G;
+  const scale = work + (<usize>Kq << 1);
+  for (let r = 0; r < rows; r++) {
+    quantizeRows(x + ((<usize>r * K) << 2), 1, K, K, work, scale);
+    const sa = load<f32>(scale);
+    const o = out + ((<usize>r * strips) << 4);
+    for (let s = 0; s < strips; s++) {
+      const col = <usize>s << 4;
+      if (ASC_FEATURE_SIMD) {
+        const b = bias != 0 ? v128.load(bias + col) : f32x4.splat(0);
+        v128.store(o + col, dequant(stripDot(work, w8 + <usize>s * strip, Kq), v128.load(wscale + col), sa, b));
+      } else {
+        for (let l = 0; l < 4; l++) {
+          const c = col + (<usize>l << 2);
+          const b: f32 = bias != 0 ? load<f32>(bias + c) : 0;
+          store<f32>(o + c, <f32>stripDotLane(work, w8 + <usize>s * strip, Kq, l) * (load<f32>(wscale + c) * sa) + b);
+        }
+      }
+    }
+  }
+}
+
+// ── the LSTM recurrence ──────────────────────────────────────────────────
+
+/**
+ * lstmRecur with U in int8 strips (G = 4: strips 4p + g for i, f, g, o):
+ *   [i f g o] = z_t + (Σ_k q_h[k]·q_u[k]) · (uscale ⊙ s_h),  q_h, s_h: h_{t−1} quantized per row
+ * then the cell as lstmRecur (σ, tanh; c = f⊙c + i⊙g; h = o⊙tanh c). No record, no mask.
+ * z, h0, c0, out, outStride, hT, cT, reverse as lstmRecur; uscale: [Hp/4][4][4].
+ * work: qRecurWorkFloats(B, H) = 3·B·Hp + B·Hp/2 + roundUp4(B) floats:
+ *   h_{t−1}, h_t, c ([B][Hp] f32 each) ‖ q_h [B][Hp] i16 ‖ s_h [B] f32.
+ */
+export function lstmRecurInt8(
+  z: usize, B: i32, T: i32, H: i32, u8: usize, uscale: usize, h0: usize, c0: usize,
+  out: usize, outStride: i32, hT: usize, cT: usize, reverse: i32, work: usize,
+): void {
+  const Hp = (H + 3) & ~3;
+  const block = (<usize>B * Hp) << 2;
+  let h = work;
+  let hNext = work + block;
+  const c = work + 2 * block;
+  const hq = work + 3 * block;
+  const hs = hq + (block >> 1);
+  loadState(h, h0, B, H);
+  loadState(c, c0, B, H);
+  const zRow = (<usize>T * Hp) << 4;
+  for (let s = 0; s < T; s++) {
+    const t = reverse ? T - 1 - s : s;
+    quantizeRows(h, B, Hp, Hp, hq, hs);
+    lstmStepInt8(z + ((<usize>t * Hp) << 4), zRow, B, H, u8, uscale, hq, hs, hNext, c);
+    const tmp = h; h = hNext; hNext = tmp;
+    if (out != 0) storeRows(out + ((<usize>t * outStride) << 2), T * outStride, h, Hp, B, H);
+  }
+  storeRows(hT, H, h, Hp, B, H);
+  storeRows(cT, H, c, Hp, B, H);
+}
+
+/** One step, panels outer: a panel's four strips (4·Hp bytes each) stay in L1 while every row passes. */
+function lstmStepInt8(zt: usize, zRow: usize, B: i32, H: i32, u8: usize, uscale: usize, hq: usize, hs: usize, hNext: usize, c: usize): void {
+  const Hp = (H + 3) & ~3;
+  const P = Hp >> 2;
+  const strip = <usize>Hp << 2;
+  const hRow = <usize>Hp << 2;
+  for (let p = 0; p < P; p++) {
+    const w = u8 + ((<usize>p * strip) << 2);  // strips 4p .. 4p+3
+    const ws = uscale + (<usize>p << 6);
+    const zp = <usize>p << 6;
+    const sp = <usize>p << 4;
+    for (let b = 0; b < B; b++) {
+      const a = hq + ((<usize>b * Hp) << 1);
+      const sa = load<f32>(hs + (<usize>b << 2));
+      const zb = zt + <usize>b * zRow + zp;
+      const row = <usize>b * hRow + sp;
+      if (ASC_FEATURE_SIMD) {
+        const i = dequant(stripDot(a, w, Hp), v128.load(ws), sa, v128.load(zb));
+        const f = dequant(stripDot(a, w + strip, Hp), v128.load(ws, 16), sa, v128.load(zb, 16));
+        const g = dequant(stripDot(a, w + 2 * strip, Hp), v128.load(ws, 32), sa, v128.load(zb, 32));
+        const o = dequant(stripDot(a, w + 3 * strip, Hp), v128.load(ws, 48), sa, v128.load(zb, 48));
+        lstmCellInt8(i, f, g, o, c + row, hNext + row, laneMask(H - 4 * p));
+      } else {
+        for (let l = 0; l < 4; l++) {
+          const j = 4 * p + l;
+          const q = row + (<usize>l << 2);
+          const col = <usize>l << 2;
+          let cn: f32 = 0, hv: f32 = 0;
+          if (j < H) {
+            const i = sigmoidRr2P5F32(<f32>stripDotLane(a, w, Hp, l) * (load<f32>(ws + col) * sa) + load<f32>(zb + col));
+            const f = sigmoidRr2P5F32(<f32>stripDotLane(a, w + strip, Hp, l) * (load<f32>(ws + col, 16) * sa) + load<f32>(zb + col, 16));
+            const g = tanhExpm1Rr2P6F32(<f32>stripDotLane(a, w + 2 * strip, Hp, l) * (load<f32>(ws + col, 32) * sa) + load<f32>(zb + col, 32));
+            const o = sigmoidRr2P5F32(<f32>stripDotLane(a, w + 3 * strip, Hp, l) * (load<f32>(ws + col, 48) * sa) + load<f32>(zb + col, 48));
+            cn = f * load<f32>(c + q) + i * g;
+            hv = o * tanhExpm1Rr2P6F32(cn);
+          }
+          store<f32>(c + q, cn);
+          store<f32>(hNext + q, hv);
+        }
+      }
+    }
+  }
+}
+
+/** The cell update of 4 units (as lstm.ts's, without the record): c in place, h_t to hn; lanes past H forced to 0. */
+function lstmCellInt8(zi: v128, zf: v128, zg: v128, zo: v128, c: usize, hn: usize, mask: v128): void {
+  const i = v128.and(sigmoidRr2P5(zi), mask);
+  const f = v128.and(sigmoidRr2P5(zf), mask);
+  const g = v128.and(tanhExpm1Rr2P6(zg), mask);
+  const o = v128.and(sigmoidRr2P5(zo), mask);
+  const cn = f32x4.add(f32x4.mul(f, v128.load(c)), f32x4.mul(i, g));
+  v128.store(c, cn);
+  v128.store(hn, f32x4.mul(o, tanhExpm1Rr2P6(cn)));
+}
