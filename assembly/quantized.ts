@@ -35,9 +35,9 @@
  * s_w = 0, so their pre-activations are exactly 0 and the lane mask of
  * state.ts keeps their state at 0.
  */
-import { sigmoidRr2P5, tanhExpm1Rr2P6, sigmoidRr2P5F32, tanhExpm1Rr2P6F32 } from './activations';
+import { vsigmoid, vtanh } from './activations';
 import { madd } from './madd';
-import { laneMask, loadState, storeRows } from './state';
+import { loadState, storeRows } from './state';
 
 // ── quantizing activations ───────────────────────────────────────────────
 
@@ -80,50 +80,50 @@ function quantizeRow(src: usize, K: i32, dst: usize): f32 {
   return m / 127;
 }
 
-// ── the int8 dot product of one strip ────────────────────────────────────
+// ── one strip: int8 sums, dequantized ────────────────────────────────────
 
-/** Σ_k a[k]·w[k] for the 4 units of a strip: a: [Kq] i16, w: [Kq/4][16] i8. Four i32 lanes. */
-// @ts-ignore: decorator
-@inline function stripDot(a: usize, w: usize, Kq: i32): v128 {
-  let s0 = i32x4.splat(0), s1 = i32x4.splat(0);
-  const end = w + (<usize>Kq << 2);
-  // two groups per iteration into two sums: two independent add chains
-  const end2 = w + (<usize>(Kq & ~7) << 2);
-  while (w < end2) {
-    const g0 = v128.load(w), g1 = v128.load(w, 16);
-    s0 = i32x4.add(s0, i32x4.add(
-      i32x4.dot_i16x8_s(i16x8.extend_low_i8x16_s(g0), v128.load32_splat(a)),
-      i32x4.dot_i16x8_s(i16x8.extend_high_i8x16_s(g0), v128.load32_splat(a, 4))));
-    s1 = i32x4.add(s1, i32x4.add(
-      i32x4.dot_i16x8_s(i16x8.extend_low_i8x16_s(g1), v128.load32_splat(a, 8)),
-      i32x4.dot_i16x8_s(i16x8.extend_high_i8x16_s(g1), v128.load32_splat(a, 12))));
-    a += 16; w += 32;
+/**
+ * dst[l] = b[l] + (Σ_k a[k]·w[k][l]) · (wscale[l]·sa) for the 4 units l of a strip:
+ * a: [Kq] i16 (one quantized row), w: the strip [Kq/4][16] i8, wscale, b, dst: [4] f32 (b may be 0).
+ * A call, not inlined: it runs once per strip and row (its k loop is Kq/4 long), and one copy
+ * keeps the module small.
+ */
+function dequantStrip(a: usize, w: usize, Kq: i32, wscale: usize, sa: f32, b: usize, dst: usize): void {
+  if (ASC_FEATURE_SIMD) {
+    // two groups per iteration into two sums: two independent add chains
+    let s0 = i32x4.splat(0), s1 = i32x4.splat(0);
+    const end = w + (<usize>Kq << 2), end2 = w + (<usize>(Kq & ~7) << 2);
+    while (w < end2) {
+      const g0 = v128.load(w), g1 = v128.load(w, 16);
+      s0 = i32x4.add(s0, i32x4.add(
+        i32x4.dot_i16x8_s(i16x8.extend_low_i8x16_s(g0), v128.load32_splat(a)),
+        i32x4.dot_i16x8_s(i16x8.extend_high_i8x16_s(g0), v128.load32_splat(a, 4))));
+      s1 = i32x4.add(s1, i32x4.add(
+        i32x4.dot_i16x8_s(i16x8.extend_low_i8x16_s(g1), v128.load32_splat(a, 8)),
+        i32x4.dot_i16x8_s(i16x8.extend_high_i8x16_s(g1), v128.load32_splat(a, 12))));
+      a += 16; w += 32;
+    }
+    if (w < end) {
+      const g0 = v128.load(w);
+      s0 = i32x4.add(s0, i32x4.add(
+        i32x4.dot_i16x8_s(i16x8.extend_low_i8x16_s(g0), v128.load32_splat(a)),
+        i32x4.dot_i16x8_s(i16x8.extend_high_i8x16_s(g0), v128.load32_splat(a, 4))));
+    }
+    const bias = b != 0 ? v128.load(b) : f32x4.splat(0);
+    v128.store(dst, madd(f32x4.convert_i32x4_s(i32x4.add(s0, s1)), f32x4.mul(v128.load(wscale), f32x4.splat(sa)), bias));
+  } else {
+    // the same sums one lane at a time (int32 arithmetic is exact, so equal to the SIMD ones)
+    for (let l = 0; l < 4; l++) {
+      let s: i32 = 0;
+      for (let q = 0; q < Kq; q += 4) {
+        const g = w + (<usize>q << 2) + (<usize>l << 1), x = a + (<usize>q << 1);
+        s += <i32>load<i16>(x) * <i32>load<i8>(g) + <i32>load<i16>(x, 2) * <i32>load<i8>(g, 1)
+          + <i32>load<i16>(x, 4) * <i32>load<i8>(g, 8) + <i32>load<i16>(x, 6) * <i32>load<i8>(g, 9);
+      }
+      const o = <usize>l << 2;
+      store<f32>(dst + o, <f32>s * (load<f32>(wscale + o) * sa) + (b != 0 ? load<f32>(b + o) : 0));
+    }
   }
-  if (w < end) {
-    const g0 = v128.load(w);
-    s0 = i32x4.add(s0, i32x4.add(
-      i32x4.dot_i16x8_s(i16x8.extend_low_i8x16_s(g0), v128.load32_splat(a)),
-      i32x4.dot_i16x8_s(i16x8.extend_high_i8x16_s(g0), v128.load32_splat(a, 4))));
-  }
-  return i32x4.add(s0, s1);
-}
-
-/** Scalar build: the sum of lane l of a strip, in the same int32 arithmetic (exact, so equal to the SIMD one). */
-function stripDotLane(a: usize, w: usize, Kq: i32, l: i32): i32 {
-  let s: i32 = 0;
-  for (let q = 0; q < Kq; q += 4) {
-    const g = w + (<usize>q << 2) + (<usize>l << 1);
-    const x = a + (<usize>q << 1);
-    s += <i32>load<i16>(x) * <i32>load<i8>(g) + <i32>load<i16>(x, 2) * <i32>load<i8>(g, 1)
-      + <i32>load<i16>(x, 4) * <i32>load<i8>(g, 8) + <i32>load<i16>(x, 6) * <i32>load<i8>(g, 9);
-  }
-  return s;
-}
-
-/** One dequantized strip: b + Σ · (s_w ⊙ s_a), b and s_w of the strip's 4 units (madd: index.ts). */
-// @ts-ignore: decorator
-@inline function dequant(sum: v128, wscale: v128, sa: f32, b: v128): v128 {
-  return madd(f32x4.convert_i32x4_s(sum), f32x4.mul(wscale, f32x4.splat(sa)), b);
 }
 
 // ── the projection ───────────────────────────────────────────────────────
@@ -145,21 +145,15 @@ export function projectInt8(x: usize, rows: i32, K: i32, w8: usize, panels: i32,
     const o = out + ((<usize>r * strips) << 4);
     for (let s = 0; s < strips; s++) {
       const col = <usize>s << 4;
-      if (ASC_FEATURE_SIMD) {
-        const b = bias != 0 ? v128.load(bias + col) : f32x4.splat(0);
-        v128.store(o + col, dequant(stripDot(work, w8 + <usize>s * strip, Kq), v128.load(wscale + col), sa, b));
-      } else {
-        for (let l = 0; l < 4; l++) {
-          const c = col + (<usize>l << 2);
-          const b: f32 = bias != 0 ? load<f32>(bias + c) : 0;
-          store<f32>(o + c, <f32>stripDotLane(work, w8 + <usize>s * strip, Kq, l) * (load<f32>(wscale + c) * sa) + b);
-        }
-      }
+      dequantStrip(work, w8 + <usize>s * strip, Kq, wscale + col, sa, bias != 0 ? bias + col : 0, o + col);
     }
   }
 }
 
 // ── the LSTM recurrence ──────────────────────────────────────────────────
+
+/** Scratch for one panel's four dequantized gates [4][4] between the sums and the cell. */
+const PRE = memory.data(64, 16);
 
 /**
  * lstmRecur with U in int8 strips (G = 4: strips 4p + g for i, f, g, o):
@@ -197,54 +191,40 @@ export function lstmRecurInt8(
 /** One step, panels outer: a panel's four strips (4·Hp bytes each) stay in L1 while every row passes. */
 function lstmStepInt8(zt: usize, zRow: usize, B: i32, H: i32, u8: usize, uscale: usize, hq: usize, hs: usize, hNext: usize, c: usize): void {
   const Hp = (H + 3) & ~3;
-  const P = Hp >> 2;
   const strip = <usize>Hp << 2;
-  const hRow = <usize>Hp << 2;
-  for (let p = 0; p < P; p++) {
+  for (let p = 0; p < Hp >> 2; p++) {
     const w = u8 + ((<usize>p * strip) << 2);  // strips 4p .. 4p+3
     const ws = uscale + (<usize>p << 6);
-    const zp = <usize>p << 6;
-    const sp = <usize>p << 4;
     for (let b = 0; b < B; b++) {
       const a = hq + ((<usize>b * Hp) << 1);
       const sa = load<f32>(hs + (<usize>b << 2));
-      const zb = zt + <usize>b * zRow + zp;
-      const row = <usize>b * hRow + sp;
-      if (ASC_FEATURE_SIMD) {
-        const i = dequant(stripDot(a, w, Hp), v128.load(ws), sa, v128.load(zb));
-        const f = dequant(stripDot(a, w + strip, Hp), v128.load(ws, 16), sa, v128.load(zb, 16));
-        const g = dequant(stripDot(a, w + 2 * strip, Hp), v128.load(ws, 32), sa, v128.load(zb, 32));
-        const o = dequant(stripDot(a, w + 3 * strip, Hp), v128.load(ws, 48), sa, v128.load(zb, 48));
-        lstmCellInt8(i, f, g, o, c + row, hNext + row, laneMask(H - 4 * p));
-      } else {
-        for (let l = 0; l < 4; l++) {
-          const j = 4 * p + l;
-          const q = row + (<usize>l << 2);
-          const col = <usize>l << 2;
-          let cn: f32 = 0, hv: f32 = 0;
-          if (j < H) {
-            const i = sigmoidRr2P5F32(<f32>stripDotLane(a, w, Hp, l) * (load<f32>(ws + col) * sa) + load<f32>(zb + col));
-            const f = sigmoidRr2P5F32(<f32>stripDotLane(a, w + strip, Hp, l) * (load<f32>(ws + col, 16) * sa) + load<f32>(zb + col, 16));
-            const g = tanhExpm1Rr2P6F32(<f32>stripDotLane(a, w + 2 * strip, Hp, l) * (load<f32>(ws + col, 32) * sa) + load<f32>(zb + col, 32));
-            const o = sigmoidRr2P5F32(<f32>stripDotLane(a, w + 3 * strip, Hp, l) * (load<f32>(ws + col, 48) * sa) + load<f32>(zb + col, 48));
-            cn = f * load<f32>(c + q) + i * g;
-            hv = o * tanhExpm1Rr2P6F32(cn);
-          }
-          store<f32>(c + q, cn);
-          store<f32>(hNext + q, hv);
-        }
-      }
+      const zb = zt + <usize>b * zRow + (<usize>p << 6);
+      for (let g = 0; g < 4; g++) dequantStrip(a, w + <usize>g * strip, Hp, ws + (<usize>g << 4), sa, zb + (<usize>g << 4), PRE + (<usize>g << 4));
+      lstmCellInt8(c + ((<usize>(b * Hp + 4 * p)) << 2), hNext + ((<usize>(b * Hp + 4 * p)) << 2), H - 4 * p);
     }
   }
 }
 
-/** The cell update of 4 units (as lstm.ts's, without the record): c in place, h_t to hn; lanes past H forced to 0. */
-function lstmCellInt8(zi: v128, zf: v128, zg: v128, zo: v128, c: usize, hn: usize, mask: v128): void {
-  const i = v128.and(sigmoidRr2P5(zi), mask);
-  const f = v128.and(sigmoidRr2P5(zf), mask);
-  const g = v128.and(tanhExpm1Rr2P6(zg), mask);
-  const o = v128.and(sigmoidRr2P5(zo), mask);
-  const cn = f32x4.add(f32x4.mul(f, v128.load(c)), f32x4.mul(i, g));
-  v128.store(c, cn);
-  v128.store(hn, f32x4.mul(o, tanhExpm1Rr2P6(cn)));
+/**
+ * The cell update of 4 units from their pre-activations in PRE (lstm.ts's equations, no
+ * record): c in place, h_t to hn; units past H (l ≥ valid) forced to 0. σ and tanh are the
+ * exported vsigmoid/vtanh (SIMD in the SIMD build, bit-identical scalar twins in the other),
+ * called rather than inlined: the cell runs once per panel and row, so the calls cost little,
+ * and the module carries no second copy of them.
+ */
+function lstmCellInt8(c: usize, hn: usize, valid: i32): void {
+  vsigmoid(PRE, PRE, 8);             // i, f
+  vtanh(PRE + 32, PRE + 32, 4);      // g
+  vsigmoid(PRE + 48, PRE + 48, 4);   // o
+  for (let l = 0; l < 4; l++) {      // c = f⊙c + i⊙g, also into PRE's i row for tanh(c)
+    const q = <usize>l << 2;
+    const cn: f32 = l < valid ? load<f32>(PRE + q, 16) * load<f32>(c + q) + load<f32>(PRE + q) * load<f32>(PRE + q, 32) : 0;
+    store<f32>(c + q, cn);
+    store<f32>(PRE + q, cn);
+  }
+  vtanh(PRE, PRE, 4);
+  for (let l = 0; l < 4; l++) {      // h = o⊙tanh(c)
+    const q = <usize>l << 2;
+    store<f32>(hn + q, l < valid ? load<f32>(PRE + q, 48) * load<f32>(PRE + q) : 0);
+  }
 }
