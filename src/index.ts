@@ -4,11 +4,9 @@
  */
 import { setJsKernels } from './backend/registry.js';
 import { createJsKernels } from './backend/js/kernels.js';
-import { setQuantizer } from './layers/recurrent.js';
-import { quantizeLayer } from './quantize/quantize.js';
+import './quantize/quantize.js'; // layer.quantize() and the int8 forward (src/quantize/attach.ts)
 
 setJsKernels(() => createJsKernels());
-setQuantizer(quantizeLayer);
 
 export { init, backend, memoryInfo, simdSupported, type InitOptions } from './backend/registry.js';
 export type { BackendName, ActivationName, CellActivation, GateActivation } from './backend/kernels.js';

@@ -71,32 +71,6 @@ export function cellActivations(options: { activation?: unknown; recurrentActiva
   return { gate, activation };
 }
 
-/** One call of a quantized layer's forward: RecurrentLayer.run's arguments and the f32 bias (0 for none). @internal */
-export interface QuantizedRunCall {
-  x: HeapBatch;
-  out: number;
-  outStride: number;
-  reverse: boolean;
-  state: HeapState;
-  rec: number;
-  bias: number;
-}
-
-/** What runs a layer in place of its f32 kernels once quantized (src/quantize/, the full library only). @internal */
-export interface QuantizedRun {
-  readonly mode: 'int8';
-  run(call: QuantizedRunCall): void;
-  dispose(): void;
-}
-
-/** Set by 'lstm-wasm' (src/quantize/): a core that predicts only in f32 ships none of it. */
-let quantizer: ((layer: RecurrentLayer, mode: unknown) => void) | undefined;
-
-/** @internal */
-export function setQuantizer(q: (layer: RecurrentLayer, mode: unknown) => void): void {
-  quantizer = q;
-}
-
 /** Initial or carried state: h (and c for LSTM), each [B, units]. */
 export interface RecurrentState {
   h?: TensorLike;
@@ -133,8 +107,6 @@ export abstract class RecurrentLayer extends Layer {
   /** What the last training forward left for backward. */
   private saved: { x: HeapBatch; rec: number } | undefined;
   private layout: RecurrentBlock | undefined;
-  /** The int8 form that runs this layer once quantized (undefined: f32). @internal */
-  quantized: QuantizedRun | undefined;
 
   /**
    * `moreOptions`: a subclass's own option names (SimpleRNN's activation). `cellState`: whether the
@@ -171,20 +143,6 @@ export abstract class RecurrentLayer extends Layer {
 
   get outputSize(): number {
     return this.units;
-  }
-
-  /**
-   * Run this layer in int8 from now on (LSTM with σ and tanh; needs 'lstm-wasm', not
-   * 'lstm-wasm/predict'): per-row symmetric int8 weights, activations quantized per row and step.
-   * The f32 weights are kept (getWeights, save); setWeights and training are refused.
-   */
-  quantize(mode: 'int8'): void {
-    (quantizer ?? fail(`${this.name}.quantize: needs the full library; import from 'lstm-wasm'`))(this, mode);
-  }
-
-  /** 'int8' once quantized, else undefined. */
-  get quantization(): 'int8' | undefined {
-    return this.quantized?.mode;
   }
 
   keepsTime(): boolean {
@@ -253,7 +211,6 @@ export abstract class RecurrentLayer extends Layer {
   prepareWeights(weights: Weights, options: { from?: WeightFormat; suffix?: string } = {}): PreparedWeights {
     this.assertLive();
     const owner = `${this.name}.setWeights`, suffix = options.suffix ?? '_l0';
-    if (this.quantized) fail(`${owner}: the layer is quantized (${this.quantized.mode}); set the weights of an f32 layer, then quantize`);
     checkWeightRecord(weights, owner);
     const from = weightFormat(options.from, owner);
     const I = this.inputSize ?? recurrentInputSize(weights, from, suffix) ?? this.requireInputSize();
@@ -427,10 +384,9 @@ export abstract class RecurrentLayer extends Layer {
     this.ensureParams();
     const { B, T } = x, H = this.units;
     const block = this.block(), ws = this.workspace(), k = this.backend.kernels;
-    const p = block.pointers(this.params);
-    if (this.quantized) return this.quantized.run({ x, out, outStride, reverse, state, rec, bias: p.b });
     const z = ws.get('z', B * T * block.panels * block.panelWidth);
     const work = ws.get('work', recurWorkFloats(B, H));
+    const p = block.pointers(this.params);
     k.project(x.ptr, B * T, x.F, p.wx, block.panels, block.panelWidth, p.b, z);
     this.cell.recur(k, { z, B, T, H, u: p.wh, bh: p.bh, state, out, outStride, reverse: reverse ? 1 : 0, work, rec, mask: x.mask ?? 0 });
     if (this.zeroOutputForMask && x.mask && out) this.zeroPadded(x, out, outStride);
@@ -443,13 +399,6 @@ export abstract class RecurrentLayer extends Layer {
     const padded: number[] = [];
     for (let r = 0; r < B * T; r++) if (m[r] === 0) padded.push(r);
     for (const r of padded) ws.zero(plusFloats(ptr, r * stride), H);
-  }
-
-  /** The int8 buffers go with the layer. */
-  protected override free(): void {
-    this.quantized?.dispose();
-    this.quantized = undefined;
-    super.free();
   }
 
   /** This layer's final-state buffers for batch B. @internal */

@@ -172,6 +172,7 @@ export class Sequential extends SequentialCore {
 
   /** Put back parameters taken with snapshotParams(). */
   restoreParams(snapshot: Float32Array): void {
+    this.refuseQuantized('restoreParams'); // the int8 weights would not follow
     const { ptr, floats } = this.parameterBlock();
     if (!(snapshot instanceof Float32Array) || snapshot.length !== floats) fail(`${this.name}.restoreParams: needs a Float32Array of ${floats} values from snapshotParams(), got ${show(snapshot)}`);
     checkFinite(snapshot, `${this.name}.restoreParams: snapshot`);

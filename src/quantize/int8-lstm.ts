@@ -1,20 +1,20 @@
 /**
  * An LSTM layer's int8 form (model.quantize('int8')): its W and U
  * quantized per row (weights/int8-strips.ts) into int8 strips in the heap,
- * with their scales, and the two kernel calls that replace project and
- * lstmRecur (assembly/quantized.ts). The layer keeps its f32 parameters
- * (the bias is read from them; getWeights and the exporters give the f32
- * weights the int8 ones were made from).
+ * with their scales and the f32 bias, and the two kernel calls that replace
+ * project and lstmRecur (assembly/quantized.ts). The layer keeps its f32
+ * parameters: getWeights and the exporters give the weights the int8 ones
+ * were made from.
  */
 import { qRecurWorkFloats, quantizedRowFloats, roundUp4, type QuantizedKernels } from '../backend/kernels.js';
 import type { Backend } from '../backend/registry.js';
 import { fail } from '../errors.js';
 import type { HeapState } from '../layers/cell.js';
 import type { HeapBatch } from '../layers/layer.js';
-import type { QuantizedRun, QuantizedRunCall } from '../layers/recurrent.js';
 import { Workspace } from '../layers/workspace.js';
+import type { Tensor } from '../tensor.js';
 import { packBias } from '../weights/packing.js';
-import { packStrips, quantizeRowsInt8, stripBytes } from '../weights/int8-strips.js';
+import { packStrips, quantizeRowsInt8 } from '../weights/int8-strips.js';
 import { quantizedKernels } from './kernels.js';
 
 const G = 4;
@@ -25,19 +25,23 @@ interface HeapInt8 {
   scales: number;
 }
 
-export class Int8Lstm implements QuantizedRun {
+export class Int8Lstm {
   readonly mode = 'int8';
   private readonly k: QuantizedKernels;
   private readonly ws: Workspace;
   private readonly w: HeapInt8;
   private readonly u: HeapInt8;
+  private readonly bias: number;
 
-  /** wx [4H, I], wh [4H, H]: the layer's f32 weights in PyTorch's layout. */
-  constructor(private readonly backend: Backend, private readonly name: string, readonly units: number, readonly inputs: number, wx: ArrayLike<number>, wh: ArrayLike<number>) {
+  /** `weights`: the layer's f32 weights under PyTorch's names (getWeights({ to: 'torch' })). */
+  constructor(private readonly backend: Backend, private readonly name: string, private readonly units: number, inputs: number, weights: Record<string, Tensor>) {
     this.k = quantizedKernels(backend, `${name}.quantize`);
     this.ws = new Workspace(backend.arena);
-    this.w = this.store('w', wx, inputs);
-    this.u = this.store('u', wh, units);
+    this.w = this.store('w', weights.weight_ih_l0.data, inputs);
+    this.u = this.store('u', weights.weight_hh_l0.data, units);
+    const b = weights.bias_ih_l0.data.map((v, i) => v + weights.bias_hh_l0.data[i]); // the layer keeps one bias: bias_hh is 0
+    this.bias = this.ws.get('bias', roundUp4(units) * G);
+    this.ws.write(this.bias, packBias(b, G, units));
   }
 
   /** Quantize a [4H, K] matrix and put its strips and scales in the heap. */
@@ -51,24 +55,15 @@ export class Int8Lstm implements QuantizedRun {
     return { strips, scales };
   }
 
-  /** Bytes of the int8 weights (both matrices, without their scales). */
-  get weightBytes(): number {
-    return stripBytes(G, this.units, this.inputs) + stripBytes(G, this.units, this.units);
-  }
-
-  run(c: QuantizedRunCall): void {
-    const { x, out, outStride, reverse, state, bias } = c;
-    if (c.rec) fail(`${this.name}: a quantized layer cannot train (it keeps no record for backpropagation); train the f32 model, then quantize`);
-    if (x.mask) fail(`${this.name}: a quantized LSTM does not take masks yet (lengths, Masking); predict without them, or use the f32 model`);
-    this.forward(x, out, outStride, reverse, state, bias);
-  }
-
-  private forward(x: HeapBatch, out: number, outStride: number, reverse: boolean, state: HeapState, bias: number): void {
+  /** RecurrentLayer.run's work in int8: project all B·T rows, then the recurrence. */
+  run(x: HeapBatch, out: number, outStride: number, reverse: boolean, state: HeapState, rec: number): void {
+    if (rec) fail(`${this.name}: a quantized layer cannot train (it keeps no record for backpropagation); train the f32 model, then quantize`);
+    if (x.mask) fail(`${this.name}: a quantized LSTM takes no masks yet (lengths, Masking); predict without them, or with the f32 model`);
     const { B, T } = x, H = this.units, P = roundUp4(H) / 4;
     const z = this.ws.get('z', B * T * P * 4 * G);
     const rowWork = this.ws.get('rowWork', quantizedRowFloats(x.F));
     const work = this.ws.get('work', qRecurWorkFloats(B, H));
-    this.k.projectInt8(x.ptr, B * T, x.F, this.w.strips, P, G, this.w.scales, bias, z, rowWork);
+    this.k.projectInt8(x.ptr, B * T, x.F, this.w.strips, P, G, this.w.scales, this.bias, z, rowWork);
     this.k.lstmRecurInt8(z, B, T, H, this.u.strips, this.u.scales, state.h0, state.c0, out, outStride, state.hT, state.cT, reverse ? 1 : 0, work);
   }
 

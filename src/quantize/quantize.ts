@@ -8,11 +8,11 @@ import { Bidirectional } from '../layers/bidirectional.js';
 import type { Layer } from '../layers/layer.js';
 import { RecurrentLayer } from '../layers/recurrent.js';
 import type { SequentialCore } from '../model/core.js';
+import { attachInt8, int8Of, setInt8, type QuantizationMode } from './attach.js';
 import { Int8Lstm } from './int8-lstm.js';
 import { quantizedKernels } from './kernels.js';
 
-/** The quantization modes (one so far). */
-export type QuantizationMode = 'int8';
+export type { QuantizationMode } from './attach.js';
 
 function checkMode(mode: unknown, owner: string): asserts mode is QuantizationMode {
   if (mode !== 'int8') fail(`${owner}: unknown quantization ${show(mode)}; the one supported is 'int8'`);
@@ -30,9 +30,9 @@ function refusal(layer: RecurrentLayer): string | undefined {
 
 /** Quantize one recurrent layer (checked by the caller). */
 function toInt8(layer: RecurrentLayer): void {
-  if (layer.quantized) return;
+  if (int8Of(layer)) return;
   const I = layer.requireInputSize(), w = layer.getWeights({ to: 'torch' }); // allocates the f32 parameters if not yet
-  layer.quantized = new Int8Lstm(layer.boundBackend!, layer.name, layer.units, I, w.weight_ih_l0.data, w.weight_hh_l0.data);
+  setInt8(layer, new Int8Lstm(layer.boundBackend!, layer.name, layer.units, I, w));
 }
 
 /** layer.quantize(mode) (registered with the layers by 'lstm-wasm'). */
@@ -72,5 +72,7 @@ export function quantizeModel(model: SequentialCore, mode: unknown): void {
 
 /** 'int8' when the model's recurrent layers run in int8, else undefined. */
 export function modelQuantization(model: SequentialCore): QuantizationMode | undefined {
-  return recurrentLayers(model.layers).find((l) => l.quantized)?.quantized?.mode;
+  return recurrentLayers(model.layers).find((l) => int8Of(l))?.quantization;
 }
+
+attachInt8(quantizeLayer);
