@@ -14,22 +14,23 @@
  *     [−127, 127];
  *   z = b + (Σ_k q_a[k]·q_w[k]) · (s_w·s_a), the sum exact in int32.
  *
- * The packed int8 layout ("strips"): the columns of a panel (units
- * 4p..4p+3, gate g) form a strip of K' = roundUp4(K) rows of 4 bytes,
- * stored as Kq/4 groups of 16 bytes, group q holding rows 4q..4q+3:
+ * The packed int8 layout (int8 panels): panel p holds the 4 gates of
+ * units 4p..4p+3 over K' = roundUp4(K) inputs as K'/4 groups of 64 bytes,
+ * group q holding inputs 4q..4q+3 as 16 bytes per gate g (i, f, g, o):
  *
- *     byte 2l + (k&1) + 8·(k>>1 & 1)  of group q  =  q_w[unit 4p+l, gate g][4q + k&3]
+ *     byte 16g + 2l + (k&1) + 8·(k>>1 & 1)  of group q  =  q_w[gate g, unit 4p+l][4q + k&3]
  *
- * i.e. the low 8 bytes are the pairs (k0, k1) of lanes 0..3, the high 8
- * the pairs (k2, k3). Strip s = p·G + g starts at s·4·K' bytes. Why: the
- * SIMD instruction for int8 sums is i32x4.dot_i16x8_s, which multiplies
+ * i.e. within a gate's 16 bytes the low 8 are the pairs (k0, k1) of lanes
+ * 0..3, the high 8 the pairs (k2, k3). Panel p starts at 16·K'·p bytes. Why:
+ * the SIMD instruction for int8 sums is i32x4.dot_i16x8_s, which multiplies
  * eight i16 lanes and adds neighbouring pairs into four i32 lanes. Widen
- * the low half of a group to i16 (i16x8.extend_low_i8x16_s): lane l holds
- * q_w at (k0, k1) of unit l; the activations' pair (k0, k1), two i16
- * side by side, splat to all four lanes by one v128.load32_splat; the dot
- * gives four units' Σ over k0, k1. The high half does k2, k3. So one
+ * the low half of a gate's 16 bytes to i16 (i16x8.extend_low_i8x16_s): lane
+ * l holds q_w at (k0, k1) of unit l; the activations' pair (k0, k1), two
+ * i16 side by side, splats to all four lanes by one v128.load32_splat; the
+ * dot gives four units' Σ over k0, k1. The high half does k2, k3. So one
  * 16-byte load feeds 16 multiply-adds, where an f32 panel feeds 4: U
- * streams four times fewer bytes, which is what a batch-1 step waits on.
+ * streams four times fewer bytes, which is what a batch-1 step waits on;
+ * and a panel is one contiguous stream, like the f32 panels (index.ts).
  * Quantized activations are kept as i16 (int8 values) for that splat.
  * Padded rows k ≥ K are 0 in both operands; padded units have q_w = 0 and
  * s_w = 0, so their pre-activations are exactly 0 and the lane mask of
@@ -80,48 +81,48 @@ function quantizeRow(src: usize, K: i32, dst: usize): f32 {
   return m / 127;
 }
 
-// ── one strip: int8 sums, dequantized ────────────────────────────────────
+// ── one panel: int8 sums, dequantized ────────────────────────────────────
 
 /**
- * dst[l] = b[l] + (Σ_k a[k]·w[k][l]) · (wscale[l]·sa) for the 4 units l of a strip:
- * a: [Kq] i16 (one quantized row), w: the strip [Kq/4][16] i8, wscale, b, dst: [4] f32 (b may be 0).
- * A call, not inlined: it runs once per strip and row (its k loop is Kq/4 long), and one copy
- * keeps the module small.
+ * dst[g][l] = b[g][l] + (Σ_k a[k]·w[k][g][l]) · (wscale[g][l]·sa) for the 4 gates g of the 4
+ * units l of a panel: a: [Kq] i16 (one quantized row), w: the panel [Kq/4][4][16] i8,
+ * wscale, b, dst: [4][4] f32 (b may be 0). Four accumulators, one per gate: four independent
+ * add chains, and each activation pair is splat once for all four.
+ * A call, not inlined: it runs once per panel and row, its k loop is Kq/4 long.
  */
-function dequantStrip(a: usize, w: usize, Kq: i32, wscale: usize, sa: f32, b: usize, dst: usize): void {
+function dequantPanel(a: usize, w: usize, Kq: i32, wscale: usize, sa: f32, b: usize, dst: usize): void {
   if (ASC_FEATURE_SIMD) {
-    // two groups per iteration into two sums: two independent add chains
-    let s0 = i32x4.splat(0), s1 = i32x4.splat(0);
-    const end = w + (<usize>Kq << 2), end2 = w + (<usize>(Kq & ~7) << 2);
-    while (w < end2) {
-      const g0 = v128.load(w), g1 = v128.load(w, 16);
-      s0 = i32x4.add(s0, i32x4.add(
-        i32x4.dot_i16x8_s(i16x8.extend_low_i8x16_s(g0), v128.load32_splat(a)),
-        i32x4.dot_i16x8_s(i16x8.extend_high_i8x16_s(g0), v128.load32_splat(a, 4))));
-      s1 = i32x4.add(s1, i32x4.add(
-        i32x4.dot_i16x8_s(i16x8.extend_low_i8x16_s(g1), v128.load32_splat(a, 8)),
-        i32x4.dot_i16x8_s(i16x8.extend_high_i8x16_s(g1), v128.load32_splat(a, 12))));
-      a += 16; w += 32;
+    let si = i32x4.splat(0), sf = i32x4.splat(0), sg = i32x4.splat(0), so = i32x4.splat(0);
+    const end = w + (<usize>Kq << 4);
+    while (w < end) {
+      const x01 = v128.load32_splat(a), x23 = v128.load32_splat(a, 4);
+      let q = v128.load(w);
+      si = i32x4.add(si, i32x4.add(i32x4.dot_i16x8_s(i16x8.extend_low_i8x16_s(q), x01), i32x4.dot_i16x8_s(i16x8.extend_high_i8x16_s(q), x23)));
+      q = v128.load(w, 16);
+      sf = i32x4.add(sf, i32x4.add(i32x4.dot_i16x8_s(i16x8.extend_low_i8x16_s(q), x01), i32x4.dot_i16x8_s(i16x8.extend_high_i8x16_s(q), x23)));
+      q = v128.load(w, 32);
+      sg = i32x4.add(sg, i32x4.add(i32x4.dot_i16x8_s(i16x8.extend_low_i8x16_s(q), x01), i32x4.dot_i16x8_s(i16x8.extend_high_i8x16_s(q), x23)));
+      q = v128.load(w, 48);
+      so = i32x4.add(so, i32x4.add(i32x4.dot_i16x8_s(i16x8.extend_low_i8x16_s(q), x01), i32x4.dot_i16x8_s(i16x8.extend_high_i8x16_s(q), x23)));
+      a += 8; w += 64;
     }
-    if (w < end) {
-      const g0 = v128.load(w);
-      s0 = i32x4.add(s0, i32x4.add(
-        i32x4.dot_i16x8_s(i16x8.extend_low_i8x16_s(g0), v128.load32_splat(a)),
-        i32x4.dot_i16x8_s(i16x8.extend_high_i8x16_s(g0), v128.load32_splat(a, 4))));
-    }
-    const bias = b != 0 ? v128.load(b) : f32x4.splat(0);
-    v128.store(dst, madd(f32x4.convert_i32x4_s(i32x4.add(s0, s1)), f32x4.mul(v128.load(wscale), f32x4.splat(sa)), bias));
+    const s = f32x4.splat(sa), zero = f32x4.splat(0);
+    v128.store(dst, madd(f32x4.convert_i32x4_s(si), f32x4.mul(v128.load(wscale), s), b != 0 ? v128.load(b) : zero));
+    v128.store(dst, madd(f32x4.convert_i32x4_s(sf), f32x4.mul(v128.load(wscale, 16), s), b != 0 ? v128.load(b, 16) : zero), 16);
+    v128.store(dst, madd(f32x4.convert_i32x4_s(sg), f32x4.mul(v128.load(wscale, 32), s), b != 0 ? v128.load(b, 32) : zero), 32);
+    v128.store(dst, madd(f32x4.convert_i32x4_s(so), f32x4.mul(v128.load(wscale, 48), s), b != 0 ? v128.load(b, 48) : zero), 48);
   } else {
-    // the same sums one lane at a time (int32 arithmetic is exact, so equal to the SIMD ones)
-    for (let l = 0; l < 4; l++) {
-      let s: i32 = 0;
+    // the same sums one column at a time (int32 arithmetic is exact, so equal to the SIMD ones)
+    for (let c = 0; c < 16; c++) {
+      const col = (<usize>(c >> 2) << 4) + (<usize>(c & 3) << 1);   // gate c>>2, unit c&3 in a group
+      let sum: i32 = 0;
       for (let q = 0; q < Kq; q += 4) {
-        const g = w + (<usize>q << 2) + (<usize>l << 1), x = a + (<usize>q << 1);
-        s += <i32>load<i16>(x) * <i32>load<i8>(g) + <i32>load<i16>(x, 2) * <i32>load<i8>(g, 1)
+        const g = w + (<usize>q << 4) + col, x = a + (<usize>q << 1);
+        sum += <i32>load<i16>(x) * <i32>load<i8>(g) + <i32>load<i16>(x, 2) * <i32>load<i8>(g, 1)
           + <i32>load<i16>(x, 4) * <i32>load<i8>(g, 8) + <i32>load<i16>(x, 6) * <i32>load<i8>(g, 9);
       }
-      const o = <usize>l << 2;
-      store<f32>(dst + o, <f32>s * (load<f32>(wscale + o) * sa) + (b != 0 ? load<f32>(b + o) : 0));
+      const o = <usize>c << 2;
+      store<f32>(dst + o, <f32>sum * (load<f32>(wscale + o) * sa) + (b != 0 ? load<f32>(b + o) : 0));
     }
   }
 }
@@ -129,23 +130,21 @@ function dequantStrip(a: usize, w: usize, Kq: i32, wscale: usize, sa: f32, b: us
 // ── the projection ───────────────────────────────────────────────────────
 
 /**
- * The int8 twin of `project`:
- *   out[r][p][g][l] = bias[p][g][l] + (Σ_k q_x[r][k]·q_w[s][k][l]) · (wscale[p][g][l]·s_x[r])
- * x: [rows, K] f32 (any alignment); w8: strips (header) of K; wscale, bias: [panels][G][4]
- * (bias may be 0); out: [rows][panels·4G]. work: roundUp4(K)/2 + 4 floats (one quantized row).
+ * The int8 twin of `project` for LSTM panels (4 gates):
+ *   out[r][p][g][l] = bias[p][g][l] + (Σ_k q_x[r][k]·q_w[p][k][g][l]) · (wscale[p][g][l]·s_x[r])
+ * x: [rows, K] f32 (any alignment); w8: int8 panels (header) of K; wscale, bias: [panels][4][4]
+ * (bias may be 0); out: [rows][panels·16]. work: roundUp4(K)/2 + 4 floats (one quantized row).
  */
-export function projectInt8(x: usize, rows: i32, K: i32, w8: usize, panels: i32, G: i32, wscale: usize, bias: usize, out: usize, work: usize): void {
+export function projectInt8(x: usize, rows: i32, K: i32, w8: usize, panels: i32, wscale: usize, bias: usize, out: usize, work: usize): void {
   const Kq = (K + 3) & ~3;
-  const strip = <usize>Kq << 2;
-  const strips = panels * G;
   const scale = work + (<usize>Kq << 1);
   for (let r = 0; r < rows; r++) {
     quantizeRows(x + ((<usize>r * K) << 2), 1, K, K, work, scale);
     const sa = load<f32>(scale);
-    const o = out + ((<usize>r * strips) << 4);
-    for (let s = 0; s < strips; s++) {
-      const col = <usize>s << 4;
-      dequantStrip(work, w8 + <usize>s * strip, Kq, wscale + col, sa, bias != 0 ? bias + col : 0, o + col);
+    const o = out + ((<usize>r * panels) << 6);
+    for (let p = 0; p < panels; p++) {
+      const col = <usize>p << 6;
+      dequantPanel(work, w8 + ((<usize>p * Kq) << 4), Kq, wscale + col, sa, bias != 0 ? bias + col : 0, o + col);
     }
   }
 }
@@ -156,7 +155,7 @@ export function projectInt8(x: usize, rows: i32, K: i32, w8: usize, panels: i32,
 const PRE = memory.data(64, 16);
 
 /**
- * lstmRecur with U in int8 strips (G = 4: strips 4p + g for i, f, g, o):
+ * lstmRecur with U in int8 panels (gates i, f, g, o):
  *   [i f g o] = z_t + (Σ_k q_h[k]·q_u[k]) · (uscale ⊙ s_h),  q_h, s_h: h_{t−1} quantized per row
  * then the cell as lstmRecur (σ, tanh; c = f⊙c + i⊙g; h = o⊙tanh c). No record, no mask.
  * z, h0, c0, out, outStride, hT, cT, reverse as lstmRecur; uscale: [Hp/4][4][4].
@@ -188,18 +187,13 @@ export function lstmRecurInt8(
   storeRows(cT, H, c, Hp, B, H);
 }
 
-/** One step, panels outer: a panel's four strips (4·Hp bytes each) stay in L1 while every row passes. */
+/** One step, panels outer: a panel (16·Hp bytes) stays in L1 while every row passes over it. */
 function lstmStepInt8(zt: usize, zRow: usize, B: i32, H: i32, u8: usize, uscale: usize, hq: usize, hs: usize, hNext: usize, c: usize): void {
   const Hp = (H + 3) & ~3;
-  const strip = <usize>Hp << 2;
   for (let p = 0; p < Hp >> 2; p++) {
-    const w = u8 + ((<usize>p * strip) << 2);  // strips 4p .. 4p+3
-    const ws = uscale + (<usize>p << 6);
+    const w = u8 + ((<usize>p * Hp) << 4);
     for (let b = 0; b < B; b++) {
-      const a = hq + ((<usize>b * Hp) << 1);
-      const sa = load<f32>(hs + (<usize>b << 2));
-      const zb = zt + <usize>b * zRow + (<usize>p << 6);
-      for (let g = 0; g < 4; g++) dequantStrip(a, w + <usize>g * strip, Hp, ws + (<usize>g << 4), sa, zb + (<usize>g << 4), PRE + (<usize>g << 4));
+      dequantPanel(hq + ((<usize>b * Hp) << 1), w, Hp, uscale + (<usize>p << 6), load<f32>(hs + (<usize>b << 2)), zt + <usize>b * zRow + (<usize>p << 6), PRE);
       lstmCellInt8(c + ((<usize>(b * Hp + 4 * p)) << 2), hNext + ((<usize>(b * Hp + 4 * p)) << 2), H - 4 * p);
     }
   }

@@ -323,10 +323,10 @@ export const QUANTIZED_KERNEL_NAMES = ['quantizeRows', 'projectInt8', 'lstmRecur
  * symmetric int8 weights, activations quantized per batch row per call (x) and per step (h),
  * int32 sums, dequantized before the bias and the gates.
  *
- * Int8 weight layout ("strips"): for each panel p and gate g, strip s = p·G + g holds the 4
- * units 4p..4p+3 over K' = roundUp4(K) inputs as K'/4 groups of 16 bytes; byte
- * 2l + (k & 1) + 8·((k >> 1) & 1) of group q is q_w[gate g, unit 4p + l][4q + (k & 3)]
- * (0 past K and past H). Strip s starts at byte s·4·K'. Scales and biases are [panels][G][4]
+ * Int8 weight layout (int8 panels, LSTM's 4 gates): panel p holds units 4p..4p+3 over
+ * K' = roundUp4(K) inputs as K'/4 groups of 64 bytes, 16 per gate g; byte
+ * 16g + 2l + (k & 1) + 8·((k >> 1) & 1) of group q is q_w[gate g, unit 4p + l][4q + (k & 3)]
+ * (0 past K and past H). Panel p starts at byte 16·K'·p. Scales and biases are [panels][4][4]
  * floats, like the f32 bias (0 for padded units). Quantized activations are i16 holding int8
  * values (−127 … 127), [rows][K'].
  */
@@ -337,12 +337,12 @@ export interface QuantizedKernels {
    */
   quantizeRows(x: number, rows: number, K: number, stride: number, q: number, scales: number): void;
   /**
-   * project with int8 strips: out[r][p][g][l] = bias[p][g][l] + (Σ_k q_x[r][k]·q_w) · (wscale[p][g][l]·s_x[r]).
-   * x: [rows, K] (any alignment); bias may be 0; out: [rows][panels·4G]. work: quantizedRowFloats(K) floats.
+   * project with int8 panels: out[r][p][g][l] = bias[p][g][l] + (Σ_k q_x[r][k]·q_w) · (wscale[p][g][l]·s_x[r]).
+   * x: [rows, K] (any alignment); bias may be 0; out: [rows][panels·16]. work: quantizedRowFloats(K) floats.
    */
-  projectInt8(x: number, rows: number, K: number, w8: number, panels: number, G: number, wscale: number, bias: number, out: number, work: number): void;
+  projectInt8(x: number, rows: number, K: number, w8: number, panels: number, wscale: number, bias: number, out: number, work: number): void;
   /**
-   * lstmRecur with U as int8 strips (G = 4) and h_{t−1} quantized per row each step:
+   * lstmRecur with U as int8 panels and h_{t−1} quantized per row each step:
    *   [i f g o] = z_t + (Σ_k q_h[k]·q_u[k]) · (uscale ⊙ s_h)
    * Other arguments as lstmRecur; no record, no mask. work: qRecurWorkFloats(B, H).
    */

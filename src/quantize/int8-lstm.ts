@@ -1,6 +1,6 @@
 /**
  * An LSTM layer's int8 form (model.quantize('int8')): its W and U
- * quantized per row (weights/int8-strips.ts) into int8 strips in the heap,
+ * quantized per row (weights/int8-panels.ts) into int8 panels in the heap,
  * with their scales and the f32 bias, and the two kernel calls that replace
  * project and lstmRecur (assembly/quantized.ts). The layer keeps its f32
  * parameters: getWeights and the exporters give the weights the int8 ones
@@ -14,14 +14,14 @@ import type { HeapBatch } from '../layers/layer.js';
 import { Workspace } from '../layers/workspace.js';
 import type { Tensor } from '../tensor.js';
 import { packBias } from '../weights/packing.js';
-import { packStrips, quantizeRowsInt8 } from '../weights/int8-strips.js';
+import { packInt8Panels, quantizeRowsInt8 } from '../weights/int8-panels.js';
 import { quantizedKernels } from './kernels.js';
 
 const G = 4;
 
-/** One matrix's strips and scales in the heap. */
+/** One matrix's int8 panels and scales in the heap. */
 interface HeapInt8 {
-  strips: number;
+  panels: number;
   scales: number;
 }
 
@@ -44,15 +44,15 @@ export class Int8Lstm {
     this.ws.write(this.bias, packBias(b, G, units));
   }
 
-  /** Quantize a [4H, K] matrix and put its strips and scales in the heap. */
+  /** Quantize a [4H, K] matrix and put its panels and scales in the heap. */
   private store(what: string, w: ArrayLike<number>, K: number): HeapInt8 {
     const H = this.units, q = quantizeRowsInt8(w, G * H, K);
-    const bytes = packStrips(q.q, G, H, K);
-    const strips = this.ws.get(`${what}Strips`, bytes.length / 4); // a multiple of 16 bytes
-    new Int8Array(this.backend.kernels.heap.buffer, strips, bytes.length).set(bytes);
+    const bytes = packInt8Panels(q.q, H, K);
+    const panels = this.ws.get(`${what}Panels`, bytes.length / 4); // a multiple of 64 bytes
+    new Int8Array(this.backend.kernels.heap.buffer, panels, bytes.length).set(bytes);
     const scales = this.ws.get(`${what}Scales`, roundUp4(H) * G);
     this.ws.write(scales, packBias(q.scale, G, H));
-    return { strips, scales };
+    return { panels, scales };
   }
 
   /** RecurrentLayer.run's work in int8: project all B·T rows, then the recurrence. */
@@ -63,8 +63,8 @@ export class Int8Lstm {
     const z = this.ws.get('z', B * T * P * 4 * G);
     const rowWork = this.ws.get('rowWork', quantizedRowFloats(x.F));
     const work = this.ws.get('work', qRecurWorkFloats(B, H));
-    this.k.projectInt8(x.ptr, B * T, x.F, this.w.strips, P, G, this.w.scales, this.bias, z, rowWork);
-    this.k.lstmRecurInt8(z, B, T, H, this.u.strips, this.u.scales, state.h0, state.c0, out, outStride, state.hT, state.cT, reverse ? 1 : 0, work);
+    this.k.projectInt8(x.ptr, B * T, x.F, this.w.panels, P, this.w.scales, this.bias, z, rowWork);
+    this.k.lstmRecurInt8(z, B, T, H, this.u.panels, this.u.scales, state.h0, state.c0, out, outStride, state.hT, state.cT, reverse ? 1 : 0, work);
   }
 
   dispose(): void {

@@ -14,7 +14,7 @@
  * (Math.exp, Math.tanh here) and relaxed SIMD's fused multiply-add.
  */
 import type { Heap, QuantizedKernels } from '../kernels.js';
-import { quantizeRowsInt8, unpackStrips, type Int8Rows } from '../../weights/int8-strips.js';
+import { int8PanelBytes, quantizeRowsInt8, unpackInt8Panels, type Int8Rows } from '../../weights/int8-panels.js';
 import { sigmoid, tanh } from './activations.js';
 import { at, readBias, readPackedRows, readState, writePackedRows, writeStrided } from './heap-layout.js';
 import { stepAt, type Sequences } from './sequence.js';
@@ -59,13 +59,13 @@ export function lstmInt8Forward(gx: Float32Array, U: Int8Rows, seq: Sequences, h
   return { h: hs, hT: h, cT: c };
 }
 
-/** The QuantizedKernels contract over the js heap: read the strips back into int8 rows, run the reference, write back. */
+/** The QuantizedKernels contract over the js heap: read the int8 panels back into int8 rows, run the reference, write back. */
 export function createJsQuantizedKernels(heap: Heap): QuantizedKernels {
   const view = (): Float32Array => new Float32Array(heap.buffer);
-  const int8Rows = (w8: number, scales: number, G: number, N: number, K: number): Int8Rows => {
-    const bytes = new Int8Array(heap.buffer, w8, N === 0 ? 0 : Math.ceil(N / 4) * 4 * G * ((K + 3) & ~3));
-    return { q: unpackStrips(bytes, G, N, K), scale: readBias(view(), scales, G, N) };
-  };
+  const int8Rows = (w8: number, scales: number, N: number, K: number): Int8Rows => ({
+    q: unpackInt8Panels(new Int8Array(heap.buffer, w8, int8PanelBytes(N, K)), N, K),
+    scale: readBias(view(), scales, 4, N),
+  });
   return {
     quantizeRows(x, rows, K, stride, q, scales) {
       const m = view(), Kq = (K + 3) & ~3, out = new Int16Array(heap.buffer, q, rows * Kq);
@@ -76,14 +76,14 @@ export function createJsQuantizedKernels(heap: Heap): QuantizedKernels {
         m[(scales >> 2) + r] = a.scale[0];
       }
     },
-    projectInt8(x, rows, K, w8, panels, G, wscale, bias, out) {
+    projectInt8(x, rows, K, w8, panels, wscale, bias, out) {
       const m = view(), N = 4 * panels;   // every lane of a panel is computed, as project does
-      const gx = projectInt8Forward(at(m, x, rows * K), rows, K, int8Rows(w8, wscale, G, N, K), G * N, bias ? readBias(m, bias, G, N) : undefined);
-      writePackedRows(view(), out, rows, G, N, gx);
+      const gx = projectInt8Forward(at(m, x, rows * K), rows, K, int8Rows(w8, wscale, N, K), 4 * N, bias ? readBias(m, bias, 4, N) : undefined);
+      writePackedRows(view(), out, rows, 4, N, gx);
     },
     lstmRecurInt8(z, B, T, H, u8, uscale, h0, c0, out, outStride, hT, cT, reverse) {
       const m = view(), seq = { B, T, H, reverse: reverse !== 0 };
-      const r = lstmInt8Forward(readPackedRows(m, z, B * T, 4, H), int8Rows(u8, uscale, 4, H, H), seq, readState(m, h0, B, H), readState(m, c0, B, H));
+      const r = lstmInt8Forward(readPackedRows(m, z, B * T, 4, H), int8Rows(u8, uscale, H, H), seq, readState(m, h0, B, H), readState(m, c0, B, H));
       if (out) writeStrided(m, out, B * T, H, outStride, r.h);
       at(m, hT, B * H).set(r.hT);
       at(m, cT, B * H).set(r.cT);
