@@ -23,20 +23,21 @@
  * i.e. within a gate's 16 bytes the low 8 are the pairs (k0, k1) of lanes
  * 0..3, the high 8 the pairs (k2, k3). Panel p starts at 16·K'·p bytes. Why:
  * the SIMD instruction for int8 sums is i32x4.dot_i16x8_s, which multiplies
- * eight i16 lanes and adds neighbouring pairs into four i32 lanes. Widen
- * the low half of a gate's 16 bytes to i16 (i16x8.extend_low_i8x16_s): lane
- * l holds q_w at (k0, k1) of unit l; the activations' pair (k0, k1), two
- * i16 side by side, splats to all four lanes by one v128.load32_splat; the
- * dot gives four units' Σ over k0, k1. The high half does k2, k3. So one
- * 16-byte load feeds 16 multiply-adds, where an f32 panel feeds 4: U
- * streams four times fewer bytes, which is what a batch-1 step waits on;
- * and a panel is one contiguous stream, like the f32 panels (index.ts).
+ * eight i16 lanes and adds neighbouring pairs into four i32 lanes. Load the
+ * low 8 of a gate's 16 bytes widened to i16 (v128.load8x8_s, one x64
+ * pmovsxbw from memory): lane l holds q_w at (k0, k1) of unit l; the
+ * activations' pair (k0, k1), two i16 side by side, splats to all four
+ * lanes by one v128.load32_splat; the dot gives four units' Σ over k0, k1.
+ * The high 8 bytes do k2, k3. So 16 bytes of weights feed 16 multiply-adds,
+ * where an f32 panel's 16 bytes feed 4: U streams four times fewer bytes,
+ * which is what a batch-1 step waits on; and a panel is one contiguous
+ * stream, like the f32 panels (index.ts).
  * Quantized activations are kept as i16 (int8 values) for that splat.
- * Padded rows k ≥ K are 0 in both operands; padded units have q_w = 0 and
- * s_w = 0, so their pre-activations are exactly 0 and the lane mask of
- * state.ts keeps their state at 0.
+ * Padded inputs k ≥ K are 0 in both operands; padded units have q_w = 0 and
+ * s_w = 0, and the cell forces their state to 0.
  */
-import { vsigmoid, vtanh } from './activations';
+import { sigmoidRr2P5, tanhExpm1Rr2P6, vsigmoid, vtanh } from './activations';
+import { laneMask } from './state';
 import { madd } from './madd';
 import { loadState, storeRows } from './state';
 
@@ -96,14 +97,10 @@ function dequantPanel(a: usize, w: usize, Kq: i32, wscale: usize, sa: f32, b: us
     const end = w + (<usize>Kq << 4);
     while (w < end) {
       const x01 = v128.load32_splat(a), x23 = v128.load32_splat(a, 4);
-      let q = v128.load(w);
-      si = i32x4.add(si, i32x4.add(i32x4.dot_i16x8_s(i16x8.extend_low_i8x16_s(q), x01), i32x4.dot_i16x8_s(i16x8.extend_high_i8x16_s(q), x23)));
-      q = v128.load(w, 16);
-      sf = i32x4.add(sf, i32x4.add(i32x4.dot_i16x8_s(i16x8.extend_low_i8x16_s(q), x01), i32x4.dot_i16x8_s(i16x8.extend_high_i8x16_s(q), x23)));
-      q = v128.load(w, 32);
-      sg = i32x4.add(sg, i32x4.add(i32x4.dot_i16x8_s(i16x8.extend_low_i8x16_s(q), x01), i32x4.dot_i16x8_s(i16x8.extend_high_i8x16_s(q), x23)));
-      q = v128.load(w, 48);
-      so = i32x4.add(so, i32x4.add(i32x4.dot_i16x8_s(i16x8.extend_low_i8x16_s(q), x01), i32x4.dot_i16x8_s(i16x8.extend_high_i8x16_s(q), x23)));
+      si = i32x4.add(si, i32x4.add(i32x4.dot_i16x8_s(v128.load8x8_s(w), x01), i32x4.dot_i16x8_s(v128.load8x8_s(w, 8), x23)));
+      sf = i32x4.add(sf, i32x4.add(i32x4.dot_i16x8_s(v128.load8x8_s(w, 16), x01), i32x4.dot_i16x8_s(v128.load8x8_s(w, 24), x23)));
+      sg = i32x4.add(sg, i32x4.add(i32x4.dot_i16x8_s(v128.load8x8_s(w, 32), x01), i32x4.dot_i16x8_s(v128.load8x8_s(w, 40), x23)));
+      so = i32x4.add(so, i32x4.add(i32x4.dot_i16x8_s(v128.load8x8_s(w, 48), x01), i32x4.dot_i16x8_s(v128.load8x8_s(w, 56), x23)));
       a += 8; w += 64;
     }
     const s = f32x4.splat(sa), zero = f32x4.splat(0);
@@ -201,12 +198,23 @@ function lstmStepInt8(zt: usize, zRow: usize, B: i32, H: i32, u8: usize, uscale:
 
 /**
  * The cell update of 4 units from their pre-activations in PRE (lstm.ts's equations, no
- * record): c in place, h_t to hn; units past H (l ≥ valid) forced to 0. σ and tanh are the
- * exported vsigmoid/vtanh (SIMD in the SIMD build, bit-identical scalar twins in the other),
- * called rather than inlined: the cell runs once per panel and row, so the calls cost little,
- * and the module carries no second copy of them.
+ * record): c in place, h_t to hn; units past H (l ≥ valid) forced to 0. The SIMD build
+ * inlines σ and tanh (activations.ts) as lstm.ts's cell does: called through vsigmoid/vtanh
+ * instead, W1's int8 recurrence took 1.4 times as long. The scalar build calls them (its
+ * bit-identical twins): it is the fallback, and the calls keep it small.
  */
 function lstmCellInt8(c: usize, hn: usize, valid: i32): void {
+  if (ASC_FEATURE_SIMD) {
+    const mask = laneMask(valid);
+    const i = v128.and(sigmoidRr2P5(v128.load(PRE)), mask);
+    const f = v128.and(sigmoidRr2P5(v128.load(PRE, 16)), mask);
+    const g = v128.and(tanhExpm1Rr2P6(v128.load(PRE, 32)), mask);
+    const o = v128.and(sigmoidRr2P5(v128.load(PRE, 48)), mask);
+    const cn = f32x4.add(f32x4.mul(f, v128.load(c)), f32x4.mul(i, g));
+    v128.store(c, cn);
+    v128.store(hn, f32x4.mul(o, tanhExpm1Rr2P6(cn)));
+    return;
+  }
   vsigmoid(PRE, PRE, 8);             // i, f
   vtanh(PRE + 32, PRE + 32, 4);      // g
   vsigmoid(PRE + 48, PRE + 48, 4);   // o
