@@ -37,9 +37,8 @@
  * s_w = 0, and the cell forces their state to 0.
  */
 import { sigmoidRr2P5, tanhExpm1Rr2P6, vsigmoid, vtanh } from './activations';
-import { laneMask } from './state';
 import { madd } from './madd';
-import { loadState, storeRows } from './state';
+import { laneMask, loadState, storeRows } from './state';
 
 // ── quantizing activations ───────────────────────────────────────────────
 

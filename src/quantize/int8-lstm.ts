@@ -57,7 +57,7 @@ export class Int8Lstm {
 
   /** RecurrentLayer.run's work in int8: project all B·T rows, then the recurrence. */
   run(x: HeapBatch, out: number, outStride: number, reverse: boolean, state: HeapState, rec: number): void {
-    if (rec) fail(`${this.name}: a quantized layer cannot train (it keeps no record for backpropagation); train the f32 model, then quantize`);
+    if (rec) fail(`${this.name}: a quantized layer keeps no record of its steps, so it cannot train (nor return forward's record); train the f32 model, then quantize`);
     if (x.mask) fail(`${this.name}: a quantized LSTM takes no masks yet (lengths, Masking); predict without them, or with the f32 model`);
     const { B, T } = x, H = this.units, P = roundUp4(H) / 4;
     const z = this.ws.get('z', B * T * P * 4 * G);
