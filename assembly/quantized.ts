@@ -147,16 +147,15 @@ export function projectInt8(x: usize, rows: i32, K: i32, w8: usize, panels: i32,
 
 // ── the LSTM recurrence ──────────────────────────────────────────────────
 
-/** Scratch for one panel's four dequantized gates [4][4] between the sums and the cell. */
-const PRE = memory.data(64, 16);
-
 /**
  * lstmRecur with U in int8 panels (gates i, f, g, o):
  *   [i f g o] = z_t + (Σ_k q_h[k]·q_u[k]) · (uscale ⊙ s_h),  q_h, s_h: h_{t−1} quantized per row
  * then the cell as lstmRecur (σ, tanh; c = f⊙c + i⊙g; h = o⊙tanh c). No record, no mask.
  * z, h0, c0, out, outStride, hT, cT, reverse as lstmRecur; uscale: [Hp/4][4][4].
- * work: qRecurWorkFloats(B, H) = 3·B·Hp + B·Hp/2 + roundUp4(B) floats:
- *   h_{t−1}, h_t, c ([B][Hp] f32 each) ‖ q_h [B][Hp] i16 ‖ s_h [B] f32.
+ * work: qRecurWorkFloats(B, H) = roundUp4(3·B·Hp + B·Hp/2 + B) + 16 floats:
+ *   h_{t−1}, h_t, c ([B][Hp] f32 each) ‖ q_h [B][Hp] i16 ‖ s_h [B] f32 ‖ pre [4][4] f32, one
+ *   panel's dequantized gates between the sums and the cell (scratch in work, not static
+ *   data: two calls on one memory, as threads make them, must not share it).
  */
 export function lstmRecurInt8(
   z: usize, B: i32, T: i32, H: i32, u8: usize, uscale: usize, h0: usize, c0: usize,
@@ -169,13 +168,14 @@ export function lstmRecurInt8(
   const c = work + 2 * block;
   const hq = work + 3 * block;
   const hs = hq + (block >> 1);
+  const pre = work + ((((<usize>B * Hp * 7) >> 1) + <usize>B + 3) & ~3) * 4;
   loadState(h, h0, B, H);
   loadState(c, c0, B, H);
   const zRow = (<usize>T * Hp) << 4;
   for (let s = 0; s < T; s++) {
     const t = reverse ? T - 1 - s : s;
     quantizeRows(h, B, Hp, Hp, hq, hs);
-    lstmStepInt8(z + ((<usize>t * Hp) << 4), zRow, B, H, u8, uscale, hq, hs, hNext, c);
+    lstmStepInt8(z + ((<usize>t * Hp) << 4), zRow, B, H, u8, uscale, hq, hs, hNext, c, pre);
     const tmp = h; h = hNext; hNext = tmp;
     if (out != 0) storeRows(out + ((<usize>t * outStride) << 2), T * outStride, h, Hp, B, H);
   }
@@ -184,48 +184,48 @@ export function lstmRecurInt8(
 }
 
 /** One step, panels outer: a panel (16·Hp bytes) stays in L1 while every row passes over it. */
-function lstmStepInt8(zt: usize, zRow: usize, B: i32, H: i32, u8: usize, uscale: usize, hq: usize, hs: usize, hNext: usize, c: usize): void {
+function lstmStepInt8(zt: usize, zRow: usize, B: i32, H: i32, u8: usize, uscale: usize, hq: usize, hs: usize, hNext: usize, c: usize, pre: usize): void {
   const Hp = (H + 3) & ~3;
   for (let p = 0; p < Hp >> 2; p++) {
     const w = u8 + ((<usize>p * Hp) << 4);
     for (let b = 0; b < B; b++) {
-      dequantPanel(hq + ((<usize>b * Hp) << 1), w, Hp, uscale + (<usize>p << 6), load<f32>(hs + (<usize>b << 2)), zt + <usize>b * zRow + (<usize>p << 6), PRE);
-      lstmCellInt8(c + ((<usize>(b * Hp + 4 * p)) << 2), hNext + ((<usize>(b * Hp + 4 * p)) << 2), H - 4 * p);
+      dequantPanel(hq + ((<usize>b * Hp) << 1), w, Hp, uscale + (<usize>p << 6), load<f32>(hs + (<usize>b << 2)), zt + <usize>b * zRow + (<usize>p << 6), pre);
+      lstmCellInt8(pre, c + ((<usize>(b * Hp + 4 * p)) << 2), hNext + ((<usize>(b * Hp + 4 * p)) << 2), H - 4 * p);
     }
   }
 }
 
 /**
- * The cell update of 4 units from their pre-activations in PRE (lstm.ts's equations, no
+ * The cell update of 4 units from their pre-activations pre [4][4] (lstm.ts's equations, no
  * record): c in place, h_t to hn; units past H (l ≥ valid) forced to 0. The SIMD build
  * inlines σ and tanh (activations.ts) as lstm.ts's cell does: called through vsigmoid/vtanh
  * instead, W1's int8 recurrence took 1.4 times as long. The scalar build calls them (its
  * bit-identical twins): it is the fallback, and the calls keep it small.
  */
-function lstmCellInt8(c: usize, hn: usize, valid: i32): void {
+function lstmCellInt8(pre: usize, c: usize, hn: usize, valid: i32): void {
   if (ASC_FEATURE_SIMD) {
     const mask = laneMask(valid);
-    const i = v128.and(sigmoidRr2P5(v128.load(PRE)), mask);
-    const f = v128.and(sigmoidRr2P5(v128.load(PRE, 16)), mask);
-    const g = v128.and(tanhExpm1Rr2P6(v128.load(PRE, 32)), mask);
-    const o = v128.and(sigmoidRr2P5(v128.load(PRE, 48)), mask);
+    const i = v128.and(sigmoidRr2P5(v128.load(pre)), mask);
+    const f = v128.and(sigmoidRr2P5(v128.load(pre, 16)), mask);
+    const g = v128.and(tanhExpm1Rr2P6(v128.load(pre, 32)), mask);
+    const o = v128.and(sigmoidRr2P5(v128.load(pre, 48)), mask);
     const cn = f32x4.add(f32x4.mul(f, v128.load(c)), f32x4.mul(i, g));
     v128.store(c, cn);
     v128.store(hn, f32x4.mul(o, tanhExpm1Rr2P6(cn)));
     return;
   }
-  vsigmoid(PRE, PRE, 8);             // i, f
-  vtanh(PRE + 32, PRE + 32, 4);      // g
-  vsigmoid(PRE + 48, PRE + 48, 4);   // o
-  for (let l = 0; l < 4; l++) {      // c = f⊙c + i⊙g, also into PRE's i row for tanh(c)
+  vsigmoid(pre, pre, 8);             // i, f
+  vtanh(pre + 32, pre + 32, 4);      // g
+  vsigmoid(pre + 48, pre + 48, 4);   // o
+  for (let l = 0; l < 4; l++) {      // c = f⊙c + i⊙g, also into pre's i row for tanh(c)
     const q = <usize>l << 2;
-    const cn: f32 = l < valid ? load<f32>(PRE + q, 16) * load<f32>(c + q) + load<f32>(PRE + q) * load<f32>(PRE + q, 32) : 0;
+    const cn: f32 = l < valid ? load<f32>(pre + q, 16) * load<f32>(c + q) + load<f32>(pre + q) * load<f32>(pre + q, 32) : 0;
     store<f32>(c + q, cn);
-    store<f32>(PRE + q, cn);
+    store<f32>(pre + q, cn);
   }
-  vtanh(PRE, PRE, 4);
+  vtanh(pre, pre, 4);
   for (let l = 0; l < 4; l++) {      // h = o⊙tanh(c)
     const q = <usize>l << 2;
-    store<f32>(hn + q, l < valid ? load<f32>(PRE + q, 48) * load<f32>(PRE + q) : 0);
+    store<f32>(hn + q, l < valid ? load<f32>(pre + q, 48) * load<f32>(pre + q) : 0);
   }
 }

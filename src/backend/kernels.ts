@@ -355,7 +355,7 @@ export function quantizedRowFloats(K: number): number {
   return roundUp4(K) / 2 + 4;
 }
 
-/** Scratch floats of lstmRecurInt8: h_{t−1}, h_t, c, then h quantized (i16) and its scales. */
+/** Scratch floats of lstmRecurInt8: h_{t−1}, h_t, c, then h quantized (i16), its scales, and one panel's gates. */
 export function qRecurWorkFloats(B: number, H: number): number {
-  return 3 * B * roundUp4(H) + B * roundUp4(H) / 2 + roundUp4(B);
+  return roundUp4(3.5 * B * roundUp4(H) + B) + 16;
 }
