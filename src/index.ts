@@ -4,6 +4,7 @@
  */
 import { setJsKernels } from './backend/registry.js';
 import { createJsKernels } from './backend/js/kernels.js';
+import './quantize/quantize.js'; // layer.quantize() and the int8 forward (src/quantize/attach.ts)
 
 setJsKernels(() => createJsKernels());
 
@@ -22,6 +23,7 @@ export { Dropout, type DropoutOptions } from './layers/dropout.js';
 export { RepeatVector, type RepeatVectorOptions } from './layers/repeat-vector.js';
 export { Masking, type MaskingOptions } from './layers/masking.js';
 export { Sequential, loadModel } from './model/sequential.js';
+export type { QuantizationMode } from './quantize/quantize.js';
 export { SequentialCore } from './model/core.js';
 export { SequenceStream } from './model/stream.js';
 export { readSafetensors, readSafetensorsWithMetadata, writeSafetensors } from './io/safetensors.js';

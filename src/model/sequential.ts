@@ -19,6 +19,7 @@ import { toOnnx } from '../io/onnx/save.js';
 import { toTfjs, type TfjsModelJSON } from '../io/tfjs/save.js';
 import { SequentialCore } from './core.js';
 import { SequenceStream } from './stream.js';
+import { modelQuantization, quantizeModel, type QuantizationMode } from '../quantize/quantize.js';
 
 /**
  * A stack of layers, each feeding the next (Keras's Sequential): `predict`, `stream`,
@@ -48,11 +49,31 @@ export class Sequential extends SequentialCore {
   compile(options?: CompileOptions): void {
     this.assertIdle('compile');
     this.requireBuilt('compile');
+    this.refuseQuantized('compile');
     this.build(this.layers[0].inputSize!);
     const settings = trainingSettings(options); // checked before the old state goes: a bad option leaves it compiled as it was
     this.trainer?.dispose();
     this.trainer = undefined;
     this.trainer = new Trainer(this, settings);
+  }
+
+  /**
+   * Run the model's LSTM layers in int8 from now on (also inside Bidirectional; Dense layers stay
+   * f32): each row of W and U (one gate of one unit) quantized on its own scale max|w|/127, the
+   * inputs and h_{t−1} quantized per sequence and step, sums in int32 (as onnxruntime's
+   * DynamicQuantizeLSTM, with symmetric int8 activations). The f32 weights are kept: getWeights,
+   * save, stateDict and the exporters give them. Training and setWeights are refused afterwards,
+   * and so are masks (lengths, Masking). GRU, SimpleRNN and non-default activations: an error.
+   */
+  quantize(mode: QuantizationMode): this {
+    this.assertIdle('quantize');
+    quantizeModel(this, mode);
+    return this;
+  }
+
+  /** 'int8' once quantize('int8') ran, else undefined (f32). */
+  get quantization(): QuantizationMode | undefined {
+    return modelQuantization(this);
   }
 
   /** Train for `epochs` over x [samples, time, features] and y; resolves with the per-epoch history. */
@@ -151,6 +172,7 @@ export class Sequential extends SequentialCore {
 
   /** Put back parameters taken with snapshotParams(). */
   restoreParams(snapshot: Float32Array): void {
+    this.refuseQuantized('restoreParams'); // the int8 weights would not follow
     const { ptr, floats } = this.parameterBlock();
     if (!(snapshot instanceof Float32Array) || snapshot.length !== floats) fail(`${this.name}.restoreParams: needs a Float32Array of ${floats} values from snapshotParams(), got ${show(snapshot)}`);
     checkFinite(snapshot, `${this.name}.restoreParams: snapshot`);
@@ -205,7 +227,14 @@ export class Sequential extends SequentialCore {
 
   private compiled(what: string): Trainer {
     this.assertLive();
+    this.refuseQuantized(what);
     return this.trainer ?? fail(`${this.name}.${what}: compile the model first, e.g. model.compile({ optimizer: 'adam', loss: 'mse' })`);
+  }
+
+  /** Training runs the f32 kernels' backward: a quantized model has none. */
+  private refuseQuantized(what: string): void {
+    const q = modelQuantization(this);
+    if (q) fail(`${this.name}.${what}: the model is quantized (${q}) and cannot train; train the f32 model, then quantize`);
   }
 
   /** Live and not in the middle of fit(): for what would pull the trainer's memory from under it. */
