@@ -190,7 +190,7 @@ async function loadThreaded(threads: unknown, name: BackendName, relaxedSimd: un
   const t = await import('./threads/threaded-backend.js');
   stopThreads = t.stopThreads;
   const n = t.checkThreads(threads, relaxedSimd, { fail, integerIn });
-  return name === 'wasm-simd' ? t.startThreads(n, { compile: async () => compileModule(await defaultSource('wasm-simd-threads')), createWasmKernels, Arena, fail, integerIn }) : undefined;
+  return name === 'wasm-simd' ? t.startThreads(n, { compile: async () => compileModule(await defaultSource('wasm-simd-threads')), createWasmKernels, Arena, fail }) : undefined;
 }
 
 /**

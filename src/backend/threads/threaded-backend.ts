@@ -44,7 +44,6 @@ export interface ThreadDeps {
   createWasmKernels: typeof createWasmKernels;
   Arena: typeof Arena;
   fail(message: string): never;
-  integerIn: typeof integerIn;
 }
 
 /** The most threads init() takes. */
@@ -55,7 +54,7 @@ export const MAX_THREADS = 64;
  * starts, so that an init() without threads does not carry the check: a whole
  * number of threads or 'auto', and not beside relaxedSimd: true.
  */
-export function checkThreads(threads: unknown, relaxedSimd: unknown, deps: Pick<ThreadDeps, 'fail' | 'integerIn'>): number | 'auto' {
+export function checkThreads(threads: unknown, relaxedSimd: unknown, deps: { fail: ThreadDeps['fail']; integerIn: typeof integerIn }): number | 'auto' {
   if (relaxedSimd === true) deps.fail('init: the threads build is plain SIMD; relaxedSimd: true needs threads: 1');
   return threads === 'auto' ? threads : deps.integerIn(threads, 1, MAX_THREADS, "init: threads (or 'auto')");
 }
