@@ -22,6 +22,8 @@ import type { Callback, Logs } from './callbacks.js';
 import { getLoss, type Loss, type LossName } from './losses.js';
 import { getOptimizer, type Optimizer, type OptimizerName } from './optimizers.js';
 import { trainingKernels } from './training-kernels.js';
+import { backThroughTime } from './recurrent-backward.js';
+import { setBackThroughTime } from '../layers/recurrent.js';
 import { meanAbsoluteError, meanSquaredError } from '../timeseries/metrics.js';
 
 export type MetricName = 'mse' | 'mae' | 'rmse' | 'accuracy';
@@ -130,6 +132,7 @@ export class Trainer {
     ({ optimizer: this.optimizer, loss: this.loss, metrics: this.metrics } = settings);
     const { backend, floats } = model.parameterBlock();
     this.kernels = trainingKernels(backend); // first: a backend that cannot train fails before anything is claimed or taken
+    setBackThroughTime(backThroughTime); // the recurrent layers' backward lives with the trainer (see RecurrentLayer.backRun)
     this.optimizer.claim(model);
     this.backend = backend;
     this.grads = backend.arena.allocFloats(floats);
