@@ -24,6 +24,8 @@ import { getOptimizer, type Optimizer, type OptimizerName } from './optimizers.j
 import { trainingKernels } from './training-kernels.js';
 import { backThroughTime } from './recurrent-backward.js';
 import { setBackThroughTime } from '../layers/recurrent.js';
+import { denseBackward } from './dense-backward.js';
+import { setDenseBackward } from '../layers/dense.js';
 import { meanAbsoluteError, meanSquaredError } from '../timeseries/metrics.js';
 
 export type MetricName = 'mse' | 'mae' | 'rmse' | 'accuracy';
@@ -132,7 +134,9 @@ export class Trainer {
     ({ optimizer: this.optimizer, loss: this.loss, metrics: this.metrics } = settings);
     const { backend, floats } = model.parameterBlock();
     this.kernels = trainingKernels(backend); // first: a backend that cannot train fails before anything is claimed or taken
-    setBackThroughTime(backThroughTime); // the recurrent layers' backward lives with the trainer (see RecurrentLayer.backRun)
+    // the layers' backward passes live with the trainer, so that a predict-only app does not ship them
+    setBackThroughTime(backThroughTime);
+    setDenseBackward(denseBackward);
     this.optimizer.claim(model);
     this.backend = backend;
     this.grads = backend.arena.allocFloats(floats);
