@@ -7,6 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { activeBackend } from '../src/backend/registry.js';
+import { checkGuards, enableGuards } from '../src/backend/arena-guards.js';
 import { Bidirectional, Dense, GRU, init, LSTM, memoryInfo, Sequential, SimpleRNN } from '../src/index.js';
 import { BACKENDS, randomTensor, rng } from './helpers.js';
 
@@ -14,16 +15,16 @@ describe.each(BACKENDS)('guard zones on %s', (backendName) => {
   it('a write one float past a block is caught, by checkGuards and by release', async () => {
     await init({ backend: backendName });
     const { arena } = activeBackend();
-    arena.enableGuards();
+    enableGuards(arena);
     const ptr = arena.allocFloats(5);
-    arena.checkGuards();
+    checkGuards(arena);
     arena.f32()[(ptr >> 2) + 4] = 1; // the last float of the block: allowed
-    arena.checkGuards();
+    checkGuards(arena);
     arena.f32()[(ptr >> 2) + 5] = 1; // one past it
-    expect(() => arena.checkGuards()).toThrow(/heap corruption: the 20-byte block at \d+ was overrun \(byte 0 past its end/);
+    expect(() => checkGuards(arena)).toThrow(/heap corruption: the 20-byte block at \d+ was overrun \(byte 0 past its end/);
     expect(() => arena.release(ptr)).toThrow(/heap corruption/);
     arena.f32()[(ptr >> 2) + 5] = Number.NaN; // (any NaN other than the guard's own pattern is still a write)
-    expect(() => arena.checkGuards()).toThrow(/heap corruption/);
+    expect(() => checkGuards(arena)).toThrow(/heap corruption/);
     new Uint32Array(arena.heap.buffer)[(ptr >> 2) + 5] = 0x7fc0dead; // put the pattern back to free it cleanly
     arena.release(ptr);
   });
@@ -31,7 +32,7 @@ describe.each(BACKENDS)('guard zones on %s', (backendName) => {
   it('a model of every layer type predicts, trains and streams without writing past any block', async () => {
     await init({ backend: backendName });
     const { arena } = activeBackend();
-    arena.enableGuards();
+    enableGuards(arena);
     const blocks = memoryInfo().liveBlocks;
     // odd unit counts: the panels are padded to multiples of 4, the blocks are not
     const m = new Sequential([
@@ -43,19 +44,19 @@ describe.each(BACKENDS)('guard zones on %s', (backendName) => {
     ]);
     const r = rng(6);
     for (const [B, T] of [[1, 1], [3, 7], [2, 13]]) m.predict(randomTensor([B, T, 3], r));
-    arena.checkGuards();
+    checkGuards(arena);
     for (const optimizer of ['sgd', 'rmsprop', 'adam', 'adamw'] as const) {
       m.compile({ optimizer, loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
       const y = { shape: [5, 3], data: new Float32Array([1, 0, 0, 0, 1, 0, 0, 0, 1, 1, 0, 0, 0, 0, 1]) };
       await m.fit(randomTensor([5, 6, 3], r), y, { epochs: 2, batchSize: 2 });
       m.computeGradients(randomTensor([2, 4, 3], r), { shape: [2, 3], data: new Float32Array([0, 1, 0, 1, 0, 0]) });
-      arena.checkGuards();
+      checkGuards(arena);
     }
     const seqModel = new Sequential([new LSTM({ inputSize: 2, units: 5, returnSequences: true, seed: 7 }), new GRU({ units: 3, seed: 8 }), new Dense({ units: 1, seed: 9 })]);
     const s = seqModel.stream({ batch: 3 });
     for (let t = 0; t < 5; t++) s.step(randomTensor([3, 2], r).data);
     s.step(randomTensor([3, 4, 2], r).data);
-    arena.checkGuards();
+    checkGuards(arena);
     seqModel.dispose();
     m.dispose();
     expect(memoryInfo().liveBlocks).toBe(blocks);

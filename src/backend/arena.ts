@@ -11,11 +11,8 @@
  * in the largest heap a backend can have (4 GiB, wasm32's whole address
  * space) is an out-of-memory error, not a RangeError from deep inside.
  *
- * Guard zones (for the fuzzer and the memory tests): after enableGuards(),
- * every block gets a red zone right after the floats asked for, filled
- * with a NaN pattern. checkGuards() and release() verify it, so a kernel
- * writing one float past its buffer is caught, and one reading past it
- * reads NaN, which the output checks catch.
+ * Guard zones (for the fuzzer and the memory tests) are arena-guards.ts:
+ * the arena only calls them where they are set, so apps do not ship them.
  */
 import { fail } from '../errors.js';
 import type { Heap } from './kernels.js';
@@ -23,10 +20,16 @@ import type { Heap } from './kernels.js';
 const ALIGN = 64;
 /** The most a heap can hold: wasm32 addresses 2^32 bytes, and the js heap keeps to the same limit. */
 const MAX_HEAP_BYTES = 2 ** 32;
-/** Bytes of red zone after a guarded block's floats (at least; alignment may add more). */
-const GUARD_BYTES = 16;
-/** The red zone's fill: a quiet NaN with a recognisable payload. */
-const GUARD_WORD = 0x7fc0dead;
+
+/** What the arena tells guard zones (arena-guards.ts) about its blocks. */
+export interface Guards {
+  /** Bytes added after each block's floats for its red zone. */
+  readonly extra: number;
+  /** A block of `size` bytes was taken at `ptr` for `bytes` bytes of floats (zero-filled already). */
+  taken(ptr: number, bytes: number, size: number): void;
+  /** The block at `ptr` is being given back: throws if its red zone was written. */
+  released(ptr: number): void;
+}
 
 interface Block {
   start: number;
@@ -38,7 +41,8 @@ export class Arena {
   private used = new Map<number, number>();
   private end: number; // first byte past everything handed out or free
   private view: Float32Array;
-  private guards: Map<number, number> | undefined; // guarded block → byte where its red zone starts
+  /** Set by enableGuards() (arena-guards.ts). */
+  guards: Guards | undefined;
 
   constructor(readonly heap: Heap) {
     this.end = align(heap.base);
@@ -65,7 +69,7 @@ export class Arena {
   allocFloats(floats: number): number {
     if (!Number.isSafeInteger(floats) || floats < 0) throw new Error(`lstm-wasm: internal error: allocFloats(${floats})`);
     const bytes = Math.max(1, floats) * 4;
-    const size = align(this.guards ? bytes + GUARD_BYTES : bytes);
+    const size = align(bytes + (this.guards?.extra ?? 0));
     if (size > MAX_HEAP_BYTES - this.end && size > this.largestFree()) {
       // checked before growing: the heap could never hold it, however it grew
       fail(`out of memory: ${mib(size)} were asked for, but a heap holds at most ${mib(MAX_HEAP_BYTES)} and ${mib(this.end)} of it are in use; use smaller batches, shorter sequences or fewer units`);
@@ -93,32 +97,9 @@ export class Arena {
       this.end += size;
     }
     this.used.set(ptr, size);
-    const m = this.f32();
-    m.fill(0, ptr >> 2, (ptr + size) >> 2);
-    if (this.guards) {
-      this.guards.set(ptr, ptr + bytes);
-      new Uint32Array(m.buffer).fill(GUARD_WORD, (ptr + bytes) >> 2, (ptr + size) >> 2);
-    }
+    this.f32().fill(0, ptr >> 2, (ptr + size) >> 2);
+    this.guards?.taken(ptr, bytes, size);
     return ptr;
-  }
-
-  /** Give every block allocated from now on a red zone (see the header). */
-  enableGuards(): void {
-    this.guards ??= new Map();
-  }
-
-  /** Throw if any guarded live block's red zone was written. */
-  checkGuards(): void {
-    for (const ptr of this.guards?.keys() ?? []) this.checkGuard(ptr);
-  }
-
-  private checkGuard(ptr: number): void {
-    const from = this.guards?.get(ptr);
-    if (from === undefined) return;
-    const words = new Uint32Array(this.heap.buffer), end = ptr + this.used.get(ptr)!;
-    for (let i = from >> 2; i < end >> 2; i++) {
-      if (words[i] !== GUARD_WORD) throw new Error(`lstm-wasm: internal error: heap corruption: the ${from - ptr}-byte block at ${ptr} was overrun (byte ${4 * i - from} past its end was written)`);
-    }
   }
 
   private largestFree(): number {
@@ -130,8 +111,7 @@ export class Arena {
     if (ptr === 0) return;
     const size = this.used.get(ptr);
     if (size === undefined) throw new Error(`lstm-wasm: internal error: pointer ${ptr} freed twice or never allocated`);
-    this.checkGuard(ptr);
-    this.guards?.delete(ptr);
+    this.guards?.released(ptr);
     this.used.delete(ptr);
     let i = 0;
     while (i < this.free.length && this.free[i].start < ptr) i++;

@@ -50,9 +50,6 @@ export interface InitOptions {
   threads?: number | 'auto';
 }
 
-/** The most threads init() takes. */
-export const MAX_THREADS = 64;
-
 let active: Backend | undefined;
 
 /**
@@ -156,17 +153,16 @@ const loading = new Map<BackendName | WasmBuild, Promise<Backend>>();
  */
 export async function init(options?: InitOptions): Promise<BackendName> {
   const o = optionsOf(options, ['backend', 'relaxedSimd', 'wasm', 'threads'], 'init');
-  const threads = o.threads === undefined || o.threads === 'auto' ? o.threads ?? 1 : integerIn(o.threads, 1, MAX_THREADS, "init: threads (or 'auto')");
   const name = o.backend ?? (simdSupported() ? 'wasm-simd' : wasmSupported() ? 'wasm' : 'js');
   if (name !== 'wasm-simd' && name !== 'wasm' && name !== 'js') fail(`init: unknown backend ${show(name)}; use 'wasm-simd', 'wasm' or 'js'`);
   if (name === 'wasm-simd' && !simdSupported()) fail(`init: this runtime does not support WebAssembly SIMD; use backend 'wasm' or 'js'`);
   if (name === 'wasm' && !wasmSupported()) fail(`init: this runtime has no WebAssembly; use backend 'js'`);
   const relaxed = relaxedFor(name, o.relaxedSimd, o.wasm !== undefined);
-  if (threads !== 1 && o.relaxedSimd) fail('init: the threads build is plain SIMD; relaxedSimd: true needs threads: 1');
   // the last call made wins, whatever order the loads finish in: a slow load
   // started earlier must not replace the backend a later call asked for
   const call = ++initCalls;
-  const threaded = threads !== 1 && name === 'wasm-simd' ? await loadThreaded(threads) : undefined;
+  // threads other than 1 load the threads module, which checks the value before it starts workers
+  const threaded = o.threads !== undefined && o.threads !== 1 ? await loadThreaded(o.threads, name, o.relaxedSimd) : undefined;
   const key = relaxed ? 'wasm-simd-relaxed' : name;
   let pending = loading.get(key);
   if (!threaded && !pending) {
@@ -185,11 +181,16 @@ export async function init(options?: InitOptions): Promise<BackendName> {
 /** Ends the threaded backend's workers; set once the threads module is loaded. */
 let stopThreads: (() => void) | undefined;
 
-/** The threaded backend with its workers started, from a module loaded only when threads are asked for. */
-async function loadThreaded(threads: number | 'auto'): Promise<Backend | undefined> {
+/**
+ * The threaded backend with its workers started, from a module loaded only
+ * when threads are asked for; it checks `threads` first. Only 'wasm-simd'
+ * runs threads: the other backends stay on one.
+ */
+async function loadThreaded(threads: unknown, name: BackendName, relaxedSimd: unknown): Promise<Backend | undefined> {
   const t = await import('./threads/threaded-backend.js');
   stopThreads = t.stopThreads;
-  return t.startThreads(threads, { compile: async () => compileModule(await defaultSource('wasm-simd-threads')), createWasmKernels, Arena, fail });
+  const n = t.checkThreads(threads, relaxedSimd, { fail, integerIn });
+  return name === 'wasm-simd' ? t.startThreads(n, { compile: async () => compileModule(await defaultSource('wasm-simd-threads')), createWasmKernels, Arena, fail }) : undefined;
 }
 
 /**

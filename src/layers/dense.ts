@@ -14,6 +14,7 @@ import { denseFrom, denseInputSize, denseTo, weightFormat } from '../weights/for
 import { checkWeightRecord } from '../weights/take.js';
 import { booleanOption, oneOf } from '../options.js';
 import { Layer, featureCount, type HeapBatch, type PreparedWeights, type WeightFormat, type Weights } from './layer.js';
+import type { Workspace } from './workspace.js';
 
 export interface DenseOptions {
   inputSize?: number;
@@ -29,6 +30,28 @@ export interface DenseOptions {
 const ACTIVATIONS = Object.keys(Act) as ActivationName[];
 
 /** A fully connected layer: y = act(x·Wᵀ + b) on the last axis, so on [batch, features] or on every step of [batch, time, features]. */
+/** What Dense's backward reads of the layer. @internal */
+export interface DenseInternals {
+  /** The last training forward's input and output. */
+  saved: { x: HeapBatch; y: HeapBatch };
+  block: DenseBlock;
+  params: number;
+  grads: number;
+  ws: Workspace;
+  units: number;
+}
+
+/** @internal */
+export type DenseBackward = (k: TrainingKernels, layer: DenseInternals, dy: number, needInputGrad: boolean, act: number) => number;
+
+/** Dense's backward, set by the trainer (see backward). */
+let denseBackward: DenseBackward | undefined;
+
+/** @internal */
+export function setDenseBackward(run: DenseBackward): void {
+  denseBackward = run;
+}
+
 export class Dense extends Layer {
   readonly className = 'Dense';
   readonly needsTime = false;
@@ -146,19 +169,12 @@ export class Dense extends Layer {
     return this.backward(dz, needInputGrad, k, Act.linear);
   }
 
+  /** The work is src/train/dense-backward.ts, which the trainer sets: a predict-only app does not ship it. */
   private backward(dy: number, needInputGrad: boolean, k: TrainingKernels, act: number): number {
-    const s = this.saved ?? fail(`${this.name}: backward without a training forward`);
-    const block = this.block(), p = block.pointers(this.params);
-    const g = block.pointers(this.grads ?? fail(`${this.name}: no gradient buffer (compile the model first)`));
-    const rows = s.x.B * s.x.T, N = this.units, Np = block.paddedUnits, K = s.x.F;
-    const ws = this.workspace();
-    const dz = ws.zeroed('dz', rows * Np); // the padded columns carry no gradient
-    k.activateBackward(s.y.ptr, dy, rows, N, dz, Np, act);
-    k.gradWeights(s.x.ptr, rows, K, dz, block.panels, 4, g.w, g.b);
-    if (!needInputGrad) return 0;
-    const dx = ws.zeroed('dx', rows * K);
-    k.gradInput(dz, rows, K, p.w, block.panels, 4, dx);
-    return dx;
+    const run = denseBackward ?? fail(`${this.name}: backward needs the trainer (fit, from 'lstm-wasm')`);
+    const saved = this.saved ?? fail(`${this.name}: backward without a training forward`);
+    const grads = this.grads ?? fail(`${this.name}: no gradient buffer (compile the model first)`);
+    return run(k, { saved, block: this.block(), params: this.params, grads, ws: this.workspace(), units: this.units }, dy, needInputGrad, act);
   }
 
   /** ∂L/∂weight [N, K] and ∂L/∂bias [N] of the last backward pass. */

@@ -7,7 +7,7 @@
  * layout is in weights/blocks.ts, the weight formats in weights/formats.ts,
  * the record's decoding in gate-record.ts.
  */
-import { backWorkFloats, recurWorkFloats, type CellActivation, type GateActivation, type TrainingKernels } from '../backend/kernels.js';
+import { recurWorkFloats, type CellActivation, type GateActivation, type TrainingKernels } from '../backend/kernels.js';
 import { recordLayout } from '../backend/record-layout.js';
 import { checkBatch, requireTimeAxis } from '../check-batch.js';
 import { fail, show } from '../errors.js';
@@ -21,7 +21,7 @@ import { checkWeightRecord } from '../weights/take.js';
 import type { CellSpec, HeapState } from './cell.js';
 import { decodeRecord, type GateRecord } from './gate-record.js';
 import { Layer, featureCount, type HeapBatch, type PreparedWeights, type WeightFormat, type Weights } from './layer.js';
-import { plusFloats } from './workspace.js';
+import { plusFloats, type Workspace } from './workspace.js';
 
 export type { GateRecord } from './gate-record.js';
 export type { HeapState } from './cell.js';
@@ -94,6 +94,38 @@ export interface RecurrentOutput {
  * What LSTM, GRU and SimpleRNN share: their options, weights in PyTorch's or Keras's layout, and
  * `forward(x, { h, c })` over whole sequences [batch, time, features].
  */
+/** ∂L/∂h_t per step (dout, rows doutStride floats apart) and ∂L/∂(final h) (dhT); either pointer may be 0. */
+export interface BackwardGrads {
+  dout: number;
+  doutStride: number;
+  dhT: number;
+}
+
+/** What backward through time reads of a recurrent layer. @internal */
+export interface RecurrentInternals {
+  cell: CellSpec;
+  block: RecurrentBlock;
+  params: number;
+  grads: number;
+  ws: Workspace;
+  units: number;
+  /** The initial state the forward pass started from (initialHeap). */
+  initial: { h0: number; c0: number };
+  /** Zeroes the padded steps' rows of a gradient (zeroOutputForMask with a mask), else absent. */
+  zeroPadded?: (ptr: number, stride: number) => void;
+}
+
+/** @internal */
+export type BackThroughTime = (k: TrainingKernels, layer: RecurrentInternals, x: HeapBatch, rec: number, dy: BackwardGrads, reverse: boolean, dx: number) => void;
+
+/** Backward through time, set by the trainer (see backRun). */
+let backThroughTime: BackThroughTime | undefined;
+
+/** @internal */
+export function setBackThroughTime(run: BackThroughTime): void {
+  backThroughTime = run;
+}
+
 export abstract class RecurrentLayer extends Layer {
   readonly units: number;
   readonly returnSequences: boolean;
@@ -329,30 +361,17 @@ export abstract class RecurrentLayer extends Layer {
    * Backward through time from a recorded forward `run`, then the weight
    * gradients over all steps as GEMMs and, if dx ≠ 0, ∂L/∂x added into dx.
    * `dy` holds ∂L/∂h_t per step (dout, stride doutStride) and ∂L/∂(final h)
-   * (dhT); either pointer may be 0.
+   * (dhT); either pointer may be 0. The work is src/train/recurrent-backward.ts,
+   * which the trainer sets: a predict-only app never trains, so it does not ship it.
    * @internal
    */
-  backRun(k: TrainingKernels, x: HeapBatch, rec: number, dy: { dout: number; doutStride: number; dhT: number }, reverse: boolean, dx: number): void {
-    const { B, T } = x, rows = B * T, H = this.units, cell = this.cell;
-    const block = this.block(), zWidth = block.panels * block.panelWidth;
-    const ws = this.workspace();
-    const dz = ws.get('dz', rows * zWidth);
-    // the gradient that reaches U (and b_h): dz itself unless the recurrent product has its own pre-activation
-    const dzh = cell.recurrentBias || cell.resetBeforeProduct ? ws.get('dza', rows * zWidth) : dz;
-    // reset-before GRU: U's candidate block multiplies r⊙h_{t−1}, so it gets its own rows and gradient
-    const dzn = cell.resetBeforeProduct ? ws.get('dzn', rows * zWidth) : 0;
-    const rhprev = cell.resetBeforeProduct ? ws.get('rhprev', rows * H) : 0;
-    const hprev = ws.get('hprev', rows * H);
-    const work = ws.get('backWork', backWorkFloats(B, H));
-    const p = block.pointers(this.params);
-    const g = block.pointers(this.grads ?? fail(`${this.name}: no gradient buffer (compile the model first)`));
-    // zero outputs at the padded steps were constants: their gradients stop there (dout is ours to change)
-    if (this.zeroOutputForMask && x.mask && dy.dout) this.zeroPadded(x, dy.dout, dy.doutStride);
-    cell.backward(k, { rec, B, T, H, u: p.wh, ...this.initialHeap(B), ...dy, reverse: reverse ? 1 : 0, dz, dzh, hprev, dzn, rhprev, work, mask: x.mask ?? 0 });
-    k.gradWeights(x.ptr, rows, x.F, dz, block.panels, block.panelWidth, g.wx, g.b);
-    k.gradWeights(hprev, rows, H, dzh, block.panels, block.panelWidth, g.wh, g.bh);
-    if (dzn) k.gradWeights(rhprev, rows, H, dzn, block.panels, block.panelWidth, g.wh, 0);
-    if (dx) k.gradInput(dz, rows, x.F, p.wx, block.panels, block.panelWidth, dx);
+  backRun(k: TrainingKernels, x: HeapBatch, rec: number, dy: BackwardGrads, reverse: boolean, dx: number): void {
+    const run = backThroughTime ?? fail(`${this.name}: backward needs the trainer (fit, from 'lstm-wasm')`);
+    const grads = this.grads ?? fail(`${this.name}: no gradient buffer (compile the model first)`);
+    run(k, {
+      cell: this.cell, block: this.block(), params: this.params, grads, ws: this.workspace(), units: this.units, initial: this.initialHeap(x.B),
+      zeroPadded: this.zeroOutputForMask && x.mask ? (ptr, stride) => this.zeroPadded(x, ptr, stride) : undefined,
+    }, x, rec, dy, reverse, dx);
   }
 
   /** Heap forward for Sequential: from `state` (default zeros, final state in this layer's buffers). @internal */

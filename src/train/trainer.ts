@@ -22,6 +22,10 @@ import type { Callback, Logs } from './callbacks.js';
 import { getLoss, type Loss, type LossName } from './losses.js';
 import { getOptimizer, type Optimizer, type OptimizerName } from './optimizers.js';
 import { trainingKernels } from './training-kernels.js';
+import { backThroughTime } from './recurrent-backward.js';
+import { setBackThroughTime } from '../layers/recurrent.js';
+import { denseBackward } from './dense-backward.js';
+import { setDenseBackward } from '../layers/dense.js';
 import { meanAbsoluteError, meanSquaredError } from '../timeseries/metrics.js';
 
 export type MetricName = 'mse' | 'mae' | 'rmse' | 'accuracy';
@@ -130,6 +134,9 @@ export class Trainer {
     ({ optimizer: this.optimizer, loss: this.loss, metrics: this.metrics } = settings);
     const { backend, floats } = model.parameterBlock();
     this.kernels = trainingKernels(backend); // first: a backend that cannot train fails before anything is claimed or taken
+    // the layers' backward passes live with the trainer, so that a predict-only app does not ship them
+    setBackThroughTime(backThroughTime);
+    setDenseBackward(denseBackward);
     this.optimizer.claim(model);
     this.backend = backend;
     this.grads = backend.arena.allocFloats(floats);

@@ -25,14 +25,15 @@
  * LstmWasmError, after which the model predicts as before; a call during
  * fit is refused with an LstmWasmError, or (evaluate, predict) works and
  * leaves the training exactly as an undisturbed twin's. After every case,
- * on every backend: every guard zone is intact (arena.enableGuards() gives
- * each block a red zone; checkGuards()), a sentinel model made at start-up
+ * on every backend: every guard zone is intact (enableGuards(arena) gives
+ * each block a red zone; checkGuards(arena)), a sentinel model made at start-up
  * still has the same weights (snapshotParams) and predictions, bit for
  * bit, and liveBlocks is back to what it was before the case; the wasm
  * heap grew by at most BOUNDS.wasmHeapBytes.
  */
 import fc from 'fast-check';
 import { activeBackend } from '../../src/backend/registry.js';
+import { checkGuards, enableGuards } from '../../src/backend/arena-guards.js';
 import {
   Adam, Dense, GRU, LSTM, memoryInfo, RMSprop, SGD, Sequential, type BackendName, type Optimizer, type Tensor,
 } from '../../src/index.js';
@@ -87,7 +88,7 @@ const sentinels = new Map<BackendName, { model: Sequential; x: Tensor; params: F
 async function setup(): Promise<void> {
   for (const b of BACKENDS) {
     await useBackend(b);
-    activeBackend().arena.enableGuards(); // every block from now on has a red zone
+    enableGuards(activeBackend().arena); // every block from now on has a red zone
     const model = new Sequential([new LSTM({ inputSize: 3, units: 5, returnSequences: true, seed: 1 }), new GRU({ units: 4, seed: 2 }), new Dense({ units: 2, seed: 3 })]);
     const x = { shape: [2, 4, 3], data: randomData(24, 5) };
     const y = model.predict(x).data;
@@ -98,7 +99,7 @@ async function setup(): Promise<void> {
 async function checkHeaps(before: Map<BackendName, { blocks: number; bytes: number }>): Promise<void> {
   for (const b of BACKENDS) {
     await useBackend(b);
-    const g = attempt(`checkGuards on ${b}`, () => activeBackend().arena.checkGuards());
+    const g = attempt(`checkGuards on ${b}`, () => checkGuards(activeBackend().arena));
     if (!g.ok) fatalFinding(`heap corruption on ${b}: a guard zone was overwritten`, g.error.message);
     const s = sentinels.get(b)!;
     if (!sameFloats(s.model.snapshotParams(), s.params)) fatalFinding(`heap corruption on ${b}: the sentinel model's weights changed`, 'snapshotParams() differs from start-up');

@@ -19,6 +19,7 @@
 import type { Arena } from '../arena.js';
 import type { createWasmKernels } from '../wasm.js';
 import type { Backend } from '../registry.js';
+import type { integerIn } from '../../options.js';
 import { LAYOUT } from './job-table.js';
 import { autoThreads, findSpawner, jobTable, type PoolWorker } from './pool.js';
 import { JOB_KERNELS, ThreadPool, threadedKernels } from './threaded-kernels.js';
@@ -43,6 +44,19 @@ export interface ThreadDeps {
   createWasmKernels: typeof createWasmKernels;
   Arena: typeof Arena;
   fail(message: string): never;
+}
+
+/** The most threads init() takes. */
+export const MAX_THREADS = 64;
+
+/**
+ * init()'s `threads` when it is given and not 1, checked here before anything
+ * starts, so that an init() without threads does not carry the check: a whole
+ * number of threads or 'auto', and not beside relaxedSimd: true.
+ */
+export function checkThreads(threads: unknown, relaxedSimd: unknown, deps: { fail: ThreadDeps['fail']; integerIn: typeof integerIn }): number | 'auto' {
+  if (relaxedSimd === true) deps.fail('init: the threads build is plain SIMD; relaxedSimd: true needs threads: 1');
+  return threads === 'auto' ? threads : deps.integerIn(threads, 1, MAX_THREADS, "init: threads (or 'auto')");
 }
 
 let shared: Promise<Shared> | undefined;
