@@ -5,6 +5,7 @@
 import os from 'node:os';
 import { Bench } from 'tinybench';
 import { init, LSTM, memoryInfo, Sequential } from '../dist/index.js';
+import { input } from './input.js';
 
 const quick = process.argv.includes('--quick');
 
@@ -17,15 +18,6 @@ const BACKENDS = ['js', 'wasm-simd', 'wasm'];
 /** FLOPs of one LSTM forward: 2·4H·(I+H)·B·T. */
 const flops = ({ I, H, B, T }) => 2 * 4 * H * (I + H) * B * T;
 
-function input({ I, B, T }) {
-  let s = 12345;
-  const data = new Float32Array(B * T * I);
-  for (let i = 0; i < data.length; i++) {
-    s = (Math.imul(s, 1103515245) + 12345) >>> 0;
-    data[i] = (s / 2 ** 32) * 2 - 1;
-  }
-  return { shape: [B, T, I], data };
-}
 
 async function model(backend, w, weights) {
   await init({ backend });

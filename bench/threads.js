@@ -6,21 +6,13 @@
 import os from 'node:os';
 import { Bench } from 'tinybench';
 import { backendInfo, init, LSTM, Sequential, shutdownThreads } from '../dist/index.js';
+import { input } from './input.js';
 
 const quick = process.argv.includes('--quick');
 const at = process.argv.indexOf('--threads');
 const threads = at > 0 ? Number(process.argv[at + 1]) : 2;
 const W2 = { I: 64, H: 256, B: 32, T: 50 };
 
-function input({ I, B, T }) {
-  let s = 12345;
-  const data = new Float32Array(B * T * I);
-  for (let i = 0; i < data.length; i++) {
-    s = (Math.imul(s, 1103515245) + 12345) >>> 0;
-    data[i] = (s / 2 ** 32) * 2 - 1;
-  }
-  return { shape: [B, T, I], data };
-}
 
 /** W2's model on the backend init(options) makes active: a model stays on the backend it was made on. */
 async function model(options) {

@@ -288,23 +288,25 @@ describe('idle workers', () => {
   });
 });
 
+/** A child's script: one model predicted on 1 and on 2 threads through `entry`; prints both counts and whether the outputs are identical. */
+const oneVsTwoThreads = (entry: string) => `
+  const lib = await import(${JSON.stringify(entry)});
+  const x = { shape: [33, 40, 8], data: new Float32Array(33 * 40 * 8).map((_, i) => Math.sin(i)) };
+  const run = async (threads) => {
+    await lib.init({ threads, relaxedSimd: false });
+    const m = new lib.Sequential([new lib.LSTM({ inputSize: 8, units: 96, seed: 1 }), new lib.Dense({ units: 2, seed: 2 })]);
+    return { y: m.predict(x).data, threads: lib.backendInfo().threads };
+  };
+  const a = await run(1), b = await run(2);
+  console.log(a.threads, b.threads, a.y.every((v, i) => Object.is(v, b.y[i])));
+`;
+
 describe('threads in Deno and Bun (worker_threads there too)', () => {
-  const script = (entry: string) => `
-    const lib = await import(${JSON.stringify(entry)});
-    const x = { shape: [33, 40, 8], data: new Float32Array(33 * 40 * 8).map((_, i) => Math.sin(i)) };
-    const run = async (threads) => {
-      await lib.init({ threads, relaxedSimd: false });
-      const m = new lib.Sequential([new lib.LSTM({ inputSize: 8, units: 96, seed: 1 }), new lib.Dense({ units: 2, seed: 2 })]);
-      return { y: m.predict(x).data, threads: lib.backendInfo().threads };
-    };
-    const a = await run(1), b = await run(2);
-    console.log(a.threads, b.threads, a.y.every((v, i) => Object.is(v, b.y[i])));
-  `;
   for (const [name, args] of [['deno', ['run', '--allow-read', '--no-lock']], ['bun', ['run']]] as const) {
     it(`${name}: threads 2 predicts as one thread, bit for bit, and the process exits by itself`, () => {
       const dir = mkdtempSync(join(tmpdir(), 'lstm-wasm-threads-'));
       const file = join(dir, 'script.mjs');
-      writeFileSync(file, script(new URL('../dist/entry/node.js', import.meta.url).href));
+      writeFileSync(file, oneVsTwoThreads(new URL('../dist/entry/node.js', import.meta.url).href));
       const bin = fileURLToPath(new URL(`../node_modules/.bin/${name}`, import.meta.url));
       const r = spawnSync(bin, [...args, file], { encoding: 'utf8', timeout: 60_000, env: { ...process.env, DENO_NO_UPDATE_CHECK: '1', DENO_NO_PROMPT: '1' } });
       rmSync(dir, { recursive: true, force: true });
@@ -318,17 +320,7 @@ describe('threads in Deno and Bun (worker_threads there too)', () => {
 describe("'lstm-wasm/predict' with threads", () => {
   it('loads the inference-only threads build and predicts as on one thread, bit for bit', () => {
     const entry = new URL('../dist/entry/predict-node.js', import.meta.url).href;
-    const script = `
-      const lib = await import(${JSON.stringify(entry)});
-      const x = { shape: [33, 40, 8], data: new Float32Array(33 * 40 * 8).map((_, i) => Math.sin(i)) };
-      const run = async (threads) => {
-        await lib.init({ threads, relaxedSimd: false });
-        const m = new lib.Sequential([new lib.LSTM({ inputSize: 8, units: 96, seed: 1 }), new lib.Dense({ units: 2, seed: 2 })]);
-        return { y: m.predict(x).data, threads: lib.backendInfo().threads };
-      };
-      const a = await run(1), b = await run(2);
-      console.log(a.threads, b.threads, a.y.every((v, i) => Object.is(v, b.y[i])));
-    `;
+    const script = oneVsTwoThreads(entry);
     const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 60_000 });
     expect(r.signal, r.stderr).toBeNull();
     expect(r.status, r.stderr).toBe(0);
