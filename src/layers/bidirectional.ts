@@ -17,7 +17,7 @@ import { toTensor, type Tensor, type TensorLike } from '../tensor.js';
 import { Layer, type HeapBatch, type PreparedWeights, type WeightFormat, type Weights } from './layer.js';
 import { checkWeightRecord } from '../weights/take.js';
 import { weightFormat } from '../weights/formats.js';
-import { RecurrentLayer } from './recurrent.js';
+import { RecurrentLayer, recurrentTraining } from './recurrent.js';
 import { plusFloats } from './workspace.js';
 import { oneOf, optionsOf } from '../options.js';
 
@@ -232,10 +232,10 @@ export class Bidirectional extends Layer {
   /** @internal */
   backwardHeap(dy: number, needInputGrad: boolean, k: TrainingKernels): number {
     const s = this.saved ?? fail(`${this.name}: backward without a training forward`);
-    const f = this.forwardLayer, b = this.backwardLayer, H = f.units, { B } = s.x;
-    const dx = needInputGrad ? f.inputGrad(s.x) : 0;
+    const f = this.forwardLayer, b = this.backwardLayer, H = f.units, { B } = s.x, ws = this.workspace();
+    const t = recurrentTraining(this);
+    const dx = needInputGrad ? ws.zeroed('dx', B * s.x.T * s.x.F) : 0;
     const concat = this.mergeMode === 'concat', op = concat ? 0 : Merge[this.mergeMode as MergeOp];
-    const ws = this.workspace();
     if (f.returnSequences) {
       // ∂L/∂both [B, T, 2H]: forward's half at offset 0, backward's at H, both with stride 2H
       // (concat: dy itself; the other modes: split from dy [B, T, H] by the merge's gradient)
@@ -245,8 +245,8 @@ export class Bidirectional extends Layer {
         dBoth = ws.get('dBoth', rows * 2 * H);
         k.mergeBackward(dy, both, 2 * H, plusFloats(both, H), 2 * H, rows, H, op, dBoth, 2 * H, plusFloats(dBoth, H), 2 * H);
       }
-      f.backRun(k, s.x, s.recF, { dout: dBoth, doutStride: 2 * H, dhT: 0 }, false, dx);
-      b.backRun(k, s.x, s.recB, { dout: plusFloats(dBoth, H), doutStride: 2 * H, dhT: 0 }, true, dx);
+      t.backRun(f, k, s.x, s.recF, { dout: dBoth, doutStride: 2 * H, dhT: 0 }, false, dx);
+      t.backRun(b, k, s.x, s.recB, { dout: plusFloats(dBoth, H), doutStride: 2 * H, dhT: 0 }, true, dx);
     } else {
       // ∂L/∂output split into the two final-state gradients [B, H] (dhT has no stride either)
       const dhF = ws.get('dhF', B * H), dhB = ws.get('dhB', B * H);
@@ -258,14 +258,14 @@ export class Bidirectional extends Layer {
           ws.copy(plusFloats(dhB, r * H), plusFloats(dy, r * 2 * H + H), H);
         }
       }
-      f.backRun(k, s.x, s.recF, { dout: 0, doutStride: 0, dhT: dhF }, false, dx);
-      b.backRun(k, s.x, s.recB, { dout: 0, doutStride: 0, dhT: dhB }, true, dx);
+      t.backRun(f, k, s.x, s.recF, { dout: 0, doutStride: 0, dhT: dhF }, false, dx);
+      t.backRun(b, k, s.x, s.recB, { dout: 0, doutStride: 0, dhT: dhB }, true, dx);
     }
     return dx;
   }
 
   getGradients(): Record<string, Tensor> {
-    return { ...this.forwardLayer.getGradients('_l0'), ...this.backwardLayer.getGradients('_l0_reverse') };
+    return { ...this.forwardLayer.getGradients(), ...this.backwardLayer.getGradients('_l0_reverse') };
   }
 
   /** @internal */

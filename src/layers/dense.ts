@@ -13,8 +13,7 @@ import { denseBlock, type DenseBlock } from '../weights/blocks.js';
 import { denseFrom, denseInputSize, denseTo, weightFormat } from '../weights/formats.js';
 import { checkWeightRecord } from '../weights/take.js';
 import { booleanOption, oneOf } from '../options.js';
-import { Layer, featureCount, type HeapBatch, type PreparedWeights, type WeightFormat, type Weights } from './layer.js';
-import type { Workspace } from './workspace.js';
+import { Layer, featureCount, trainingHook, type HeapBatch, type PreparedWeights, type WeightFormat, type Weights } from './layer.js';
 
 export interface DenseOptions {
   inputSize?: number;
@@ -29,36 +28,30 @@ export interface DenseOptions {
 /** The activation names: the keys of Act, listed once so that no inherited name ('toString', …) can pass for one. */
 const ACTIVATIONS = Object.keys(Act) as ActivationName[];
 
+/** Dense's training half (src/train/dense-backward.ts), set by the trainer (see trainingHook). @internal */
+export interface DenseTraining {
+  /** dz = dy ⊙ act'(y), then ∂W += xᵀ·dz, ∂b += Σ dz; returns ∂x = dz·W, or 0 when not needed. */
+  backward(layer: Dense, dy: number, needInputGrad: boolean, k: TrainingKernels, act: number): number;
+  /** ∂L/∂weight [N, K] and ∂L/∂bias [N] of the last backward pass. */
+  gradients(layer: Dense): Record<string, Tensor>;
+}
+
+let training: DenseTraining | undefined;
+
+/** @internal */
+export function setDenseTraining(t: DenseTraining): void {
+  training = t;
+}
+
 /** A fully connected layer: y = act(x·Wᵀ + b) on the last axis, so on [batch, features] or on every step of [batch, time, features]. */
-/** What Dense's backward reads of the layer. @internal */
-export interface DenseInternals {
-  /** The last training forward's input and output. */
-  saved: { x: HeapBatch; y: HeapBatch };
-  block: DenseBlock;
-  params: number;
-  grads: number;
-  ws: Workspace;
-  units: number;
-}
-
-/** @internal */
-export type DenseBackward = (k: TrainingKernels, layer: DenseInternals, dy: number, needInputGrad: boolean, act: number) => number;
-
-/** Dense's backward, set by the trainer (see backward). */
-let denseBackward: DenseBackward | undefined;
-
-/** @internal */
-export function setDenseBackward(run: DenseBackward): void {
-  denseBackward = run;
-}
-
 export class Dense extends Layer {
   readonly className = 'Dense';
   readonly needsTime = false;
   readonly units: number;
   readonly activation: ActivationName;
   readonly useBias: boolean;
-  private saved: { x: HeapBatch; y: HeapBatch } | undefined;
+  /** The last training forward's input and output. @internal */
+  saved: { x: HeapBatch; y: HeapBatch } | undefined;
   private layout: DenseBlock | undefined;
 
   constructor(options: DenseOptions) {
@@ -86,8 +79,8 @@ export class Dense extends Layer {
     return this.block().floats;
   }
 
-  /** The layout of the parameter (and gradient) block, fixed once the input size is. */
-  private block(): DenseBlock {
+  /** The layout of the parameter (and gradient) block, fixed once the input size is. @internal */
+  block(): DenseBlock {
     return (this.layout ??= denseBlock(this.units, this.requireInputSize(), this.useBias));
   }
 
@@ -156,7 +149,7 @@ export class Dense extends Layer {
 
   /** dz = dy ⊙ act'(y), then ∂W += xᵀ·dz, ∂b += Σ dz and ∂x = dz·W. @internal */
   backwardHeap(dy: number, needInputGrad: boolean, k: TrainingKernels): number {
-    return this.backward(dy, needInputGrad, k, Act[this.activation]);
+    return trainingHook(training, this).backward(this, dy, needInputGrad, k, Act[this.activation]);
   }
 
   /** The activation, which crossentropy fuses with (sigmoid, softmax). @internal */
@@ -166,20 +159,12 @@ export class Dense extends Layer {
 
   /** Backward from dz = ∂L/∂z already (crossentropy fused with its sigmoid/softmax). @internal */
   override backwardPreActivation(dz: number, needInputGrad: boolean, k: TrainingKernels): number {
-    return this.backward(dz, needInputGrad, k, Act.linear);
-  }
-
-  /** The work is src/train/dense-backward.ts, which the trainer sets: a predict-only app does not ship it. */
-  private backward(dy: number, needInputGrad: boolean, k: TrainingKernels, act: number): number {
-    const run = denseBackward ?? fail(`${this.name}: backward needs the trainer (fit, from 'lstm-wasm')`);
-    const saved = this.saved ?? fail(`${this.name}: backward without a training forward`);
-    const grads = this.grads ?? fail(`${this.name}: no gradient buffer (compile the model first)`);
-    return run(k, { saved, block: this.block(), params: this.params, grads, ws: this.workspace(), units: this.units }, dy, needInputGrad, act);
+    return trainingHook(training, this).backward(this, dz, needInputGrad, k, Act.linear);
   }
 
   /** ∂L/∂weight [N, K] and ∂L/∂bias [N] of the last backward pass. */
   getGradients(): Record<string, Tensor> {
-    return denseTo(this.block().unpack(this.gradView()), 'torch', this.units, this.requireInputSize(), this.useBias);
+    return trainingHook(training, this).gradients(this);
   }
 
   config(): Record<string, unknown> {

@@ -73,7 +73,8 @@ export interface GRUOptions extends RecurrentOptions {
 /** Gated recurrent unit: PyTorch's formulation by default (= Keras `reset_after=True`), or Keras's `reset_after=False`. */
 export class GRU extends RecurrentLayer {
   readonly className = 'GRU';
-  protected readonly cell: CellSpec;
+  /** @internal */
+  readonly cell: CellSpec;
   readonly resetAfter: boolean;
 
   constructor(options: GRUOptions) {

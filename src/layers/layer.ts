@@ -66,10 +66,10 @@ export abstract class Layer extends Disposable {
   /** Seed of the initial weights: the one given, else a fresh one per layer. */
   readonly seed: number;
   protected backendRef: Backend | undefined;
-  /** Byte pointer of this layer's parameters (packed), 0 until allocated. */
-  protected params = 0;
-  /** Byte pointer of the gradients (same layout as the parameters), set when a model is compiled. */
-  protected grads: number | undefined;
+  /** Byte pointer of this layer's parameters (packed), 0 until allocated. @internal */
+  params = 0;
+  /** Byte pointer of the gradients (same layout as the parameters), set when a model is compiled. @internal */
+  grads: number | undefined;
   private ownsParams = false;
   private ws: Workspace | undefined;
   /** The model (or Bidirectional) this layer is part of: a layer serves one owner. */
@@ -161,11 +161,10 @@ export abstract class Layer extends Disposable {
   /**
    * Backward when `dz` already is ∂L/∂(pre-activation) of outputActivation
    * (a loss fused with it): as backwardHeap, without the activation's derivative.
+   * Only a layer with an outputActivation has it (Dense).
    * @internal
    */
-  backwardPreActivation(_dz: number, _needInputGrad: boolean, _k: TrainingKernels): number {
-    fail(`${this.name} (${this.className}) has no output activation to fuse a loss with`);
-  }
+  backwardPreActivation?(dz: number, needInputGrad: boolean, k: TrainingKernels): number;
   /** ∂L/∂parameters of the last backward pass, under PyTorch's names. */
   abstract getGradients(): Record<string, Tensor>;
   /** The layer's constructor options, for summaries and saving. */
@@ -176,8 +175,8 @@ export abstract class Layer extends Disposable {
     this.prepareWeights(weights, optionsOf(options, ['from'], `${this.name}.setWeights`)).write();
   }
 
-  /** This layer's scratch buffers in the heap (inputs, outputs, records, gradients), reused across calls. */
-  protected workspace(): Workspace {
+  /** This layer's scratch buffers in the heap (inputs, outputs, records, gradients), reused across calls. @internal */
+  workspace(): Workspace {
     if (!this.ws) this.ws = new Workspace(this.backend.arena);
     return this.ws;
   }
@@ -263,12 +262,6 @@ export abstract class Layer extends Disposable {
     this.grads = ptr;
   }
 
-  /** The gradient block as floats. */
-  protected gradView(): Float32Array {
-    const g = this.grads ?? fail(`${this.name}: no gradients yet (compile the model and train a batch first)`);
-    return this.workspace().view(g, this.paramFloats());
-  }
-
   /** Everything this layer owns in the heap: its workspaces and (unless a model holds them) its parameters. */
   protected free(): void {
     if (this.backendRef) {
@@ -281,6 +274,16 @@ export abstract class Layer extends Disposable {
   protected disposedMessage(): string {
     return `${this.name} (${this.className}) was disposed; create a new one`;
   }
+}
+
+/**
+ * One of the layers' training hooks (their backward passes and gradients, in src/train/), which the
+ * trainer sets when a model is compiled: a predict-only app never trains, so it does not ship them.
+ * Unset, no model was compiled, so there is nothing to run backward on or read gradients of.
+ * @internal
+ */
+export function trainingHook<T>(hook: T | undefined, layer: Layer): T {
+  return hook ?? fail(`${layer.name}: no gradients yet (compile the model, from 'lstm-wasm', and train a batch first)`);
 }
 
 /** Keras-style default names: lstm, lstm_1, lstm_2, … */

@@ -53,7 +53,8 @@ export interface LSTMOptions extends RecurrentOptions {
 /** Long short-term memory layer: PyTorch's `nn.LSTM` gates (i, f, g, o), one bias (PyTorch's two are summed). */
 export class LSTM extends RecurrentLayer {
   readonly className = 'LSTM';
-  protected readonly cell: CellSpec;
+  /** @internal */
+  readonly cell: CellSpec;
 
   constructor(options: LSTMOptions) {
     super(options, 'lstm', ['activation', 'recurrentActivation'], true);

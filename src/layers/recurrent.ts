@@ -20,8 +20,8 @@ import { recurrentFromKeras, recurrentFromTorch, recurrentInputSize, recurrentTo
 import { checkWeightRecord } from '../weights/take.js';
 import type { CellSpec, HeapState } from './cell.js';
 import { decodeRecord, type GateRecord } from './gate-record.js';
-import { Layer, featureCount, type HeapBatch, type PreparedWeights, type WeightFormat, type Weights } from './layer.js';
-import { plusFloats, type Workspace } from './workspace.js';
+import { Layer, featureCount, trainingHook, type HeapBatch, type PreparedWeights, type WeightFormat, type Weights } from './layer.js';
+import { plusFloats } from './workspace.js';
 
 export type { GateRecord } from './gate-record.js';
 export type { HeapState } from './cell.js';
@@ -101,29 +101,30 @@ export interface BackwardGrads {
   dhT: number;
 }
 
-/** What backward through time reads of a recurrent layer. @internal */
-export interface RecurrentInternals {
-  cell: CellSpec;
-  block: RecurrentBlock;
-  params: number;
-  grads: number;
-  ws: Workspace;
-  units: number;
-  /** The initial state the forward pass started from (initialHeap). */
-  initial: { h0: number; c0: number };
-  /** Zeroes the padded steps' rows of a gradient (zeroOutputForMask with a mask), else absent. */
-  zeroPadded?: (ptr: number, stride: number) => void;
+/** The recurrent layers' training half (src/train/recurrent-backward.ts), set by the trainer (see trainingHook). @internal */
+export interface RecurrentTraining {
+  /** Backward of forwardTrain: dy is ∂L/∂output; accumulates weight gradients; returns ∂L/∂input (or 0). */
+  backward(layer: RecurrentLayer, dy: number, needInputGrad: boolean, k: TrainingKernels): number;
+  /**
+   * Backward through time from a recorded forward pass (record `rec`), then the weight gradients
+   * over all steps as GEMMs and, if dx ≠ 0, ∂L/∂x added into dx; `reverse`: the pass walked time
+   * backwards (Bidirectional's backward layer).
+   */
+  backRun(layer: RecurrentLayer, k: TrainingKernels, x: HeapBatch, rec: number, dy: BackwardGrads, reverse: boolean, dx: number): void;
+  /** ∂L/∂weights of the last backward pass under PyTorch's names (`suffix`: '_l0', or '_l0_reverse' in a Bidirectional). */
+  gradients(layer: RecurrentLayer, suffix: string): Record<string, Tensor>;
 }
 
-/** @internal */
-export type BackThroughTime = (k: TrainingKernels, layer: RecurrentInternals, x: HeapBatch, rec: number, dy: BackwardGrads, reverse: boolean, dx: number) => void;
-
-/** Backward through time, set by the trainer (see backRun). */
-let backThroughTime: BackThroughTime | undefined;
+let training: RecurrentTraining | undefined;
 
 /** @internal */
-export function setBackThroughTime(run: BackThroughTime): void {
-  backThroughTime = run;
+export function setRecurrentTraining(t: RecurrentTraining): void {
+  training = t;
+}
+
+/** The training half, or a clear error where no model was compiled (see trainingHook). @internal */
+export function recurrentTraining(layer: Layer): RecurrentTraining {
+  return trainingHook(training, layer);
 }
 
 export abstract class RecurrentLayer extends Layer {
@@ -135,9 +136,10 @@ export abstract class RecurrentLayer extends Layer {
   readonly zeroOutputForMask: boolean;
   /** The constant initial state (undefined: zeros). */
   readonly initialState: { h: Float32Array; c?: Float32Array } | undefined;
-  protected abstract readonly cell: CellSpec;
-  /** What the last training forward left for backward. */
-  private saved: { x: HeapBatch; rec: number } | undefined;
+  /** @internal */
+  abstract readonly cell: CellSpec;
+  /** What the last training forward left for backward: its input and record. @internal */
+  saved: { x: HeapBatch; rec: number } | undefined;
   private layout: RecurrentBlock | undefined;
 
   /**
@@ -201,13 +203,13 @@ export abstract class RecurrentLayer extends Layer {
     return this.block().floats;
   }
 
-  /** The layout of the parameter (and gradient) block, fixed once the input size is. */
-  private block(): RecurrentBlock {
+  /** The layout of the parameter (and gradient) block, fixed once the input size is. @internal */
+  block(): RecurrentBlock {
     return (this.layout ??= recurrentBlock({ gates: this.cell.gates.length, units: this.units, inputs: this.requireInputSize(), recurrentBias: this.cell.recurrentBias, bias: this.useBias }));
   }
 
-  /** What the weight formats need to know of this layer. */
-  private get format(): RecurrentFormat {
+  /** What the weight formats need to know of this layer. @internal */
+  get format(): RecurrentFormat {
     const { gates, kerasOrder, recurrentBias } = this.cell;
     return { gates: gates.length, units: this.units, kerasOrder, recurrentBias, bias: this.useBias };
   }
@@ -301,36 +303,27 @@ export abstract class RecurrentLayer extends Layer {
    * bias kept for PyTorch's two, both get its gradient (∂L/∂b_ih = ∂L/∂b_hh).
    */
   getGradients(suffix = '_l0'): Record<string, Tensor> {
-    const g = this.block().unpack(this.gradView());
-    if (!this.cell.recurrentBias && this.useBias) g.bh = g.b.slice();
-    return recurrentToTorch(g, this.format, this.requireInputSize(), suffix);
+    return recurrentTraining(this).gradients(this, suffix);
   }
 
   /** Forward in training mode: the recurrence records what backward needs; the input is remembered. @internal */
   forwardTrain(x: HeapBatch): HeapBatch {
-    requireTimeAxis(x.seq, this.name);
-    const read = this.inReadingOrder(x, 'reversedInput');
-    this.saved = { x: read, rec: this.record(x.B, x.T) };
-    const y = this.forwardRead(read, undefined, this.saved.rec);
-    return y.seq ? { ...y, mask: x.mask } : y;
+    this.saved = { x, rec: this.record(x.B, x.T) };
+    return this.forwardHeap(x, undefined, this.saved.rec);
   }
 
-  /** Backward of forwardTrain: dy is ∂L/∂output; accumulates weight gradients; returns ∂L/∂input (or 0). @internal */
+  /** Backward of forwardTrain (see RecurrentTraining.backward). @internal */
   backwardHeap(dy: number, needInputGrad: boolean, k: TrainingKernels): number {
-    const s = this.saved ?? fail(`${this.name}: backward without a training forward`);
-    const dx = needInputGrad ? this.inputGrad(s.x) : 0;
-    if (this.returnSequences) this.backRun(k, s.x, s.rec, { dout: dy, doutStride: this.units, dhT: 0 }, false, dx);
-    else this.backRun(k, s.x, s.rec, { dout: 0, doutStride: 0, dhT: dy }, false, dx);
-    // ∂L/∂x came out in reading order: back to the input's own
-    return dx ? this.inReadingOrder({ ...s.x, ptr: dx }, 'reversedInputGrad').ptr : 0;
+    return recurrentTraining(this).backward(this, dy, needInputGrad, k);
   }
 
   /**
    * x in the order this layer reads it: x itself, or (goBackwards) a copy with its steps
    * reversed in the buffer `name`. Reversing is its own inverse, so it also brings a
    * reading-order sequence (an input gradient) back.
+   * @internal
    */
-  private inReadingOrder(x: HeapBatch, name: string): HeapBatch {
+  inReadingOrder(x: HeapBatch, name: string): HeapBatch {
     if (!this.goBackwards) return x;
     const { B, T, F } = x, ws = this.workspace(), to = ws.get(name, B * T * F);
     for (let b = 0; b < B; b++)
@@ -343,11 +336,6 @@ export abstract class RecurrentLayer extends Layer {
     return { ...x, ptr: to, mask };
   }
 
-  /** A zeroed ∂L/∂input buffer for x. @internal */
-  inputGrad(x: HeapBatch): number {
-    return this.workspace().zeroed('dx', x.B * x.T * x.F);
-  }
-
   /** The training record of this layer for B sequences of T steps. @internal */
   record(B: number, T: number): number {
     return this.workspace().get('rec', this.recordFloats(B, T));
@@ -355,23 +343,6 @@ export abstract class RecurrentLayer extends Layer {
 
   private recordFloats(B: number, T: number): number {
     return recordLayout(this.cell.record, B, T, this.units).floats;
-  }
-
-  /**
-   * Backward through time from a recorded forward `run`, then the weight
-   * gradients over all steps as GEMMs and, if dx ≠ 0, ∂L/∂x added into dx.
-   * `dy` holds ∂L/∂h_t per step (dout, stride doutStride) and ∂L/∂(final h)
-   * (dhT); either pointer may be 0. The work is src/train/recurrent-backward.ts,
-   * which the trainer sets: a predict-only app never trains, so it does not ship it.
-   * @internal
-   */
-  backRun(k: TrainingKernels, x: HeapBatch, rec: number, dy: BackwardGrads, reverse: boolean, dx: number): void {
-    const run = backThroughTime ?? fail(`${this.name}: backward needs the trainer (fit, from 'lstm-wasm')`);
-    const grads = this.grads ?? fail(`${this.name}: no gradient buffer (compile the model first)`);
-    run(k, {
-      cell: this.cell, block: this.block(), params: this.params, grads, ws: this.workspace(), units: this.units, initial: this.initialHeap(x.B),
-      zeroPadded: this.zeroOutputForMask && x.mask ? (ptr, stride) => this.zeroPadded(x, ptr, stride) : undefined,
-    }, x, rec, dy, reverse, dx);
   }
 
   /** Heap forward for Sequential: from `state` (default zeros, final state in this layer's buffers). @internal */
@@ -412,8 +383,8 @@ export abstract class RecurrentLayer extends Layer {
     if (this.zeroOutputForMask && x.mask && out) this.zeroPadded(x, out, outStride);
   }
 
-  /** Zero this layer's H values of every padded step's row in a [B, T] sequence of rows `stride` floats apart. */
-  private zeroPadded(x: HeapBatch, ptr: number, stride: number): void {
+  /** Zero this layer's H values of every padded step's row in a [B, T] sequence of rows `stride` floats apart. @internal */
+  zeroPadded(x: HeapBatch, ptr: number, stride: number): void {
     const { B, T } = x, H = this.units, ws = this.workspace();
     const m = ws.view(x.mask!, B * T);
     const padded: number[] = [];

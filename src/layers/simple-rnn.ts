@@ -42,7 +42,8 @@ export interface SimpleRNNOptions extends RecurrentOptions {
 /** The plain recurrent layer: h = act(W·x + U·h + b), act = tanh (default), relu, linear, sigmoid, … */
 export class SimpleRNN extends RecurrentLayer {
   readonly className = 'SimpleRNN';
-  protected readonly cell: CellSpec;
+  /** @internal */
+  readonly cell: CellSpec;
   readonly activation: CellActivation;
 
   constructor(options: SimpleRNNOptions) {

@@ -22,10 +22,10 @@ import type { Callback, Logs } from './callbacks.js';
 import { getLoss, type Loss, type LossName } from './losses.js';
 import { getOptimizer, type Optimizer, type OptimizerName } from './optimizers.js';
 import { trainingKernels } from './training-kernels.js';
-import { backThroughTime } from './recurrent-backward.js';
-import { setBackThroughTime } from '../layers/recurrent.js';
-import { denseBackward } from './dense-backward.js';
-import { setDenseBackward } from '../layers/dense.js';
+import { recurrentTraining } from './recurrent-backward.js';
+import { setRecurrentTraining } from '../layers/recurrent.js';
+import { denseTraining } from './dense-backward.js';
+import { setDenseTraining } from '../layers/dense.js';
 import { meanAbsoluteError, meanSquaredError } from '../timeseries/metrics.js';
 
 export type MetricName = 'mse' | 'mae' | 'rmse' | 'accuracy';
@@ -134,9 +134,9 @@ export class Trainer {
     ({ optimizer: this.optimizer, loss: this.loss, metrics: this.metrics } = settings);
     const { backend, floats } = model.parameterBlock();
     this.kernels = trainingKernels(backend); // first: a backend that cannot train fails before anything is claimed or taken
-    // the layers' backward passes live with the trainer, so that a predict-only app does not ship them
-    setBackThroughTime(backThroughTime);
-    setDenseBackward(denseBackward);
+    // the layers' backward passes and gradients live with the trainer, so that a predict-only app does not ship them
+    setRecurrentTraining(recurrentTraining);
+    setDenseTraining(denseTraining);
     this.optimizer.claim(model);
     this.backend = backend;
     this.grads = backend.arena.allocFloats(floats);
@@ -309,7 +309,8 @@ export class Trainer {
     else this.loss.grad(real.p, real.y, out.F, gReal);
     if (mask) scatterRows(gReal, out.F, mask, this.ws.view(dy, n));
     this.ws.zero(this.grads, floats);
-    let grad = fused ? last.backwardPreActivation(dy, layers.length > 1, this.kernels) : last.backwardHeap(dy, layers.length > 1, this.kernels);
+    // fused: the last layer has an outputActivation, so it has backwardPreActivation (Dense)
+    let grad = fused ? last.backwardPreActivation!(dy, layers.length > 1, this.kernels) : last.backwardHeap(dy, layers.length > 1, this.kernels);
     for (let i = layers.length - 2; i >= 0; i--) grad = layers[i].backwardHeap(grad, i > 0, this.kernels);
     return scores;
   }
