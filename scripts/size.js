@@ -74,11 +74,12 @@ export const BUDGET_GZIP_BYTES = 118.5 * 1024;
  * predict never runs: the heap's guard zones (the tests', arena-guards.ts), the layers' backward passes
  * (the trainer's, src/train/*-backward.ts) and the check of init({ threads }) (the threads chunk's));
  * 14.3 KiB (14,692 B; 14,936 before issue 12) once the layers' whole training halves (their backward
- * entry points, gradients' readout and the fused-loss backward) went to those modules too.
+ * entry points, gradients' readout and the fused-loss backward) went to those modules too; the guard
+ * follows it down to 14.5 KiB.
  * Issue 10's target is 10 KiB and is not reached yet: the layers still carry both weight formats and
  * one-line training entry points, and a third of the bytes are error messages.
  */
-export const PREDICT_JS_BUDGET_GZIP_BYTES = 14.9 * 1024;
+export const PREDICT_JS_BUDGET_GZIP_BYTES = 14.5 * 1024;
 
 /**
  * The two inference-only wasm builds together, gzip: 7.6 KiB when they were made (SIMD 5.0, scalar
