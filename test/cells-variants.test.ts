@@ -15,7 +15,7 @@
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { GRU, init, LSTM, SGD, Sequential, SimpleRNN, loadModel, type Layer } from '../src/index.js';
-import { BACKENDS, maxAbsDiff, rng, throwsLW } from './helpers.js';
+import { BACKENDS, maxAbsDiff, relErr, rng, throwsLW } from './helpers.js';
 import { act64, forward64, loss64, toF64, type CellOptions64, type RefLayer } from './reference64.js';
 
 interface T { shape: number[]; data: number[] }
@@ -26,15 +26,6 @@ const fixture: { F: number; cases: FixtureCase[] } = JSON.parse(readFileSync(new
 const CLASSES = { LSTM, GRU, SimpleRNN };
 const tensor = (t: T) => ({ shape: t.shape, data: Float32Array.from(t.data) });
 
-/** max |a − b| / max |b|. */
-function relErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let d = 0, scale = 0;
-  for (let i = 0; i < b.length; i++) {
-    d = Math.max(d, Math.abs(a[i] - b[i]));
-    scale = Math.max(scale, Math.abs(b[i]));
-  }
-  return d / scale;
-}
 
 function layerOf(l: FixtureLayer, i: number, inputSize?: number): Layer {
   return new CLASSES[l.className]({ ...l.options, inputSize, name: `l${i}` } as never);

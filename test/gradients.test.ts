@@ -6,19 +6,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import { Dense, LSTM, SGD, Sequential } from '../src/index.js';
-import { BUILDS, initBuild, f32, golden, goldenBytes } from './helpers.js';
+import { BUILDS, initBuild, f32, golden, goldenBytes, relErr } from './helpers.js';
 
 const REL = 1e-4;
 
-/** max |a − b| / max |b|: relative to the gradient's scale, so near-zero entries do not blow it up. */
-function relErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let d = 0, scale = 0;
-  for (let i = 0; i < b.length; i++) {
-    d = Math.max(d, Math.abs(a[i] - b[i]));
-    scale = Math.max(scale, Math.abs(b[i]));
-  }
-  return d / scale;
-}
 
 function model() {
   const m = new Sequential([new LSTM({ inputSize: 3, units: 4, name: 'lstm' }), new Dense({ units: 1, name: 'linear' })]);

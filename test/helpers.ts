@@ -69,6 +69,13 @@ export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return m;
 }
 
+/** max |a − b| / max |b|: relative to the reference's scale, so near-zero entries do not blow it up. */
+export function relErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let scale = 0;
+  for (let i = 0; i < b.length; i++) scale = Math.max(scale, Math.abs(b[i]));
+  return maxAbsDiff(a, b) / scale;
+}
+
 /** Assert shape equality and max |a − b| ≤ tol; returns the max diff. */
 export function expectClose(actual: Tensor, expected: Tensor | GoldenTensor, tol: number, what: string): number {
   if (JSON.stringify(actual.shape) !== JSON.stringify(expected.shape)) {

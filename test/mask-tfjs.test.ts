@@ -9,7 +9,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { Bidirectional, Dense, GRU, init, LSTM, Masking, SGD, Sequential, SimpleRNN, type Layer } from '../src/index.js';
-import { BACKENDS, maxAbsDiff } from './helpers.js';
+import { BACKENDS, maxAbsDiff, relErr } from './helpers.js';
 
 interface T { shape: number[]; data: number[] }
 interface FixtureLayer { className: 'LSTM' | 'GRU' | 'SimpleRNN' | 'Dense'; units: number; bidirectional?: 'concat' | 'sum'; [option: string]: unknown }
@@ -56,15 +56,6 @@ function torchGrads(c: FixtureCase): Record<string, Float32Array> {
   return out;
 }
 
-/** max |a − b| / max |b|. */
-function relErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let d = 0, scale = 0;
-  for (let i = 0; i < b.length; i++) {
-    d = Math.max(d, Math.abs(a[i] - b[i]));
-    scale = Math.max(scale, Math.abs(b[i]));
-  }
-  return d / scale;
-}
 
 describe.each(BACKENDS)('Masking vs TensorFlow.js on %s', (backend) => {
   for (const c of fixture.cases) {

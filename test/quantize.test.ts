@@ -17,20 +17,14 @@ import {
 import { Arena } from '../src/backend/arena.js';
 import { createWasmKernels } from '../src/backend/wasm.js';
 import { quantizedKernels } from '../src/quantize/kernels.js';
-import { BACKENDS, f32, golden, goldenBytes, initBuild, maxAbsDiff, randomTensor, rng, throwsLW, torchWeights, type Build } from './helpers.js';
+import { BACKENDS, f32, golden, goldenBytes, initBuild, maxAbsDiff, randomTensor, relErr, rng, throwsLW, torchWeights, type Build } from './helpers.js';
 
 const REL = 1e-2;
 
-/** max|a − b| / max|b|. */
-function relError(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let m = 0;
-  for (let i = 0; i < b.length; i++) m = Math.max(m, Math.abs(b[i]));
-  return maxAbsDiff(a, b) / m;
-}
 
 function expectRel(got: Tensor, want: { shape: number[]; data: ArrayLike<number> }, what: string): number {
   expect(got.shape, what).toEqual(want.shape);
-  const e = relError(got.data, want.data);
+  const e = relErr(got.data, want.data);
   if (process.env.SHOW_DIFFS) console.log(`${what}: relative error ${e.toExponential(2)}`);
   expect(e, what).toBeLessThanOrEqual(REL);
   // and int8 is not f32 by accident: the error is that of 8-bit rounding, not of float rounding
@@ -129,7 +123,7 @@ describe('int8 on every backend alike', () => {
       // and it is the model: the accuracy bound is the golden cases' (above); here, on random
       // weights, int8 lands at 0.5–1.1% of f32, where a mishandled tail (H, I not multiples of 4
       // or 8, an odd batch) would be off by the outputs' whole size
-      for (const r of [simd, js]) expect(relError(r.y.data, r.f32.data)).toBeLessThan(0.05);
+      for (const r of [simd, js]) expect(relErr(r.y.data, r.f32.data)).toBeLessThan(0.05);
     });
   }
 
