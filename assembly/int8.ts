@@ -10,6 +10,6 @@
  * (no data segment), no globals, no start function — instantiating it
  * writes no byte of the heap (test/quantize.test.ts reads the sections).
  * The kernels use scratch the caller passes (`work`), never memory of
- * their own. Exports: exactly QuantizedKernels (src/backend/kernels.ts).
+ * their own. Exports: exactly QuantizedKernels (src/quantize/contract.ts).
  */
 export { quantizeRows, projectInt8, lstmRecurInt8 } from './quantized';

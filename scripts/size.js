@@ -139,8 +139,8 @@ const LOADERS = [
 const gzip = (bytes) => gzipSync(bytes, { level: 9 }).length;
 
 /** The modules of int8 inference that model.quantize() imports on first use: none may load before. */
-const INT8_MODULES = ['dist/quantize/quantize.js', 'dist/quantize/int8-lstm.js', 'dist/quantize/kernels.js', 'dist/quantize/int8-wasm.js',
-  'dist/weights/int8-panels.js', 'dist/backend/js/quantized.js'];
+const INT8_MODULES = ['quantize/quantize.js', 'quantize/attach.js', 'quantize/library.js', 'quantize/contract.js', 'quantize/int8-lstm.js',
+  'quantize/kernels.js', 'quantize/int8-wasm.js', 'quantize/int8-source.js', 'weights/int8-panels.js', 'backend/js/quantized.js'].map((m) => `dist/${m}`);
 
 /**
  * One minified ESM bundle, for the browser, of an entry file or of `contents`, split as an app's

@@ -12,7 +12,7 @@ import type { HeapBatch } from '../layers/layer.js';
 import type { Workspace } from '../layers/workspace.js';
 import type { Tensor } from '../tensor.js';
 import { packGateLanes, packInt8Panels, quantizeRowsInt8 } from '../weights/int8-panels.js';
-import { qRecurWorkFloats, quantizedRowFloats, type QuantizedKernels } from './kernels.js';
+import { qRecurWorkFloats, quantizedRowFloats, type QuantizedKernels } from './contract.js';
 import { lib } from './library.js';
 
 const G = 4;

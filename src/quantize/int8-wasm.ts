@@ -14,7 +14,7 @@
 import type { Backend } from '../backend/registry.js';
 import type { WasmHeap } from '../backend/wasm.js';
 import { int8WasmSource, type Int8Build } from './int8-source.js';
-import { QUANTIZED_KERNEL_NAMES, type QuantizedKernels } from './kernels.js';
+import { QUANTIZED_KERNEL_NAMES, type QuantizedKernels } from './contract.js';
 import { lib } from './library.js';
 
 /** The int8 build that runs over `backend`'s memory. */

@@ -11,7 +11,8 @@ import type { Sequential } from '../model/sequential.js';
 import { attachInt8, int8Of, recurrentLayers, setInt8, whilePending } from './attach.js';
 import type { QuantizationMode } from './hook.js';
 import { Int8Lstm } from './int8-lstm.js';
-import { quantizedKernels, type QuantizedKernels } from './kernels.js';
+import type { QuantizedKernels } from './contract.js';
+import { quantizedKernels } from './kernels.js';
 import { lib, useLibrary, type Library } from './library.js';
 
 let attached = false;

@@ -1,7 +1,7 @@
 /**
  * The int8 weights of model.quantize('int8'): per-row symmetric
  * quantization of a gate-major [G·H, K] matrix, and the kernels' int8
- * panel layout (described once in backend/kernels.ts, QuantizedKernels; why
+ * panel layout (described once in quantize/contract.ts, QuantizedKernels; why
  * it looks like that: assembly/quantized.ts). Run once, at quantize time.
  */
 import { lib } from '../quantize/library.js';

@@ -14,7 +14,7 @@
  * (Math.exp, Math.tanh here) and relaxed SIMD's fused multiply-add.
  */
 import type { Heap } from '../kernels.js';
-import type { QuantizedKernels } from '../../quantize/kernels.js';
+import type { QuantizedKernels } from '../../quantize/contract.js';
 import { lib } from '../../quantize/library.js';
 import { int8PanelBytes, quantizeRowsInt8, unpackInt8Panels, type Int8Rows } from '../../weights/int8-panels.js';
 import type { Sequences } from './sequence.js';
