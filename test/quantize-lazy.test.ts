@@ -173,6 +173,20 @@ describe('loading on demand', () => {
     other.dispose();
   });
 
+  it('the int8 instance runs over the backend\'s one memory: when the heap grows, both see it', async () => {
+    await init({ backend: 'wasm-simd', relaxedSimd: false });
+    const model = lstmModel(5);
+    await model.quantize('int8');
+    const x = randomTensor([2, 3, 5], rng(11));
+    const y = model.predict(x);
+    const heap = memoryInfo().heapBytes;
+    const big = model.predict(randomTensor([64, 1024, 5], rng(12))); // past the heap's size: memory.grow
+    expect(memoryInfo().heapBytes).toBeGreaterThan(heap);
+    expect(big.data.every(Number.isFinite)).toBe(true);
+    expect(Array.from(model.predict(x).data)).toEqual(Array.from(y.data));
+    model.dispose();
+  });
+
   it('quantize after dispose fails clearly, for a model and for a layer', async () => {
     await init({ backend: 'wasm-simd', relaxedSimd: false });
     const model = lstmModel();
