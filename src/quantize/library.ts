@@ -1,7 +1,7 @@
 /**
  * What the int8 code (this folder's chunk, loaded by the first quantize)
- * uses of the rest of the library: handed over by ./hook.ts as it loads
- * the chunk, never imported. A module that both the whole library and the
+ * uses of the rest of the library: handed over by ./hook.ts with every
+ * quantize, never imported. A module that both the whole library and the
  * chunk imported would go into a third file, a chunk they share, and that
  * split alone made the whole library's JS 0.3 KiB gzip bigger than it was
  * with int8 inside it (each file is compressed on its own); so the chunk
