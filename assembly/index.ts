@@ -44,8 +44,7 @@ export { transpose } from './pack';
 // training: the gradients of project, and the optimizer updates
 export { gradWeights, gradInput } from './gemm-grad';
 export { sumSquares, scaleClip, sgdUpdate, rmspropUpdate, adamUpdate } from './optimizers';
-// int8 inference (model.quantize): full builds only, so the predict wasm does not grow
-export { quantizeRows, projectInt8, lstmRecurInt8 } from './quantized';
+// int8 inference (model.quantize) is a module of its own (int8.ts), loaded only by quantize
 
 /** First byte past the module's static data: the arena starts here. */
 export function heapBase(): usize {

@@ -1,9 +1,10 @@
 /**
  * int8 inference (model.quantize('int8')): the LSTM's two products with
  * int8 weights and int8 activations, int32 sums, dequantized before the
- * bias and the gates. Contract: QuantizedKernels in src/backend/kernels.ts;
- * reference: src/backend/js/quantized.ts. Exported by the full builds only
- * (index.ts), so the inference-only wasm of 'lstm-wasm/predict' keeps its size.
+ * bias and the gates. Contract: QuantizedKernels in src/quantize/contract.ts;
+ * reference: src/backend/js/quantized.ts. Built as a module of its own
+ * (int8.ts) that quantize loads over the backend's memory, so that neither
+ * the full nor the inference-only builds carry them.
  *
  * The scheme (onnxruntime's DynamicQuantizeLSTM, with symmetric int8
  * activations where it uses asymmetric uint8):

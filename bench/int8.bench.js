@@ -30,7 +30,7 @@ for (const { id, I, H, B, T, runs } of WORKLOADS) {
   let s = 1;
   const x = { shape: [B, T, I], data: Float32Array.from({ length: B * T * I }, () => { s = (s * 16807) % 2147483647; return s / 2147483647 * 2 - 1; }) };
   const ref = f32.predict(x);
-  int8.quantize('int8');
+  await int8.quantize('int8'); // async: the int8 code and its wasm load on first use
   const got = int8.predict(x);
   let d = 0, m = 0;
   for (let i = 0; i < ref.data.length; i++) { d = Math.max(d, Math.abs(ref.data[i] - got.data[i])); m = Math.max(m, Math.abs(ref.data[i])); }

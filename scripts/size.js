@@ -55,14 +55,16 @@ const root = fileURLToPath(new URL('..', import.meta.url));
  * Masking layer, lengths, the masked loss, sequence_lens in loadOnnx); 114.5 KiB with the ONNX gaps closed
  * (112.0 → 113.7 KiB: the recurrent layers' constant initialState through predict, fit, Bidirectional and
  * streams, loadOnnx reading initial_h / initial_c, merge reductions and Unsqueeze + Expand, toOnnx writing them).
- * 118.5 KiB with issue 12 (113.6 → 118.2 KiB), which asked for the budget not to grow and got this instead:
- * int8 inference is +3.9 KiB of it (its JS 2.2: quantize, the int8 panels, the refusals, the js reference;
- * its kernels in the full SIMD and scalar builds, 1.0 + 0.6), the transposed-U backward of the training
- * step and the setWeights packing kernel of the cold start +0.4, relaxed SIMD's choice of build +0.2 (its
- * build is an alternative to simd.wasm, counted once). Keeping int8 under the old budget would have meant
- * a separate entry and wasm module for it; that is not done yet.
+ * Issue 12 asked for the budget not to grow; it grew to 118.5 KiB (113.6 → 118.2 KiB) with int8 inside the
+ * whole library (its JS 2.2 KiB, its kernels in the full SIMD and scalar builds 1.0 + 0.6), and is back at
+ * 114.5 KiB (118.1 → 114.4 KiB) since int8 is loaded on demand: model.quantize() imports its code with
+ * import() (a chunk of its own) and instantiates its kernels from a wasm module of their own over the
+ * backend's memory (build/int8-*.wasm), so the whole library carries only the hook (src/quantize/hook.ts,
+ * ~0.2 KiB) and int8 is its own line and budget below (INT8_BUDGET_GZIP_BYTES). What stays of issue 12 here:
+ * the transposed-U backward of the training step and the setWeights packing kernel of the cold start
+ * +0.4 KiB, relaxed SIMD's choice of build +0.2 (its build is an alternative to simd.wasm, counted once).
  */
-export const BUDGET_GZIP_BYTES = 118.5 * 1024;
+export const BUDGET_GZIP_BYTES = 114.5 * 1024;
 
 /**
  * The JS of a predict-only app, gzip: a guard at what it is (12.6 KiB, from 21 before issue 10; 13.3
@@ -101,6 +103,16 @@ export const THREADS_WASM_OVER_SIMD_GZIP_BYTES = 0.5 * 1024;
 /** The threads JS chunk (src/backend/threads/), gzip: workers, job table, the cut of calls over rows. */
 export const THREADS_JS_BUDGET_GZIP_BYTES = 4 * 1024;
 
+/**
+ * int8 inference (model.quantize('int8')), gzip: its lazy JS chunk (the checks, the int8 weights and
+ * their panels, the js reference, the loading of its wasm: 3.4 KiB) and its wasm module (the int8 kernels
+ * of assembly/quantized.ts, run over the backend's memory; the largest SIMD build 1.5 KiB + the scalar one
+ * 1.1 KiB), fetched only by the first quantize: not in the whole library's total. 6.0 KiB when it was
+ * split off (issue 12); the JS is 1.2 KiB more than its part of the whole library was, as it no longer
+ * shares its gzip window with the library and carries the table of what it borrows (src/quantize/library.ts).
+ */
+export const INT8_BUDGET_GZIP_BYTES = 6.5 * 1024;
+
 /** The predict-only app measured: what a page that runs a trained model imports and calls. */
 const PREDICT_APP = `
 import { init, LSTM, Dense, Sequential } from './dist/entry/predict-browser.js';
@@ -125,6 +137,10 @@ const LOADERS = [
 ];
 
 const gzip = (bytes) => gzipSync(bytes, { level: 9 }).length;
+
+/** The modules of int8 inference that model.quantize() imports on first use: none may load before. */
+const INT8_MODULES = ['quantize/quantize.js', 'quantize/attach.js', 'quantize/library.js', 'quantize/contract.js', 'quantize/int8-lstm.js',
+  'quantize/kernels.js', 'quantize/int8-wasm.js', 'quantize/int8-source.js', 'weights/int8-panels.js', 'backend/js/quantized.js'].map((m) => `dist/${m}`);
 
 /**
  * One minified ESM bundle, for the browser, of an entry file or of `contents`, split as an app's
@@ -165,10 +181,19 @@ async function bundle(entry) {
     modules.delete(entry.file); // the entry itself
     return { raw: js.length, gzip: files.reduce((s, f) => s + gzip(bytes.get(f)), 0), modules: modules.size, paths: [...modules] };
   };
-  // the threads machinery (init({ threads }) imports it) is a lazy chunk of its own, counted on its own line
+  // the threads machinery (init({ threads }) imports it) and the int8 code (model.quantize imports it)
+  // are lazy chunks of their own, each counted on its own line
   const isThreads = (f) => Object.keys(outputs[f].inputs).some((m) => m.startsWith('dist/backend/threads/'));
+  const isInt8 = (f) => Object.keys(outputs[f].inputs).some((m) => INT8_MODULES.includes(m));
   const lazy = Object.keys(outputs).filter((f) => !eager.has(f));
-  return { eager: part([...eager]), lazy: part(lazy.filter((f) => !isThreads(f))), threads: part(lazy.filter(isThreads)) };
+  return {
+    eager: part([...eager]),
+    lazy: part(lazy.filter((f) => !isThreads(f) && !isInt8(f))),
+    threads: part(lazy.filter(isThreads)),
+    int8: part(lazy.filter(isInt8)),
+    // what the int8 chunk imports statically: a chunk it shares with the library, which would cost the library gzip
+    int8Imports: lazy.filter(isInt8).flatMap((f) => outputs[f].imports.filter((i) => i.kind === 'import-statement' && !i.external).map((i) => i.path)),
+  };
 }
 
 /**
@@ -196,7 +221,12 @@ async function wasmPiece(file, what, alternative) {
 export async function measureSize() {
   const full = await bundle({ file: 'dist/entry/browser.js' });
   // the whole library imports the js backend statically (its trainer ships the js reference anyway): no lazy chunk
+  // but the threads' and int8's
   if (full.lazy.modules) throw new Error(`size: the whole library split off a lazy chunk of ${full.lazy.modules} modules; count it here`);
+  const int8Eager = INT8_MODULES.filter((m) => full.eager.paths.includes(m));
+  if (int8Eager.length) throw new Error(`size: int8's ${int8Eager.join(', ')} load with the whole library, before any quantize()`);
+  if (!INT8_MODULES.every((m) => full.int8.paths.includes(m))) throw new Error(`size: the int8 chunk lacks some of ${INT8_MODULES.join(', ')}`);
+  if (full.int8Imports.length) throw new Error(`size: the int8 chunk imports ${full.int8Imports.join(', ')}, shared with the whole library; borrow it instead (src/quantize/library.ts)`);
   const pieces = [
     { name: 'JS', what: `dist/entry/browser.js + the ${full.eager.modules} modules it imports, bundled and minified`, raw: full.eager.raw, gzip: full.eager.gzip },
     await wasmPiece('simd.wasm', 'fetched where WebAssembly SIMD validates, relaxed SIMD does not', 'simd'),
@@ -215,6 +245,13 @@ export async function measureSize() {
     { name: 'JS, threads', what: `the threads machinery's ${app.threads.modules} modules, a chunk fetched only by init({ threads > 1 })`, raw: app.threads.raw, gzip: app.threads.gzip },
     await wasmPiece('simd-threads.wasm', "fetched by 'lstm-wasm' with threads > 1, instead of simd.wasm"),
     await wasmPiece('inference-simd-threads.wasm', "fetched by 'lstm-wasm/predict' with threads > 1, instead of inference-simd.wasm"),
+  ];
+  const int8Pieces = [
+    { name: 'JS, int8', what: `int8 inference's ${full.int8.modules} modules, a chunk fetched only by the first quantize('int8')`, raw: full.int8.raw, gzip: full.int8.gzip },
+    await wasmPiece('int8-simd.wasm', "the int8 kernels, fetched by quantize where 'wasm-simd' runs its plain build", 'simd'),
+    await wasmPiece('int8-simd-relaxed.wasm', 'fetched instead where the relaxed SIMD build runs', 'simd'),
+    await wasmPiece('int8-scalar.wasm', "fetched instead where 'wasm' (scalar) runs"),
+    await wasmPiece('int8-simd-threads.wasm', 'fetched instead under init({ threads > 1 }) (its memory is the shared one)', 'simd'),
   ];
   const base = (await bundle({ contents: FULL_APP })).eager;
   const loaders = [];
@@ -238,6 +275,7 @@ export async function measureSize() {
       jsBudget: PREDICT_JS_BUDGET_GZIP_BYTES,
       wasmBudget: PREDICT_WASM_BUDGET_GZIP_BYTES,
     },
+    int8: { pieces: int8Pieces, total: sum(int8Pieces), budget: INT8_BUDGET_GZIP_BYTES },
     threads: {
       pieces: threadsPieces,
       fullThreadsJs: { raw: full.threads.raw, gzip: full.threads.gzip },
@@ -272,6 +310,11 @@ export function sizeTable(m) {
     `| JS | init, LSTM, Dense, Sequential, predict from 'lstm-wasm' (with training, saving, toTfjs, toOnnx) + the ${m.base.modules} modules it imports | ${kib(m.base.raw)} | ${kib(m.base.gzip)} |`,
     ...m.loaders.map((x) => `| + ${x.name} | what importing it adds: ${x.what} | +${kib(x.raw)} | +${kib(x.gzip)} |`),
     '',
+    "| int8 (only with quantize('int8')) | what | raw | gzip |",
+    '|---|---|---:|---:|',
+    ...m.int8.pieces.map((x) => `| ${x.name} | ${x.what} | ${kib(x.raw)} | ${kib(x.gzip)} |`),
+    `| **total** | what a quantize may fetch: the JS + the largest SIMD build (one is fetched) + scalar | **${kib(m.int8.total.raw)}** | **${kib(m.int8.total.gzip)}** |`,
+    '',
     '| threads (only with init({ threads > 1 })) | what | raw | gzip |',
     '|---|---|---:|---:|',
     ...m.threads.pieces.map((x) => `| ${x.name} | ${x.what} | ${kib(x.raw)} | ${kib(x.gzip)} |`),
@@ -286,6 +329,7 @@ export function budgetLines(m) {
     { ok: m.total.gzip <= m.budget, text: line('the whole library, total', m.total.gzip, m.budget) },
     { ok: m.predict.js.gzip <= m.predict.jsBudget, text: line('a predict-only app, JS', m.predict.js.gzip, m.predict.jsBudget) },
     { ok: m.predict.wasm.gzip <= m.predict.wasmBudget, text: line('a predict-only app, wasm', m.predict.wasm.gzip, m.predict.wasmBudget) },
+    { ok: m.int8.total.gzip <= m.int8.budget, text: line('int8, its JS chunk and wasm', m.int8.total.gzip, m.int8.budget) },
     { ok: m.threads.pieces[0].gzip <= m.threads.jsBudget, text: line('the threads JS chunk', m.threads.pieces[0].gzip, m.threads.jsBudget) },
     ...m.threads.overSimd.map((over, i) => ({
       ok: over <= m.threads.overSimdBudget,

@@ -8,6 +8,8 @@
  *   (Chromium has relaxed SIMD), build/simd-relaxed.wasm, next to the entry;
  * - the small models every runtime runs (test/runtimes/model.mjs) give
  *   Node's outputs to 1e-5 on wasm-simd, wasm and js;
+ * - quantize('int8') fetches the int8 chunk and wasm only then, and gives
+ *   Node's int8 output;
  * - a short `fit` in the page learns, with Node's loss history;
  * - the demo page (examples/demo/) trains a few epochs on each backend,
  *   draws the loss, the forecast and the gate heatmaps, shows the test RMSE
@@ -28,7 +30,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as lib from '../src/index.js';
 import { serve } from '../scripts/serve.js';
 import { loadForecaster, parseSavedForecaster, saveForecaster } from '../src/forecast/saved.js';
-import { predictOnce } from './runtimes/model.mjs';
+import { predictOnce, quantizedOnce } from './runtimes/model.mjs';
 import { diffOutputs, payload, type Outputs } from './runtimes/payload.js';
 import { BACKENDS, BUILDS, golden, maxAbsDiff } from './helpers.js';
 
@@ -156,6 +158,30 @@ describe.skipIf(SKIP)(`headless Chromium${SKIP ? ` (skipped: ${CHROMIUM} missing
       expect(d, `${b}: max |Chromium − Node|`).toBeLessThanOrEqual(TOL);
       expect(maxAbsDiff((results[b].outputs as Outputs).golden.output.data, g.expected.output.data), `${b}: vs PyTorch`).toBeLessThanOrEqual(TOL);
     }
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it("quantize('int8') in the page fetches the int8 code and wasm then, not before, and gives Node's int8 output", async () => {
+    await lib.init();
+    const reference = await quantizedOnce(lib, payload);
+    const { page, problems, requests } = await openPage('');
+    await importLibrary(page);
+    const int8Requests = () => requests.filter((r) => r.startsWith('/dist/quantize/quantize') || r.startsWith('/build/int8-'));
+    const before = await page.evaluate(async ({ payload }) => {
+      const w = window as unknown as { lib: typeof lib; fixture: { predictOnce: PredictOnce } };
+      await w.lib.init();
+      return w.fixture.predictOnce(w.lib, payload);
+    }, { payload });
+    expect(before).toBeDefined();
+    expect(int8Requests()).toEqual([]); // an app that has not quantized fetched none of it
+    const got = await page.evaluate(async ({ payload }) => {
+      const w = window as unknown as { lib: typeof lib; fixture: { quantizedOnce: typeof quantizedOnce } };
+      return w.fixture.quantizedOnce(w.lib, payload);
+    }, { payload });
+    expect(got.quantization).toBe('int8');
+    expect(maxAbsDiff(got.data, reference.data)).toBeLessThanOrEqual(TOL);
+    expect(int8Requests()).toEqual(['/dist/quantize/quantize.js', '/build/int8-simd-relaxed.wasm']);
     expect(problems).toEqual([]);
     await page.close();
   });

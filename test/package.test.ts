@@ -23,7 +23,7 @@ import { describe, expect, it } from 'vitest';
 import { publint } from 'publint';
 import { formatMessage } from 'publint/utils';
 import {
-  measureSize, sizeTable, BUDGET_GZIP_BYTES, PREDICT_JS_BUDGET_GZIP_BYTES, PREDICT_WASM_BUDGET_GZIP_BYTES, THREADS_JS_BUDGET_GZIP_BYTES, THREADS_WASM_OVER_SIMD_GZIP_BYTES,
+  measureSize, sizeTable, BUDGET_GZIP_BYTES, PREDICT_JS_BUDGET_GZIP_BYTES, PREDICT_WASM_BUDGET_GZIP_BYTES, THREADS_JS_BUDGET_GZIP_BYTES, INT8_BUDGET_GZIP_BYTES, THREADS_WASM_OVER_SIMD_GZIP_BYTES,
 } from '../scripts/size.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -47,6 +47,7 @@ describe('package', () => {
       const attw = await run(join(ROOT, 'node_modules/.bin/attw'), [
         tarball, '--profile', 'esm-only', '--exclude-entrypoints', './wasm/simd.wasm', './wasm/simd-relaxed.wasm', './wasm/scalar.wasm', './wasm/inference-simd.wasm', './wasm/inference-simd-relaxed.wasm', './wasm/inference-scalar.wasm',
         './wasm/simd-threads.wasm', './wasm/inference-simd-threads.wasm',
+        './wasm/int8-simd.wasm', './wasm/int8-simd-relaxed.wasm', './wasm/int8-scalar.wasm', './wasm/int8-simd-threads.wasm',
         '--format', 'ascii', '--no-color',
       ], { cwd: ROOT }).catch((e: { stdout?: string; stderr?: string; code?: number }) => ({ ...e, failed: true }));
       expect('failed' in attw ? `${attw.stdout}\n${attw.stderr}` : 'ok').toBe('ok');
@@ -216,5 +217,14 @@ describe('package', () => {
     expect(m.threads.pieces[0].gzip).toBeGreaterThan(1000); // measured something real
     expect(m.threads.pieces[0].gzip).toBeLessThanOrEqual(THREADS_JS_BUDGET_GZIP_BYTES);
     for (const over of m.threads.overSimd) expect(over).toBeLessThanOrEqual(THREADS_WASM_OVER_SIMD_GZIP_BYTES);
+  });
+
+  it(`size: int8 (model.quantize) is a chunk and wasm modules of their own, ≤ ${INT8_BUDGET_GZIP_BYTES / 1024} KiB gzip, in no other bundle`, async () => {
+    // measureSize() itself fails if an int8 module is in the whole library's eager JS, or if the int8 chunk imports a chunk it shares with it
+    const m = await measureSize();
+    expect(m.int8.pieces.map((p: { name: string }) => p.name)).toEqual(['JS, int8', 'int8-simd.wasm', 'int8-simd-relaxed.wasm', 'int8-scalar.wasm', 'int8-simd-threads.wasm']);
+    for (const p of m.int8.pieces) expect(p.gzip).toBeGreaterThan(1000); // measured something real
+    expect(m.int8.total.gzip).toBeLessThanOrEqual(INT8_BUDGET_GZIP_BYTES);
+    expect(m.predict.lazyModules.filter((f: string) => f.startsWith('dist/quantize/'))).toEqual([]);
   });
 });

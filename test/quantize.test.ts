@@ -2,22 +2,19 @@
  * model.quantize('int8') and layer.quantize('int8'): accuracy against
  * PyTorch's float32 outputs on the golden LSTM cases (every backend), the
  * backends against each other, the refusals, and memory (dispose frees the
- * int8 buffers; a steady predict loop takes nothing).
+ * int8 buffers; a steady predict loop takes nothing). How the int8 code and
+ * its wasm load (on demand, over the backend's memory): quantize-lazy.test.ts.
  *
  * The accuracy measure: max|y_int8 − y_torch| / max|y_torch| over the
  * whole output, ≤ 1e-2 (issue 12). It is a relative error of the output's
  * scale, not elementwise: int8 rounds every product to ~1/127 of its row's
  * largest value, so small outputs get the same absolute error as large ones.
  */
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
   Bidirectional, Dense, GRU, init, LSTM, Masking, memoryInfo, readSafetensors, Sequential, SimpleRNN, type Tensor,
 } from '../src/index.js';
-import { Arena } from '../src/backend/arena.js';
-import { createWasmKernels } from '../src/backend/wasm.js';
-import { quantizedKernels } from '../src/quantize/kernels.js';
-import { BACKENDS, f32, golden, goldenBytes, initBuild, maxAbsDiff, randomTensor, relErr, rng, throwsLW, torchWeights, type Build } from './helpers.js';
+import { BACKENDS, f32, golden, goldenBytes, initBuild, maxAbsDiff, randomTensor, rejectsLW, relErr, rng, throwsLW, torchWeights, type Build } from './helpers.js';
 
 const REL = 1e-2;
 
@@ -38,7 +35,7 @@ describe.each(BACKENDS)('int8 against PyTorch float32 (golden cases) on %s', (na
     const c = golden('lstm_small');
     const lstm = new LSTM({ inputSize: 3, units: 4, returnSequences: true });
     lstm.setWeights(torchWeights(c), { from: 'torch' });
-    lstm.quantize('int8');
+    await lstm.quantize('int8');
     expect(lstm.quantization).toBe('int8');
     const r = lstm.forward(f32(c.inputs.input), { h: f32(c.inputs.h0), c: f32(c.inputs.c0) });
     expectRel(r.output, c.expected.output, 'output');
@@ -51,7 +48,7 @@ describe.each(BACKENDS)('int8 against PyTorch float32 (golden cases) on %s', (na
     const c = golden('lstm_stack');
     const model = new Sequential([new LSTM({ inputSize: 8, units: 16, returnSequences: true }), new LSTM({ units: 16, returnSequences: true })]);
     model.loadStateDict(goldenBytes('lstm_stack'));
-    expect(model.quantize('int8')).toBe(model);
+    expect(await model.quantize('int8')).toBe(model);
     expect(model.quantization).toBe('int8');
     expectRel(model.predict(f32(c.inputs.input)), c.expected.output, 'output');
     model.dispose();
@@ -62,7 +59,7 @@ describe.each(BACKENDS)('int8 against PyTorch float32 (golden cases) on %s', (na
     const c = golden('lstm_long');
     const model = new Sequential([new LSTM({ inputSize: 16, units: 32, returnSequences: true })]);
     model.layers[0].setWeights(readSafetensors(goldenBytes('lstm_long')), { from: 'torch' });
-    model.quantize('int8');
+    await model.quantize('int8');
     const y = model.predict({ shape: [1, 1000, 16], data: f32(c.inputs.input).data });
     for (const t of [0, 499, 999]) {
       expectRel({ shape: [1, 32], data: y.data.slice(t * 32, (t + 1) * 32) }, c.expected[`output_t${t}`], `output at t=${t}`);
@@ -75,7 +72,7 @@ describe.each(BACKENDS)('int8 against PyTorch float32 (golden cases) on %s', (na
     const c = golden('lstm_grad');
     const model = new Sequential([new LSTM({ inputSize: 3, units: 4 }), new Dense({ units: 1 })]);
     model.loadStateDict(goldenBytes('lstm_grad'));
-    model.quantize('int8');
+    await model.quantize('int8');
     expectRel(model.predict(f32(c.inputs.input)), c.expected.prediction, 'prediction');
     model.dispose();
   });
@@ -85,7 +82,7 @@ describe.each(BACKENDS)('int8 against PyTorch float32 (golden cases) on %s', (na
     const c = golden('lstm_bidir');
     const model = new Sequential([new Bidirectional(new LSTM({ inputSize: 5, units: 6, returnSequences: true }))]);
     model.loadStateDict(torchWeights(c));
-    model.quantize('int8');
+    await model.quantize('int8');
     const bi = model.layers[0] as Bidirectional;
     expect([bi.forwardLayer.quantization, bi.backwardLayer.quantization]).toEqual(['int8', 'int8']);
     expectRel(model.predict(f32(c.inputs.input)), c.expected.output, 'output');
@@ -102,7 +99,7 @@ async function oddCase(build: Build, goBackwards: boolean): Promise<{ y: Tensor;
   ]);
   const x = randomTensor([3, 9, 11], rng(17), 2);
   const y32 = model.predict(x);
-  model.quantize('int8');
+  await model.quantize('int8');
   const y = model.predict(x);
   model.dispose();
   return { y, f32: y32 };
@@ -131,7 +128,7 @@ describe('int8 on every backend alike', () => {
     await init({ backend: 'wasm-simd' });
     const model = new Sequential([new LSTM({ inputSize: 4, units: 9, returnSequences: true, seed: 3 })]);
     const x = randomTensor([2, 6, 4], rng(4));
-    model.quantize('int8');
+    await model.quantize('int8');
     const whole = model.predict(x);
     const stream = model.stream({ batch: 2 });
     for (let t = 0; t < 6; t++) {
@@ -146,19 +143,19 @@ describe('int8 on every backend alike', () => {
 describe('what a quantized model refuses', () => {
   it('layers and modes it cannot quantize, each by name, before changing anything', async () => {
     await init({ backend: 'wasm-simd' });
-    throwsLW(() => new GRU({ inputSize: 2, units: 3 }).quantize('int8'), /GRU/, /LSTM layers only/);
-    throwsLW(() => new SimpleRNN({ inputSize: 2, units: 3 }).quantize('int8'), /SimpleRNN/);
-    throwsLW(() => new LSTM({ inputSize: 2, units: 3, recurrentActivation: 'hard_sigmoid' }).quantize('int8'), /hard_sigmoid/);
-    throwsLW(() => new LSTM({ inputSize: 2, units: 3 }).quantize('int4' as 'int8'), /'int8'/);
+    await rejectsLW(new GRU({ inputSize: 2, units: 3 }).quantize('int8'), /GRU/, /LSTM layers only/);
+    await rejectsLW(new SimpleRNN({ inputSize: 2, units: 3 }).quantize('int8'), /SimpleRNN/);
+    await rejectsLW(new LSTM({ inputSize: 2, units: 3, recurrentActivation: 'hard_sigmoid' }).quantize('int8'), /hard_sigmoid/);
+    await rejectsLW(new LSTM({ inputSize: 2, units: 3 }).quantize('int4' as 'int8'), /'int8'/);
     const mixed = new Sequential([new LSTM({ inputSize: 2, units: 3, returnSequences: true }), new GRU({ units: 3 })]);
-    throwsLW(() => mixed.quantize('int8'), /GRU/);
+    await rejectsLW(mixed.quantize('int8'), /GRU/);
     expect((mixed.layers[0] as LSTM).quantization).toBeUndefined(); // none was quantized
     mixed.dispose();
     const masked = new Sequential([new Masking({ inputSize: 2 }), new LSTM({ units: 3 })]);
-    throwsLW(() => masked.quantize('int8'), /Masking/);
+    await rejectsLW(masked.quantize('int8'), /Masking/);
     masked.dispose();
     const dense = new Sequential([new Dense({ inputSize: 2, units: 3 })]);
-    throwsLW(() => dense.quantize('int8'), /no LSTM/);
+    await rejectsLW(dense.quantize('int8'), /no LSTM/);
     dense.dispose();
   });
 
@@ -168,7 +165,7 @@ describe('what a quantized model refuses', () => {
     model.build(2);
     const before = model.layers[0].getWeights();
     model.compile({ optimizer: 'adam', loss: 'mse' });
-    model.quantize('int8');
+    await model.quantize('int8');
     const x = randomTensor([2, 4, 2], rng(9)), y = randomTensor([2, 1], rng(10));
     throwsLW(() => model.trainOnBatch(x, y), /quantized/, /cannot train/);
     await expect(model.fit(x, y)).rejects.toThrow(/quantized/);
@@ -183,12 +180,6 @@ describe('what a quantized model refuses', () => {
     back.dispose();
     model.dispose();
   });
-
-  it('a backend loaded from the inference-only wasm build (lstm-wasm/predict) has no int8 kernels', async () => {
-    const module = await WebAssembly.compile(readFileSync(new URL('../build/inference-simd.wasm', import.meta.url)));
-    const kernels = await createWasmKernels('wasm-simd', module);
-    throwsLW(() => quantizedKernels({ kernels, arena: new Arena(kernels.heap) }, 'lstm.quantize'), /inference-only/, /import from 'lstm-wasm'/);
-  });
 });
 
 describe.each(BACKENDS)('int8 memory on %s', (name) => {
@@ -198,7 +189,7 @@ describe.each(BACKENDS)('int8 memory on %s', (name) => {
     const model = new Sequential([new LSTM({ inputSize: 5, units: 12, returnSequences: true }), new LSTM({ units: 7 })]);
     const x = randomTensor([3, 8, 5], rng(2));
     model.predict(x);
-    model.quantize('int8');
+    await model.quantize('int8');
     model.predict(x);
     const warm = memoryInfo();
     for (let i = 0; i < 20; i++) model.predict(x);
@@ -207,7 +198,7 @@ describe.each(BACKENDS)('int8 memory on %s', (name) => {
     expect(memoryInfo().liveBlocks).toBe(start.liveBlocks);
     // a lone quantized layer too
     const lstm = new LSTM({ inputSize: 5, units: 12 });
-    lstm.quantize('int8');
+    await lstm.quantize('int8');
     lstm.forward(x);
     lstm.dispose();
     expect(memoryInfo().liveBlocks).toBe(start.liveBlocks);

@@ -21,7 +21,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { build, type Plugin } from 'esbuild';
 import * as lib from '../src/index.js';
-import { predictOnce } from './runtimes/model.mjs';
+import { predictOnce, quantizedOnce } from './runtimes/model.mjs';
 import { diffOutputs, payload, type Outputs } from './runtimes/payload.js';
 import { golden, maxAbsDiff } from './helpers.js';
 
@@ -38,6 +38,8 @@ const CI = !!process.env.CI;
 
 
 let reference: Outputs;
+/** Node's int8 output of the seeded model (quantizedOnce): every runtime quantizes too. */
+let quantizedReference: { quantization: string; shape: number[]; data: number[] };
 let nodeBackend: string;
 
 
@@ -54,6 +56,8 @@ beforeAll(async () => {
   const t0 = performance.now();
   nodeBackend = await lib.init();
   reference = predictOnce(lib, payload) as Outputs;
+  quantizedReference = await quantizedOnce(lib, payload);
+  expect(quantizedReference.quantization).toBe('int8');
   // the golden model is PyTorch's: Node itself must agree with it first
   expect(maxAbsDiff(reference.golden.output.data, g.expected.output.data)).toBeLessThanOrEqual(TOL);
   expect(maxAbsDiff(reference.golden.h.data, g.expected.h_n.data)).toBeLessThanOrEqual(TOL);
@@ -260,6 +264,18 @@ const worker :Workerd.Worker = (
     }
     report['workerd req'] = { ms: (performance.now() - t0) / 2, note: 'per warm request (HTTP, init() + predict)' };
   }, 20_000);
+
+  // last: it instantiates one more module in the isolate, which the tests above count
+  it("quantizes (int8) with the int8 module it imports, as Node does", async () => {
+    const res = await fetch(`${base}/quantize`, { method: 'POST', body: JSON.stringify(payload), headers: { 'content-type': 'application/json' }, signal: AbortSignal.timeout(10_000) });
+    const a = await res.json();
+    if (!res.ok) throw new Error(`workerd answered ${res.status}: ${a.error ?? JSON.stringify(a)}`);
+    expect(a.quantized.quantization).toBe('int8');
+    expect(a.quantized.shape).toEqual(quantizedReference.shape);
+    expect(maxAbsDiff(a.quantized.data, quantizedReference.data)).toBeLessThanOrEqual(TOL);
+    expect(bundle).toMatch(/from "\.\/int8-simd-relaxed\.wasm"/);
+    expect(a.wasm.compileFromBytes).toBe(0); // the int8 module too was imported as a Module
+  }, 20_000);
 });
 
 // ---- Vercel edge-runtime ----------------------------------------------------------------
@@ -299,7 +315,7 @@ describe.skipIf(er.skip)(er.title, () => {
   }
 
   it('the bundle resolved the edge-light entry', () => {
-    expect(Object.keys(modules).sort()).toEqual(['wasm_scalar_wasm', 'wasm_simd_wasm']);
+    expect(Object.keys(modules).sort()).toEqual(['wasm_int8_scalar_wasm', 'wasm_int8_simd_wasm', 'wasm_scalar_wasm', 'wasm_simd_wasm']);
     expect(bundle).not.toMatch(/import\.meta|\bfrom\s*["']node:/);
   });
 
@@ -322,6 +338,18 @@ describe.skipIf(er.skip)(er.title, () => {
     expect(b.wasm).toEqual({ instantiate: 1, compileFromBytes: 0 });
     expect(b.outputs).toEqual(a.outputs);
     report['edge-runtime'] = { backend: a.backend, maxDiff: d, ms: performance.now() - t0, note: `codeGeneration.wasm off, bytes: ${a.runtime.compileFromBytes}` };
+  }, 20_000);
+
+  it("quantizes (int8) with the int8 module it imports, as Node does", async () => {
+    const { EdgeRuntime } = await import('edge-runtime');
+    const rt = new EdgeRuntime({ codeGeneration: { strings: false, wasm: false }, extend: (ctx) => Object.assign(ctx, modules) });
+    rt.evaluate(bundle);
+    const res = await rt.dispatchFetch('http://127.0.0.1/quantize', { method: 'POST', body: JSON.stringify(payload), headers: { 'content-type': 'application/json' } });
+    const a = await res.json();
+    if (res.status !== 200) throw new Error(`edge-runtime answered ${res.status}: ${a.error ?? JSON.stringify(a)}`);
+    expect(a.quantized.quantization).toBe('int8');
+    expect(maxAbsDiff(a.quantized.data, quantizedReference.data)).toBeLessThanOrEqual(TOL);
+    expect(a.wasm).toEqual({ instantiate: 2, compileFromBytes: 0 }); // the backend's build and the int8 module, both Modules
   }, 20_000);
 
   it('with its default options (code generation allowed) too', async () => {
@@ -358,6 +386,10 @@ for (const [name, args, env] of [
       expect(a.finalizationRegistry).toBe('undefined');
       const d = diffOutputs(a.outputs, reference);
       expect(d).toBeLessThanOrEqual(TOL);
+      // int8 too: the int8 module read from the package's build/ next to the entry's chunks
+      expect(a.quantized.quantization).toBe('int8');
+      expect(maxAbsDiff(a.quantized.data, quantizedReference.data)).toBeLessThanOrEqual(TOL);
+      expect(a.wasmAfterQuantize.instantiate).toBe(2);
       report[name] = { backend: a.backend + (a.info.relaxedSimd ? ' relaxed' : ''), maxDiff: d, ms, note: `${a.runtime}, entry ${a.entry.replace(/^.*\/(dist\/)/, '$1')} (whole process)` };
     }, 40_000);
   });

@@ -280,7 +280,8 @@ function isWasmModule(x: unknown): boolean {
   return x instanceof WebAssembly.Module || Object.prototype.toString.call(x) === '[object WebAssembly.Module]';
 }
 
-async function compileModule(src: WebAssembly.Module | BufferSource | URL | string): Promise<WebAssembly.Module> {
+/** A wasm build, compiled from what a source gives (also the int8 module's: src/quantize/int8-wasm.ts). @internal */
+export async function compileModule(src: WebAssembly.Module | BufferSource | URL | string): Promise<WebAssembly.Module> {
   if (isWasmModule(src)) return src as WebAssembly.Module;
   if (typeof src === 'string' || src instanceof URL) {
     const url = typeof src === 'string' ? urlOf(src) : src;

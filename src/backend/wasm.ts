@@ -17,10 +17,13 @@ interface KernelExports extends WebAssembly.Exports {
   heapBase(): number;
 }
 
-/** Linear memory seen as a Heap. memory.grow detaches the old buffer, so `buffer` is read anew each time. */
-class WasmHeap implements Heap {
+/**
+ * Linear memory seen as a Heap. memory.grow detaches the old buffer, so `buffer` is read anew each time.
+ * `memory` is also what the int8 module imports (src/quantize/int8-wasm.ts).
+ */
+export class WasmHeap implements Heap {
   readonly base: number;
-  constructor(private readonly memory: WebAssembly.Memory, base: number) {
+  constructor(readonly memory: WebAssembly.Memory, base: number) {
     this.base = (base + 63) & ~63;
   }
   get buffer(): ArrayBuffer {

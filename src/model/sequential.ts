@@ -19,7 +19,6 @@ import { toOnnx } from '../io/onnx/save.js';
 import { toTfjs, type TfjsModelJSON } from '../io/tfjs/save.js';
 import { SequentialCore } from './core.js';
 import { SequenceStream } from './stream.js';
-import { modelQuantization, quantizeModel, type QuantizationMode } from '../quantize/quantize.js';
 
 /**
  * A stack of layers, each feeding the next (Keras's Sequential): `predict`, `stream`,
@@ -55,25 +54,6 @@ export class Sequential extends SequentialCore {
     this.trainer?.dispose();
     this.trainer = undefined;
     this.trainer = new Trainer(this, settings);
-  }
-
-  /**
-   * Run the model's LSTM layers in int8 from now on (also inside Bidirectional; Dense layers stay
-   * f32): each row of W and U (one gate of one unit) quantized on its own scale max|w|/127, the
-   * inputs and h_{t−1} quantized per sequence and step, sums in int32 (as onnxruntime's
-   * DynamicQuantizeLSTM, with symmetric int8 activations). The f32 weights are kept: getWeights,
-   * save, stateDict and the exporters give them. Training and setWeights are refused afterwards,
-   * and so are masks (lengths, Masking). GRU, SimpleRNN and non-default activations: an error.
-   */
-  quantize(mode: QuantizationMode): this {
-    this.assertIdle('quantize');
-    quantizeModel(this, mode);
-    return this;
-  }
-
-  /** 'int8' once quantize('int8') ran, else undefined (f32). */
-  get quantization(): QuantizationMode | undefined {
-    return modelQuantization(this);
   }
 
   /** Train for `epochs` over x [samples, time, features] and y; resolves with the per-epoch history. */
@@ -231,14 +211,16 @@ export class Sequential extends SequentialCore {
     return this.trainer ?? fail(`${this.name}.${what}: compile the model first, e.g. model.compile({ optimizer: 'adam', loss: 'mse' })`);
   }
 
-  /** Training runs the f32 kernels' backward: a quantized model has none. */
-  private refuseQuantized(what: string): void {
-    const q = modelQuantization(this);
-    if (q) fail(`${this.name}.${what}: the model is quantized (${q}) and cannot train; train the f32 model, then quantize`);
-  }
+  /**
+   * Fail if the model is quantized: training runs the f32 kernels' backward, which a quantized
+   * model has none of, and restoreParams would leave its int8 weights stale. Nothing is
+   * quantized before the int8 code loads, which puts its check here (src/quantize/attach.ts).
+   * @internal
+   */
+  refuseQuantized(_what: string): void {}
 
-  /** Live and not in the middle of fit(): for what would pull the trainer's memory from under it. */
-  private assertIdle(what: string): void {
+  /** Live and not in the middle of fit(): for what would pull the trainer's memory from under it. @internal */
+  assertIdle(what: string): void {
     this.assertLive();
     if (this.fitting) fail(`${this.name}.${what}: fit() is running on this model; await it first (to end it early, abort its signal or set model.stopTraining = true)`);
   }

@@ -1,10 +1,10 @@
 /**
  * The int8 weights of model.quantize('int8'): per-row symmetric
  * quantization of a gate-major [G·H, K] matrix, and the kernels' int8
- * panel layout (described once in backend/kernels.ts, QuantizedKernels; why
+ * panel layout (described once in quantize/contract.ts, QuantizedKernels; why
  * it looks like that: assembly/quantized.ts). Run once, at quantize time.
  */
-import { roundUp4 } from '../backend/kernels.js';
+import { lib } from '../quantize/library.js';
 
 /** A gate-major matrix quantized row by row: q [rows, K] in −127 … 127, scale [rows] = max|w_row|/127. */
 export interface Int8Rows {
@@ -36,12 +36,12 @@ export function quantizeRowsInt8(w: ArrayLike<number>, rows: number, K: number):
 
 /** Bytes of the int8 panels of 4 gates of H units over K inputs. */
 export function int8PanelBytes(H: number, K: number): number {
-  return roundUp4(H) * 4 * roundUp4(K);
+  return lib.roundUp4(H) * 4 * lib.roundUp4(K);
 }
 
 /** Byte offset of weight (gate g, unit j, input k) in the int8 panels over K inputs. */
 function panelOffset(K: number, g: number, j: number, k: number): number {
-  return (j >> 2) * 4 * roundUp4(K) * 4 + (k >> 2) * 64 + g * 16 + ((k >> 1) & 1) * 8 + (j & 3) * 2 + (k & 1);
+  return (j >> 2) * 4 * lib.roundUp4(K) * 4 + (k >> 2) * 64 + g * 16 + ((k >> 1) & 1) * 8 + (j & 3) * 2 + (k & 1);
 }
 
 /** Gate-major int8 [4H, K] → int8 panels, 0 past K and past H. */
@@ -50,6 +50,17 @@ export function packInt8Panels(q: Int8Array, H: number, K: number): Int8Array {
   for (let g = 0; g < 4; g++)
     for (let j = 0; j < H; j++)
       for (let k = 0; k < K; k++) out[panelOffset(K, g, j, k)] = q[(g * H + j) * K + k];
+  return out;
+}
+
+/**
+ * Gate-major [4H] values of units (a bias, the rows' scales) → [Hp/4][4][4], the lanes the int8
+ * panels' sums come out in (weights/packing.ts's packBias for 4 gates; 0 past H).
+ */
+export function packGateLanes(v: ArrayLike<number>, H: number): Float32Array {
+  const out = new Float32Array(lib.roundUp4(H) * 4);
+  for (let g = 0; g < 4; g++)
+    for (let j = 0; j < H; j++) out[(j >> 2) * 16 + g * 4 + (j & 3)] = v[g * H + j];
   return out;
 }
 

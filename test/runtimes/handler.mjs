@@ -1,14 +1,15 @@
 /**
  * The HTTP side of the edge fixtures (workerd and Vercel's edge-runtime):
  * POST /predict with the payload of model.mjs as JSON → the models' outputs
- * and what this runtime did, as JSON.
+ * and what this runtime did, as JSON; POST /quantize → the seeded model's
+ * output in int8 (model.mjs, quantizedOnce).
  *
  * Every request calls `init()` again, as a handler on a warm isolate does:
  * the first request builds the models and keeps them in module scope, later
  * ones reuse them; init() must return the same backend and load nothing
  * new (the heap size stays put).
  */
-import { buildModels, runModels } from './model.mjs';
+import { buildModels, quantizedOnce, runModels } from './model.mjs';
 import { stats, uncountedCompile } from './preamble.mjs';
 
 let warm;
@@ -18,8 +19,12 @@ let requests = 0;
 export async function handle(lib, request) {
   try {
     const url = new URL(request.url);
-    if (request.method !== 'POST' || url.pathname !== '/predict') return new Response('POST /predict\n', { status: 404 });
+    if (request.method !== 'POST' || (url.pathname !== '/predict' && url.pathname !== '/quantize')) return new Response('POST /predict or /quantize\n', { status: 404 });
     const payload = await request.json();
+    if (url.pathname === '/quantize') {
+      await lib.init();
+      return Response.json({ quantized: await quantizedOnce(lib, payload), wasm: { ...stats } });
+    }
     const initReturned = await lib.init();
     const reused = warm !== undefined;
     warm ??= buildModels(lib, payload);

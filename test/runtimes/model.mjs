@@ -53,6 +53,21 @@ export function predictOnce(lib, payload) {
   }
 }
 
+/**
+ * The seeded model quantized (int8, issue 12): quantize() loads the int8 code and its wasm module
+ * the way this runtime's entry says (workerd and Vercel Edge: an imported WebAssembly.Module).
+ */
+export async function quantizedOnce(lib, payload) {
+  const { seeded } = buildModels(lib, payload);
+  try {
+    await seeded.quantize('int8');
+    const y = seeded.predict(payload.x);
+    return { quantization: seeded.quantization, shape: y.shape, data: Array.from(y.data) };
+  } finally {
+    seeded.dispose();
+  }
+}
+
 function f32(t) {
   return { shape: t.shape, data: Float32Array.from(t.data) };
 }

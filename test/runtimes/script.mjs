@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import process from 'node:process';
 import { stats } from './preamble.mjs';
 import * as lib from 'lstm-wasm';
-import { predictOnce } from './model.mjs';
+import { predictOnce, quantizedOnce } from './model.mjs';
 
 const payload = JSON.parse(readFileSync(process.argv[2], 'utf8'));
 const first = await lib.init();
@@ -13,6 +13,8 @@ const heapBytes = lib.memoryInfo().heapBytes;
 const second = await lib.init(); // idempotent: same backend, nothing loaded again
 const heapBytesAgain = lib.memoryInfo().heapBytes;
 const outputs = predictOnce(lib, payload);
+const wasm = { ...stats };
+const quantized = await quantizedOnce(lib, payload);
 process.stdout.write(JSON.stringify({
   runtime: typeof Deno === 'object' ? `deno ${Deno.version.deno}` : typeof Bun === 'object' ? `bun ${Bun.version}` : 'unknown',
   entry: import.meta.resolve('lstm-wasm'),
@@ -22,7 +24,9 @@ process.stdout.write(JSON.stringify({
   // what this runtime says of the relaxed build itself, to hold backendInfo() to
   relaxedValidates: WebAssembly.validate(readFileSync('node_modules/lstm-wasm/build/simd-relaxed.wasm')),
   heapBytes: [heapBytes, heapBytesAgain],
-  wasm: { ...stats },
+  wasm,
   finalizationRegistry: typeof FinalizationRegistry,
   outputs,
+  quantized,
+  wasmAfterQuantize: { ...stats },
 }) + '\n');

@@ -13,11 +13,11 @@
  * float32, so the only differences from the wasm builds are σ and tanh
  * (Math.exp, Math.tanh here) and relaxed SIMD's fused multiply-add.
  */
-import type { Heap, QuantizedKernels } from '../kernels.js';
+import type { Heap } from '../kernels.js';
+import type { QuantizedKernels } from '../../quantize/contract.js';
+import { lib } from '../../quantize/library.js';
 import { int8PanelBytes, quantizeRowsInt8, unpackInt8Panels, type Int8Rows } from '../../weights/int8-panels.js';
-import { sigmoid, tanh } from './activations.js';
-import { at, readBias, readPackedRows, readState, writePackedRows, writeStrided } from './heap-layout.js';
-import { stepAt, type Sequences } from './sequence.js';
+import type { Sequences } from './sequence.js';
 
 const f32 = Math.fround;
 
@@ -46,12 +46,12 @@ export function lstmInt8Forward(gx: Float32Array, U: Int8Rows, seq: Sequences, h
   const pre = new Float32Array(4 * H);
   for (let b = 0; b < B; b++) {
     for (let s = 0; s < T; s++) {
-      const t = stepAt(s, seq), row = b * T + t;
+      const t = lib.stepAt(s, seq), row = b * T + t;
       dequantizedProduct(quantizeRowsInt8(h.subarray(b * H, (b + 1) * H), 1, H), U, 4 * H, H, gx.subarray(row * 4 * H, (row + 1) * 4 * H), pre, 0);
       for (let j = 0; j < H; j++) {
-        const i = sigmoid(pre[j]), f = sigmoid(pre[H + j]), g = tanh(pre[2 * H + j]), o = sigmoid(pre[3 * H + j]);
+        const i = lib.sigmoid(pre[j]), f = lib.sigmoid(pre[H + j]), g = lib.tanh(pre[2 * H + j]), o = lib.sigmoid(pre[3 * H + j]);
         c[b * H + j] = f * c[b * H + j] + i * g;
-        h[b * H + j] = o * tanh(c[b * H + j]);
+        h[b * H + j] = o * lib.tanh(c[b * H + j]);
         hs[row * H + j] = h[b * H + j];
       }
     }
@@ -64,13 +64,13 @@ export function createJsQuantizedKernels(heap: Heap): QuantizedKernels {
   const view = (): Float32Array => new Float32Array(heap.buffer);
   const int8Rows = (w8: number, scales: number, N: number, K: number): Int8Rows => ({
     q: unpackInt8Panels(new Int8Array(heap.buffer, w8, int8PanelBytes(N, K)), N, K),
-    scale: readBias(view(), scales, 4, N),
+    scale: lib.readBias(view(), scales, 4, N),
   });
   return {
     quantizeRows(x, rows, K, stride, q, scales) {
       const m = view(), Kq = (K + 3) & ~3, out = new Int16Array(heap.buffer, q, rows * Kq);
       for (let r = 0; r < rows; r++) {
-        const a = quantizeRowsInt8(at(m, x + 4 * r * stride, K), 1, K);
+        const a = quantizeRowsInt8(lib.at(m, x + 4 * r * stride, K), 1, K);
         out.fill(0, r * Kq, (r + 1) * Kq);
         out.set(a.q, r * Kq);
         m[(scales >> 2) + r] = a.scale[0];
@@ -78,15 +78,15 @@ export function createJsQuantizedKernels(heap: Heap): QuantizedKernels {
     },
     projectInt8(x, rows, K, w8, panels, wscale, bias, out) {
       const m = view(), N = 4 * panels;   // every lane of a panel is computed, as project does
-      const gx = projectInt8Forward(at(m, x, rows * K), rows, K, int8Rows(w8, wscale, N, K), 4 * N, bias ? readBias(m, bias, 4, N) : undefined);
-      writePackedRows(view(), out, rows, 4, N, gx);
+      const gx = projectInt8Forward(lib.at(m, x, rows * K), rows, K, int8Rows(w8, wscale, N, K), 4 * N, bias ? lib.readBias(m, bias, 4, N) : undefined);
+      lib.writePackedRows(view(), out, rows, 4, N, gx);
     },
     lstmRecurInt8(z, B, T, H, u8, uscale, h0, c0, out, outStride, hT, cT, reverse) {
       const m = view(), seq = { B, T, H, reverse: reverse !== 0 };
-      const r = lstmInt8Forward(readPackedRows(m, z, B * T, 4, H), int8Rows(u8, uscale, H, H), seq, readState(m, h0, B, H), readState(m, c0, B, H));
-      if (out) writeStrided(m, out, B * T, H, outStride, r.h);
-      at(m, hT, B * H).set(r.hT);
-      at(m, cT, B * H).set(r.cT);
+      const r = lstmInt8Forward(lib.readPackedRows(m, z, B * T, 4, H), int8Rows(u8, uscale, H, H), seq, lib.readState(m, h0, B, H), lib.readState(m, c0, B, H));
+      if (out) lib.writeStrided(m, out, B * T, H, outStride, r.h);
+      lib.at(m, hT, B * H).set(r.hT);
+      lib.at(m, cT, B * H).set(r.cT);
     },
   };
 }
