@@ -51,7 +51,8 @@ export function backThroughTime<C>(
   B: i32, T: i32, H: i32,
   u: usize,          // [Hp/4][H][G·4] recurrent panels
   panelRow: usize,   // bytes of one row of a panel: 16·G
-  hidden: usize,     // [T][B][Hp] h_t in the forward's record
+  hidden: usize,     // h_t in the forward's record: this call's row 0 of step 0 (state.ts, recordSection)
+  step: usize,       // bytes of one step of the record's [T][recRows][Hp] sections
   h0: usize,         // [B][H] or 0: the forward's initial state
   dout: usize,       // ∂L/∂h_t at dout + 4·((b·T + t)·doutStride), or 0
   doutStride: i32,
@@ -87,7 +88,7 @@ export function backThroughTime<C>(
     projectAdd(dz0, dzRow, B, J, ut, P, 4, dhNext);
     const tmp = dh; dh = dhNext; dhNext = tmp;
     const hp = hprev + ((<usize>t * H) << 2);
-    if (tPrev >= 0) storeRows(hp, T * H, hidden + <usize>tPrev * block, Hp, B, H);
+    if (tPrev >= 0) storeRows(hp, T * H, hidden + <usize>tPrev * step, Hp, B, H);
     else if (h0 != 0) storeRows(hp, T * H, h0, H, B, H);
     else zeroRows(hp, T * H, B, H);
   }

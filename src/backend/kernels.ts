@@ -109,9 +109,15 @@ export interface Kernels {
    *        gates  rec            [T][B][Hp/4][4][4]  activated i,f,g,o (packed order)
    *        cells  rec + 4·T·B·4Hp   [T][B][Hp]          c_t
    *        hidden rec + 4·T·B·5Hp   [T][B][Hp]          h_t
+   *   recRows, recRow0: where this call's B rows sit in the record, for a call over a range
+   *        of a batch (threads, src/backend/threads/split.ts): the record has recRows rows
+   *        (its T·B above is T·recRows) and the call's rows are recRow0 … recRow0 + B − 1.
+   *        Absent or 0: recRows = B, recRow0 = 0, the whole batch. Every kernel that
+   *        writes or reads a record takes them, last (record-layout.ts).
    */
   lstmRecur(z: number, B: number, T: number, H: number, u: number, h0: number, c0: number,
-    out: number, outStride: number, hT: number, cT: number, reverse: number, work: number, rec: number): void;
+    out: number, outStride: number, hT: number, cT: number, reverse: number, work: number, rec: number,
+    recRows?: number, recRow0?: number): void;
 
   /**
    * GRU recurrence (PyTorch semantics = Keras reset_after=True).
@@ -126,7 +132,8 @@ export interface Kernels {
    *        hidden rec + 4·T·B·4Hp [T][B][Hp]  h_t
    */
   gruRecur(z: number, B: number, T: number, H: number, u: number, bh: number, h0: number,
-    out: number, outStride: number, hT: number, reverse: number, work: number, rec: number): void;
+    out: number, outStride: number, hT: number, reverse: number, work: number, rec: number,
+    recRows?: number, recRow0?: number): void;
 
   /**
    * Simple RNN recurrence: h = act(z_t + h·Uᵀ), act = tanh (relu = 0) or relu (relu = 1).
@@ -134,7 +141,8 @@ export interface Kernels {
    *   rec: 0, or T·B·Hp floats: hidden [T][B][Hp] h_t.
    */
   rnnRecur(z: number, B: number, T: number, H: number, u: number, h0: number,
-    out: number, outStride: number, hT: number, reverse: number, relu: number, work: number, rec: number): void;
+    out: number, outStride: number, hT: number, reverse: number, relu: number, work: number, rec: number,
+    recRows?: number, recRow0?: number): void;
 
   /**
    * The variants' recurrences (assembly/variants.ts): the three kernels
@@ -156,12 +164,13 @@ export interface Kernels {
    */
   lstmRecurAct(z: number, B: number, T: number, H: number, u: number, h0: number, c0: number,
     out: number, outStride: number, hT: number, cT: number, reverse: number, work: number, rec: number,
-    gateAct: number, act: number, mask: number): void;
+    gateAct: number, act: number, mask: number, recRows?: number, recRow0?: number): void;
   gruRecurAct(z: number, B: number, T: number, H: number, u: number, bh: number, h0: number,
     out: number, outStride: number, hT: number, reverse: number, work: number, rec: number,
-    gateAct: number, act: number, resetAfter: number, mask: number): void;
+    gateAct: number, act: number, resetAfter: number, mask: number, recRows?: number, recRow0?: number): void;
   rnnRecurAct(z: number, B: number, T: number, H: number, u: number, h0: number,
-    out: number, outStride: number, hT: number, reverse: number, act: number, work: number, rec: number, mask: number): void;
+    out: number, outStride: number, hT: number, reverse: number, act: number, work: number, rec: number, mask: number,
+    recRows?: number, recRow0?: number): void;
 
   /**
    * Dense's activation (Act code `kind`; softmax per row), compacting as it goes:
@@ -212,10 +221,11 @@ export interface TrainingKernels {
    *   hprev: out, [B][T][H] the h_{t−1} each step started from, row b*T+t (for ∂L/∂U)
    *   dh0, dc0: 0, or out [B][H] ∂L/∂ of the initial state
    *   work: backWorkFloats(B, H) = 5·B·Hp + 4·Hp² floats of scratch (the *Act kernels use the fifth block with a mask)
+   *   recRows, recRow0: this call's rows in the record, as for lstmRecur (absent: the whole batch)
    */
   lstmBackward(rec: number, B: number, T: number, H: number, u: number, h0: number, c0: number,
     dout: number, doutStride: number, dhT: number, dcT: number, reverse: number,
-    dz: number, hprev: number, dh0: number, dc0: number, work: number): void;
+    dz: number, hprev: number, dh0: number, dc0: number, work: number, recRows?: number, recRow0?: number): void;
 
   /**
    * GRU backward through time. Outputs two pre-activation gradients, since
@@ -226,12 +236,12 @@ export interface TrainingKernels {
    */
   gruBackward(rec: number, B: number, T: number, H: number, u: number, h0: number,
     dout: number, doutStride: number, dhT: number, reverse: number,
-    dzx: number, dza: number, hprev: number, dh0: number, work: number): void;
+    dzx: number, dza: number, hprev: number, dh0: number, work: number, recRows?: number, recRow0?: number): void;
 
   /** Simple RNN backward: dz [B][T][Hp] = ∂L/∂(pre-activation); relu as in the forward run. */
   rnnBackward(rec: number, B: number, T: number, H: number, u: number, h0: number,
     dout: number, doutStride: number, dhT: number, reverse: number, relu: number,
-    dz: number, hprev: number, dh0: number, work: number): void;
+    dz: number, hprev: number, dh0: number, work: number, recRows?: number, recRow0?: number): void;
 
   /**
    * The variants' backward passes (from the *Act recurrences' records),
@@ -246,21 +256,26 @@ export interface TrainingKernels {
    */
   lstmBackwardAct(rec: number, B: number, T: number, H: number, u: number, h0: number, c0: number,
     dout: number, doutStride: number, dhT: number, dcT: number, reverse: number,
-    dz: number, hprev: number, dh0: number, dc0: number, work: number, gateAct: number, act: number, mask: number): void;
+    dz: number, hprev: number, dh0: number, dc0: number, work: number, gateAct: number, act: number, mask: number,
+    recRows?: number, recRow0?: number): void;
   gruBackwardAct(rec: number, B: number, T: number, H: number, u: number, h0: number,
     dout: number, doutStride: number, dhT: number, reverse: number,
     dzx: number, dza: number, hprev: number, dh0: number, work: number,
-    gateAct: number, act: number, resetAfter: number, dzn: number, rhprev: number, mask: number): void;
+    gateAct: number, act: number, resetAfter: number, dzn: number, rhprev: number, mask: number,
+    recRows?: number, recRow0?: number): void;
   rnnBackwardAct(rec: number, B: number, T: number, H: number, u: number, h0: number,
     dout: number, doutStride: number, dhT: number, reverse: number, act: number,
-    dz: number, hprev: number, dh0: number, work: number, mask: number): void;
+    dz: number, hprev: number, dh0: number, work: number, mask: number, recRows?: number, recRow0?: number): void;
 
   /**
    * Weight gradient of `project`, over all rows at once:
    *   dw[p][k][c] += Σ_r x[r*K + k] · dz[r][p][c];  db[p][c] += Σ_r dz[r][p][c] (db may be 0)
    * x: [rows, K] (any alignment); dz: [rows][panels*pw]; dw: panels [panels][K][pw].
+   * dzStride: floats from one row of dz to the next (absent or 0: panels·pw), so that a call
+   *   over some of the panels (threads cut it by panels: each sum keeps its order) reads
+   *   its columns of a wider dz.
    */
-  gradWeights(x: number, rows: number, K: number, dz: number, panels: number, pw: number, dw: number, db: number): void;
+  gradWeights(x: number, rows: number, K: number, dz: number, panels: number, pw: number, dw: number, db: number, dzStride?: number): void;
 
   /** Input gradient of `project`: dx[r*K + k] += Σ_{p,c} dz[r][p][c] · w[p][k][c]. dx any alignment. */
   gradInput(dz: number, rows: number, K: number, w: number, panels: number, pw: number, dx: number): void;

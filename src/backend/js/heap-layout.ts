@@ -27,12 +27,12 @@ export function readBias(m: Float32Array, ptr: number, G: number, H: number): Fl
 }
 
 /** Packed rows [rows][Hp/4][G][4] at ptr → [rows, G·H] (the padded lanes are not read). */
-export function readPackedRows(m: Float32Array, ptr: number, rows: number, G: number, H: number): Float32Array {
-  const Hp = roundUp4(H), from = ptr >> 2;
+export function readPackedRows(m: Float32Array, ptr: number, rows: number, G: number, H: number, stride = G * roundUp4(H)): Float32Array {
+  const from = ptr >> 2;
   const out = new Float32Array(rows * G * H);
   for (let r = 0; r < rows; r++)
     for (let g = 0; g < G; g++)
-      for (let j = 0; j < H; j++) out[(r * G + g) * H + j] = m[from + r * G * Hp + (j >> 2) * 4 * G + g * 4 + (j & 3)];
+      for (let j = 0; j < H; j++) out[(r * G + g) * H + j] = m[from + r * stride + (j >> 2) * 4 * G + g * 4 + (j & 3)];
   return out;
 }
 
@@ -62,28 +62,39 @@ export function readState(m: Float32Array, ptr: number, B: number, H: number): F
   return ptr ? at(m, ptr, B * H).slice() : undefined;
 }
 
-/** The reference's [B, T, H] gates and states (in `cell`'s order) → the record at ptr; 0 in the padded lanes. */
-export function writeRecord(m: Float32Array, ptr: number, cell: RecordSections, seq: Sequences, gates: Floats[], states: Floats[]): void {
-  const { B, T, H } = seq, Hp = roundUp4(H), layout = recordLayout(cell, B, T, H), R = ptr >> 2;
+/**
+ * Where a kernel call's B rows sit in a record: at `ptr`, a record of
+ * `rows` rows (0: the call's B), from row `row0` (the kernels' recRows and
+ * recRow0: src/backend/kernels.ts).
+ */
+export interface RecordRows {
+  readonly ptr: number;
+  readonly rows?: number;
+  readonly row0?: number;
+}
+
+/** The reference's [B, T, H] gates and states (in `cell`'s order) → the record; 0 in the padded lanes. */
+export function writeRecord(m: Float32Array, rec: RecordRows, cell: RecordSections, seq: Sequences, gates: Floats[], states: Floats[]): void {
+  const { B, T, H } = seq, Hp = roundUp4(H), layout = recordLayout(cell, rec.rows || B, T, H), R = rec.ptr >> 2, b0 = rec.row0 ?? 0;
   for (let t = 0; t < T; t++)
     for (let b = 0; b < B; b++)
       for (let j = 0; j < Hp; j++) {
         const k = (b * T + t) * H + j;
-        gates.forEach((v, g) => { m[R + layout.gate(t, b, g, j)] = j < H ? v[k] : 0; });
-        states.forEach((v, s) => { m[R + layout.state(s, t, b, j)] = j < H ? v[k] : 0; });
+        gates.forEach((v, g) => { m[R + layout.gate(t, b0 + b, g, j)] = j < H ? v[k] : 0; });
+        states.forEach((v, s) => { m[R + layout.state(s, t, b0 + b, j)] = j < H ? v[k] : 0; });
       }
 }
 
-/** The record at ptr → its gates and states as [B, T, H] each, in `cell`'s order. */
-export function readRecord(m: Float32Array, ptr: number, cell: RecordSections, seq: Sequences): { gates: Float32Array[]; states: Float32Array[] } {
-  const { B, T, H } = seq, layout = recordLayout(cell, B, T, H), R = ptr >> 2;
+/** The record → the call's gates and states as [B, T, H] each, in `cell`'s order. */
+export function readRecord(m: Float32Array, rec: RecordRows, cell: RecordSections, seq: Sequences): { gates: Float32Array[]; states: Float32Array[] } {
+  const { B, T, H } = seq, layout = recordLayout(cell, rec.rows || B, T, H), R = rec.ptr >> 2, b0 = rec.row0 ?? 0;
   const gates = cell.gates.map(() => new Float32Array(B * T * H)), states = cell.states.map(() => new Float32Array(B * T * H));
   for (let t = 0; t < T; t++)
     for (let b = 0; b < B; b++)
       for (let j = 0; j < H; j++) {
         const k = (b * T + t) * H + j;
-        gates.forEach((v, g) => { v[k] = m[R + layout.gate(t, b, g, j)]; });
-        states.forEach((v, s) => { v[k] = m[R + layout.state(s, t, b, j)]; });
+        gates.forEach((v, g) => { v[k] = m[R + layout.gate(t, b0 + b, g, j)]; });
+        states.forEach((v, s) => { v[k] = m[R + layout.state(s, t, b0 + b, j)]; });
       }
   return { gates, states };
 }

@@ -15,7 +15,7 @@ import { linearForward } from './gemm.js';
 import { gruForward, gruResetBeforeForward } from './gru.js';
 import {
   at, readBias, readPackedRows, readPanels, readState, readStrided,
-  writePackedRows, writeRecord, writeStrided,
+  writePackedRows, writeRecord, writeStrided, type RecordRows,
 } from './heap-layout.js';
 import { transpose } from '../../weights/packing.js';
 import { GRU_RECORD, GRU_RESET_BEFORE_RECORD, LSTM_RECORD, RNN_RECORD } from '../record-layout.js';
@@ -66,7 +66,7 @@ export function createJsKernels(initialBytes = 1 << 20): Kernels {
   }
 
   function lstm(z: number, B: number, T: number, H: number, u: number, h0: number, c0: number, out: number, outStride: number,
-    hT: number, cT: number, reverse: number, rec: number, cell: CellFunctions, mask = 0): void {
+    hT: number, cT: number, reverse: number, rec: RecordRows, cell: CellFunctions, mask = 0): void {
     const m = view(), seq = { B, T, H, reverse: reverse !== 0 };
     const U = readPanels(m, u, 4, H, H);
     const r = runCell(m, seq, mask, readPackedRows(m, z, B * T, 4, H), 4 * H, ['i', 'f', 'g', 'o', 'c', 'h'],
@@ -79,10 +79,10 @@ export function createJsKernels(initialBytes = 1 << 20): Kernels {
     if (out) writeStrided(m, out, B * T, H, outStride, r.output);
     at(m, hT, B * H).set(r.final.h);
     at(m, cT, B * H).set(r.final.c);
-    if (rec) writeRecord(m, rec, LSTM_RECORD, seq, [i, f, g, o], [c, h]);
+    if (rec.ptr) writeRecord(m, rec, LSTM_RECORD, seq, [i, f, g, o], [c, h]);
   }
   function gru(z: number, B: number, T: number, H: number, u: number, bh: number, h0: number, out: number, outStride: number,
-    hT: number, reverse: number, rec: number, cell: CellFunctions, mask = 0): void {
+    hT: number, reverse: number, rec: RecordRows, cell: CellFunctions, mask = 0): void {
     const m = view(), seq = { B, T, H, reverse: reverse !== 0 };
     const U = readPanels(m, u, 3, H, H), bias = bh ? readBias(m, bh, 3, H) : undefined;
     const r = runCell(m, seq, mask, readPackedRows(m, z, B * T, 3, H), 3 * H, ['r', 'z', 'n', 'ghn', 'h'], { h: readState(m, h0, B, H) },
@@ -93,10 +93,10 @@ export function createJsKernels(initialBytes = 1 << 20): Kernels {
     const { r: reset, z: update, n, ghn, h } = r.trace;
     if (out) writeStrided(m, out, B * T, H, outStride, r.output);
     at(m, hT, B * H).set(r.final.h);
-    if (rec) writeRecord(m, rec, GRU_RECORD, seq, [reset, update, n], [ghn, h]);
+    if (rec.ptr) writeRecord(m, rec, GRU_RECORD, seq, [reset, update, n], [ghn, h]);
   }
   function gruResetBefore(z: number, B: number, T: number, H: number, u: number, h0: number, out: number, outStride: number,
-    hT: number, reverse: number, rec: number, cell: CellFunctions, mask: number): void {
+    hT: number, reverse: number, rec: RecordRows, cell: CellFunctions, mask: number): void {
     const m = view(), seq = { B, T, H, reverse: reverse !== 0 };
     const U = readPanels(m, u, 3, H, H);
     const r = runCell(m, seq, mask, readPackedRows(m, z, B * T, 3, H), 3 * H, ['r', 'z', 'n', 'h'], { h: readState(m, h0, B, H) },
@@ -107,10 +107,10 @@ export function createJsKernels(initialBytes = 1 << 20): Kernels {
     const { r: reset, z: update, n, h } = r.trace;
     if (out) writeStrided(m, out, B * T, H, outStride, r.output);
     at(m, hT, B * H).set(r.final.h);
-    if (rec) writeRecord(m, rec, GRU_RESET_BEFORE_RECORD, seq, [reset, update, n], [h]);
+    if (rec.ptr) writeRecord(m, rec, GRU_RESET_BEFORE_RECORD, seq, [reset, update, n], [h]);
   }
   function rnn(z: number, B: number, T: number, H: number, u: number, h0: number, out: number, outStride: number,
-    hT: number, reverse: number, act: RnnActivation, rec: number, mask = 0): void {
+    hT: number, reverse: number, act: RnnActivation, rec: RecordRows, mask = 0): void {
     const m = view(), seq = { B, T, H, reverse: reverse !== 0 };
     const U = readPanels(m, u, 1, H, H);
     const r = runCell(m, seq, mask, readPackedRows(m, z, B * T, 1, H), H, ['h'], { h: readState(m, h0, B, H) },
@@ -120,7 +120,7 @@ export function createJsKernels(initialBytes = 1 << 20): Kernels {
       });
     if (out) writeStrided(m, out, B * T, H, outStride, r.output);
     at(m, hT, B * H).set(r.final.h);
-    if (rec) writeRecord(m, rec, RNN_RECORD, seq, [], [r.trace.h]);
+    if (rec.ptr) writeRecord(m, rec, RNN_RECORD, seq, [], [r.trace.h]);
   }
   return {
     name: 'js',
@@ -132,24 +132,25 @@ export function createJsKernels(initialBytes = 1 << 20): Kernels {
       writePackedRows(m, out, rows, G, N, linearForward(at(m, x, rows * K), W, b, rows, K, G * N));
     },
 
-    lstmRecur(z, B, T, H, u, h0, c0, out, outStride, hT, cT, reverse, _work, rec) {
-      lstm(z, B, T, H, u, h0, c0, out, outStride, hT, cT, reverse, rec, DEFAULT_CELL);
+    lstmRecur(z, B, T, H, u, h0, c0, out, outStride, hT, cT, reverse, _work, rec, rows, row0) {
+      lstm(z, B, T, H, u, h0, c0, out, outStride, hT, cT, reverse, { ptr: rec, rows, row0 }, DEFAULT_CELL);
     },
-    lstmRecurAct(z, B, T, H, u, h0, c0, out, outStride, hT, cT, reverse, _work, rec, gateAct, act, mask) {
-      lstm(z, B, T, H, u, h0, c0, out, outStride, hT, cT, reverse, rec, functionsOf(gateAct, act), mask);
+    lstmRecurAct(z, B, T, H, u, h0, c0, out, outStride, hT, cT, reverse, _work, rec, gateAct, act, mask, rows, row0) {
+      lstm(z, B, T, H, u, h0, c0, out, outStride, hT, cT, reverse, { ptr: rec, rows, row0 }, functionsOf(gateAct, act), mask);
     },
-    gruRecur(z, B, T, H, u, bh, h0, out, outStride, hT, reverse, _work, rec) {
-      gru(z, B, T, H, u, bh, h0, out, outStride, hT, reverse, rec, DEFAULT_CELL);
+    gruRecur(z, B, T, H, u, bh, h0, out, outStride, hT, reverse, _work, rec, rows, row0) {
+      gru(z, B, T, H, u, bh, h0, out, outStride, hT, reverse, { ptr: rec, rows, row0 }, DEFAULT_CELL);
     },
-    gruRecurAct(z, B, T, H, u, bh, h0, out, outStride, hT, reverse, _work, rec, gateAct, act, resetAfter, mask) {
-      if (resetAfter) gru(z, B, T, H, u, bh, h0, out, outStride, hT, reverse, rec, functionsOf(gateAct, act), mask);
-      else gruResetBefore(z, B, T, H, u, h0, out, outStride, hT, reverse, rec, functionsOf(gateAct, act), mask);
+    gruRecurAct(z, B, T, H, u, bh, h0, out, outStride, hT, reverse, _work, rec, gateAct, act, resetAfter, mask, rows, row0) {
+      const r = { ptr: rec, rows, row0 };
+      if (resetAfter) gru(z, B, T, H, u, bh, h0, out, outStride, hT, reverse, r, functionsOf(gateAct, act), mask);
+      else gruResetBefore(z, B, T, H, u, h0, out, outStride, hT, reverse, r, functionsOf(gateAct, act), mask);
     },
-    rnnRecur(z, B, T, H, u, h0, out, outStride, hT, reverse, relu, _work, rec) {
-      rnn(z, B, T, H, u, h0, out, outStride, hT, reverse, relu ? 'relu' : 'tanh', rec);
+    rnnRecur(z, B, T, H, u, h0, out, outStride, hT, reverse, relu, _work, rec, rows, row0) {
+      rnn(z, B, T, H, u, h0, out, outStride, hT, reverse, relu ? 'relu' : 'tanh', { ptr: rec, rows, row0 });
     },
-    rnnRecurAct(z, B, T, H, u, h0, out, outStride, hT, reverse, act, _work, rec, mask) {
-      rnn(z, B, T, H, u, h0, out, outStride, hT, reverse, cellFunction(act), rec, mask);
+    rnnRecurAct(z, B, T, H, u, h0, out, outStride, hT, reverse, act, _work, rec, mask, rows, row0) {
+      rnn(z, B, T, H, u, h0, out, outStride, hT, reverse, cellFunction(act), { ptr: rec, rows, row0 }, mask);
     },
     activate(x, rows, cols, stride, kind, y) {
       const m = view();

@@ -13,7 +13,7 @@ import { DEFAULT_CELL, cellFunction, type CellFunctions, type Floats } from './a
 import { gruBackward, gruResetBeforeBackward } from './gru.js';
 import { functionsOf } from './kernels.js';
 import {
-  addToPanels, at, readPackedRows, readPanels, readRecord, readState, readStrided,
+  addToPanels, at, readPackedRows, readPanels, readRecord, readState, readStrided, type RecordRows,
   writePackedRows, writeStrided,
 } from './heap-layout.js';
 import { GRU_RECORD, GRU_RESET_BEFORE_RECORD, LSTM_RECORD, RNN_RECORD } from '../record-layout.js';
@@ -46,7 +46,7 @@ export function createJsTrainingKernels(heap: Heap): TrainingKernels {
   /** Row b of a [B, H] state (all of it for b = -1), or undefined. */
   const row = (s: Float32Array | undefined, b: number, H: number) => (s && b >= 0 ? s.subarray(b * H, (b + 1) * H) : s);
 
-  function lstm(rec: number, B: number, T: number, H: number, u: number, h0: number, c0: number, dout: number, doutStride: number,
+  function lstm(rec: RecordRows, B: number, T: number, H: number, u: number, h0: number, c0: number, dout: number, doutStride: number,
     dhT: number, dcT: number, reverse: number, dz: number, hprev: number, dh0: number, dc0: number, cell: CellFunctions, mask = 0): void {
     const m = view(), seq = { B, T, H, reverse: reverse !== 0 };
     const { gates: [i, f, g, o], states: [c, h] } = readRecord(m, rec, LSTM_RECORD, seq);
@@ -62,7 +62,7 @@ export function createJsTrainingKernels(heap: Heap): TrainingKernels {
     if (dh0) at(m, dh0, B * H).set(r.initial.h);
     if (dc0) at(m, dc0, B * H).set(r.initial.c);
   }
-  function gru(rec: number, B: number, T: number, H: number, u: number, h0: number, dout: number, doutStride: number,
+  function gru(rec: RecordRows, B: number, T: number, H: number, u: number, h0: number, dout: number, doutStride: number,
     dhT: number, reverse: number, dzx: number, dza: number, hprev: number, dh0: number, cell: CellFunctions, mask = 0): void {
     const m = view(), seq = { B, T, H, reverse: reverse !== 0 };
     const { gates: [r, z, n], states: [ghn, h] } = readRecord(m, rec, GRU_RECORD, seq);
@@ -78,7 +78,7 @@ export function createJsTrainingKernels(heap: Heap): TrainingKernels {
     at(m, hprev, B * T * H).set(previousStates(h, h0s, seq));
     if (dh0) at(m, dh0, B * H).set(d.initial.h);
   }
-  function gruResetBefore(rec: number, B: number, T: number, H: number, u: number, h0: number, dout: number, doutStride: number,
+  function gruResetBefore(rec: RecordRows, B: number, T: number, H: number, u: number, h0: number, dout: number, doutStride: number,
     dhT: number, reverse: number, dzx: number, dza: number, hprev: number, dh0: number, cell: CellFunctions, dzn: number, rhprev: number, mask: number): void {
     const m = view(), seq = { B, T, H, reverse: reverse !== 0 };
     const { gates: [r, z, n], states: [h] } = readRecord(m, rec, GRU_RESET_BEFORE_RECORD, seq);
@@ -96,7 +96,7 @@ export function createJsTrainingKernels(heap: Heap): TrainingKernels {
     at(m, hprev, B * T * H).set(previousStates(h, h0s, seq));
     if (dh0) at(m, dh0, B * H).set(d.initial.h);
   }
-  function rnn(rec: number, B: number, T: number, H: number, u: number, h0: number, dout: number, doutStride: number,
+  function rnn(rec: RecordRows, B: number, T: number, H: number, u: number, h0: number, dout: number, doutStride: number,
     dhT: number, reverse: number, act: RnnActivation, dz: number, hprev: number, dh0: number, mask = 0): void {
     const m = view(), seq = { B, T, H, reverse: reverse !== 0 };
     const { states: [h] } = readRecord(m, rec, RNN_RECORD, seq);
@@ -111,28 +111,29 @@ export function createJsTrainingKernels(heap: Heap): TrainingKernels {
     if (dh0) at(m, dh0, B * H).set(d.initial.h);
   }
   return {
-    lstmBackward(rec, B, T, H, u, h0, c0, dout, doutStride, dhT, dcT, reverse, dz, hprev, dh0, dc0) {
-      lstm(rec, B, T, H, u, h0, c0, dout, doutStride, dhT, dcT, reverse, dz, hprev, dh0, dc0, DEFAULT_CELL);
+    lstmBackward(rec, B, T, H, u, h0, c0, dout, doutStride, dhT, dcT, reverse, dz, hprev, dh0, dc0, _work, rows, row0) {
+      lstm({ ptr: rec, rows, row0 }, B, T, H, u, h0, c0, dout, doutStride, dhT, dcT, reverse, dz, hprev, dh0, dc0, DEFAULT_CELL);
     },
-    lstmBackwardAct(rec, B, T, H, u, h0, c0, dout, doutStride, dhT, dcT, reverse, dz, hprev, dh0, dc0, _work, gateAct, act, mask) {
-      lstm(rec, B, T, H, u, h0, c0, dout, doutStride, dhT, dcT, reverse, dz, hprev, dh0, dc0, functionsOf(gateAct, act), mask);
+    lstmBackwardAct(rec, B, T, H, u, h0, c0, dout, doutStride, dhT, dcT, reverse, dz, hprev, dh0, dc0, _work, gateAct, act, mask, rows, row0) {
+      lstm({ ptr: rec, rows, row0 }, B, T, H, u, h0, c0, dout, doutStride, dhT, dcT, reverse, dz, hprev, dh0, dc0, functionsOf(gateAct, act), mask);
     },
-    gruBackward(rec, B, T, H, u, h0, dout, doutStride, dhT, reverse, dzx, dza, hprev, dh0) {
-      gru(rec, B, T, H, u, h0, dout, doutStride, dhT, reverse, dzx, dza, hprev, dh0, DEFAULT_CELL);
+    gruBackward(rec, B, T, H, u, h0, dout, doutStride, dhT, reverse, dzx, dza, hprev, dh0, _work, rows, row0) {
+      gru({ ptr: rec, rows, row0 }, B, T, H, u, h0, dout, doutStride, dhT, reverse, dzx, dza, hprev, dh0, DEFAULT_CELL);
     },
-    gruBackwardAct(rec, B, T, H, u, h0, dout, doutStride, dhT, reverse, dzx, dza, hprev, dh0, _work, gateAct, act, resetAfter, dzn, rhprev, mask) {
-      if (resetAfter) gru(rec, B, T, H, u, h0, dout, doutStride, dhT, reverse, dzx, dza, hprev, dh0, functionsOf(gateAct, act), mask);
-      else gruResetBefore(rec, B, T, H, u, h0, dout, doutStride, dhT, reverse, dzx, dza, hprev, dh0, functionsOf(gateAct, act), dzn, rhprev, mask);
+    gruBackwardAct(rec, B, T, H, u, h0, dout, doutStride, dhT, reverse, dzx, dza, hprev, dh0, _work, gateAct, act, resetAfter, dzn, rhprev, mask, rows, row0) {
+      const r = { ptr: rec, rows, row0 };
+      if (resetAfter) gru(r, B, T, H, u, h0, dout, doutStride, dhT, reverse, dzx, dza, hprev, dh0, functionsOf(gateAct, act), mask);
+      else gruResetBefore(r, B, T, H, u, h0, dout, doutStride, dhT, reverse, dzx, dza, hprev, dh0, functionsOf(gateAct, act), dzn, rhprev, mask);
     },
-    rnnBackward(rec, B, T, H, u, h0, dout, doutStride, dhT, reverse, relu, dz, hprev, dh0) {
-      rnn(rec, B, T, H, u, h0, dout, doutStride, dhT, reverse, relu ? 'relu' : 'tanh', dz, hprev, dh0);
+    rnnBackward(rec, B, T, H, u, h0, dout, doutStride, dhT, reverse, relu, dz, hprev, dh0, _work, rows, row0) {
+      rnn({ ptr: rec, rows, row0 }, B, T, H, u, h0, dout, doutStride, dhT, reverse, relu ? 'relu' : 'tanh', dz, hprev, dh0);
     },
-    rnnBackwardAct(rec, B, T, H, u, h0, dout, doutStride, dhT, reverse, act, dz, hprev, dh0, _work, mask) {
-      rnn(rec, B, T, H, u, h0, dout, doutStride, dhT, reverse, cellFunction(act), dz, hprev, dh0, mask);
+    rnnBackwardAct(rec, B, T, H, u, h0, dout, doutStride, dhT, reverse, act, dz, hprev, dh0, _work, mask, rows, row0) {
+      rnn({ ptr: rec, rows, row0 }, B, T, H, u, h0, dout, doutStride, dhT, reverse, cellFunction(act), dz, hprev, dh0, mask);
     },
-    gradWeights(x, rows, K, dz, panels, pw, dw, db) {
+    gradWeights(x, rows, K, dz, panels, pw, dw, db, dzStride) {
       const m = view(), G = pw / 4, N = 4 * panels;
-      const g = linearGradWeights(at(m, x, rows * K), readPackedRows(m, dz, rows, G, N), rows, K, G * N);
+      const g = linearGradWeights(at(m, x, rows * K), readPackedRows(m, dz, rows, G, N, dzStride || panels * pw), rows, K, G * N);
       addToPanels(m, dw, G, N, K, g.dW);
       if (db) addToPanels(m, db, G, N, 1, g.db);
     },

@@ -1,7 +1,8 @@
 /**
  * The threaded backend's kernels: the main thread's instance of the
  * threads build, with the calls worth cutting (split.ts) handed out over
- * batch rows. A call posts its ranges but the first to the workers (one
+ * batch rows (gradWeights: over its output panels), predict's and
+ * training's alike. A call posts its ranges but the first to the workers (one
  * job each, for all T steps: each row's recurrence is independent of the
  * others, so nothing syncs per step), runs the first range itself, then
  * waits for every worker before it returns: the kernels stay synchronous.
@@ -16,11 +17,11 @@
  * thread alone (backendInfo().threads says 1) until init({ threads })
  * starts a new pool.
  */
-import type { Kernels } from '../kernels.js';
+import type { Kernels, TrainingKernels } from '../kernels.js';
 import type { WasmKernels } from '../wasm.js';
 import { canBlock } from './job-table.js';
 import type { PoolWorker } from './pool.js';
-import { SPLIT_KERNELS, callWork, splitCall, type SplitKernel } from './split.js';
+import { CallCuts, SPLIT_KERNELS, callWork, type SplitKernel } from './split.js';
 
 /** Multiply-adds below which a call runs whole on the calling thread: handing off costs tens of µs. */
 let minSplitWork = 1 << 18;
@@ -43,23 +44,28 @@ const SLICE_MS = 50;
 
 export class ThreadPool {
   private readonly blocking = canBlock();
+  /** The range table and argument lists every cut call of this pool reuses (one per thread). */
+  readonly cuts: CallCuts;
   /** `fail` throws the library's LstmWasmError (errors.ts, passed in: see split.ts). */
-  constructor(readonly workers: PoolWorker[], private readonly onBroken: (pool: ThreadPool) => void, private readonly fail: (message: string) => never) {}
+  constructor(readonly workers: PoolWorker[], private readonly onBroken: (pool: ThreadPool) => void, private readonly fail: (message: string) => never) {
+    this.cuts = new CallCuts(workers.length + 1);
+  }
 
-  /** Run calls[0] of `kernel` here and calls[i] on worker i − 1; return when all have ended. */
-  run(kernel: SplitKernel, op: number, fn: (...a: number[]) => void, calls: number[][]): void {
+  /** Run the first `parts` calls of this.cuts: the first here, call i on worker i − 1; return when all have ended. */
+  run(kernel: SplitKernel, op: number, fn: (...a: number[]) => void, parts: number): void {
     cutCalls++;
-    for (let i = 1; i < calls.length; i++) this.workers[i - 1].slot.post(op, calls[i]);
+    const calls = this.cuts.args, arity = CallCuts.arity(kernel);
+    for (let i = 1; i < parts; i++) this.workers[i - 1].slot.post(op, calls[i], arity);
     const started = performance.now();
     let own: unknown;
     try {
-      fn(...calls[0]);
+      fn.apply(undefined, calls[0]); // the list's unused tail (past arity) is ignored by the wasm function
     } catch (e) {
       own = e; // the workers still write into shared memory: wait for them before throwing
     }
     const budget = 10_000 + 20 * (performance.now() - started), deadline = performance.now() + budget;
     const failures: string[] = [];
-    for (let i = 1; i < calls.length; i++) {
+    for (let i = 1; i < parts; i++) {
       const failure = this.await(this.workers[i - 1], deadline, budget);
       if (failure) failures.push(`worker ${i}: ${failure}`);
     }
@@ -97,21 +103,29 @@ export class ThreadPool {
 /**
  * Kernels over the threads build's main instance `main`, cutting the calls
  * of SPLIT_KERNELS across `pool()`'s workers while there is a pool.
+ * `scratch(floats)`: memory of at least that many floats on the shared
+ * heap, the pool's, for the backward recurrences' ranges (split.ts).
  */
-export function threadedKernels(main: WasmKernels, pool: () => ThreadPool | undefined): WasmKernels {
+export function threadedKernels(main: WasmKernels, pool: () => ThreadPool | undefined, scratch: (floats: number) => number): WasmKernels {
   const k: WasmKernels = { ...main };
   SPLIT_KERNELS.forEach((name, op) => {
-    const fn = main[name] as (...a: number[]) => void;
+    const fn = main[name] as ((...a: number[]) => void) | undefined;
+    if (!fn) return; // the inference-only build has no training kernels
     (k as unknown as Record<string, (...a: number[]) => void>)[name] = (...args: number[]) => {
       const p = pool();
       if (!p || p.workers.length === 0 || callWork(name, args) < minSplitWork) return fn(...args);
-      const calls = splitCall(name, args, p.workers.length + 1);
-      if (calls.length === 1) return fn(...args);
-      p.run(name, op, fn, calls);
+      const parts = p.cuts.cut(name, args, scratch);
+      if (parts === 1) return fn(...args);
+      p.run(name, op, fn, parts);
     };
   });
   return k;
 }
 
+/** @internal Test hook: the pool's argument lists (the same arrays from call to call: nothing is allocated per cut). */
+export function cutArgumentLists(p: ThreadPool | undefined): readonly number[][] | undefined {
+  return p?.cuts.args;
+}
+
 /** The kernel names a job's OP indexes (the order of SPLIT_KERNELS), as the workers get them. */
-export const JOB_KERNELS: readonly (keyof Kernels)[] = SPLIT_KERNELS;
+export const JOB_KERNELS: readonly (keyof (Kernels & TrainingKernels))[] = SPLIT_KERNELS;
