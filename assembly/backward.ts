@@ -30,8 +30,9 @@
  * T·P·pw floats after row b (the contract's [B][T][G·Hp] layout). Its fields hold the call's pointers. The driver is
  * generic, so each cell gets its own copy with rowBack called directly
  * (inlined): a compile-time choice, no indirect call. The cell object
- * is an @unmanaged class laid over a few bytes of static data
- * (changetype<C>(memory.data(offsetof<C>()))): nothing allocates.
+ * is an @unmanaged class laid over the instance's BACK_CELL scratch
+ * (scratch.ts: 64 bytes, a slot of its own per thread in the threads
+ * builds, whose threads run backward passes at once): nothing allocates.
  *
  * work: dh and dh_next, [B][Hp] each, at work and work + B·Hp·4; padded
  * units stay 0 in both. U's transposed copy, [P][P·pw][4] = G·Hp² floats,

@@ -15,6 +15,7 @@
  */
 import { sigmoidRr2P5, tanhExpm1Rr2P6, sigmoidRr2P5F32, tanhExpm1Rr2P6F32 } from './activations';
 import { backThroughTime } from './backward';
+import { BACK_CELL } from './scratch';
 import { laneMask, loadPart, loadState, recordSection, recordStep, storeRows } from './state';
 import { madd } from './madd';
 
@@ -239,7 +240,7 @@ export function gruBackward(
   const Hp = (H + 3) & ~3;
   const block = (<usize>B * Hp) << 2;        // bytes of one [B][Hp] block
   const step = recordStep(B, H, recRows);    // bytes of one step of the record
-  const cell = GRU_BACK;
+  const cell = changetype<GruBack>(BACK_CELL); // this instance's scratch (scratch.ts): threads run backward passes at once
   cell.gates = recordSection(rec, 0, T, step, recRow0, 3 * Hp);
   cell.an = recordSection(rec, 3, T, step, recRow0, Hp);
   cell.hidden = recordSection(rec, 4, T, step, recRow0, Hp);
@@ -274,7 +275,7 @@ export function gruBackward(
     return this.dza + o;
   }
 }
-const GRU_BACK = changetype<GruBack>(memory.data(offsetof<GruBack>(), 16));
+
 
 /**
  * The gate derivatives of one row (see gruBackward): gates [Hp/4][3][4];

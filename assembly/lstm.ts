@@ -23,6 +23,7 @@
  */
 import { sigmoidRr2P5, tanhExpm1Rr2P6, sigmoidRr2P5F32, tanhExpm1Rr2P6F32 } from './activations';
 import { backThroughTime } from './backward';
+import { BACK_CELL } from './scratch';
 import { laneMask, loadPart, loadState, recordSection, recordStep, storeRows } from './state';
 import { madd } from './madd';
 
@@ -340,7 +341,7 @@ export function lstmBackward(
   const Hp = (H + 3) & ~3;
   const block = (<usize>B * Hp) << 2;        // bytes of one [B][Hp] block
   const step = recordStep(B, H, recRows);    // bytes of one step of the record
-  const cell = LSTM_BACK;
+  const cell = changetype<LstmBack>(BACK_CELL); // this instance's scratch (scratch.ts): threads run backward passes at once
   cell.gates = recordSection(rec, 0, T, step, recRow0, 4 * Hp);
   cell.cells = recordSection(rec, 4, T, step, recRow0, Hp);
   cell.dc = work + 2 * block;
@@ -376,7 +377,7 @@ export function lstmBackward(
     return dz;
   }
 }
-const LSTM_BACK = changetype<LstmBack>(memory.data(offsetof<LstmBack>(), 16));
+
 
 /**
  * The gate derivatives of one row (see lstmBackward): gates [Hp/4][4][4],

@@ -12,6 +12,7 @@
  */
 import { tanhExpm1Rr2P6, tanhExpm1Rr2P6F32 } from './activations';
 import { backThroughTime } from './backward';
+import { BACK_CELL } from './scratch';
 import { laneMask, loadPart, loadState, recordSection, recordStep, storeRows } from './state';
 import { madd } from './madd';
 
@@ -232,7 +233,7 @@ export function rnnBackward(
 ): void {
   const Hp = (H + 3) & ~3;
   const step = recordStep(B, H, recRows);    // bytes of one step of the record
-  const cell = RNN_BACK;
+  const cell = changetype<RnnBack>(BACK_CELL); // this instance's scratch (scratch.ts): threads run backward passes at once
   cell.hidden = recordSection(rec, 0, T, step, recRow0, Hp);
   cell.dz = dz;
   cell.dzRow = (<usize>T * Hp) << 2;
@@ -258,7 +259,7 @@ export function rnnBackward(
     return dz;
   }
 }
-const RNN_BACK = changetype<RnnBack>(memory.data(offsetof<RnnBack>(), 16));
+
 
 /** One row: dz [Hp] = (dh + dout)⊙act'(h) (0 in padded lanes); zeroes dhNext [Hp]. h, dh: [Hp]; dout: [H] or 0. */
 function rnnGatesBack(h: usize, dout: usize, H: i32, relu: i32, dh: usize, dhNext: usize, dz: usize): void {

@@ -36,21 +36,10 @@
  */
 import { vsigmoid, vtanh } from './activations';
 import { loadState, recordSection, recordStep, storeRows, zeroRows } from './state';
+import { ACT_ONE as ONE } from './scratch'; // one float of scratch, this instance's (scratch.ts)
 
 const LINEAR = 0, RELU = 1, SIGMOID = 2, TANH = 3, HARD_SIGMOID = 5, HARD_SIGMOID_RELU6 = 6;
 
-/**
- * One float of scratch for actF32. A global, not a constant: wasm globals
- * belong to an instance, and the threads builds (assembly/threads.ts) give
- * each thread's instance its own slot, since all of them share one memory.
- * The other builds never set it (binaryen folds it back to a constant).
- */
-let ONE: usize = memory.data(16);
-
-/** Move this instance's actF32 scratch to `slot` (16 bytes): the threads builds' workers call it. */
-export function setActScratch(slot: usize): void {
-  ONE = slot;
-}
 
 /**
  * The activation `code` of x. σ and tanh go through the exported vector

@@ -122,10 +122,5 @@ export function threadedKernels(main: WasmKernels, pool: () => ThreadPool | unde
   return k;
 }
 
-/** @internal Test hook: the pool's argument lists (the same arrays from call to call: nothing is allocated per cut). */
-export function cutArgumentLists(p: ThreadPool | undefined): readonly number[][] | undefined {
-  return p?.cuts.args;
-}
-
 /** The kernel names a job's OP indexes (the order of SPLIT_KERNELS), as the workers get them. */
 export const JOB_KERNELS: readonly (keyof (Kernels & TrainingKernels))[] = SPLIT_KERNELS;
