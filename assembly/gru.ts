@@ -41,7 +41,7 @@ export function gruRecur(
   loadState(h, h0, B, H);
   const zRow = (<usize>T * Hp) * 12;         // bytes from row b to b+1 of z
   const step = recordStep(B, H, recRows);    // bytes of one step of the record
-  const recGates = recordSection(rec, 0, T, step, recRow0, 3 * Hp);
+  const recGates = rec != 0 ? recordSection(rec, 0, T, step, recRow0, 3 * Hp) : 0; // the steps test it for a record
   const recAn = recordSection(rec, 3, T, step, recRow0, Hp);
   const recHidden = recordSection(rec, 4, T, step, recRow0, Hp);
   for (let s = 0; s < T; s++) {

@@ -113,7 +113,9 @@ export interface Kernels {
    *        of a batch (threads, src/backend/threads/split.ts): the record has recRows rows
    *        (its T·B above is T·recRows) and the call's rows are recRow0 … recRow0 + B − 1.
    *        Absent or 0: recRows = B, recRow0 = 0, the whole batch. Every kernel that
-   *        writes or reads a record takes them, last (record-layout.ts).
+   *        writes or reads a record takes them, last (record-layout.ts). Honoured by the
+   *        threads builds and the js reference; the one-thread wasm builds, whose calls are never
+   *        cut, take every call as the whole batch's (assembly/state.ts, RECORD_ROWS).
    */
   lstmRecur(z: number, B: number, T: number, H: number, u: number, h0: number, c0: number,
     out: number, outStride: number, hT: number, cT: number, reverse: number, work: number, rec: number,
@@ -220,7 +222,8 @@ export interface TrainingKernels {
    *   dz: out, [B][T][4Hp] ∂L/∂(pre-activations i,f,g,o) packed, row b*T+t, 0 in padded lanes
    *   hprev: out, [B][T][H] the h_{t−1} each step started from, row b*T+t (for ∂L/∂U)
    *   dh0, dc0: 0, or out [B][H] ∂L/∂ of the initial state
-   *   work: backWorkFloats(B, H) = 5·B·Hp + 4·Hp² floats of scratch (the *Act kernels use the fifth block with a mask)
+   *   work: backWorkFloats(B, H, threads) = 5·B·Hp + threads·4·Hp² floats of scratch (the *Act kernels use the fifth
+   *        block with a mask; `threads`: the backend's, which may cut the call into as many row ranges)
    *   recRows, recRow0: this call's rows in the record, as for lstmRecur (absent: the whole batch)
    */
   lstmBackward(rec: number, B: number, T: number, H: number, u: number, h0: number, c0: number,
@@ -330,10 +333,13 @@ export function recurWorkFloats(B: number, H: number): number {
  * fifth: a masked run's first real steps), then the transposed copy of U
  * that dh_{t−1} = dz·U is a GEMM with (assembly/backward.ts): up to 4·Hp²
  * floats (an LSTM's; a GRU uses 3·Hp², a simple RNN Hp²).
+ * On a backend of `threads` threads a call may be cut into that many row
+ * ranges, each with its own scratch and copy of U (src/backend/threads/
+ * split.ts): give the backward kernels backWorkFloats(B, H, threads).
  */
-export function backWorkFloats(B: number, H: number): number {
+export function backWorkFloats(B: number, H: number, threads = 1): number {
   const Hp = roundUp4(H);
-  return 5 * B * Hp + 4 * Hp * Hp;
+  return 5 * B * Hp + threads * 4 * Hp * Hp;
 }
 
 /**

@@ -42,12 +42,12 @@ export class JobSlot {
     this.text = new Uint8Array(table, base + LAYOUT.TEXT_AT, LAYOUT.TEXT_BYTES);
   }
 
-  /** Hand the worker kernel `op` with the first `count` of `args`, and wake it. */
-  post(op: number, args: readonly number[], count: number): void {
-    if (count > LAYOUT.MAX_ARGS) throw new Error(`lstm-wasm: internal error: ${count} kernel arguments do not fit a job slot`);
-    for (let i = 0; i < count; i++) this.args[i] = args[i];
+  /** Hand the worker kernel `op` with `args`, and wake it. */
+  post(op: number, args: readonly number[]): void {
+    if (args.length > LAYOUT.MAX_ARGS) throw new Error(`lstm-wasm: internal error: ${args.length} kernel arguments do not fit a job slot`);
+    this.args.set(args);
     this.ctl[LAYOUT.OP] = op;
-    this.ctl[LAYOUT.NARGS] = count;
+    this.ctl[LAYOUT.NARGS] = args.length;
     Atomics.store(this.ctl, LAYOUT.STATE, LAYOUT.RUNNING);
     Atomics.add(this.ctl, LAYOUT.SEQ, 1); // the seq-cst store publishes the plain stores above
     Atomics.notify(this.ctl, LAYOUT.SEQ);
@@ -73,7 +73,7 @@ export class JobSlot {
 
   /** Tell the worker to leave its loop (it then ends). */
   quit(): void {
-    this.post(LAYOUT.QUIT, [], 0);
+    this.post(LAYOUT.QUIT, []);
   }
 
   /** Test hook: make the worker's next job throw (INJECT_THROW) or end the worker (INJECT_EXIT). */

@@ -23,9 +23,9 @@
  *   Scratch: the forward's `work` is 3 rows of Hp floats per batch row, so
  *   the ranges' slices of 3·n·Hp floats tile the caller's 3·B·Hp exactly.
  *   The backward's also holds a transposed copy of U (4·Hp² floats) that
- *   every range makes for itself, so the caller's backWorkFloats(B, H) is
- *   too small for all of them: the ranges get disjoint slices of the
- *   pool's own scratch (`scratch` below) instead, backWorkFloats(n, H) each.
+ *   every range makes for itself: the caller gives backWorkFloats(B, H,
+ *   threads) (src/backend/kernels.ts), and the ranges' disjoint slices of
+ *   backWorkFloats(n, H) each tile it.
  * - `project` (a GEMM over B·T rows) is cut into row ranges at multiples
  *   of 64 (assembly/gemm.ts, ROW_CHUNK), each chunk with its own tiling, so
  *   every chunk is the same chunk; `gradInput` likewise at even rows (its
@@ -40,9 +40,9 @@
  *   16-column tile they share.
  * Everything else runs whole on the calling thread.
  *
- * Nothing here allocates per call: a pool has one CallCuts, whose range
- * table and argument lists (one per thread, as long as the longest kernel
- * signature) every cut call reuses.
+ * Nothing here allocates per call: one table of bounds and one argument
+ * list per thread (as long as the longest kernel signature), CUT_ARGS,
+ * serve every cut call.
  */
 import type { Kernels, TrainingKernels } from '../kernels.js';
 
@@ -79,177 +79,107 @@ export function rowRanges(rows: number, parts: number, align: number): [number, 
   return Array.from({ length: n }, (_, i) => [bounds[i], bounds[i + 1]]);
 }
 
-/** What a per-row pointer argument holds per batch row, in floats (T steps, H units, G gates). */
-type RowWidth =
-  | 'state'    // [B][H]: h0, c0, hT, cT, dhT, dcT, dh0, dc0
-  | 'gates'    // [B][T][G·Hp]: z, dz, dza, dzn
-  | 'strided'  // [B][T][stride], the stride the next argument: out, dout
-  | 'steps'    // [B][T][H]: hprev, rhprev
-  | 'mask';    // [B][T]
-
-/** Where a recurrence's arguments sit (positions in its Kernels signature) and what they hold. */
-interface Recurrence {
-  gates: number;
-  /** Signature length, recRows and recRow0 included. */
-  arity: number;
-  rows: readonly (readonly [position: number, width: RowWidth])[];
-  work: number;
-  rec: number;
-  /** The positions of recRows; recRow0 follows it. */
-  recRows: number;
-  backward: boolean;
-}
-
-const RECURRENCES: Record<Exclude<SplitKernel, 'project' | 'gradWeights' | 'gradInput'>, Recurrence> = {
-  // lstmRecur(z, B, T, H, u, h0, c0, out, outStride, hT, cT, reverse, work, rec, recRows, recRow0)
-  lstmRecur: { gates: 4, arity: 16, rows: [[0, 'gates'], [5, 'state'], [6, 'state'], [7, 'strided'], [9, 'state'], [10, 'state']], work: 12, rec: 13, recRows: 14, backward: false },
-  // … rec, gateAct, act, mask, recRows, recRow0
-  lstmRecurAct: { gates: 4, arity: 19, rows: [[0, 'gates'], [5, 'state'], [6, 'state'], [7, 'strided'], [9, 'state'], [10, 'state'], [16, 'mask']], work: 12, rec: 13, recRows: 17, backward: false },
-  // gruRecur(z, B, T, H, u, bh, h0, out, outStride, hT, reverse, work, rec, recRows, recRow0)
-  gruRecur: { gates: 3, arity: 15, rows: [[0, 'gates'], [6, 'state'], [7, 'strided'], [9, 'state']], work: 11, rec: 12, recRows: 13, backward: false },
-  // … rec, gateAct, act, resetAfter, mask, recRows, recRow0
-  gruRecurAct: { gates: 3, arity: 19, rows: [[0, 'gates'], [6, 'state'], [7, 'strided'], [9, 'state'], [16, 'mask']], work: 11, rec: 12, recRows: 17, backward: false },
-  // rnnRecur(z, B, T, H, u, h0, out, outStride, hT, reverse, relu, work, rec, recRows, recRow0)
-  rnnRecur: { gates: 1, arity: 15, rows: [[0, 'gates'], [5, 'state'], [6, 'strided'], [8, 'state']], work: 11, rec: 12, recRows: 13, backward: false },
-  // rnnRecurAct(z, B, T, H, u, h0, out, outStride, hT, reverse, act, work, rec, mask, recRows, recRow0)
-  rnnRecurAct: { gates: 1, arity: 16, rows: [[0, 'gates'], [5, 'state'], [6, 'strided'], [8, 'state'], [13, 'mask']], work: 11, rec: 12, recRows: 14, backward: false },
-  // lstmBackward(rec, B, T, H, u, h0, c0, dout, doutStride, dhT, dcT, reverse, dz, hprev, dh0, dc0, work, recRows, recRow0)
-  lstmBackward: { gates: 4, arity: 19, rows: [[5, 'state'], [6, 'state'], [7, 'strided'], [9, 'state'], [10, 'state'], [12, 'gates'], [13, 'steps'], [14, 'state'], [15, 'state']], work: 16, rec: 0, recRows: 17, backward: true },
-  // … work, gateAct, act, mask, recRows, recRow0
-  lstmBackwardAct: { gates: 4, arity: 22, rows: [[5, 'state'], [6, 'state'], [7, 'strided'], [9, 'state'], [10, 'state'], [12, 'gates'], [13, 'steps'], [14, 'state'], [15, 'state'], [19, 'mask']], work: 16, rec: 0, recRows: 20, backward: true },
-  // gruBackward(rec, B, T, H, u, h0, dout, doutStride, dhT, reverse, dzx, dza, hprev, dh0, work, recRows, recRow0)
-  gruBackward: { gates: 3, arity: 17, rows: [[5, 'state'], [6, 'strided'], [8, 'state'], [10, 'gates'], [11, 'gates'], [12, 'steps'], [13, 'state']], work: 14, rec: 0, recRows: 15, backward: true },
-  // … work, gateAct, act, resetAfter, dzn, rhprev, mask, recRows, recRow0
-  gruBackwardAct: { gates: 3, arity: 23, rows: [[5, 'state'], [6, 'strided'], [8, 'state'], [10, 'gates'], [11, 'gates'], [12, 'steps'], [13, 'state'], [18, 'gates'], [19, 'steps'], [20, 'mask']], work: 14, rec: 0, recRows: 21, backward: true },
-  // rnnBackward(rec, B, T, H, u, h0, dout, doutStride, dhT, reverse, relu, dz, hprev, dh0, work, recRows, recRow0)
-  rnnBackward: { gates: 1, arity: 17, rows: [[5, 'state'], [6, 'strided'], [8, 'state'], [11, 'gates'], [12, 'steps'], [13, 'state']], work: 14, rec: 0, recRows: 15, backward: true },
-  // rnnBackwardAct(rec, B, T, H, u, h0, dout, doutStride, dhT, reverse, act, dz, hprev, dh0, work, mask, recRows, recRow0)
-  rnnBackwardAct: { gates: 1, arity: 18, rows: [[5, 'state'], [6, 'strided'], [8, 'state'], [11, 'gates'], [12, 'steps'], [13, 'state'], [15, 'mask']], work: 14, rec: 0, recRows: 16, backward: true },
-};
+/**
+ * Each cut kernel's arguments, one letter per position of its Kernels
+ * signature (src/backend/kernels.ts), saying what a range does to it:
+ *
+ *   -  the same for every range          n  the count cut: rows (B), or gradWeights' panels
+ *   g  [B][T][G·Hp]: z, dz, dza, dzn     k  [rows][K]: project's x, gradInput's dx (K: argument 2)
+ *   h  [B][H]: h0, c0, hT, …, dh0, dc0   c  [rows][panels·pw]: project's out, gradInput's dz
+ *   t  [B][T][H]: hprev, rhprev          o  [B][T][stride], the stride the next argument: out, dout
+ *   m  [B][T]: mask                      w  the forward's work, 3·Hp floats per row
+ *   W  the backward's work: backWorkFloats(rows, H) floats of it per range
+ *   r  the record, kept whole            R  recRows, then recRow0: where the range's rows are in it
+ *   p  [panels][pw]: gradWeights' dz columns and db   P  [panels][K][pw]: gradWeights' dw
+ *   S  gradWeights' dzStride: the whole dz row (panels·pw) in every range
+ *
+ * G, a recurrence's gate count, is its cell's: 4 (lstm…), 3 (gru…), 1
+ * (rnn…). A string is as long as its signature, recRows and recRow0
+ * included.
+ */
+const ARGS = {
+  project: 'kn-----c', // (x, rows, K, w, panels, pw, bias, out)
+  lstmRecur: 'gn---hho-hh-wrR-', // (z, B, T, H, u, h0, c0, out, outStride, hT, cT, reverse, work, rec, recRows, recRow0)
+  gruRecur: 'gn----ho-h-wrR-', // (z, B, T, H, u, bh, h0, out, outStride, hT, reverse, work, rec, recRows, recRow0)
+  rnnRecur: 'gn---ho-h--wrR-', // (z, B, T, H, u, h0, out, outStride, hT, reverse, relu, work, rec, recRows, recRow0)
+  lstmRecurAct: 'gn---hho-hh-wr--mR-', // (… rec, gateAct, act, mask, recRows, recRow0)
+  gruRecurAct: 'gn----ho-h-wr---mR-', // (… rec, gateAct, act, resetAfter, mask, recRows, recRow0)
+  rnnRecurAct: 'gn---ho-h--wrmR-', // (… work, rec, mask, recRows, recRow0)
+  gradWeights: '---pn-PpS', // (x, rows, K, dz, panels, pw, dw, db, dzStride)
+  gradInput: 'cn----k', // (dz, rows, K, w, panels, pw, dx)
+  // (rec, B, T, H, u, h0, c0, dout, doutStride, dhT, dcT, reverse, dz, hprev, dh0, dc0, work, recRows, recRow0)
+  lstmBackward: 'rn---hho-hh-gthhWR-',
+  // (rec, B, T, H, u, h0, dout, doutStride, dhT, reverse, dzx, dza, hprev, dh0, work, recRows, recRow0)
+  gruBackward: 'rn---ho-h-ggthWR-',
+  // (rec, B, T, H, u, h0, dout, doutStride, dhT, reverse, relu, dz, hprev, dh0, work, recRows, recRow0)
+  rnnBackward: 'rn---ho-h--gthWR-',
+  lstmBackwardAct: 'rn---hho-hh-gthhW--mR-', // (… work, gateAct, act, mask, recRows, recRow0)
+  gruBackwardAct: 'rn---ho-h-ggthW---gtmR-', // (… work, gateAct, act, resetAfter, dzn, rhprev, mask, recRows, recRow0)
+  rnnBackwardAct: 'rn---ho-h--gthWmR-', // (… work, mask, recRows, recRow0)
+} as const satisfies Partial<Record<keyof (Kernels & TrainingKernels), string>>;
 
 /** The kernels whose calls are cut (their order is the job table's OP codes): predict's, then training's. */
-export const SPLIT_KERNELS = [
-  'project', 'lstmRecur', 'gruRecur', 'rnnRecur', 'lstmRecurAct', 'gruRecurAct', 'rnnRecurAct',
-  'gradWeights', 'gradInput', 'lstmBackward', 'gruBackward', 'rnnBackward', 'lstmBackwardAct', 'gruBackwardAct', 'rnnBackwardAct',
-] as const satisfies readonly (keyof (Kernels & TrainingKernels))[];
-export type SplitKernel = (typeof SPLIT_KERNELS)[number];
+export const SPLIT_KERNELS = Object.keys(ARGS) as SplitKernel[];
+export type SplitKernel = keyof typeof ARGS;
+
+/** Gates per unit of a recurrence, from its name. */
+const gatesOf = (kernel: SplitKernel): number => (kernel[0] === 'l' ? 4 : kernel[0] === 'g' ? 3 : 1);
 
 /** Byte offset of row b in a buffer of `rowFloats` floats per row; 0 (absent) stays 0. */
 const at = (ptr: number, b: number, rowFloats: number): number => (ptr === 0 ? 0 : ptr + 4 * b * rowFloats);
 
 /** Multiply-adds of a call: what decides whether cutting it pays for the threads' hand-off. */
 export function callWork(kernel: SplitKernel, a: readonly number[]): number {
-  // project(x, rows, K, w, panels, pw, …), gradWeights(x, rows, K, dz, panels, pw, …), gradInput(dz, rows, K, w, panels, pw, dx)
-  if (kernel === 'project' || kernel === 'gradWeights' || kernel === 'gradInput') return a[1] * a[2] * a[4] * a[5];
-  const H = a[3];
-  return a[1] * a[2] * H * RECURRENCES[kernel].gates * roundUp4(H); // B · T · H · G·Hp
+  const first = ARGS[kernel][0];
+  // the recurrences: B · T · H · G·Hp; the GEMMs: rows · K · panels · pw
+  return first === 'g' || first === 'r' ? a[1] * a[2] * a[3] * gatesOf(kernel) * roundUp4(a[3]) : a[1] * a[2] * a[4] * a[5];
 }
 
 /**
- * A pool's cutting table: `args[i]` is the argument list of the call that
- * thread i runs (thread 0 the calling one), reused by every cut call. Its
- * lists are MAX_CUT_ARGS long; a kernel reads its first `arity` of them.
+ * The argument lists of a cut call: CUT_ARGS[i] is the call thread i runs
+ * (0: the calling thread), MAX_CUT_ARGS long (a job slot carries them
+ * whole); a kernel reads its own arguments, the rest is ignored. Made once and reused by every cut call (calls are synchronous,
+ * so one table serves them all): a steady loop allocates nothing here.
  */
-export class CallCuts {
-  readonly args: number[][];
-  /** Row (or panel) bounds of the last cut: part i is [bounds[i], bounds[i + 1]). */
-  private readonly bounds: number[];
+export const CUT_ARGS: number[][] = [];
+/** The bounds of the last cut: part i is rows (or panels) [bounds[i], bounds[i + 1]). */
+const bounds: number[] = [];
 
-  constructor(readonly parts: number) {
-    this.args = Array.from({ length: parts }, () => new Array<number>(MAX_CUT_ARGS).fill(0));
-    this.bounds = new Array<number>(parts + 1).fill(0);
-  }
-
-  /**
-   * Cut a call of `kernel` with arguments `a` into at most `parts` calls in
-   * this.args; returns how many (1: it is not worth cutting, or cannot be:
-   * run `a` whole). `scratch(floats)` gives the backward recurrences'
-   * per-range scratch (see the header).
-   */
-  cut(kernel: SplitKernel, a: readonly number[], scratch: (floats: number) => number): number {
-    if (kernel === 'project') return this.cutProject(a);
-    if (kernel === 'gradWeights') return this.cutPanels(a);
-    if (kernel === 'gradInput') return this.cutGradInput(a);
-    return this.cutRecurrence(RECURRENCES[kernel], a, scratch);
-  }
-
-  /** The argument count `kernel`'s calls carry (the job table posts that many). */
-  static arity(kernel: SplitKernel): number {
-    return kernel === 'project' ? 8 : kernel === 'gradWeights' ? 9 : kernel === 'gradInput' ? 7 : RECURRENCES[kernel].arity;
-  }
-
-  /** Copy a into args[i] (absent trailing arguments: 0), for `arity` arguments. */
-  private start(i: number, a: readonly number[], arity: number): number[] {
-    const r = this.args[i];
-    for (let j = 0; j < arity; j++) r[j] = a[j] ?? 0;
-    return r;
-  }
-
-  // project(x, rows, K, w, panels, pw, bias, out): rows at multiples of 64
-  private cutProject(a: readonly number[]): number {
-    const K = a[2], cols = a[4] * a[5], b = this.bounds;
-    const n = cutRows(b, a[1], this.parts, PROJECT_ROW_ALIGN);
-    for (let i = 0; i < n; i++) {
-      const r = this.start(i, a, 8);
-      r[0] = at(a[0], b[i], K);
-      r[1] = b[i + 1] - b[i];
-      r[7] = at(a[7], b[i], cols);
+/**
+ * Cut a call of `kernel` with arguments `a` into at most `parts` calls in
+ * CUT_ARGS; returns how many (1: it cannot be cut: run `a` whole).
+ */
+export function cutCall(kernel: SplitKernel, a: readonly number[], parts: number): number {
+  const sig = ARGS[kernel], count = sig.indexOf('n');
+  const T = a[2], K = a[2], H = a[3], Hp = roundUp4(H), G = gatesOf(kernel), pw = a[5], cols = a[4] * pw;
+  const align = kernel === 'project' ? PROJECT_ROW_ALIGN : kernel === 'gradWeights' ? (pw === 4 ? 4 : 1) : RECUR_ROW_ALIGN;
+  parts = cutRows(bounds, a[count], parts, align);
+  if (parts === 1) return 1;
+  while (CUT_ARGS.length < parts) CUT_ARGS.push(new Array<number>(MAX_CUT_ARGS).fill(0));
+  const rec = a[sig.indexOf('r')] ?? 0; // the record (0: none, or no record argument)
+  let work = a[sig.indexOf('W')] ?? 0; // the backward's: backWorkFloats(rows, H) of it per range
+  for (let i = 0; i < parts; i++) {
+    const r = CUT_ARGS[i], b0 = bounds[i], n = bounds[i + 1] - b0;
+    for (let j = 0; j < sig.length; j++) {
+      const v = a[j] ?? 0, code = sig[j];
+      r[j] = code === 'n' ? n
+        : code === 'g' ? at(v, b0, T * G * Hp)
+        : code === 'h' ? at(v, b0, H)
+        : code === 't' ? at(v, b0, T * H)
+        : code === 'o' ? at(v, b0, T * a[j + 1])
+        : code === 'm' ? at(v, b0, T)
+        : code === 'w' ? at(v, b0, 3 * Hp)
+        : code === 'k' ? at(v, b0, K)
+        : code === 'c' ? at(v, b0, cols)
+        : code === 'p' ? at(v, b0, pw)
+        : code === 'P' ? at(v, b0, K * pw)
+        : code === 'S' ? v || cols
+        : code === 'W' ? work
+        : code === 'R' ? (rec === 0 ? 0 : v || a[1]) // recRows (0: the whole call's B)
+        : v;
+      if (code === 'R') r[++j] = rec === 0 ? 0 : (a[j] ?? 0) + b0; // recRow0
     }
-    return n;
+    if (work) work += 4 * backWorkFloats(n, H);
   }
-
-  // gradInput(dz, rows, K, w, panels, pw, dx): rows at even starts
-  private cutGradInput(a: readonly number[]): number {
-    const K = a[2], cols = a[4] * a[5], b = this.bounds;
-    const n = cutRows(b, a[1], this.parts, RECUR_ROW_ALIGN);
-    for (let i = 0; i < n; i++) {
-      const r = this.start(i, a, 7);
-      r[0] = at(a[0], b[i], cols);
-      r[1] = b[i + 1] - b[i];
-      r[6] = at(a[6], b[i], K);
-    }
-    return n;
-  }
-
-  // gradWeights(x, rows, K, dz, panels, pw, dw, db, dzStride): by panels, never by rows
-  private cutPanels(a: readonly number[]): number {
-    const K = a[2], panels = a[4], pw = a[5], b = this.bounds;
-    const n = cutRows(b, panels, this.parts, pw === 4 ? 4 : 1);
-    for (let i = 0; i < n; i++) {
-      const r = this.start(i, a, 9), p0 = b[i];
-      r[3] = at(a[3], p0, pw);
-      r[4] = b[i + 1] - p0;
-      r[6] = at(a[6], p0, K * pw);
-      r[7] = at(a[7], p0, pw);
-      r[8] = a[8] || panels * pw; // the whole dz row
-    }
-    return n;
-  }
-
-  private cutRecurrence(k: Recurrence, a: readonly number[], scratch: (floats: number) => number): number {
-    const B = a[1], T = a[2], H = a[3], Hp = roundUp4(H), b = this.bounds;
-    const n = cutRows(b, B, this.parts, RECUR_ROW_ALIGN);
-    if (n === 1) return 1;
-    const recRows = a[k.recRows] || B, recRow0 = a[k.recRows + 1] || 0;
-    // the backward's ranges each make their own copy of U: scratch of the pool's, backWorkFloats(n, H) per range
-    let work = k.backward ? scratch(5 * B * Hp + n * 4 * Hp * Hp) : 0;
-    for (let i = 0; i < n; i++) {
-      const r = this.start(i, a, k.arity), b0 = b[i], rows = b[i + 1] - b0;
-      r[1] = rows;
-      for (let j = 0; j < k.rows.length; j++) {
-        const pos = k.rows[j][0], width = k.rows[j][1];
-        const floats = width === 'state' ? H : width === 'gates' ? T * k.gates * Hp : width === 'strided' ? T * a[pos + 1] : width === 'steps' ? T * H : T;
-        r[pos] = at(a[pos], b0, floats);
-      }
-      if (k.backward) {
-        r[k.work] = work;
-        work += 4 * backWorkFloats(rows, H);
-      } else {
-        r[k.work] = at(a[k.work], b0, 3 * Hp);
-      }
-      r[k.recRows] = a[k.rec] === 0 ? 0 : recRows;
-      r[k.recRows + 1] = a[k.rec] === 0 ? 0 : recRow0 + b0;
-    }
-    return n;
-  }
+  return parts;
 }

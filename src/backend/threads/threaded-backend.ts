@@ -39,8 +39,6 @@ interface Shared {
   pool?: ThreadPool;
   /** Each worker's scratch slot on the arena (assembly/scratch.ts, SCRATCH_BYTES). */
   scratch: number[];
-  /** The cut backward recurrences' scratch (split.ts), grown as needed while the pool lives. */
-  backScratch: { ptr: number; floats: number };
 }
 
 /** What this module needs of the library, passed in by init() (see split.ts: nothing is imported). */
@@ -125,20 +123,6 @@ function endPool(s: Shared): void {
   s.pool = undefined;
   for (const p of s.scratch) s.backend.arena.release(p);
   s.scratch = [];
-  if (s.backScratch.ptr) s.backend.arena.release(s.backScratch.ptr);
-  s.backScratch = { ptr: 0, floats: 0 };
-}
-
-/** At least `floats` floats of the pool's scratch: the same memory from call to call, grown when a call needs more. */
-function backScratch(s: Shared, floats: number): number {
-  const b = s.backScratch;
-  if (b.floats < floats) {
-    if (b.ptr) s.backend.arena.release(b.ptr);
-    b.ptr = 0; // stays 0 if the allocation throws
-    b.ptr = s.backend.arena.allocFloats(floats);
-    b.floats = floats;
-  }
-  return b.ptr;
 }
 
 async function makeShared({ compile, createWasmKernels, Arena, fail }: ThreadDeps): Promise<Shared> {
@@ -146,9 +130,9 @@ async function makeShared({ compile, createWasmKernels, Arena, fail }: ThreadDep
   const memory = sharedMemory(fail);
   const main = await createWasmKernels('wasm-simd', module, 'simd-threads', memory);
   const pool: { now?: ThreadPool } = {};
-  const kernels = threadedKernels(main, () => pool.now, (floats) => backScratch(s, floats));
+  const kernels = threadedKernels(main, () => pool.now);
   const s: Shared = {
-    module, memory, scratch: [], backScratch: { ptr: 0, floats: 0 },
+    module, memory, scratch: [],
     get pool() { return pool.now; },
     set pool(p) { pool.now = p; },
     backend: { kernels, arena: new Arena(kernels.heap), relaxedSimd: false, threads: () => threadCount(s) },
@@ -173,11 +157,6 @@ export function injectWorkerFailure(kind: 'throw' | 'exit', i = 0): void {
   const w = loaded?.pool?.workers[i];
   if (!w) throw new Error(`threads: no worker ${i} to inject a failure into`);
   w.slot.inject(kind === 'exit' ? LAYOUT.INJECT_EXIT : LAYOUT.INJECT_THROW);
-}
-
-/** @internal Test hook: the pool's argument lists for cut calls (the same arrays from call to call: nothing is allocated per cut). */
-export function cutArgumentLists(): readonly number[][] | undefined {
-  return loaded?.pool?.cuts.args;
 }
 
 export { setMinSplitWork, cutCallCount } from './threaded-kernels.js';

@@ -21,7 +21,7 @@ import type { Kernels, TrainingKernels } from '../kernels.js';
 import type { WasmKernels } from '../wasm.js';
 import { canBlock } from './job-table.js';
 import type { PoolWorker } from './pool.js';
-import { CallCuts, SPLIT_KERNELS, callWork, type SplitKernel } from './split.js';
+import { CUT_ARGS, SPLIT_KERNELS, callWork, cutCall, type SplitKernel } from './split.js';
 
 /** Multiply-adds below which a call runs whole on the calling thread: handing off costs tens of µs. */
 let minSplitWork = 1 << 18;
@@ -44,22 +44,18 @@ const SLICE_MS = 50;
 
 export class ThreadPool {
   private readonly blocking = canBlock();
-  /** The range table and argument lists every cut call of this pool reuses (one per thread). */
-  readonly cuts: CallCuts;
   /** `fail` throws the library's LstmWasmError (errors.ts, passed in: see split.ts). */
-  constructor(readonly workers: PoolWorker[], private readonly onBroken: (pool: ThreadPool) => void, private readonly fail: (message: string) => never) {
-    this.cuts = new CallCuts(workers.length + 1);
-  }
+  constructor(readonly workers: PoolWorker[], private readonly onBroken: (pool: ThreadPool) => void, private readonly fail: (message: string) => never) {}
 
-  /** Run the first `parts` calls of this.cuts: the first here, call i on worker i − 1; return when all have ended. */
+  /** Run the first `parts` calls of CUT_ARGS (split.ts): the first here, call i on worker i − 1; return when all have ended. */
   run(kernel: SplitKernel, op: number, fn: (...a: number[]) => void, parts: number): void {
     cutCalls++;
-    const calls = this.cuts.args, arity = CallCuts.arity(kernel);
-    for (let i = 1; i < parts; i++) this.workers[i - 1].slot.post(op, calls[i], arity);
+    const calls = CUT_ARGS; // each MAX_CUT_ARGS long: a kernel reads its own arguments, the rest of a list is ignored
+    for (let i = 1; i < parts; i++) this.workers[i - 1].slot.post(op, calls[i]);
     const started = performance.now();
     let own: unknown;
     try {
-      fn.apply(undefined, calls[0]); // the list's unused tail (past arity) is ignored by the wasm function
+      fn.apply(undefined, calls[0]);
     } catch (e) {
       own = e; // the workers still write into shared memory: wait for them before throwing
     }
@@ -103,10 +99,8 @@ export class ThreadPool {
 /**
  * Kernels over the threads build's main instance `main`, cutting the calls
  * of SPLIT_KERNELS across `pool()`'s workers while there is a pool.
- * `scratch(floats)`: memory of at least that many floats on the shared
- * heap, the pool's, for the backward recurrences' ranges (split.ts).
  */
-export function threadedKernels(main: WasmKernels, pool: () => ThreadPool | undefined, scratch: (floats: number) => number): WasmKernels {
+export function threadedKernels(main: WasmKernels, pool: () => ThreadPool | undefined): WasmKernels {
   const k: WasmKernels = { ...main };
   SPLIT_KERNELS.forEach((name, op) => {
     const fn = main[name] as ((...a: number[]) => void) | undefined;
@@ -114,7 +108,7 @@ export function threadedKernels(main: WasmKernels, pool: () => ThreadPool | unde
     (k as unknown as Record<string, (...a: number[]) => void>)[name] = (...args: number[]) => {
       const p = pool();
       if (!p || p.workers.length === 0 || callWork(name, args) < minSplitWork) return fn(...args);
-      const parts = p.cuts.cut(name, args, scratch);
+      const parts = cutCall(name, args, p.workers.length + 1);
       if (parts === 1) return fn(...args);
       p.run(name, op, fn, parts);
     };

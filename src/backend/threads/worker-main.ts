@@ -51,8 +51,6 @@ export function workerMain(
     const ctl = new Int32Array(table, base, L.ARGS_AT / 4);
     const args = new Float64Array(table, base + L.ARGS_AT, L.MAX_ARGS);
     const text = new Uint8Array(table, base + L.TEXT_AT, L.TEXT_BYTES);
-    // the job's arguments, copied into one list reused for every job (zeros past the count: a wasm function reads only its own)
-    const argv = new Array<number>(L.MAX_ARGS).fill(0);
     // read before saying ready: a job posted right after the reply must not be taken for the one already seen
     let seen = Atomics.load(ctl, L.SEQ);
     onEnd(() => {
@@ -76,9 +74,8 @@ export function workerMain(
         const inject = Atomics.exchange(ctl, L.INJECT, 0);
         if (inject === L.INJECT_EXIT) exit();
         if (inject === L.INJECT_THROW) throw new Error('a failure injected by a test');
-        const n = ctl[L.NARGS];
-        for (let i = 0; i < L.MAX_ARGS; i++) argv[i] = i < n ? args[i] : 0;
-        kernels[op].apply(undefined, argv);
+        // the slot's arguments as they are: a job carries its kernel's whole signature (split.ts) and a wasm function reads only its own
+        kernels[op].apply(undefined, args as unknown as number[]);
         Atomics.store(ctl, L.STATE, L.DONE);
       } catch (e) {
         const bytes = new TextEncoder().encode(String((e as Error)?.message ?? e)).subarray(0, L.TEXT_BYTES);
