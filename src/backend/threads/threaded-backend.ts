@@ -13,8 +13,8 @@
  *
  * The build keeps no state in memory that a worker's instantiation would
  * overwrite: it is built with zeroFilledMemory, so it has no data segments
- * at all (its statics are zeros), and its mutable scratch (actF32's float,
- * the backward recurrences' cell (assembly/scratch.ts) get a slot per
+ * at all (its statics are zeros), and its mutable scratch (actF32's float
+ * and the backward recurrences' cell: assembly/scratch.ts) gets a slot per
  * instance (setInstanceScratch).
  */
 import type { Arena } from '../arena.js';
