@@ -4,4 +4,4 @@
  * an imported shared memory; see threads.ts.
  */
 export * from './inference';
-export { setInstanceScratch } from './scratch';
+export { setScratch } from './scratch';

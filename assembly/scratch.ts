@@ -3,7 +3,7 @@
  * constants: wasm globals belong to an instance, and the threads builds
  * (threads.ts) run one instance per thread over one shared memory, so each
  * worker's instance moves its scratch to a slot of its own
- * (setInstanceScratch, SCRATCH_BYTES bytes) before it runs a kernel. The
+ * (setScratch, SCRATCH_BYTES bytes) before it runs a kernel. The
  * other builds never move it (binaryen folds the globals back to constants).
  *
  *   ACT_ONE    16 bytes: actF32's one float (variants.ts)
@@ -17,7 +17,7 @@ export let BACK_CELL: usize = memory.data(64, 16);
 export const SCRATCH_BYTES = 80;
 
 /** Move this instance's scratch to `slot` (SCRATCH_BYTES bytes, 16-aligned): the threads builds' workers call it. */
-export function setInstanceScratch(slot: usize): void {
+export function setScratch(slot: usize): void {
   ACT_ONE = slot;
   BACK_CELL = slot + 16;
 }

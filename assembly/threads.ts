@@ -4,7 +4,7 @@
  * of the same module shares (src/backend/threads/). The kernels keep no
  * state in memory except their scratch (scratch.ts: actF32's float, the
  * backward recurrences' cell), which each instance moves to a slot of its
- * own with setInstanceScratch.
+ * own with setScratch.
  */
 export * from './index';
-export { setInstanceScratch } from './scratch';
+export { setScratch } from './scratch';

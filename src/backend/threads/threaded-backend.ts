@@ -15,7 +15,7 @@
  * overwrite: it is built with zeroFilledMemory, so it has no data segments
  * at all (its statics are zeros), and its mutable scratch (actF32's float
  * and the backward recurrences' cell: assembly/scratch.ts) gets a slot per
- * instance (setInstanceScratch).
+ * instance (setScratch).
  */
 import type { Arena } from '../arena.js';
 import type { createWasmKernels } from '../wasm.js';

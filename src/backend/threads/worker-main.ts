@@ -20,7 +20,7 @@ export interface WorkerStart {
   slot: number;
   /** The kernels a job's OP indexes. */
   names: readonly string[];
-  /** SCRATCH_BYTES (80) bytes of the shared memory for this instance's own scratch (setInstanceScratch, assembly/scratch.ts). */
+  /** SCRATCH_BYTES (80) bytes of the shared memory for this instance's own scratch (setScratch, assembly/scratch.ts). */
   scratch: number;
   layout: Layout;
 }
@@ -41,7 +41,7 @@ export function workerMain(
         throw new Error('a wasm kernel aborted (this is a bug: inputs are checked before any kernel runs)');
       };
       const exports = new WebAssembly.Instance(module, { env: { memory, abort } }).exports as Record<string, (...args: number[]) => unknown>;
-      exports.setInstanceScratch(scratch);
+      exports.setScratch(scratch);
       kernels = names.map((n) => exports[n]);
     } catch (e) {
       reply({ ready: false, message: (e as Error).message });
