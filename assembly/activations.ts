@@ -169,7 +169,7 @@ const M6: f32 = 0.0013882522471249104;
   return copysign<f32>(y, x);
 }
 
-// ── exported vector kernels (for tests) ───────────────────────────────────
+// ── over arrays (the int8 cell, the variants' one-float scratch) ───────────
 
 /** y[i] = σ(x[i]), i < n. x, y: [n], any alignment; x may equal y. */
 export function vsigmoid(x: usize, y: usize, n: i32): void {

@@ -30,8 +30,9 @@
  * T·P·pw floats after row b (the contract's [B][T][G·Hp] layout). Its fields hold the call's pointers. The driver is
  * generic, so each cell gets its own copy with rowBack called directly
  * (inlined): a compile-time choice, no indirect call. The cell object
- * is an @unmanaged class laid over a few bytes of static data
- * (changetype<C>(memory.data(offsetof<C>()))): nothing allocates.
+ * is an @unmanaged class laid over the instance's BACK_CELL scratch
+ * (scratch.ts: 64 bytes, a slot of its own per thread in the threads
+ * builds, whose threads run backward passes at once): nothing allocates.
  *
  * work: dh and dh_next, [B][Hp] each, at work and work + B·Hp·4; padded
  * units stay 0 in both. U's transposed copy, [P][P·pw][4] = G·Hp² floats,
@@ -51,7 +52,8 @@ export function backThroughTime<C>(
   B: i32, T: i32, H: i32,
   u: usize,          // [Hp/4][H][G·4] recurrent panels
   panelRow: usize,   // bytes of one row of a panel: 16·G
-  hidden: usize,     // [T][B][Hp] h_t in the forward's record
+  hidden: usize,     // h_t in the forward's record: this call's row 0 of step 0 (state.ts, recordSection)
+  step: usize,       // bytes of one step of the record's [T][recRows][Hp] sections
   h0: usize,         // [B][H] or 0: the forward's initial state
   dout: usize,       // ∂L/∂h_t at dout + 4·((b·T + t)·doutStride), or 0
   doutStride: i32,
@@ -87,7 +89,7 @@ export function backThroughTime<C>(
     projectAdd(dz0, dzRow, B, J, ut, P, 4, dhNext);
     const tmp = dh; dh = dhNext; dhNext = tmp;
     const hp = hprev + ((<usize>t * H) << 2);
-    if (tPrev >= 0) storeRows(hp, T * H, hidden + <usize>tPrev * block, Hp, B, H);
+    if (tPrev >= 0) storeRows(hp, T * H, hidden + <usize>tPrev * step, Hp, B, H);
     else if (h0 != 0) storeRows(hp, T * H, h0, H, B, H);
     else zeroRows(hp, T * H, B, H);
   }

@@ -42,10 +42,11 @@ const GW_CHUNK = 128;
 /** Rows per gradInput call of the row-pair loop (V8 optimizes a function at its next call). */
 const GI_CHUNK = 64;
 
-export function gradWeights(x: usize, rows: i32, K: i32, dz: usize, panels: i32, pw: i32, dw: usize, db: usize): void {
+/** dzStride: floats from one dz row to the next, 0 for panels·pw (a call over some of the panels of a wider dz: threads). */
+export function gradWeights(x: usize, rows: i32, K: i32, dz: usize, panels: i32, pw: i32, dw: usize, db: usize, dzStride: i32): void {
   const xRow = <usize>K << 2;
   const pwBytes = <usize>pw << 2;
-  const dzRow = <usize>panels * pwBytes;
+  const dzRow = dzStride > 0 ? <usize>dzStride << 2 : <usize>panels * pwBytes;
   const wPanel = <usize>K * pwBytes;
   for (let r0 = 0; r0 < rows; r0 += GW_CHUNK) {
     const n = min(GW_CHUNK, rows - r0);

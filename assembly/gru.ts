@@ -15,7 +15,8 @@
  */
 import { sigmoidRr2P5, tanhExpm1Rr2P6, sigmoidRr2P5F32, tanhExpm1Rr2P6F32 } from './activations';
 import { backThroughTime } from './backward';
-import { laneMask, loadPart, loadState, storeRows } from './state';
+import { BACK_CELL } from './scratch';
+import { laneMask, loadPart, loadState, recordSection, recordStep, storeRows } from './state';
 import { madd } from './madd';
 
 export function gruRecur(
@@ -29,7 +30,9 @@ export function gruRecur(
   hT: usize,      // [B][H] final h
   reverse: i32,
   work: usize,    // 3·[B][Hp] scratch
-  rec: usize,     // [T][B][Hp/4][3][4] gates ‖ [T][B][Hp] a_n ‖ [T][B][Hp] h, or 0
+  rec: usize,     // [T][recRows][Hp/4][3][4] gates ‖ [T][recRows][Hp] a_n ‖ [T][recRows][Hp] h, or 0
+  recRows: i32,   // rows of the record (0: B), this call's from row recRow0 (state.ts, recordStep)
+  recRow0: i32,
 ): void {
   const Hp = (H + 3) & ~3;
   const block = (<usize>B * Hp) << 2;        // bytes of one [B][Hp] block
@@ -37,14 +40,16 @@ export function gruRecur(
   let hNext = work + block;
   loadState(h, h0, B, H);
   const zRow = (<usize>T * Hp) * 12;         // bytes from row b to b+1 of z
-  const recAn = rec + 3 * <usize>T * block;
-  const recHidden = rec + 4 * <usize>T * block;
+  const step = recordStep(B, H, recRows);    // bytes of one step of the record
+  const recGates = rec != 0 ? recordSection(rec, 0, T, step, recRow0, 3 * Hp) : 0; // the steps test it for a record
+  const recAn = recordSection(rec, 3, T, step, recRow0, Hp);
+  const recHidden = recordSection(rec, 4, T, step, recRow0, Hp);
   for (let s = 0; s < T; s++) {
     const t = reverse ? T - 1 - s : s;
     const zt = z + <usize>t * Hp * 12;       // z[0][t]
-    const rt = <usize>t * block;             // step t in a [T][B][Hp] record
-    if (ASC_FEATURE_SIMD) gruStep(zt, zRow, B, H, u, bh, h, hNext, rec, rt, recAn, recHidden);
-    else gruStepF32(zt, zRow, B, H, u, bh, h, hNext, rec, rt, recAn, recHidden);
+    const rt = <usize>t * step;              // step t in a [T][recRows][Hp] section
+    if (ASC_FEATURE_SIMD) gruStep(zt, zRow, B, H, u, bh, h, hNext, recGates, rt, recAn, recHidden);
+    else gruStepF32(zt, zRow, B, H, u, bh, h, hNext, recGates, rt, recAn, recHidden);
     const tmp = h; h = hNext; hNext = tmp;
     if (out != 0) storeRows(out + ((<usize>t * outStride) << 2), T * outStride, h, Hp, B, H);
   }
@@ -229,21 +234,24 @@ export function gruBackward(
   hprev: usize,      // out [B][T][H]
   dh0: usize,        // out [B][H] or 0
   work: usize,       // backWorkFloats(B, H) floats of scratch
+  recRows: i32,      // rows of the record (0: B), this call's from row recRow0 (as gruRecur)
+  recRow0: i32,
 ): void {
   const Hp = (H + 3) & ~3;
   const block = (<usize>B * Hp) << 2;        // bytes of one [B][Hp] block
-  const cell = GRU_BACK;
-  cell.gates = rec;
-  cell.an = rec + 3 * <usize>T * block;
-  cell.hidden = rec + 4 * <usize>T * block;
+  const step = recordStep(B, H, recRows);    // bytes of one step of the record
+  const cell = changetype<GruBack>(BACK_CELL); // this instance's scratch (scratch.ts): threads run backward passes at once
+  cell.gates = recordSection(rec, 0, T, step, recRow0, 3 * Hp);
+  cell.an = recordSection(rec, 3, T, step, recRow0, Hp);
+  cell.hidden = recordSection(rec, 4, T, step, recRow0, Hp);
   cell.hInit = work + 2 * block;
   cell.dzx = dzx;
   cell.dza = dza;
   cell.dzRow = <usize>T * Hp * 12;
-  cell.block = block;
+  cell.step = step;
   cell.H = H;
   loadState(cell.hInit, h0, B, H);
-  backThroughTime<GruBack>(cell, B, T, H, u, 48, cell.hidden, h0, dout, doutStride, dhT, reverse, hprev, dh0, work);
+  backThroughTime<GruBack>(cell, B, T, H, u, 48, cell.hidden, step, h0, dout, doutStride, dhT, reverse, hprev, dh0, work);
 }
 
 /** gruBackward's pointers, for backThroughTime. */
@@ -255,19 +263,19 @@ export function gruBackward(
   dzx: usize;     // out [B][T][3Hp]
   dza: usize;     // out [B][T][3Hp]
   dzRow: usize;   // bytes from row b to b+1 of dzx, dza
-  block: usize;   // bytes of one [B][Hp] block
+  step: usize;    // bytes of one step of the record ([recRows][Hp])
   H: i32;
 
   // @ts-ignore: decorator
   @inline rowBack(t: i32, tPrev: i32, b: i32, row: usize, dout: usize, dh: usize, dhNext: usize): usize {
-    const rt = <usize>t * this.block + row;
-    const hPrev = (tPrev < 0 ? this.hInit : this.hidden + <usize>tPrev * this.block) + row;
+    const rt = <usize>t * this.step + row;
+    const hPrev = (tPrev < 0 ? this.hInit : this.hidden + <usize>tPrev * this.step) + row;
     const o = <usize>b * this.dzRow + <usize>t * ((this.H + 3) & ~3) * 12;   // row b, step t of dzx, dza
     gruGatesBack(this.gates + 3 * rt, this.an + rt, hPrev, dout, this.H, dh, dhNext, this.dzx + o, this.dza + o);
     return this.dza + o;
   }
 }
-const GRU_BACK = changetype<GruBack>(memory.data(offsetof<GruBack>(), 16));
+
 
 /**
  * The gate derivatives of one row (see gruBackward): gates [Hp/4][3][4];

@@ -39,7 +39,6 @@ export { rnnRecur, rnnBackward } from './rnn';
 export { lstmRecurAct, lstmBackwardAct, gruRecurAct, gruBackwardAct, rnnRecurAct, rnnBackwardAct } from './variants';
 export { activate, activateBackward } from './dense';
 export { merge, repeat, mergeBackward, repeatBackward } from './merge';
-export { vsigmoid, vtanh } from './activations';
 export { transpose } from './pack';
 // training: the gradients of project, and the optimizer updates
 export { gradWeights, gradInput } from './gemm-grad';

@@ -4,4 +4,4 @@
  * an imported shared memory; see threads.ts.
  */
 export * from './inference';
-export { setActScratch } from './variants';
+export { setScratch } from './scratch';

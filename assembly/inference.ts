@@ -13,7 +13,6 @@ export { rnnRecur } from './rnn';
 export { lstmRecurAct, gruRecurAct, rnnRecurAct } from './variants';
 export { activate } from './dense';
 export { merge, repeat } from './merge';
-export { vsigmoid, vtanh } from './activations';
 export { transpose } from './pack';
 
 /** First byte past the module's static data: the arena starts here. */

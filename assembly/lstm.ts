@@ -23,7 +23,8 @@
  */
 import { sigmoidRr2P5, tanhExpm1Rr2P6, sigmoidRr2P5F32, tanhExpm1Rr2P6F32 } from './activations';
 import { backThroughTime } from './backward';
-import { laneMask, loadPart, loadState, storeRows } from './state';
+import { BACK_CELL } from './scratch';
+import { laneMask, loadPart, loadState, recordSection, recordStep, storeRows } from './state';
 import { madd } from './madd';
 
 export function lstmRecur(
@@ -38,7 +39,9 @@ export function lstmRecur(
   cT: usize,      // [B][H] final c
   reverse: i32,
   work: usize,    // 3·[B][Hp] scratch
-  rec: usize,     // [T][B][Hp/4][4][4] gates ‖ [T][B][Hp] c ‖ [T][B][Hp] h, or 0
+  rec: usize,     // [T][recRows][Hp/4][4][4] gates ‖ [T][recRows][Hp] c ‖ [T][recRows][Hp] h, or 0
+  recRows: i32,   // rows of the record (0: B), this call's from row recRow0 (state.ts, recordStep)
+  recRow0: i32,
 ): void {
   const Hp = (H + 3) & ~3;
   const block = (<usize>B * Hp) << 2;        // bytes of one [B][Hp] block
@@ -48,14 +51,16 @@ export function lstmRecur(
   loadState(h, h0, B, H);
   loadState(c, c0, B, H);
   const zRow = (<usize>T * Hp) << 4;         // bytes from row b to b+1 of z
-  const recCells = rec + 4 * <usize>T * block;
-  const recHidden = rec + 5 * <usize>T * block;
+  const step = recordStep(B, H, recRows);    // bytes of one step of the record
+  const recGates = rec != 0 ? recordSection(rec, 0, T, step, recRow0, 4 * Hp) : 0; // the steps test it for a record
+  const recCells = recordSection(rec, 4, T, step, recRow0, Hp);
+  const recHidden = recordSection(rec, 5, T, step, recRow0, Hp);
   for (let s = 0; s < T; s++) {
     const t = reverse ? T - 1 - s : s;
     const zt = z + ((<usize>t * Hp) << 4);   // z[0][t]
-    const rt = <usize>t * block;             // step t in a [T][B][Hp] record
-    if (ASC_FEATURE_SIMD) lstmStep(zt, zRow, B, H, u, h, hNext, c, rec, rt, recCells, recHidden);
-    else lstmStepF32(zt, zRow, B, H, u, h, hNext, c, rec, rt, recCells, recHidden);
+    const rt = <usize>t * step;              // step t in a [T][recRows][Hp] section
+    if (ASC_FEATURE_SIMD) lstmStep(zt, zRow, B, H, u, h, hNext, c, recGates, rt, recCells, recHidden);
+    else lstmStepF32(zt, zRow, B, H, u, h, hNext, c, recGates, rt, recCells, recHidden);
     const tmp = h; h = hNext; hNext = tmp;
     if (out != 0) storeRows(out + ((<usize>t * outStride) << 2), T * outStride, h, Hp, B, H);
   }
@@ -330,21 +335,25 @@ export function lstmBackward(
   dh0: usize,        // out [B][H] or 0
   dc0: usize,        // out [B][H] or 0
   work: usize,       // backWorkFloats(B, H) floats of scratch
+  recRows: i32,      // rows of the record (0: B), this call's from row recRow0 (as lstmRecur)
+  recRow0: i32,
 ): void {
   const Hp = (H + 3) & ~3;
   const block = (<usize>B * Hp) << 2;        // bytes of one [B][Hp] block
-  const cell = LSTM_BACK;
-  cell.gates = rec;
-  cell.cells = rec + 4 * <usize>T * block;
+  const step = recordStep(B, H, recRows);    // bytes of one step of the record
+  const cell = changetype<LstmBack>(BACK_CELL); // this instance's scratch (scratch.ts): threads run backward passes at once
+  cell.gates = recordSection(rec, 0, T, step, recRow0, 4 * Hp);
+  cell.cells = recordSection(rec, 4, T, step, recRow0, Hp);
   cell.dc = work + 2 * block;
   cell.cInit = work + 3 * block;
   cell.dz = dz;
   cell.dzRow = (<usize>T * Hp) << 4;
-  cell.block = block;
+  cell.step = step;
   cell.H = H;
   loadState(cell.dc, dcT, B, H);
   loadState(cell.cInit, c0, B, H);
-  backThroughTime<LstmBack>(cell, B, T, H, u, 64, rec + 5 * <usize>T * block, h0, dout, doutStride, dhT, reverse, hprev, dh0, work);
+  const hidden = recordSection(rec, 5, T, step, recRow0, Hp);
+  backThroughTime<LstmBack>(cell, B, T, H, u, 64, hidden, step, h0, dout, doutStride, dhT, reverse, hprev, dh0, work);
   if (dc0 != 0) storeRows(dc0, H, cell.dc, Hp, B, H);
 }
 
@@ -356,19 +365,19 @@ export function lstmBackward(
   dc: usize;      // [B][Hp] ∂L/∂c, carried back a step at a time
   dz: usize;      // out [B][T][4Hp]
   dzRow: usize;   // bytes from row b to b+1 of dz
-  block: usize;   // bytes of one [B][Hp] block
+  step: usize;    // bytes of one step of the record ([recRows][Hp])
   H: i32;
 
   // @ts-ignore: decorator
   @inline rowBack(t: i32, tPrev: i32, b: i32, row: usize, dout: usize, dh: usize, dhNext: usize): usize {
-    const rt = <usize>t * this.block + row;
-    const cPrev = (tPrev < 0 ? this.cInit : this.cells + <usize>tPrev * this.block) + row;
+    const rt = <usize>t * this.step + row;
+    const cPrev = (tPrev < 0 ? this.cInit : this.cells + <usize>tPrev * this.step) + row;
     const dz = this.dz + <usize>b * this.dzRow + ((<usize>t * ((this.H + 3) & ~3)) << 4);
     lstmGatesBack(this.gates + 4 * rt, this.cells + rt, cPrev, dout, this.H, dh, dhNext, this.dc + row, dz);
     return dz;
   }
 }
-const LSTM_BACK = changetype<LstmBack>(memory.data(offsetof<LstmBack>(), 16));
+
 
 /**
  * The gate derivatives of one row (see lstmBackward): gates [Hp/4][4][4],

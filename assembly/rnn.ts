@@ -12,7 +12,8 @@
  */
 import { tanhExpm1Rr2P6, tanhExpm1Rr2P6F32 } from './activations';
 import { backThroughTime } from './backward';
-import { laneMask, loadPart, loadState, storeRows } from './state';
+import { BACK_CELL } from './scratch';
+import { laneMask, loadPart, loadState, recordSection, recordStep, storeRows } from './state';
 import { madd } from './madd';
 
 export function rnnRecur(
@@ -26,7 +27,9 @@ export function rnnRecur(
   reverse: i32,
   relu: i32,      // 0: tanh, 1: relu
   work: usize,    // 3·[B][Hp] scratch
-  rec: usize,     // [T][B][Hp] h, or 0
+  rec: usize,     // [T][recRows][Hp] h, or 0
+  recRows: i32,   // rows of the record (0: B), this call's from row recRow0 (state.ts, recordStep)
+  recRow0: i32,
 ): void {
   const Hp = (H + 3) & ~3;
   const block = (<usize>B * Hp) << 2;        // bytes of one [B][Hp] block
@@ -34,10 +37,12 @@ export function rnnRecur(
   let hNext = work + block;
   loadState(h, h0, B, H);
   const zRow = (<usize>T * Hp) << 2;         // bytes from row b to b+1 of z
+  const step = recordStep(B, H, recRows);    // bytes of one step of the record
+  const recHidden = recordSection(rec, 0, T, step, recRow0, Hp);
   for (let s = 0; s < T; s++) {
     const t = reverse ? T - 1 - s : s;
     const zt = z + ((<usize>t * Hp) << 2);   // z[0][t]
-    const recT = rec != 0 ? rec + <usize>t * block : 0;   // h of step t in the record
+    const recT = rec != 0 ? recHidden + <usize>t * step : 0;   // h of step t in the record
     if (ASC_FEATURE_SIMD) rnnStep(zt, zRow, B, H, u, h, hNext, relu);
     else rnnStepF32(zt, zRow, B, H, u, h, hNext, relu);
     const tmp = h; h = hNext; hNext = tmp;
@@ -223,16 +228,19 @@ export function rnnBackward(
   hprev: usize,      // out [B][T][H]
   dh0: usize,        // out [B][H] or 0
   work: usize,       // backWorkFloats(B, H) floats of scratch
+  recRows: i32,      // rows of the record (0: B), this call's from row recRow0 (as rnnRecur)
+  recRow0: i32,
 ): void {
   const Hp = (H + 3) & ~3;
-  const cell = RNN_BACK;
-  cell.hidden = rec;
+  const step = recordStep(B, H, recRows);    // bytes of one step of the record
+  const cell = changetype<RnnBack>(BACK_CELL); // this instance's scratch (scratch.ts): threads run backward passes at once
+  cell.hidden = recordSection(rec, 0, T, step, recRow0, Hp);
   cell.dz = dz;
   cell.dzRow = (<usize>T * Hp) << 2;
-  cell.block = (<usize>B * Hp) << 2;
+  cell.step = step;
   cell.H = H;
   cell.relu = relu;
-  backThroughTime<RnnBack>(cell, B, T, H, u, 16, rec, h0, dout, doutStride, dhT, reverse, hprev, dh0, work);
+  backThroughTime<RnnBack>(cell, B, T, H, u, 16, cell.hidden, step, h0, dout, doutStride, dhT, reverse, hprev, dh0, work);
 }
 
 /** rnnBackward's pointers, for backThroughTime. */
@@ -240,18 +248,18 @@ export function rnnBackward(
   hidden: usize;  // [T][B][Hp] the recorded h
   dz: usize;      // out [B][T][Hp]
   dzRow: usize;   // bytes from row b to b+1 of dz
-  block: usize;   // bytes of one [B][Hp] block
+  step: usize;    // bytes of one step of the record ([recRows][Hp])
   H: i32;
   relu: i32;
 
   // @ts-ignore: decorator
   @inline rowBack(t: i32, tPrev: i32, b: i32, row: usize, dout: usize, dh: usize, dhNext: usize): usize {
     const dz = this.dz + <usize>b * this.dzRow + ((<usize>t * ((this.H + 3) & ~3)) << 2);
-    rnnGatesBack(this.hidden + <usize>t * this.block + row, dout, this.H, this.relu, dh, dhNext, dz);
+    rnnGatesBack(this.hidden + <usize>t * this.step + row, dout, this.H, this.relu, dh, dhNext, dz);
     return dz;
   }
 }
-const RNN_BACK = changetype<RnnBack>(memory.data(offsetof<RnnBack>(), 16));
+
 
 /** One row: dz [Hp] = (dh + dout)⊙act'(h) (0 in padded lanes); zeroes dhNext [Hp]. h, dh: [Hp]; dout: [H] or 0. */
 function rnnGatesBack(h: usize, dout: usize, H: i32, relu: i32, dh: usize, dhNext: usize, dz: usize): void {

@@ -83,3 +83,33 @@ export function zeroRows(dst: usize, dstStride: i32, rows: i32, H: i32): void {
   if (n > 1) store<f32>(p, load<f32>(p, 4) + f32x4.extract_lane(v, 1), 4);
   if (n > 2) store<f32>(p, load<f32>(p, 8) + f32x4.extract_lane(v, 2), 8);
 }
+
+// ── a call's rows inside a training record ─────────────────────────────────
+//
+// RECORD_ROWS (asconfig.json, per target): 1 in the threads builds, which
+// honour recRows and recRow0; 0 in the one-thread builds, which read them
+// as B, 0 (their code stays as it was: bytes count against the size
+// budgets). Only the threads cut a recorded call into row ranges.
+//
+// A record is [T][recRows][…] (src/backend/record-layout.ts): a call over
+// rows recRow0 … recRow0 + B − 1 of it (threads cut a batch into such
+// ranges) finds step t of its row b at step·t + (recRow0 + b)·rowBytes of a
+// section. A whole-batch call passes recRows = 0 (or B) and recRow0 = 0: the
+// numbers are the ones it always had; a range touches only its own rows.
+
+/** Bytes of one step of a [T][recRows][Hp] section: all the record's rows (recRows 0: the call's B). */
+export function recordStep(B: i32, H: i32, recRows: i32): usize {
+  if (!RECORD_ROWS) recRows = B;
+  return (<usize>(recRows > 0 ? recRows : B) * ((H + 3) & ~3)) << 2;
+}
+
+/**
+ * Where this call's first row starts in a record section: the section lies
+ * `before` [T][recRows][Hp] blocks after rec (the gates' G blocks precede
+ * the states), its rows `rowFloats` floats wide (G·Hp for gates, Hp for a
+ * state). Meaningless without a record: the kernels test rec itself.
+ */
+export function recordSection(rec: usize, before: i32, T: i32, step: usize, recRow0: i32, rowFloats: i32): usize {
+  if (!RECORD_ROWS) recRow0 = 0;
+  return rec + <usize>before * T * step + ((<usize>recRow0 * rowFloats) << 2);
+}

@@ -2,8 +2,9 @@
  * The threads build (asconfig target `simd-threads`): the full kernels of
  * index.ts over an imported shared memory, which every worker's instance
  * of the same module shares (src/backend/threads/). The kernels keep no
- * state in memory except actF32's one float of scratch, which each
- * instance moves to a slot of its own with setActScratch.
+ * state in memory except their scratch (scratch.ts: actF32's float, the
+ * backward recurrences' cell), which each instance moves to a slot of its
+ * own with setScratch.
  */
 export * from './index';
-export { setActScratch } from './variants';
+export { setScratch } from './scratch';

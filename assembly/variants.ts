@@ -35,22 +35,11 @@
  * has begun. The fused kernels take no mask: a masked call runs here.
  */
 import { vsigmoid, vtanh } from './activations';
-import { loadState, storeRows, zeroRows } from './state';
+import { loadState, recordSection, recordStep, storeRows, zeroRows } from './state';
+import { ACT_ONE as ONE } from './scratch'; // one float of scratch, this instance's (scratch.ts)
 
 const LINEAR = 0, RELU = 1, SIGMOID = 2, TANH = 3, HARD_SIGMOID = 5, HARD_SIGMOID_RELU6 = 6;
 
-/**
- * One float of scratch for actF32. A global, not a constant: wasm globals
- * belong to an instance, and the threads builds (assembly/threads.ts) give
- * each thread's instance its own slot, since all of them share one memory.
- * The other builds never set it (binaryen folds it back to a constant).
- */
-let ONE: usize = memory.data(16);
-
-/** Move this instance's actF32 scratch to `slot` (16 bytes): the threads builds' workers call it. */
-export function setActScratch(slot: usize): void {
-  ONE = slot;
-}
 
 /**
  * The activation `code` of x. σ and tanh go through the exported vector
@@ -136,9 +125,9 @@ function addTransposed(out: usize, dz: usize, u: usize, H: i32, G: i32, g0: i32,
 }
 
 /** hprev's rows of step t: the state step t started from (tPrev's h, else h0, else zeros). */
-function storePrevious(hprev: usize, t: i32, tPrev: i32, T: i32, B: i32, H: i32, hidden: usize, block: usize, h0: usize): void {
+function storePrevious(hprev: usize, t: i32, tPrev: i32, T: i32, B: i32, H: i32, hidden: usize, step: usize, h0: usize): void {
   const hp = hprev + ((<usize>t * H) << 2);
-  if (tPrev >= 0) storeRows(hp, T * H, hidden + <usize>tPrev * block, (H + 3) & ~3, B, H);
+  if (tPrev >= 0) storeRows(hp, T * H, hidden + <usize>tPrev * step, (H + 3) & ~3, B, H);
   else if (h0 != 0) storeRows(hp, T * H, h0, H, B, H);
   else zeroRows(hp, T * H, B, H);
 }
@@ -196,15 +185,17 @@ function carryGradient(dhNext: usize, dh: usize, dout: usize, begun: bool, H: i3
 export function lstmRecurAct(
   z: usize, B: i32, T: i32, H: i32, u: usize, h0: usize, c0: usize,
   out: usize, outStride: i32, hT: usize, cT: usize, reverse: i32, work: usize, rec: usize,
-  gateAct: i32, act: i32, mask: usize,
+  gateAct: i32, act: i32, mask: usize, recRows: i32, recRow0: i32,
 ): void {
   const Hp = (H + 3) & ~3, hRow = <usize>Hp << 2, block = <usize>B * hRow;
+  const step = recordStep(B, H, recRows);   // bytes of one step of the record (state.ts)
   const h = work, c = work + block, seen = work + 2 * block;
   loadState(h, h0, B, H);
   loadState(c, c0, B, H);
   if (mask != 0) zeroRows(seen, 0, 1, B);
   const zRow = (<usize>T * Hp) << 4;
-  const recCells = rec + 4 * <usize>T * block, recHidden = rec + 5 * <usize>T * block;
+  const recGates = recordSection(rec, 0, T, step, recRow0, 4 * Hp);
+  const recCells = recordSection(rec, 4, T, step, recRow0, Hp), recHidden = recordSection(rec, 5, T, step, recRow0, Hp);
   for (let s = 0; s < T; s++) {
     const t = reverse ? T - 1 - s : s;
     const zt = z + ((<usize>t * Hp) << 4);
@@ -213,9 +204,9 @@ export function lstmRecurAct(
       const zb = zt + <usize>b * zRow, row = <usize>b * hRow;
       if (!isReal(mask, b, t, T)) {   // padded: the state carries on
         if (rec != 0) {
-          zeroRows(rec + 4 * (<usize>t * block + row), 0, 1, 4 * Hp);
-          copyFloats(recCells + <usize>t * block + row, c + row, Hp);
-          copyFloats(recHidden + <usize>t * block + row, h + row, Hp);
+          zeroRows(recGates + 4 * (<usize>t * step + row), 0, 1, 4 * Hp);
+          copyFloats(recCells + <usize>t * step + row, c + row, Hp);
+          copyFloats(recHidden + <usize>t * step + row, h + row, Hp);
         }
         continue;
       }
@@ -234,10 +225,10 @@ export function lstmRecurAct(
         store<f32>(c + q, cn);
         store<f32>(h + q, hv);
         if (rec != 0) {
-          const r = rec + 4 * (<usize>t * block + row) + col;
+          const r = recGates + 4 * (<usize>t * step + row) + col;
           store<f32>(r, i); store<f32>(r, f, 16); store<f32>(r, g, 32); store<f32>(r, o, 48);
-          store<f32>(recCells + <usize>t * block + q, cn);
-          store<f32>(recHidden + <usize>t * block + q, hv);
+          store<f32>(recCells + <usize>t * step + q, cn);
+          store<f32>(recHidden + <usize>t * step + q, hv);
         }
       }
     }
@@ -263,25 +254,27 @@ export function lstmBackwardAct(
   rec: usize, B: i32, T: i32, H: i32, u: usize, h0: usize, c0: usize,
   dout: usize, doutStride: i32, dhT: usize, dcT: usize, reverse: i32,
   dz: usize, hprev: usize, dh0: usize, dc0: usize, work: usize,
-  gateAct: i32, act: i32, mask: usize,
+  gateAct: i32, act: i32, mask: usize, recRows: i32, recRow0: i32,
 ): void {
   const Hp = (H + 3) & ~3, hRow = <usize>Hp << 2, block = <usize>B * hRow;
+  const step = recordStep(B, H, recRows);   // bytes of one step of the record (state.ts)
   let dh = work, dhNext = work + block;
   const dc = work + 2 * block, cInit = work + 3 * block, first = work + 4 * block;
   if (mask != 0) firstReal(first, mask, B, T, reverse);
   loadState(dh, dhT, B, H);
   loadState(dc, dcT, B, H);
   loadState(cInit, c0, B, H);
-  const cells = rec + 4 * <usize>T * block, hidden = rec + 5 * <usize>T * block;
+  const recGates = recordSection(rec, 0, T, step, recRow0, 4 * Hp);
+  const cells = recordSection(rec, 4, T, step, recRow0, Hp), hidden = recordSection(rec, 5, T, step, recRow0, Hp);
   const dzRow = (<usize>T * Hp) << 4, doutRow = (<usize>T * doutStride) << 2;
   for (let s = T - 1; s >= 0; s--) {
     const t = reverse ? T - 1 - s : s;
     const tPrev = s == 0 ? -1 : reverse ? t + 1 : t - 1;
     for (let b = 0; b < B; b++) {
       const row = <usize>b * hRow;
-      const gates = rec + 4 * (<usize>t * block + row);
-      const cRow = cells + <usize>t * block + row;
-      const cPrev = tPrev < 0 ? cInit + row : cells + <usize>tPrev * block + row;
+      const gates = recGates + 4 * (<usize>t * step + row);
+      const cRow = cells + <usize>t * step + row;
+      const cPrev = tPrev < 0 ? cInit + row : cells + <usize>tPrev * step + row;
       const dzb = dz + <usize>b * dzRow + ((<usize>t * Hp) << 4);
       const doutb = dout != 0 ? dout + <usize>b * doutRow + ((<usize>t * doutStride) << 2) : 0;
       if (!isReal(mask, b, t, T)) {   // padded: dh and dc go on, no pre-activation gradient
@@ -311,7 +304,7 @@ export function lstmBackwardAct(
       addTransposed(dhNext + row, dzb, u, H, 4, 0, 4);
     }
     const tmp = dh; dh = dhNext; dhNext = tmp;
-    storePrevious(hprev, t, tPrev, T, B, H, hidden, block, h0);
+    storePrevious(hprev, t, tPrev, T, B, H, hidden, step, h0);
   }
   if (dh0 != 0) storeRows(dh0, H, dh, Hp, B, H);
   if (dc0 != 0) storeRows(dc0, H, dc, Hp, B, H);
@@ -334,16 +327,18 @@ export function lstmBackwardAct(
 export function gruRecurAct(
   z: usize, B: i32, T: i32, H: i32, u: usize, bh: usize, h0: usize,
   out: usize, outStride: i32, hT: usize, reverse: i32, work: usize, rec: usize,
-  gateAct: i32, act: i32, resetAfter: i32, mask: usize,
+  gateAct: i32, act: i32, resetAfter: i32, mask: usize, recRows: i32, recRow0: i32,
 ): void {
   const Hp = (H + 3) & ~3, hRow = <usize>Hp << 2, block = <usize>B * hRow;
+  const step = recordStep(B, H, recRows);   // bytes of one step of the record (state.ts)
   const h = work, side = work + block;   // side: a_n (reset after) or r⊙h (before), [B][Hp]
   const seen = work + 2 * block;
   loadState(h, h0, B, H);
   if (mask != 0) zeroRows(seen, 0, 1, B);
   const zRow = <usize>T * Hp * 12;
-  const recAn = rec + 3 * <usize>T * block;
-  const recHidden = rec + (resetAfter ? 4 : 3) * <usize>T * block;
+  const recGates = recordSection(rec, 0, T, step, recRow0, 3 * Hp);
+  const recAn = recordSection(rec, 3, T, step, recRow0, Hp);
+  const recHidden = recordSection(rec, resetAfter ? 4 : 3, T, step, recRow0, Hp);
   for (let s = 0; s < T; s++) {
     const t = reverse ? T - 1 - s : s;
     const zt = z + <usize>t * Hp * 12;
@@ -367,9 +362,9 @@ export function gruRecurAct(
       const zb = zt + <usize>b * zRow, row = <usize>b * hRow;
       if (!isReal(mask, b, t, T)) {   // padded: the state carries on
         if (rec != 0) {
-          zeroRows(rec + 3 * (<usize>t * block + row), 0, 1, 3 * Hp);
-          if (resetAfter) zeroRows(recAn + <usize>t * block + row, 0, 1, Hp);
-          copyFloats(recHidden + <usize>t * block + row, h + row, Hp);
+          zeroRows(recGates + 3 * (<usize>t * step + row), 0, 1, 3 * Hp);
+          if (resetAfter) zeroRows(recAn + <usize>t * step + row, 0, 1, Hp);
+          copyFloats(recHidden + <usize>t * step + row, h + row, Hp);
         }
         continue;
       }
@@ -396,10 +391,10 @@ export function gruRecurAct(
         }
         store<f32>(h + q, hv);
         if (rec != 0) {
-          const g = rec + 3 * (<usize>t * block + row) + col;
+          const g = recGates + 3 * (<usize>t * step + row) + col;
           store<f32>(g, r); store<f32>(g, up, 16); store<f32>(g, n, 32);
-          if (resetAfter) store<f32>(recAn + <usize>t * block + q, an);
-          store<f32>(recHidden + <usize>t * block + q, hv);
+          if (resetAfter) store<f32>(recAn + <usize>t * step + q, an);
+          store<f32>(recHidden + <usize>t * step + q, hv);
         }
       }
     }
@@ -428,24 +423,26 @@ export function gruBackwardAct(
   rec: usize, B: i32, T: i32, H: i32, u: usize, h0: usize,
   dout: usize, doutStride: i32, dhT: usize, reverse: i32,
   dzx: usize, dza: usize, hprev: usize, dh0: usize, work: usize,
-  gateAct: i32, act: i32, resetAfter: i32, dzn: usize, rhprev: usize, mask: usize,
+  gateAct: i32, act: i32, resetAfter: i32, dzn: usize, rhprev: usize, mask: usize, recRows: i32, recRow0: i32,
 ): void {
   const Hp = (H + 3) & ~3, hRow = <usize>Hp << 2, block = <usize>B * hRow;
+  const step = recordStep(B, H, recRows);   // bytes of one step of the record (state.ts)
   let dh = work, dhNext = work + block;
   const hInit = work + 2 * block, sBuf = work + 3 * block, first = work + 4 * block;
   if (mask != 0) firstReal(first, mask, B, T, reverse);
   loadState(dh, dhT, B, H);
   loadState(hInit, h0, B, H);
-  const recAn = rec + 3 * <usize>T * block;
-  const hidden = rec + (resetAfter ? 4 : 3) * <usize>T * block;
+  const recGates = recordSection(rec, 0, T, step, recRow0, 3 * Hp);
+  const recAn = recordSection(rec, 3, T, step, recRow0, Hp);
+  const hidden = recordSection(rec, resetAfter ? 4 : 3, T, step, recRow0, Hp);
   const dzRow = <usize>T * Hp * 12, doutRow = (<usize>T * doutStride) << 2;
   for (let s = T - 1; s >= 0; s--) {
     const t = reverse ? T - 1 - s : s;
     const tPrev = s == 0 ? -1 : reverse ? t + 1 : t - 1;
     for (let b = 0; b < B; b++) {
       const row = <usize>b * hRow;
-      const gates = rec + 3 * (<usize>t * block + row);
-      const hPrev = tPrev < 0 ? hInit + row : hidden + <usize>tPrev * block + row;
+      const gates = recGates + 3 * (<usize>t * step + row);
+      const hPrev = tPrev < 0 ? hInit + row : hidden + <usize>tPrev * step + row;
       const x = dzx + <usize>b * dzRow + <usize>t * Hp * 12;
       const a = dza + <usize>b * dzRow + <usize>t * Hp * 12;
       const doutb = dout != 0 ? dout + <usize>b * doutRow + ((<usize>t * doutStride) << 2) : 0;
@@ -470,7 +467,7 @@ export function gruBackwardAct(
           dn = dhv * (1 - up) * slopeF32(act, n);
           du = dhv * (load<f32>(hPrev + q) - n) * slopeF32(gateAct, up);
           if (resetAfter) {
-            dr = dn * load<f32>(recAn + <usize>t * block + row + q) * slopeF32(gateAct, r);
+            dr = dn * load<f32>(recAn + <usize>t * step + row + q) * slopeF32(gateAct, r);
             dnr = dn * r;
           }
           direct = dhv * up;
@@ -504,7 +501,7 @@ export function gruBackwardAct(
       addTransposed(dhNext + row, a, u, H, 3, 0, 2);
     }
     const tmp = dh; dh = dhNext; dhNext = tmp;
-    storePrevious(hprev, t, tPrev, T, B, H, hidden, block, h0);
+    storePrevious(hprev, t, tPrev, T, B, H, hidden, step, h0);
   }
   if (dh0 != 0) storeRows(dh0, H, dh, Hp, B, H);
 }
@@ -518,9 +515,11 @@ export function gruBackwardAct(
  */
 export function rnnRecurAct(
   z: usize, B: i32, T: i32, H: i32, u: usize, h0: usize,
-  out: usize, outStride: i32, hT: usize, reverse: i32, act: i32, work: usize, rec: usize, mask: usize,
+  out: usize, outStride: i32, hT: usize, reverse: i32, act: i32, work: usize, rec: usize, mask: usize, recRows: i32, recRow0: i32,
 ): void {
   const Hp = (H + 3) & ~3, hRow = <usize>Hp << 2, block = <usize>B * hRow;
+  const step = recordStep(B, H, recRows);   // bytes of one step of the record (state.ts)
+  const hidden = recordSection(rec, 0, T, step, recRow0, Hp);
   const h = work, seen = work + block;
   loadState(h, h0, B, H);
   if (mask != 0) zeroRows(seen, 0, 1, B);
@@ -532,7 +531,7 @@ export function rnnRecurAct(
     for (let b = 0; b < B; b++) {
       const zb = zt + <usize>b * zRow, row = <usize>b * hRow;
       if (!isReal(mask, b, t, T)) {   // padded: the state carries on
-        if (rec != 0) copyFloats(rec + <usize>t * block + row, h + row, Hp);
+        if (rec != 0) copyFloats(hidden + <usize>t * step + row, h + row, Hp);
         continue;
       }
       if (mask != 0) store<f32>(seen + (<usize>b << 2), 1);
@@ -540,7 +539,7 @@ export function rnnRecurAct(
         const q = <usize>j << 2;
         const hv: f32 = j < H ? actF32(act, load<f32>(zb + q)) : 0;
         store<f32>(h + row + q, hv);
-        if (rec != 0) store<f32>(rec + <usize>t * block + row + q, hv);
+        if (rec != 0) store<f32>(hidden + <usize>t * step + row + q, hv);
       }
     }
     if (out != 0) {
@@ -559,9 +558,11 @@ export function rnnRecurAct(
 export function rnnBackwardAct(
   rec: usize, B: i32, T: i32, H: i32, u: usize, h0: usize,
   dout: usize, doutStride: i32, dhT: usize, reverse: i32, act: i32,
-  dz: usize, hprev: usize, dh0: usize, work: usize, mask: usize,
+  dz: usize, hprev: usize, dh0: usize, work: usize, mask: usize, recRows: i32, recRow0: i32,
 ): void {
   const Hp = (H + 3) & ~3, hRow = <usize>Hp << 2, block = <usize>B * hRow;
+  const step = recordStep(B, H, recRows);   // bytes of one step of the record (state.ts)
+  const hidden = recordSection(rec, 0, T, step, recRow0, Hp);
   let dh = work, dhNext = work + block;
   const first = work + 2 * block;
   loadState(dh, dhT, B, H);
@@ -585,7 +586,7 @@ export function rnnBackwardAct(
         if (j < H) {
           let dhv = load<f32>(dh + row + q);
           if (doutb != 0) dhv += load<f32>(doutb + q);
-          d = dhv * slopeF32(act, load<f32>(rec + <usize>t * block + row + q));
+          d = dhv * slopeF32(act, load<f32>(hidden + <usize>t * step + row + q));
         }
         store<f32>(dzb + q, d);
         store<f32>(dhNext + row + q, 0);
@@ -593,7 +594,7 @@ export function rnnBackwardAct(
       addTransposed(dhNext + row, dzb, u, H, 1, 0, 1);
     }
     const tmp = dh; dh = dhNext; dhNext = tmp;
-    storePrevious(hprev, t, tPrev, T, B, H, rec, block, h0);
+    storePrevious(hprev, t, tPrev, T, B, H, hidden, step, h0);
   }
   if (dh0 != 0) storeRows(dh0, H, dh, Hp, B, H);
 }

@@ -95,7 +95,7 @@ export const PREDICT_WASM_BUDGET_GZIP_BYTES = 11 * 1024;
 
 /**
  * The threads builds (simd-threads, inference-simd-threads), gzip, over their plain SIMD twins: they are
- * the same kernels over an imported shared memory, plus one export (setActScratch), so they may not grow
+ * the same kernels over an imported shared memory, plus one export (setScratch), so they may not grow
  * apart from them. They and the threads JS chunk are fetched only by init({ threads > 1 }): not in the
  * totals above.
  */

@@ -483,14 +483,14 @@ describe('kernels: wasm-simd and wasm agree with js', () => {
     }
   });
 
-  it('vsigmoid and vtanh: any n, separate and in place', () => {
+  it('activate σ and tanh over one long row (the SIMD body and its tail), apart and in place', () => {
     const r = rng(6);
     for (const n of [1, 2, 3, 4, 5, 7, 8, 31, 64, 1001]) {
       const x = filled(n, () => r.uni(20));
-      check(`vsigmoid n=${n}`, { x: { data: x, role: 'in' }, y: { data: sentinels(n), role: 'out' } }, (k, p) => k.vsigmoid(p.x, p.y, n));
-      check(`vtanh n=${n}`, { x: { data: x, role: 'in' }, y: { data: sentinels(n), role: 'out' } }, (k, p) => k.vtanh(p.x, p.y, n));
-      check(`vsigmoid(in-place) n=${n}`, { x: { data: x, role: 'out' } }, (k, p) => k.vsigmoid(p.x, p.x, n));
-      check(`vtanh(in-place) n=${n}`, { x: { data: x, role: 'out' } }, (k, p) => k.vtanh(p.x, p.x, n));
+      for (const [name, kind] of [['sigmoid', Act.sigmoid], ['tanh', Act.tanh]] as const) {
+        check(`activate ${name} n=${n}`, { x: { data: x, role: 'in' }, y: { data: sentinels(n), role: 'out' } }, (k, p) => k.activate(p.x, 1, n, n, kind, p.y));
+        check(`activate ${name} in place n=${n}`, { x: { data: x, role: 'out' } }, (k, p) => k.activate(p.x, 1, n, n, kind, p.x));
+      }
     }
   });
 

@@ -51,7 +51,7 @@ export type GateActivation = 'sigmoid' | 'hard_sigmoid' | 'hard_sigmoid_relu6';
 
 /** The inference kernels' names: what every wasm build must export (checked when it is loaded). */
 export const KERNEL_NAMES = [
-  'project', 'lstmRecur', 'gruRecur', 'rnnRecur', 'lstmRecurAct', 'gruRecurAct', 'rnnRecurAct', 'activate', 'vsigmoid', 'vtanh', 'merge', 'repeat',
+  'project', 'lstmRecur', 'gruRecur', 'rnnRecur', 'lstmRecurAct', 'gruRecurAct', 'rnnRecurAct', 'activate', 'merge', 'repeat',
   'transpose',
 ] as const satisfies readonly (keyof Omit<Kernels, 'name' | 'heap'>)[];
 
@@ -109,9 +109,18 @@ export interface Kernels {
    *        gates  rec            [T][B][Hp/4][4][4]  activated i,f,g,o (packed order)
    *        cells  rec + 4·T·B·4Hp   [T][B][Hp]          c_t
    *        hidden rec + 4·T·B·5Hp   [T][B][Hp]          h_t
+   *   recRows, recRow0: where this call's B rows sit in the record, for a call over a range
+   *        of a batch (threads, src/backend/threads/split.ts): the record has recRows rows
+   *        (its T·B above is T·recRows) and the call's rows are recRow0 … recRow0 + B − 1.
+   *        Absent or 0: recRows = B, recRow0 = 0, the whole batch. Every kernel that
+   *        writes or reads a record takes them, last (record-layout.ts). Honoured by the
+   *        threads builds only: the one-thread backends (the js reference and the one-thread
+   *        wasm builds), whose calls are never cut, take every call as the whole batch's
+   *        (assembly/state.ts, RECORD_ROWS), so that what a one-thread app ships does not grow.
    */
   lstmRecur(z: number, B: number, T: number, H: number, u: number, h0: number, c0: number,
-    out: number, outStride: number, hT: number, cT: number, reverse: number, work: number, rec: number): void;
+    out: number, outStride: number, hT: number, cT: number, reverse: number, work: number, rec: number,
+    recRows?: number, recRow0?: number): void;
 
   /**
    * GRU recurrence (PyTorch semantics = Keras reset_after=True).
@@ -126,7 +135,8 @@ export interface Kernels {
    *        hidden rec + 4·T·B·4Hp [T][B][Hp]  h_t
    */
   gruRecur(z: number, B: number, T: number, H: number, u: number, bh: number, h0: number,
-    out: number, outStride: number, hT: number, reverse: number, work: number, rec: number): void;
+    out: number, outStride: number, hT: number, reverse: number, work: number, rec: number,
+    recRows?: number, recRow0?: number): void;
 
   /**
    * Simple RNN recurrence: h = act(z_t + h·Uᵀ), act = tanh (relu = 0) or relu (relu = 1).
@@ -134,7 +144,8 @@ export interface Kernels {
    *   rec: 0, or T·B·Hp floats: hidden [T][B][Hp] h_t.
    */
   rnnRecur(z: number, B: number, T: number, H: number, u: number, h0: number,
-    out: number, outStride: number, hT: number, reverse: number, relu: number, work: number, rec: number): void;
+    out: number, outStride: number, hT: number, reverse: number, relu: number, work: number, rec: number,
+    recRows?: number, recRow0?: number): void;
 
   /**
    * The variants' recurrences (assembly/variants.ts): the three kernels
@@ -156,12 +167,13 @@ export interface Kernels {
    */
   lstmRecurAct(z: number, B: number, T: number, H: number, u: number, h0: number, c0: number,
     out: number, outStride: number, hT: number, cT: number, reverse: number, work: number, rec: number,
-    gateAct: number, act: number, mask: number): void;
+    gateAct: number, act: number, mask: number, recRows?: number, recRow0?: number): void;
   gruRecurAct(z: number, B: number, T: number, H: number, u: number, bh: number, h0: number,
     out: number, outStride: number, hT: number, reverse: number, work: number, rec: number,
-    gateAct: number, act: number, resetAfter: number, mask: number): void;
+    gateAct: number, act: number, resetAfter: number, mask: number, recRows?: number, recRow0?: number): void;
   rnnRecurAct(z: number, B: number, T: number, H: number, u: number, h0: number,
-    out: number, outStride: number, hT: number, reverse: number, act: number, work: number, rec: number, mask: number): void;
+    out: number, outStride: number, hT: number, reverse: number, act: number, work: number, rec: number, mask: number,
+    recRows?: number, recRow0?: number): void;
 
   /**
    * Dense's activation (Act code `kind`; softmax per row), compacting as it goes:
@@ -169,10 +181,6 @@ export interface Kernels {
    * y may be x (rows are written in order, each no further along than its source). Any alignment.
    */
   activate(x: number, rows: number, cols: number, stride: number, kind: number, y: number): void;
-
-  /** y[i] = σ(x[i]) and y[i] = tanh(x[i]) for i < n (any n): the hot-loop approximations, exposed for tests. */
-  vsigmoid(x: number, y: number, n: number): void;
-  vtanh(x: number, y: number, n: number): void;
 
   /**
    * Element-wise merge of two row sets (Merge code `op`: sum, mul, ave = (a + b)/2):
@@ -211,11 +219,13 @@ export interface TrainingKernels {
    *   dz: out, [B][T][4Hp] ∂L/∂(pre-activations i,f,g,o) packed, row b*T+t, 0 in padded lanes
    *   hprev: out, [B][T][H] the h_{t−1} each step started from, row b*T+t (for ∂L/∂U)
    *   dh0, dc0: 0, or out [B][H] ∂L/∂ of the initial state
-   *   work: backWorkFloats(B, H) = 5·B·Hp + 4·Hp² floats of scratch (the *Act kernels use the fifth block with a mask)
+   *   work: backWorkFloats(B, H, threads) = 5·B·Hp + threads·4·Hp² floats of scratch (the *Act kernels use the fifth
+   *        block with a mask; `threads`: the backend's, which may cut the call into as many row ranges)
+   *   recRows, recRow0: this call's rows in the record, as for lstmRecur (absent: the whole batch)
    */
   lstmBackward(rec: number, B: number, T: number, H: number, u: number, h0: number, c0: number,
     dout: number, doutStride: number, dhT: number, dcT: number, reverse: number,
-    dz: number, hprev: number, dh0: number, dc0: number, work: number): void;
+    dz: number, hprev: number, dh0: number, dc0: number, work: number, recRows?: number, recRow0?: number): void;
 
   /**
    * GRU backward through time. Outputs two pre-activation gradients, since
@@ -226,12 +236,12 @@ export interface TrainingKernels {
    */
   gruBackward(rec: number, B: number, T: number, H: number, u: number, h0: number,
     dout: number, doutStride: number, dhT: number, reverse: number,
-    dzx: number, dza: number, hprev: number, dh0: number, work: number): void;
+    dzx: number, dza: number, hprev: number, dh0: number, work: number, recRows?: number, recRow0?: number): void;
 
   /** Simple RNN backward: dz [B][T][Hp] = ∂L/∂(pre-activation); relu as in the forward run. */
   rnnBackward(rec: number, B: number, T: number, H: number, u: number, h0: number,
     dout: number, doutStride: number, dhT: number, reverse: number, relu: number,
-    dz: number, hprev: number, dh0: number, work: number): void;
+    dz: number, hprev: number, dh0: number, work: number, recRows?: number, recRow0?: number): void;
 
   /**
    * The variants' backward passes (from the *Act recurrences' records),
@@ -246,21 +256,26 @@ export interface TrainingKernels {
    */
   lstmBackwardAct(rec: number, B: number, T: number, H: number, u: number, h0: number, c0: number,
     dout: number, doutStride: number, dhT: number, dcT: number, reverse: number,
-    dz: number, hprev: number, dh0: number, dc0: number, work: number, gateAct: number, act: number, mask: number): void;
+    dz: number, hprev: number, dh0: number, dc0: number, work: number, gateAct: number, act: number, mask: number,
+    recRows?: number, recRow0?: number): void;
   gruBackwardAct(rec: number, B: number, T: number, H: number, u: number, h0: number,
     dout: number, doutStride: number, dhT: number, reverse: number,
     dzx: number, dza: number, hprev: number, dh0: number, work: number,
-    gateAct: number, act: number, resetAfter: number, dzn: number, rhprev: number, mask: number): void;
+    gateAct: number, act: number, resetAfter: number, dzn: number, rhprev: number, mask: number,
+    recRows?: number, recRow0?: number): void;
   rnnBackwardAct(rec: number, B: number, T: number, H: number, u: number, h0: number,
     dout: number, doutStride: number, dhT: number, reverse: number, act: number,
-    dz: number, hprev: number, dh0: number, work: number, mask: number): void;
+    dz: number, hprev: number, dh0: number, work: number, mask: number, recRows?: number, recRow0?: number): void;
 
   /**
    * Weight gradient of `project`, over all rows at once:
    *   dw[p][k][c] += Σ_r x[r*K + k] · dz[r][p][c];  db[p][c] += Σ_r dz[r][p][c] (db may be 0)
    * x: [rows, K] (any alignment); dz: [rows][panels*pw]; dw: panels [panels][K][pw].
+   * dzStride: floats from one row of dz to the next (absent or 0: panels·pw), so that a call
+   *   over some of the panels (threads cut it by panels: each sum keeps its order) reads
+   *   its columns of a wider dz. Honoured by the wasm builds; the js reference is never cut.
    */
-  gradWeights(x: number, rows: number, K: number, dz: number, panels: number, pw: number, dw: number, db: number): void;
+  gradWeights(x: number, rows: number, K: number, dz: number, panels: number, pw: number, dw: number, db: number, dzStride?: number): void;
 
   /** Input gradient of `project`: dx[r*K + k] += Σ_{p,c} dz[r][p][c] · w[p][k][c]. dx any alignment. */
   gradInput(dz: number, rows: number, K: number, w: number, panels: number, pw: number, dx: number): void;
@@ -315,8 +330,11 @@ export function recurWorkFloats(B: number, H: number): number {
  * fifth: a masked run's first real steps), then the transposed copy of U
  * that dh_{t−1} = dz·U is a GEMM with (assembly/backward.ts): up to 4·Hp²
  * floats (an LSTM's; a GRU uses 3·Hp², a simple RNN Hp²).
+ * On a backend of `threads` threads a call may be cut into that many row
+ * ranges, each with its own scratch and copy of U (src/backend/threads/
+ * split.ts): give the backward kernels backWorkFloats(B, H, threads).
  */
-export function backWorkFloats(B: number, H: number): number {
+export function backWorkFloats(B: number, H: number, threads = 1): number {
   const Hp = roundUp4(H);
-  return 5 * B * Hp + 4 * Hp * Hp;
+  return 5 * B * Hp + threads * 4 * Hp * Hp;
 }

@@ -35,16 +35,18 @@ export interface InitOptions {
   /** The wasm build for the chosen backend (SIMD build for 'wasm-simd', its relaxed one with relaxedSimd: true, scalar for 'wasm'), if not loaded from the package. */
   wasm?: WebAssembly.Module | BufferSource | URL | string;
   /**
-   * Threads for batched work (default 1: no workers): predict's input
-   * projection and recurrences are cut over batch rows, each thread a range
-   * of rows for all time steps, with results identical to one thread's.
+   * Threads for batched work (default 1: no workers): the input projection
+   * and recurrences of predict and of fit's forward and backward passes are
+   * cut over batch rows (each thread a range of rows for all time steps),
+   * the weight gradients over output columns, with results identical to
+   * one thread's.
    * 'auto': one per core the runtime reports, at most 8. Needs 'wasm-simd'
    * and workers that share memory: Node (worker_threads), Deno, Bun, and
    * browser pages that are crossOriginIsolated; elsewhere (edge runtimes,
    * pages without isolation) it stays 1, as backendInfo().threads says.
    * Workers are spawned once and ended by shutdownThreads() or an init
    * with other threads; idle ones never keep a Node process alive.
-   * Training runs on one thread. The threads build is the package's own
+   * The threads build is the package's own
    * (build/simd-threads.wasm): `wasm` gives the one-thread build only.
    */
   threads?: number | 'auto';

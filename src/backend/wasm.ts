@@ -55,8 +55,8 @@ export async function createWasmKernels(name: Exclude<BackendName, 'js'>, module
   }
   // every other export is a kernel with exactly its Kernels (or TrainingKernels) signature
   const { memory: heap, heapBase, ...kernels } = instance.exports as unknown as KernelExports & Omit<WasmKernels, 'name' | 'heap'>;
-  // setActScratch (threads builds only) is no kernel: the workers call it on their own instances
-  delete (kernels as Record<string, unknown>).setActScratch;
+  // setScratch (threads builds only) is no kernel: the workers call it on their own instances
+  delete (kernels as Record<string, unknown>).setScratch;
   return { name, heap: new WasmHeap(heap, heapBase()), ...kernels };
 }
 

@@ -24,7 +24,8 @@ function backRun(layer: RecurrentLayer, k: TrainingKernels, x: HeapBatch, rec: n
   const dzn = cell.resetBeforeProduct ? ws.get('dzn', rows * zWidth) : 0;
   const rhprev = cell.resetBeforeProduct ? ws.get('rhprev', rows * H) : 0;
   const hprev = ws.get('hprev', rows * H);
-  const work = ws.get('backWork', backWorkFloats(B, H));
+  // room for every row range the backend's threads may cut the backward pass into (backWorkFloats)
+  const work = ws.get('backWork', backWorkFloats(B, H, layer.boundBackend?.threads?.() ?? 1));
   const p = block.pointers(layer.params);
   const g = block.pointers(grads);
   // zero outputs at the padded steps were constants: their gradients stop there (dout is ours to change)

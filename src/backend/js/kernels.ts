@@ -8,7 +8,7 @@
  * it (test/kernels.test.ts), and the reference itself against PyTorch.
  */
 import type { Heap, Kernels } from '../kernels.js';
-import { cellFunction, DEFAULT_CELL, sigmoid, tanh, type CellFunctions, type Floats } from './activations.js';
+import { cellFunction, DEFAULT_CELL, type CellFunctions, type Floats } from './activations.js';
 import type { Sequences } from './sequence.js';
 import { activationForward, activationName } from './dense.js';
 import { linearForward } from './gemm.js';
@@ -154,16 +154,6 @@ export function createJsKernels(initialBytes = 1 << 20): Kernels {
     activate(x, rows, cols, stride, kind, y) {
       const m = view();
       at(m, y, rows * cols).set(activationForward(readStrided(m, x, rows, cols, stride), rows, cols, activationName(kind)));
-    },
-
-    vsigmoid(x, y, n) {
-      const m = view(), from = at(m, x, n), to = at(m, y, n);
-      for (let i = 0; i < n; i++) to[i] = sigmoid(from[i]);
-    },
-
-    vtanh(x, y, n) {
-      const m = view(), from = at(m, x, n), to = at(m, y, n);
-      for (let i = 0; i < n; i++) to[i] = tanh(from[i]);
     },
 
     merge(a, aStride, b, bStride, rows, cols, op, out) {

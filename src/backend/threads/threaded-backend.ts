@@ -13,8 +13,9 @@
  *
  * The build keeps no state in memory that a worker's instantiation would
  * overwrite: it is built with zeroFilledMemory, so it has no data segments
- * at all (its statics are zeros), and its one float of mutable scratch
- * (assembly/variants.ts) gets a slot per instance (setActScratch).
+ * at all (its statics are zeros), and its mutable scratch (actF32's float
+ * and the backward recurrences' cell: assembly/scratch.ts) gets a slot per
+ * instance (setScratch).
  */
 import type { Arena } from '../arena.js';
 import type { createWasmKernels } from '../wasm.js';
@@ -23,6 +24,9 @@ import type { integerIn } from '../../options.js';
 import { LAYOUT } from './job-table.js';
 import { autoThreads, findSpawner, jobTable, type PoolWorker } from './pool.js';
 import { JOB_KERNELS, ThreadPool, threadedKernels } from './threaded-kernels.js';
+
+/** Bytes of an instance's scratch slot: assembly/scratch.ts. */
+const SCRATCH_BYTES = 80;
 
 /** Pages of the shared memory: what the build declares (asconfig.json), 16 MiB to start and wasm32's 4 GiB at most. */
 const INITIAL_PAGES = 256;
@@ -33,7 +37,7 @@ interface Shared {
   module: WebAssembly.Module;
   memory: WebAssembly.Memory;
   pool?: ThreadPool;
-  /** Each worker's 16-byte scratch slot on the arena. */
+  /** Each worker's scratch slot on the arena (assembly/scratch.ts, SCRATCH_BYTES). */
   scratch: number[];
 }
 
@@ -91,7 +95,7 @@ async function start(threads: number | 'auto', deps: ThreadDeps): Promise<Backen
   if (s.pool && s.pool.workers.length === n - 1) return s.backend;
   endPool(s);
   const table = jobTable(n - 1);
-  s.scratch = Array.from({ length: n - 1 }, () => s.backend.arena.allocFloats(4));
+  s.scratch = Array.from({ length: n - 1 }, () => s.backend.arena.allocFloats(SCRATCH_BYTES / 4));
   const started = await Promise.allSettled(s.scratch.map((scratch, slot) =>
     spawner.spawn({ module: s.module, memory: s.memory, table, slot, names: JOB_KERNELS, scratch, layout: LAYOUT })));
   const workers = started.filter((r): r is PromiseFulfilledResult<PoolWorker> => r.status === 'fulfilled').map((r) => r.value);

@@ -1,7 +1,8 @@
 /**
  * The threaded backend's kernels: the main thread's instance of the
  * threads build, with the calls worth cutting (split.ts) handed out over
- * batch rows. A call posts its ranges but the first to the workers (one
+ * batch rows (gradWeights: over its output panels), predict's and
+ * training's alike. A call posts its ranges but the first to the workers (one
  * job each, for all T steps: each row's recurrence is independent of the
  * others, so nothing syncs per step), runs the first range itself, then
  * waits for every worker before it returns: the kernels stay synchronous.
@@ -16,11 +17,11 @@
  * thread alone (backendInfo().threads says 1) until init({ threads })
  * starts a new pool.
  */
-import type { Kernels } from '../kernels.js';
+import type { Kernels, TrainingKernels } from '../kernels.js';
 import type { WasmKernels } from '../wasm.js';
 import { canBlock } from './job-table.js';
 import type { PoolWorker } from './pool.js';
-import { SPLIT_KERNELS, callWork, splitCall, type SplitKernel } from './split.js';
+import { CUT_ARGS, SPLIT_KERNELS, callWork, cutCall, type SplitKernel } from './split.js';
 
 /** Multiply-adds below which a call runs whole on the calling thread: handing off costs tens of µs. */
 let minSplitWork = 1 << 18;
@@ -46,20 +47,21 @@ export class ThreadPool {
   /** `fail` throws the library's LstmWasmError (errors.ts, passed in: see split.ts). */
   constructor(readonly workers: PoolWorker[], private readonly onBroken: (pool: ThreadPool) => void, private readonly fail: (message: string) => never) {}
 
-  /** Run calls[0] of `kernel` here and calls[i] on worker i − 1; return when all have ended. */
-  run(kernel: SplitKernel, op: number, fn: (...a: number[]) => void, calls: number[][]): void {
+  /** Run the first `parts` calls of CUT_ARGS (split.ts): the first here, call i on worker i − 1; return when all have ended. */
+  run(kernel: SplitKernel, op: number, fn: (...a: number[]) => void, parts: number): void {
     cutCalls++;
-    for (let i = 1; i < calls.length; i++) this.workers[i - 1].slot.post(op, calls[i]);
+    const calls = CUT_ARGS; // each MAX_CUT_ARGS long: a kernel reads its own arguments, the rest of a list is ignored
+    for (let i = 1; i < parts; i++) this.workers[i - 1].slot.post(op, calls[i]);
     const started = performance.now();
     let own: unknown;
     try {
-      fn(...calls[0]);
+      fn.apply(undefined, calls[0]);
     } catch (e) {
       own = e; // the workers still write into shared memory: wait for them before throwing
     }
     const budget = 10_000 + 20 * (performance.now() - started), deadline = performance.now() + budget;
     const failures: string[] = [];
-    for (let i = 1; i < calls.length; i++) {
+    for (let i = 1; i < parts; i++) {
       const failure = this.await(this.workers[i - 1], deadline, budget);
       if (failure) failures.push(`worker ${i}: ${failure}`);
     }
@@ -101,17 +103,18 @@ export class ThreadPool {
 export function threadedKernels(main: WasmKernels, pool: () => ThreadPool | undefined): WasmKernels {
   const k: WasmKernels = { ...main };
   SPLIT_KERNELS.forEach((name, op) => {
-    const fn = main[name] as (...a: number[]) => void;
+    const fn = main[name] as ((...a: number[]) => void) | undefined;
+    if (!fn) return; // the inference-only build has no training kernels
     (k as unknown as Record<string, (...a: number[]) => void>)[name] = (...args: number[]) => {
       const p = pool();
       if (!p || p.workers.length === 0 || callWork(name, args) < minSplitWork) return fn(...args);
-      const calls = splitCall(name, args, p.workers.length + 1);
-      if (calls.length === 1) return fn(...args);
-      p.run(name, op, fn, calls);
+      const parts = cutCall(name, args, p.workers.length + 1);
+      if (parts === 1) return fn(...args);
+      p.run(name, op, fn, parts);
     };
   });
   return k;
 }
 
 /** The kernel names a job's OP indexes (the order of SPLIT_KERNELS), as the workers get them. */
-export const JOB_KERNELS: readonly (keyof Kernels)[] = SPLIT_KERNELS;
+export const JOB_KERNELS: readonly (keyof (Kernels & TrainingKernels))[] = SPLIT_KERNELS;

@@ -20,7 +20,7 @@ export interface WorkerStart {
   slot: number;
   /** The kernels a job's OP indexes. */
   names: readonly string[];
-  /** 16 bytes of the shared memory for this instance's own scratch (setActScratch). */
+  /** SCRATCH_BYTES (80) bytes of the shared memory for this instance's own scratch (setScratch, assembly/scratch.ts). */
   scratch: number;
   layout: Layout;
 }
@@ -41,7 +41,7 @@ export function workerMain(
         throw new Error('a wasm kernel aborted (this is a bug: inputs are checked before any kernel runs)');
       };
       const exports = new WebAssembly.Instance(module, { env: { memory, abort } }).exports as Record<string, (...args: number[]) => unknown>;
-      exports.setActScratch(scratch);
+      exports.setScratch(scratch);
       kernels = names.map((n) => exports[n]);
     } catch (e) {
       reply({ ready: false, message: (e as Error).message });
@@ -74,7 +74,8 @@ export function workerMain(
         const inject = Atomics.exchange(ctl, L.INJECT, 0);
         if (inject === L.INJECT_EXIT) exit();
         if (inject === L.INJECT_THROW) throw new Error('a failure injected by a test');
-        kernels[op](...Array.from(args.subarray(0, ctl[L.NARGS])));
+        // the slot's arguments as they are: a job carries its kernel's whole signature (split.ts) and a wasm function reads only its own
+        kernels[op].apply(undefined, args as unknown as number[]);
         Atomics.store(ctl, L.STATE, L.DONE);
       } catch (e) {
         const bytes = new TextEncoder().encode(String((e as Error)?.message ?? e)).subarray(0, L.TEXT_BYTES);
