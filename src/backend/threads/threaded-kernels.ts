@@ -21,7 +21,7 @@ import type { Kernels, TrainingKernels } from '../kernels.js';
 import type { WasmKernels } from '../wasm.js';
 import { canBlock } from './job-table.js';
 import type { PoolWorker } from './pool.js';
-import { CUT_ARGS, SPLIT_KERNELS, callWork, cutCall, type SplitKernel } from './split.js';
+import { CUT_ARGS, MAX_CUT_ARGS, SPLIT_KERNELS, callWork, cutCall, type SplitKernel } from './split.js';
 
 /** Multiply-adds below which a call runs whole on the calling thread: handing off costs tens of µs. */
 let minSplitWork = 1 << 18;
@@ -69,7 +69,7 @@ export class ThreadPool {
     if (failures.length) {
       this.end();
       this.onBroken(this);
-      this.fail(`threads: ${kernel} failed on a worker thread (${failures.join('; ')}); the workers were shut down and later calls run on the calling thread alone (init({ threads }) starts them again)`);
+      this.fail(`threads: ${kernel} failed on a worker thread (${failures.join('; ')}); the workers were shut down; later calls run on this thread (init({ threads }) starts new ones)`);
     }
   }
 
@@ -105,16 +105,25 @@ export function threadedKernels(main: WasmKernels, pool: () => ThreadPool | unde
   SPLIT_KERNELS.forEach((name, op) => {
     const fn = main[name] as ((...a: number[]) => void) | undefined;
     if (!fn) return; // the inference-only build has no training kernels
-    (k as unknown as Record<string, (...a: number[]) => void>)[name] = (...args: number[]) => {
+    (k as unknown as Record<string, () => void>)[name] = function () {
+      // the call's arguments into the one reused list (a rest parameter would be a new array per call);
+      // the optional ones it left out become 0, as the wasm function reads a missing argument
+      for (let i = 0; i < MAX_CUT_ARGS; i++) CALL_ARGS[i] = (arguments[i] as number | undefined) ?? 0;
       const p = pool();
-      if (!p || p.workers.length === 0 || callWork(name, args) < minSplitWork) return fn(...args);
-      const parts = cutCall(name, args, p.workers.length + 1);
-      if (parts === 1) return fn(...args);
-      p.run(name, op, fn, parts);
+      const parts = p && p.workers.length > 0 && callWork(name, CALL_ARGS) >= minSplitWork ? cutCall(name, CALL_ARGS, p.workers.length + 1) : 1;
+      if (parts > 1) p!.run(name, op, fn, parts);
+      else fn.apply(undefined, CALL_ARGS);
     };
   });
   return k;
 }
+
+/**
+ * The wrapped call's arguments, MAX_CUT_ARGS long (a wasm function ignores
+ * what it does not take). One list serves every call: kernel calls are
+ * synchronous and never nest, and cutCall copies out of it before a job runs.
+ */
+const CALL_ARGS: number[] = new Array<number>(MAX_CUT_ARGS).fill(0);
 
 /** The kernel names a job's OP indexes (the order of SPLIT_KERNELS), as the workers get them. */
 export const JOB_KERNELS: readonly (keyof (Kernels & TrainingKernels))[] = SPLIT_KERNELS;
