@@ -25,6 +25,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import asc from 'assemblyscript/asc';
 import { fileURLToPath } from 'node:url';
+import { timings } from './medians.js';
 import { measurePeak } from './peers/peak.js';
 import { relaxedValidates, rerunWithRelaxedFlagIfNeeded } from './peers/relaxed.js';
 
@@ -84,25 +85,6 @@ function setup(k, { I, H, B, T }) {
   };
 }
 
-/**
- * { median, min } ms of each of fns, called in turn `runs` times after `warm`
- * rounds, the order flipping every round (as bench/medians.js). The minimum
- * is printed too: on a shared machine it is the run nobody preempted.
- */
-function times(fns, runs, warm) {
-  for (let i = 0; i < warm; i++) for (const fn of fns) fn();
-  const t = fns.map(() => []);
-  for (let i = 0; i < runs; i++) {
-    for (let n = 0; n < fns.length; n++) {
-      const j = i & 1 ? fns.length - 1 - n : n;
-      const t0 = performance.now();
-      fns[j]();
-      t[j].push(performance.now() - t0);
-    }
-  }
-  return t.map((ts) => { ts.sort((a, b) => a - b); return { median: ts[ts.length >> 1], min: ts[0] }; });
-}
-
 const gflops = (flops, ms) => flops / ms / 1e6;
 const f1 = (v) => v.toFixed(1);
 const f3 = (v) => v.toFixed(3);
@@ -137,7 +119,7 @@ function parts(file) {
   for (let i = 0; i < K * 16; i++) m[(w >> 2) + i] = 0.01 * ((i % 13) - 6);
   for (let i = 0; i < n * 16; i++) m[(z >> 2) + i] = 2 * Math.sin(i);
   const loop = () => k.tile2x16(hA, hB, w, K, reps, out), cellRun = () => k.cells(z, c, h, n, reps);
-  const [tl, tc] = times([loop, cellRun], 30, 20);
+  const [tl, tc] = timings([loop, cellRun], 30, 20);
   return { loop: gflops(2 * 8 * 4 * K * reps, tl.min), cellNs: (tc.median * 1e6) / (n * reps) };
 }
 
@@ -163,7 +145,7 @@ for (const shape of shapes) {
     const label = `${shape.id.padEnd(8)} I=${I} H=${H} B=${B} T=${T} ${name.padEnd(7)}`;
     const pk = peak[name];
     if (!against) {
-      const [tp, tr] = times([f.project, f.recur], runs, 10);
+      const [tp, tr] = timings([f.project, f.recur], runs, 10);
       console.log(`${label} project ${f3(tp.median)} (${f1(gflops(projFlops, tp.median))}) min ${f3(tp.min)}  ` +
         `recur ${f3(tr.median)} (${f1(gflops(recFlops, tr.median))}, ${(100 * gflops(recFlops, tr.median) / pk).toFixed(0)}% peak) ` +
         `min ${f3(tr.min)} (${f1(gflops(recFlops, tr.min))})  sum ${f3(tp.median + tr.median)}  ` +
@@ -175,7 +157,7 @@ for (const shape of shapes) {
     let diff = 0;
     const a = f.out(), b = g.out();
     for (let i = 0; i < a.length; i++) diff = Math.max(diff, Math.abs(a[i] - b[i]));
-    const [pNew, pOld, rNew, rOld] = times([f.project, g.project, f.recur, g.recur], runs, 10);
+    const [pNew, pOld, rNew, rOld] = timings([f.project, g.project, f.recur, g.recur], runs, 10);
     console.log(`${label} project new ${f3(pNew.median)} old ${f3(pOld.median)} old/new ${(pOld.median / pNew.median).toFixed(3)} ` +
       `(min ${(pOld.min / pNew.min).toFixed(3)})  recur new ${f3(rNew.median)} (${f1(gflops(recFlops, rNew.median))}, ` +
       `${(100 * gflops(recFlops, rNew.median) / pk).toFixed(0)}% peak) old ${f3(rOld.median)} old/new ${(rOld.median / rNew.median).toFixed(3)} ` +
