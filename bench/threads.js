@@ -16,13 +16,18 @@ const threads = at > 0 ? Number(process.argv[at + 1]) : 2;
 const W2 = { I: 64, H: 256, B: 32, T: 50 };
 const W3 = { I: 8, H: 64, B: 64, T: 50 };
 
-/** W2's and W3's models on the backend init(options) makes active: a model stays on the backend it was made on. */
+/**
+ * W2's and W3's models on the backend init(options) makes active. A model binds to the backend active
+ * when it first allocates (its first predict, or snapshotParams), not when it is made: both are bound
+ * here, before the next init() (until 2026-11-29 W2's was not, and "W2 1 thread" ran on the threads).
+ */
 async function models(options) {
   await init(options);
   const info = backendInfo();
   const w2 = new Sequential([new LSTM({ inputSize: W2.I, units: W2.H, returnSequences: true, seed: 7 })]);
   const w3 = new Sequential([new LSTM({ inputSize: W3.I, units: W3.H, seed: 7 }), new Dense({ units: 1, seed: 8 })]);
   w3.compile({ optimizer: 'adam', loss: 'mse' });
+  w2.snapshotParams();
   return { info, w2, w3, start: w3.snapshotParams() };
 }
 
