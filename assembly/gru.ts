@@ -276,7 +276,6 @@ export function gruBackward(
   }
 }
 
-
 /**
  * The gate derivatives of one row (see gruBackward): gates [Hp/4][3][4];
  * an, hp, dh: [Hp]; dout: [H] (any alignment) or 0. Writes dzx, dza [3Hp]

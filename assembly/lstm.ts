@@ -378,7 +378,6 @@ export function lstmBackward(
   }
 }
 
-
 /**
  * The gate derivatives of one row (see lstmBackward): gates [Hp/4][4][4],
  * c, cPrev, dh, dc: [Hp]; dout: [H] (any alignment) or 0. Writes dz [4Hp]

@@ -260,7 +260,6 @@ export function rnnBackward(
   }
 }
 
-
 /** One row: dz [Hp] = (dh + dout)⊙act'(h) (0 in padded lanes); zeroes dhNext [Hp]. h, dh: [Hp]; dout: [H] or 0. */
 function rnnGatesBack(h: usize, dout: usize, H: i32, relu: i32, dh: usize, dhNext: usize, dz: usize): void {
   const Hp = (H + 3) & ~3;

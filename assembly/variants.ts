@@ -40,7 +40,6 @@ import { ACT_ONE as ONE } from './scratch'; // one float of scratch, this instan
 
 const LINEAR = 0, RELU = 1, SIGMOID = 2, TANH = 3, HARD_SIGMOID = 5, HARD_SIGMOID_RELU6 = 6;
 
-
 /**
  * The activation `code` of x. σ and tanh go through the exported vector
  * kernels on one float (their scalar tail: the same operations as the fused
