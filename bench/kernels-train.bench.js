@@ -21,6 +21,7 @@
 // grows in this process (see DESIGN.md, Memory). Reports the median of
 // repeated steps after warm-up, the parts of a step, and the ratios.
 import { readFileSync } from 'node:fs';
+import { bumpAllocator, parkMiller } from './heap.js';
 import { medians } from './medians.js';
 import { createJsKernels } from '../dist/backend/js/kernels.js';
 import { createJsTrainingKernels } from '../dist/backend/js/training.js';
@@ -37,8 +38,7 @@ const roundUp4 = (n) => (n + 3) & ~3;
 /** Everything one W3 step needs, laid out by a bump allocator from `base`. Returns pointers and the bytes used. */
 function layout(base, { I, H, B, T }) {
   const Hp = roundUp4(H), P = Hp / 4, rows = B * T;
-  let top = (base + 63) & ~63;
-  const alloc = (floats) => { const p = top; top += Math.ceil((floats * 4) / 64) * 64; return p; };
+  const heap = bumpAllocator(base), alloc = heap.alloc;
   // the model's parameters, one buffer: W [P][I][16], b [P][16], U [P][H][16], Dense w [1][H][4], Dense b [4]
   const nW = P * I * 16, nB = P * 16, nU = P * H * 16, nWd = H * 4, nBd = 4;
   const n = nW + nB + nU + nWd + nBd;
@@ -52,13 +52,12 @@ function layout(base, { I, H, B, T }) {
     work: alloc(3 * B * Hp), rec: alloc(6 * T * B * Hp), y: alloc(B * 4), dy: alloc(B), dzd: alloc(B * 4),
     dhT: alloc(B * H), dz: alloc(rows * 4 * Hp), hprev: alloc(rows * H), bwork: alloc(5 * B * Hp + 4 * Hp * Hp),
   };
-  return { p, bytes: top };
+  return { p, bytes: heap.top };
 }
 
 /** Deterministic data: PyTorch-like init U(−1/√H, 1/√H), inputs U(−1, 1), padded lanes 0. */
 function fill(f32, p, { I, H, B, T }) {
-  let s = 42;
-  const rnd = (a) => { s = (s * 16807) % 2147483647; return (s / 2147483647 * 2 - 1) * a; };
+  const rnd = parkMiller();
   const Hp = roundUp4(H), P = Hp / 4, k = 1 / Math.sqrt(H);
   const panels = (ptr, K, G, a) => {
     for (let q = 0; q < P; q++) for (let r = 0; r < K; r++) for (let g = 0; g < G; g++) for (let l = 0; l < 4; l++)

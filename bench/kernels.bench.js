@@ -24,6 +24,7 @@
 // after warm-up (V8 first runs wasm in its baseline tier, Liftoff, and tiers
 // up to TurboFan after a few calls). FLOPs: 2·G·H·(I+H)·B·T, G gates per unit.
 import { readFileSync } from 'node:fs';
+import { bumpAllocator, growTo, parkMiller } from './heap.js';
 import { medians } from './medians.js';
 
 const WORKLOADS = [
@@ -59,19 +60,16 @@ async function load(url) {
 
 function setup(k, cell, { I, H, B, T }) {
   const G = GATES[cell], Hp = roundUp4(H), P = Hp / 4, pw = 4 * G;
-  let top = (k.heapBase() + 63) & ~63;
-  const alloc = (floats) => { const p = top; top += Math.ceil((floats * 4) / 64) * 64; return p; };
+  const heap = bumpAllocator(k.heapBase()), alloc = heap.alloc;
   const p = {
     x: alloc(B * T * I), w: alloc(P * I * pw), bias: alloc(P * pw), u: alloc(P * H * pw), bh: alloc(P * pw),
     z: alloc(B * T * G * Hp), out: alloc(B * T * H), hT: alloc(B * H), cT: alloc(B * H), work: alloc(3 * B * Hp),
     rec: alloc(6 * T * B * Hp), dz: alloc(B * T * G * Hp), dza: alloc(B * T * G * Hp), hprev: alloc(B * T * H),
     bwork: alloc(5 * B * Hp + 4 * Hp * Hp),
   };
-  const need = top - k.memory.buffer.byteLength;
-  if (need > 0) k.memory.grow(Math.ceil(need / 65536));
+  growTo(k.memory, heap.top);
   const m = new Float32Array(k.memory.buffer);
-  let s = 42;
-  const rnd = (a) => { s = (s * 16807) % 2147483647; return (s / 2147483647 * 2 - 1) * a; };
+  const rnd = parkMiller();
   const fill = (ptr, n, a) => { for (let i = 0; i < n; i++) m[(ptr >> 2) + i] = rnd(a); };
   fill(p.x, B * T * I, 1);
   fill(p.w, P * I * pw, 1 / Math.sqrt(H));

@@ -25,6 +25,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import asc from 'assemblyscript/asc';
 import { fileURLToPath } from 'node:url';
+import { bumpAllocator, growTo, parkMiller } from './heap.js';
 import { timings } from './medians.js';
 import { measurePeak } from './peers/peak.js';
 import { relaxedValidates, rerunWithRelaxedFlagIfNeeded } from './peers/relaxed.js';
@@ -60,17 +61,14 @@ function load(url) {
 /** project and lstmRecur on one build, at one shape, on fixed random data. */
 function setup(k, { I, H, B, T }) {
   const Hp = roundUp4(H), P = Hp / 4;
-  let top = (k.heapBase() + 63) & ~63;
-  const alloc = (floats) => { const p = top; top += Math.ceil((floats * 4) / 64) * 64; return p; };
+  const heap = bumpAllocator(k.heapBase()), alloc = heap.alloc;
   const p = {
     x: alloc(B * T * I), w: alloc(P * I * 16), bias: alloc(P * 16), u: alloc(P * H * 16),
     z: alloc(B * T * 4 * Hp), out: alloc(B * T * H), hT: alloc(B * H), cT: alloc(B * H), work: alloc(3 * B * Hp),
   };
-  const need = top - k.memory.buffer.byteLength;
-  if (need > 0) k.memory.grow(Math.ceil(need / 65536));
+  growTo(k.memory, heap.top);
   const m = new Float32Array(k.memory.buffer);
-  let s = 42;
-  const rnd = (a) => { s = (s * 16807) % 2147483647; return (s / 2147483647 * 2 - 1) * a; };
+  const rnd = parkMiller();
   const fill = (ptr, n, a) => { for (let i = 0; i < n; i++) m[(ptr >> 2) + i] = rnd(a); };
   fill(p.x, B * T * I, 1);
   fill(p.w, P * I * 16, 1 / Math.sqrt(H));
